@@ -1,0 +1,47 @@
+# Warmline — the two set-up commands are `make demo` and `make test`.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages the build, the tests and the demo need (installed only when missing).
+DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-dev \
+	libspandsp-dev espeak-ng sox libsox-fmt-all pocketsphinx libpocketsphinx-dev \
+	pocketsphinx-en-us flite gcc-arm-none-eabi libnewlib-arm-none-eabi \
+	qemu-system-arm pulseaudio python3
+
+.PHONY: all deps build test test-swift test-firmware demo bench clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps test-firmware test-swift
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-firmware:
+	@if [ -f Firmware/Makefile ]; then $(MAKE) -C Firmware test; fi
+
+demo: deps
+	@if [ -x Scripts/demo.sh ]; then Scripts/demo.sh; else \
+	  $(SWIFT) build --product warmline && $(SWIFT) run warmline demo; fi
+
+bench: deps
+	@if [ -x Scripts/bench.sh ]; then Scripts/bench.sh; else \
+	  $(SWIFT) run -c release warmline-bench all; fi
+
+clean:
+	rm -rf .build Firmware/build
+	@if [ -f Firmware/Makefile ]; then $(MAKE) -C Firmware clean; fi

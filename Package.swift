@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Warmline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "warmline", targets: ["warmline"]),
+        .executable(name: "warmline-bench", targets: ["warmline-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, installed by `make deps`).
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+
+        // Pure layers: no C library, no Foundation I/O.
+        .target(name: "WarmlineDSP"),
+        .target(name: "WarmlineCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+        // Platform edge.
+        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
+        .target(name: "WarmlineBoard"),
+
+        // Executables: thin layers over the libraries.
+        .executableTarget(name: "warmline", dependencies: [
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "warmline-bench", dependencies: [
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "CSpanDSP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
+        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore"]),
+        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
+        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
+        .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),
+    ]
+)

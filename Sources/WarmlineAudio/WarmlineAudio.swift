@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineAudio module.
+public enum WarmlineAudio {}

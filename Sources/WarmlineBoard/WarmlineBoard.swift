@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineBoard module.
+public enum WarmlineBoard {}

@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineCore module.
+public enum WarmlineCore {}

@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineDSP module.
+public enum WarmlineDSP {}

@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineStore module.
+public enum WarmlineStore {}

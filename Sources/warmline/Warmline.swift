@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `warmline` command: one subcommand per job, each a thin layer over a library.
+@main
+struct Warmline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warmline",
+        abstract: "Fallback IVR that hands callers in distress to a human fast, and logs every decision.",
+        version: WarmlineVersion.string,
+        subcommands: [
+            Demo.self,
+        ]
+    )
+}
+
+/// The version string printed by `warmline --version`.
+enum WarmlineVersion {
+    static let string = "0.1.0"
+}
