@@ -1,0 +1,65 @@
+/// The emergency day pass dialogue: decide, offer, confirm by digit, grant once, read back the expiry.
+extension CallEngine {
+    mutating func offerDayPass(next: String) {
+        if let grantedPass {
+            log(.dayPassRetryIgnored, ["key": grantedPass.idempotencyKey, "reason": "already granted in this call"])
+            mode = .announce(then: .grantReadback(next: next))
+            play(["day_pass_granted"])
+            return
+        }
+        let inDistress = scorer.score >= config.dayPass.distressScore
+        let decision = config.dayPass.decide(callerID: context.callerID, balance: context.balance,
+                                             lastGrantedAt: context.lastDayPassGrantedAt, now: wallNow,
+                                             inDistress: inDistress)
+        switch decision {
+        case .eligible(let key, let failOpen, let reason):
+            log(.dayPassOffered, ["key": key, "fail_open": failOpen ? "yes" : "no", "reason": reason])
+            mode = .dayPassConfirm(key: key, failOpen: failOpen, reason: reason, next: next)
+            failures = 0
+            timeouts = 0
+            play(["day_pass_offer"])
+        case .rateLimited(let last, let nextAllowed):
+            log(.dayPassRefused, ["reason": "rate limited: one pass per \(config.dayPass.cooldownDays) days",
+                                  "last_granted": SpokenFormat.dateTime(last, language: ""),
+                                  "next_allowed": SpokenFormat.dateTime(nextAllowed, language: "")])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_refused"])
+        case .notEligible(let reason):
+            log(.dayPassRefused, ["reason": reason])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_not_eligible"])
+        case .balanceUnknown(let reason):
+            log(.dayPassRefused, ["reason": reason])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_unknown"])
+        }
+    }
+
+    mutating func dayPassAnswer(_ digit: Character, key: String, failOpen: Bool, reason: String, next: String) {
+        inputDeadline = nil
+        if digit == config.dayPass.declineDigit {
+            log(.dayPassDeclined, ["reason": "caller pressed \(digit)"])
+            enterNode(next, long: true)
+            return
+        }
+        guard digit == config.dayPass.confirmDigit, let callerID = context.callerID else {
+            invalidInput(String(digit))
+            return
+        }
+        let grantedAt = wallNow
+        let grant = DayPassGrant(idempotencyKey: key, callerID: callerID, grantedAt: grantedAt,
+                                 expiresAt: grantedAt.adding(seconds: Int64(config.dayPass.durationHours) * 3600),
+                                 failOpen: failOpen, reason: reason)
+        grantedPass = grant
+        out.append(.grantDayPass(grant))
+        log(.dayPassGranted, ["key": key, "fail_open": failOpen ? "yes: balance unknown, caller in distress" : "no",
+                              "reason": reason, "expires_at": SpokenFormat.dateTime(grant.expiresAt, language: "")])
+        mode = .announce(then: .grantReadback(next: next))
+        play(["day_pass_granted"])
+    }
+
+    /// A repeated "yes" stopped the read-back: say the expiry again rather than skip it.
+    mutating func replayGrantReadback() {
+        play(["day_pass_granted"])
+    }
+}

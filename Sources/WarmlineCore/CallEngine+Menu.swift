@@ -1,0 +1,214 @@
+/// Menu nodes, the language choice and announcements: FreeSWITCH-style digits, timeouts and failures.
+extension CallEngine {
+    mutating func enterNode(_ name: String, long: Bool) {
+        guard let node = bundle.flow.nodes[name] else { return }
+        mode = .menu(name)
+        failures = 0
+        timeouts = 0
+        digitBuffer = ""
+        inputDeadline = nil
+        interDigitDeadline = nil
+        log(.nodeEntered, ["node": name, "greeting": long ? "long" : "short"])
+        play(long ? node.greetLong : node.greetShort)
+    }
+
+    /// The queue ran dry (played out or barged in): wait for input, or move on.
+    mutating func promptsDone() {
+        switch mode {
+        case .language:
+            inputDeadline = now + config.frames(ms: bundle.flow.nodes[bundle.flow.startNode]?.timeoutMs ?? 10_000)
+        case .menu(let name):
+            if digitBuffer.isEmpty { inputDeadline = now + config.frames(ms: bundle.flow.nodes[name]?.timeoutMs ?? 10_000) }
+        case .dayPassConfirm(_, _, _, let next):
+            inputDeadline = now + config.frames(ms: bundle.flow.nodes[next]?.timeoutMs ?? 10_000)
+        case .callbackOffer:
+            inputDeadline = now + config.frames(ms: config.callbackReplyMs)
+        case .announce(.node(let name, let long)):
+            enterNode(name, long: long)
+        case .announce(.grantReadback(let next)):
+            enterNode(next, long: true)
+        case .announce(.handoff(let reason)):
+            startHandoff(reason: reason, urgent: false)
+        case .handoff(let step):
+            handoffPromptsDone(step)
+        case .closing:
+            end(outcome == .inProgress ? .callerChoseHangup : outcome, reason: "flow ended the call", hangUp: true)
+        default:
+            break
+        }
+    }
+
+    mutating func chooseLanguage(_ digit: Character?) {
+        let choice = digit.flatMap { d in bundle.flow.languageDigits.first { $0.digit == d && bundle.enabledLanguages.contains($0.language) } }
+        language = choice?.language ?? bundle.enabledLanguages.first ?? language
+        log(.languageChosen, ["language": language,
+                              "how": choice != nil ? "pressed \(choice?.digit ?? " ")" : digit.map { "default (pressed \($0))" } ?? "default (no input)"])
+        inputDeadline = nil
+        stopPlayback()
+        enterNode(bundle.flow.startNode, long: true)
+    }
+
+    mutating func menuDigit(_ digit: Character) {
+        guard case .menu(let name) = mode, let node = bundle.flow.nodes[name] else { return }
+        inputDeadline = nil
+        digitBuffer.append(digit)
+        let buffer = digitBuffer
+        let exact = node.options.first { $0.digits == buffer }
+        let longer = node.options.contains { ($0.digits?.count ?? 0) > buffer.count && $0.digits?.hasPrefix(buffer) == true }
+        if longer {
+            interDigitDeadline = now + config.frames(ms: node.interDigitTimeoutMs)
+        } else if let exact {
+            digitBuffer = ""
+            take(exact, in: name)
+        } else {
+            digitBuffer = ""
+            invalidInput(buffer)
+        }
+    }
+
+    /// The inter-digit timeout ended a multi-digit entry.
+    mutating func menuDigitsComplete() {
+        guard case .menu(let name) = mode, let node = bundle.flow.nodes[name] else { return }
+        let buffer = digitBuffer
+        digitBuffer = ""
+        if let option = node.options.first(where: { $0.digits == buffer }) {
+            take(option, in: name)
+        } else {
+            invalidInput(buffer)
+        }
+    }
+
+    mutating func take(_ option: MenuOption, in name: String) {
+        interDigitDeadline = nil
+        inputDeadline = nil
+        log(.optionTaken, ["node": name, "option": option.label, "action": option.action.logValue])
+        switch option.action {
+        case .handoff:
+            startHandoff(reason: "caller chose '\(option.label)' in \(name)", urgent: false)
+        case .balance(let next):
+            let amount = context.balance.minorUnits
+            log(.balanceRead, ["balance": context.balance.logValue])
+            mode = .announce(then: .node(next, long: next != name))
+            play([amount == nil ? "balance_unknown" : "balance_is"])
+        case .dayPass(let next):
+            offerDayPass(next: next)
+        case .goto(let next):
+            enterNode(next, long: true)
+        case .language:
+            if bundle.enabledLanguages.count > 1 {
+                mode = .language
+                queue = bundle.enabledLanguages.map { (id: bundle.flow.languagePrompt, language: $0) }
+                playNext()
+            } else {
+                enterNode(bundle.flow.startNode, long: true)
+            }
+        case .callback:
+            mode = .callbackOffer
+            recordCallback(confirmed: true)
+        case .hangup:
+            mode = .closing
+            play(["goodbye"])
+        }
+    }
+
+    mutating func invalidInput(_ input: String) {
+        log(.invalidInput, ["input": input, "mode": mode.logValue])
+        let wasUrgent = urgent
+        record(scorer.observeInvalidInput())
+        guard urgent == wasUrgent, mode != .ended else { return }
+        switch mode {
+        case .menu(let name):
+            guard let node = bundle.flow.nodes[name] else { return }
+            failures += 1
+            if failures >= node.maxFailures {
+                exhausted(node, why: "\(failures) invalid inputs")
+            } else {
+                play(node.invalidSound + node.greetShort)
+            }
+        case .dayPassConfirm(_, _, _, let next):
+            failures += 1
+            if failures >= (bundle.flow.nodes[next]?.maxFailures ?? 3) {
+                log(.dayPassDeclined, ["reason": "no valid answer after \(failures) tries"])
+                enterNode(next, long: true)
+            } else {
+                play((bundle.flow.nodes[next]?.invalidSound ?? []) + ["day_pass_offer"])
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func inputTimedOut() {
+        switch mode {
+        case .language:
+            chooseLanguage(nil)
+        case .menu(let name):
+            guard let node = bundle.flow.nodes[name] else { return }
+            timeouts += 1
+            log(.inputTimeout, ["node": name, "count": "\(timeouts)", "max": "\(node.maxTimeouts)"])
+            if timeouts >= node.maxTimeouts {
+                exhausted(node, why: "\(timeouts) timeouts")
+            } else {
+                play(node.timeoutSound + node.greetShort)
+            }
+        case .dayPassConfirm(_, _, _, let next):
+            timeouts += 1
+            log(.inputTimeout, ["node": "day_pass_confirm", "count": "\(timeouts)"])
+            if timeouts >= (bundle.flow.nodes[next]?.maxTimeouts ?? 3) {
+                log(.dayPassDeclined, ["reason": "no answer after \(timeouts) timeouts"])
+                enterNode(next, long: true)
+            } else {
+                play((bundle.flow.nodes[next]?.timeoutSound ?? []) + ["day_pass_offer"])
+            }
+        case .callbackOffer:
+            recordCallback(confirmed: false)
+        default:
+            break
+        }
+    }
+
+    /// Failures or timeouts ran out: the exit prompt, then a person (or a node that leads to one).
+    mutating func exhausted(_ node: MenuNode, why: String) {
+        log(.menuExhausted, ["node": node.name, "why": why, "then": node.onExhausted.logValue])
+        let reason = "caller could not use menu '\(node.name)' (\(why))"
+        switch node.onExhausted {
+        case .goto(let next):
+            mode = .announce(then: .node(next, long: true))
+        default:
+            mode = .announce(then: .handoff(reason))
+        }
+        if node.exitSound.isEmpty { promptsDone() } else { play(node.exitSound) }
+    }
+}
+
+extension MenuAction {
+    /// Short name for logs.
+    var logValue: String {
+        switch self {
+        case .handoff: "handoff"
+        case .balance(let next): "balance then \(next)"
+        case .dayPass(let next): "day_pass then \(next)"
+        case .goto(let next): "goto \(next)"
+        case .language: "language"
+        case .callback: "callback"
+        case .hangup: "hangup"
+        }
+    }
+}
+
+extension CallEngine.Mode {
+    /// Short name for logs.
+    var logValue: String {
+        switch self {
+        case .notStarted: "not_started"
+        case .language: "language"
+        case .menu(let name): "menu \(name)"
+        case .announce: "announce"
+        case .dayPassConfirm: "day_pass_confirm"
+        case .handoff: "handoff"
+        case .callbackOffer: "callback_offer"
+        case .closing: "closing"
+        case .ended: "ended"
+        }
+    }
+}

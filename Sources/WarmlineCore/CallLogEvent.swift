@@ -1,0 +1,82 @@
+/// One entry of the call log: what happened, when (audio frame), and why.
+public struct CallLogEvent: Sendable, Equatable, CustomStringConvertible {
+    /// Audio frame the event happened at.
+    public var frame: Int
+    /// What happened.
+    public var type: CallLogEventType
+    /// Details and reasons, as text (the store writes them as JSON).
+    public var payload: [String: String]
+
+    /// Makes a log event.
+    public init(frame: Int, type: CallLogEventType, payload: [String: String] = [:]) {
+        self.frame = frame
+        self.type = type
+        self.payload = payload
+    }
+
+    /// `type key=value ...` with keys sorted, for traces and text logs.
+    public var description: String {
+        let details = payload.keys.sorted().map { "\($0)=\(payload[$0] ?? "")" }.joined(separator: " ")
+        return details.isEmpty ? type.rawValue : "\(type.rawValue) \(details)"
+    }
+}
+
+/// Every kind of event the engine logs (stable names: the store and reports key on them).
+public enum CallLogEventType: String, Sendable, Equatable, CaseIterable {
+    /// The call started; payload has caller ID, balance, language count.
+    case callStarted = "call_started"
+    /// The caller chose a language (or the default was taken).
+    case languageChosen = "language_chosen"
+    /// The flow entered a menu node.
+    case nodeEntered = "node_entered"
+    /// A digit arrived.
+    case digit
+    /// A keyword hit arrived.
+    case keyword
+    /// The caller barged in over a prompt.
+    case bargeIn = "barge_in"
+    /// Input matched no option.
+    case invalidInput = "invalid_input"
+    /// No input before the timeout.
+    case inputTimeout = "input_timeout"
+    /// Max failures or timeouts reached in a node.
+    case menuExhausted = "menu_exhausted"
+    /// A menu option was taken.
+    case optionTaken = "option_taken"
+    /// The balance was read to the caller.
+    case balanceRead = "balance_read"
+    /// The day pass was offered.
+    case dayPassOffered = "day_pass_offered"
+    /// The day pass was granted.
+    case dayPassGranted = "day_pass_granted"
+    /// The caller declined the offered day pass.
+    case dayPassDeclined = "day_pass_declined"
+    /// The day pass was refused (rate limit or not eligible).
+    case dayPassRefused = "day_pass_refused"
+    /// A second grant request in the same call was absorbed.
+    case dayPassRetryIgnored = "day_pass_retry_ignored"
+    /// A distress signal fired; payload has its value, weight and the score.
+    case distressSignal = "distress_signal"
+    /// The distress score crossed the threshold.
+    case distressHandoff = "distress_handoff"
+    /// The warm hand-off started; payload has the reason and priority.
+    case handoffStarted = "handoff_started"
+    /// The consultation leg dialled a target.
+    case targetDialed = "target_dialed"
+    /// Ringback heard on the consultation leg.
+    case targetRinging = "target_ringing"
+    /// The target answered.
+    case targetAnswered = "target_answered"
+    /// The target failed (busy, reorder, no answer, no dial tone).
+    case targetFailed = "target_failed"
+    /// The summary was whispered to the agent.
+    case whispered
+    /// The transfer completed: the caller reached a person.
+    case transferCompleted = "transfer_completed"
+    /// Every target failed; a callback was offered.
+    case callbackOffered = "callback_offered"
+    /// A callback was recorded.
+    case callbackRecorded = "callback_recorded"
+    /// The call ended; payload has the reason.
+    case callEnded = "call_ended"
+}

@@ -1,0 +1,167 @@
+/// A validated flow and the prompt catalogs of every enabled language: what a call engine runs on.
+public struct FlowBundle: Sendable, Equatable {
+    /// The menu flow.
+    public let flow: MenuFlow
+    /// Prompt catalogs by language code.
+    public let catalogs: [String: PromptCatalog]
+    /// Enabled languages, default first.
+    public let enabledLanguages: [String]
+}
+
+/// Loads and validates `Prompts/menu.yaml` and `Prompts/<lang>/prompts.yaml` from text the caller has read.
+public enum FlowLoader {
+    /// Parses and validates; throws every problem found, each with file, line and reason.
+    public static func load(menu: SourceText, prompts: [String: SourceText],
+                            enabledLanguages: [String]) throws(FlowError) -> FlowBundle {
+        var problems: [FlowProblem] = []
+        var parser = MenuFlowParser(file: menu.name)
+        let flow = parser.parse(menu.text)
+        problems += parser.problems
+        var catalogs: [String: PromptCatalog] = [:]
+        if enabledLanguages.isEmpty {
+            problems.append(FlowProblem(file: menu.name, line: 1, kind: .invalidValue, reason: "no language is enabled"))
+        }
+        for language in enabledLanguages {
+            guard let source = prompts[language] else {
+                problems.append(FlowProblem(file: menu.name, line: 1, kind: .missingPrompt,
+                                            reason: "language '\(language)' is enabled but has no prompt file"))
+                continue
+            }
+            do {
+                catalogs[language] = try PromptCatalog.parse(source, language: language)
+            } catch {
+                problems += error.problems
+            }
+        }
+        if let flow {
+            problems += FlowValidator(flow: flow, catalogs: catalogs, enabledLanguages: enabledLanguages).problems()
+        }
+        guard problems.isEmpty else {
+            throw FlowError(problems: problems.sorted { ($0.file, $0.line) < ($1.file, $1.line) })
+        }
+        guard let flow else { throw FlowError(problems: [FlowProblem(file: menu.name, line: 1, kind: .syntax, reason: "no flow")]) }
+        return FlowBundle(flow: flow, catalogs: catalogs, enabledLanguages: enabledLanguages)
+    }
+}
+
+/// The checks that need the whole flow: references, reachability, digits, prompts, loops.
+struct FlowValidator {
+    let flow: MenuFlow
+    let catalogs: [String: PromptCatalog]
+    let enabledLanguages: [String]
+
+    func problems() -> [FlowProblem] {
+        var found: [FlowProblem] = []
+        func fail(_ line: Int, _ kind: FlowProblem.Kind, _ reason: String) {
+            found.append(FlowProblem(file: flow.file, line: line, kind: kind, reason: reason))
+        }
+        if flow.nodes[flow.startNode] == nil { fail(1, .unknownNode, "start points at unknown node '\(flow.startNode)'") }
+        let everywhere = [flow.person.digit: "everywhere.person", flow.emergency.digit: "everywhere.emergency"]
+        if flow.person.digit == flow.emergency.digit {
+            fail(1, .duplicateDigit, "everywhere.person and everywhere.emergency both use digit '\(flow.person.digit)'")
+        }
+        checkLanguages(everywhere, fail)
+        for name in flow.nodeOrder {
+            guard let node = flow.nodes[name] else { continue }
+            var seen: [String: Int] = [:]
+            for option in node.options {
+                if let next = option.action.nextNode, flow.nodes[next] == nil {
+                    fail(option.line, .unknownNode, "option '\(option.label)' of node '\(name)' points at unknown node '\(next)'")
+                }
+                guard let digits = option.digits else { continue }
+                if let first = seen[digits] {
+                    fail(option.line, .duplicateDigit, "digit '\(digits)' is used twice in node '\(name)' (first on line \(first))")
+                } else if digits.count == 1, let owner = digits.first.flatMap({ everywhere[$0] }) {
+                    fail(option.line, .duplicateDigit, "digit '\(digits)' in node '\(name)' is already \(owner), which works in every node")
+                }
+                seen[digits] = seen[digits] ?? option.line
+            }
+            switch node.onExhausted {
+            case .handoff: break
+            case .goto(let next):
+                if flow.nodes[next] == nil {
+                    fail(node.onExhaustedLine, .unknownNode, "on_exhausted of node '\(name)' points at unknown node '\(next)'")
+                }
+            default:
+                fail(node.onExhaustedLine, .invalidValue,
+                     "on_exhausted of node '\(name)' must be handoff or goto: a caller who cannot use the menu goes to a person, never hangs up")
+            }
+        }
+        checkReachable(fail)
+        checkLoops(fail)
+        checkPrompts(fail)
+        return found
+    }
+
+    private func checkLanguages(_ everywhere: [Character: String], _ fail: (Int, FlowProblem.Kind, String) -> Void) {
+        guard enabledLanguages.count > 1 else { return }
+        var seen: Set<Character> = []
+        for choice in flow.languageDigits {
+            if !seen.insert(choice.digit).inserted || everywhere[choice.digit] != nil {
+                fail(1, .duplicateDigit, "language digit '\(choice.digit)' for '\(choice.language)' is used twice")
+            }
+        }
+        for language in enabledLanguages where !flow.languageDigits.contains(where: { $0.language == language }) {
+            fail(1, .invalidValue, "language '\(language)' is enabled but has no digit under 'languages:'")
+        }
+    }
+
+    /// Nodes each node leads to (options and on_exhausted; the language choice returns to the start).
+    private func successors(_ node: MenuNode) -> [String] {
+        (node.options.map(\.action) + [node.onExhausted]).compactMap { action in
+            action == .language ? flow.startNode : action.nextNode
+        }.filter { flow.nodes[$0] != nil }
+    }
+
+    private func checkReachable(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
+        guard flow.nodes[flow.startNode] != nil else { return }
+        let reached = closure(from: [flow.startNode])
+        for name in flow.nodeOrder where !reached.contains(name) {
+            fail(flow.nodes[name]?.line ?? 1, .unreachableNode, "node '\(name)' is unreachable from start '\(flow.startNode)'")
+        }
+    }
+
+    private func closure(from starts: [String]) -> Set<String> {
+        var reached = Set(starts)
+        var pending = starts
+        while let name = pending.popLast() {
+            for next in flow.nodes[name].map(successors) ?? [] where reached.insert(next).inserted { pending.append(next) }
+        }
+        return reached
+    }
+
+    private func checkLoops(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
+        let exits = Set(flow.nodeOrder.filter { name in
+            guard let node = flow.nodes[name] else { return false }
+            return node.onExhausted == .handoff || node.options.contains { $0.action == .handoff }
+        })
+        var reported: Set<String> = []
+        for name in flow.nodeOrder where !reported.contains(name) {
+            let ahead = closure(from: [name])
+            guard ahead.isDisjoint(with: exits) else { continue }
+            let loop = flow.nodeOrder.filter { ahead.contains($0) && closure(from: [$0]).contains(name) }
+            guard loop.count > 1 || flow.nodes[name].map(successors)?.contains(name) == true else { continue }
+            reported.formUnion(loop)
+            fail(flow.nodes[name]?.line ?? 1, .loopWithoutPerson,
+                 "nodes \((loop + [name]).joined(separator: " -> ")) loop with no option or on_exhausted leading to a person (handoff)")
+        }
+    }
+
+    private func checkPrompts(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
+        for language in enabledLanguages {
+            guard let catalog = catalogs[language] else { continue }
+            for reference in flow.promptReferences where catalog.texts[reference.promptID] == nil {
+                fail(reference.line, .missingPrompt,
+                     "prompt '\(reference.promptID)' is missing in language '\(language)' (\(catalog.file))")
+            }
+            for id in MenuFlow.enginePromptIDs where catalog.texts[id] == nil {
+                fail(1, .missingPrompt, "prompt '\(id)' (played by the call engine) is missing in language '\(language)' (\(catalog.file))")
+            }
+        }
+    }
+}
+
+extension MenuOption {
+    /// The digit, or the first keyword, for messages.
+    var label: String { digits ?? keywords.first ?? "?" }
+}

@@ -1,0 +1,74 @@
+/// The prompt texts of one language: a flat map `prompt_id: "text with {placeholder}"`.
+public struct PromptCatalog: Sendable, Equatable {
+    /// Placeholders the engine fills; any other `{name}` in a text is refused at load time.
+    public static let knownPlaceholders: Set<String> = ["emergency_number", "balance", "expires_at", "days", "minutes"]
+
+    /// Language code (en, uk, tr).
+    public let language: String
+    /// File name the texts came from.
+    public let file: String
+    /// Prompt texts by id.
+    public let texts: [String: String]
+    /// Line of each id in the file, for error messages.
+    public let lines: [String: Int]
+
+    /// Parses a catalog; throws every problem (bad YAML, non-text values, unknown placeholders) with file and line.
+    public static func parse(_ source: SourceText, language: String) throws(FlowError) -> PromptCatalog {
+        var reader = YAMLReader(file: source.name)
+        var texts: [String: String] = [:]
+        var lines: [String: Int] = [:]
+        if let root = reader.root(source.text), let entries = reader.mapping(root, "a prompt file") {
+            for entry in entries {
+                guard let text = reader.string(entry.value, "prompt '\(entry.key)'") else { continue }
+                for name in placeholders(in: text) where !knownPlaceholders.contains(name) {
+                    reader.fail(line: entry.line, .unknownPlaceholder,
+                                "placeholder {\(name)} in '\(entry.key)' is filled by no code (known: "
+                                    + knownPlaceholders.sorted().joined(separator: ", ") + ")")
+                }
+                texts[entry.key] = text
+                lines[entry.key] = entry.line
+            }
+        }
+        guard reader.problems.isEmpty else { throw FlowError(problems: reader.problems) }
+        return PromptCatalog(language: language, file: source.name, texts: texts, lines: lines)
+    }
+
+    /// The text of `id` with its placeholders filled; nil when the id is missing.
+    public func render(_ id: String, placeholders values: [String: String]) -> String? {
+        guard var text = texts[id] else { return nil }
+        for (name, value) in values { text = text.replacingAll("{\(name)}", with: value) }
+        return text
+    }
+
+    /// Names between braces in a text.
+    static func placeholders(in text: String) -> [String] {
+        var names: [String] = []
+        var current: String?
+        for character in text {
+            if character == "{" {
+                current = ""
+            } else if character == "}", let name = current {
+                names.append(name)
+                current = nil
+            } else if current != nil {
+                current?.append(character)
+            }
+        }
+        return names
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (no Foundation in this module).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineCore module.
-public enum WarmlineCore {}
