@@ -216,7 +216,8 @@ public struct DistressScorer: Sendable {
 
     private mutating func fire(_ signal: DistressSignal, _ weight: Double, value: String,
                                phrase: String) -> [DistressFiring] {
-        guard !firings.contains(where: { $0.signal == signal }) else { return [] }
+        // weight 0 switches a signal off; each signal counts once per call
+        guard weight > 0, !firings.contains(where: { $0.signal == signal }) else { return [] }
         score += weight
         let firing = DistressFiring(signal: signal, value: value, weight: weight, scoreAfter: score, phrase: phrase)
         firings.append(firing)

@@ -1,0 +1,377 @@
+import Testing
+@testable import WarmlineCore
+
+/// Frames at the default 8000 frames/s.
+private func frames(_ ms: Int) -> Int { ms * 8 }
+
+private func hit(_ phrase: String, _ keywordClass: KeywordHit.Class = .menu, _ confidence: Double = 0.9) -> CallInput {
+    .keyword(KeywordHit(phrase: phrase, keywordClass: keywordClass, confidence: confidence))
+}
+
+@Suite("Scripted calls")
+struct CallEngineTests {
+    // MARK: happy paths, one per language
+
+    @Test("An English caller hears the greeting with the emergency number, checks the balance and hangs up")
+    func englishBalance() throws {
+        var script = CallScript()
+        script.caller = [(7000, .digit("1")), (14_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(Array(trace.promptsPlayed.prefix(4)) == ["greeting", "danger", "main_menu", "balance_is"])
+        #expect(trace.promptRequests[0].placeholders == ["emergency_number": "112"])
+        #expect(trace.promptRequests[3].placeholders == ["balance": "12.50"])
+        #expect(trace.promptsPlayed[4] == "main_menu_short")
+        #expect(trace.logs(.balanceRead).first?.payload["balance"] == "1250")
+        #expect(trace.engine.outcome == .callerHungUp)
+        #expect(trace.actions.last == .log(CallLogEvent(frame: frames(14_000), type: .callEnded,
+                                                        payload: ["reason": "caller hung up", "outcome": "caller_hung_up"])))
+    }
+
+    @Test("A Ukrainian caller picks 2 at the language choice, presses 0 and is transferred with the language in the whisper")
+    func ukrainianPerson() throws {
+        var script = CallScript()
+        script.languages = ["en", "uk", "tr"]
+        script.caller = [(2500, .digit("2")), (5000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.promptRequests.prefix(2).map(\.language) == ["en", "uk"])
+        #expect(trace.logs(.languageChosen).first?.payload["language"] == "uk")
+        #expect(trace.promptRequests.dropFirst(2).allSatisfy { $0.language == "uk" })
+        #expect(trace.promptsPlayed.contains("connecting"))
+        #expect(trace.dialled == ["201"])
+        #expect(trace.whispers == ["caller asked for a person (pressed 0); balance 12.50; speaks Ukrainian"])
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+        #expect(trace.actions.contains(.completeTransfer))
+    }
+
+    @Test("A Turkish caller with zero balance takes the day pass and hears the expiry in Turkish")
+    func turkishDayPass() throws {
+        var script = CallScript()
+        script.languages = ["en", "uk", "tr"]
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(4500, .digit("3")), (6000, .digit("2")), (9000, .digit("1")), (20_000, .digit("#"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.engine.language == "tr")
+        #expect(trace.grants.count == 1)
+        let readback = try #require(trace.promptRequests.first { $0.promptID == "day_pass_granted" })
+        // granted 9 s into a call that started 2026-11-18 13:06:40 local (UTC+2): expires a day later
+        #expect(readback.placeholders["expires_at"] == "19 Kasım 13:06")
+        #expect(readback.language == "tr")
+        #expect(trace.promptsPlayed.contains("offer_person"))
+        #expect(trace.engine.outcome == .callerChoseHangup)
+        #expect(trace.promptsPlayed.last == "goodbye")
+    }
+
+    // MARK: barge-in
+
+    @Test("A digit stops the playing prompt in the same frame it arrives")
+    func digitBargeIn() throws {
+        var script = CallScript()
+        script.caller = [(1000, .digit("1"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(1000))
+        #expect(trace.logs(.bargeIn).first?.payload["by"] == "digit")
+    }
+
+    @Test("Caller speech stops the prompt after 200 ms of speech, and a shorter sound does not")
+    func speechBargeIn() throws {
+        var script = CallScript()
+        script.caller = [(500, .speechStarted), (650, .speechStopped), (1000, .speechStarted), (1500, .speechStopped)]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(1200))
+        #expect(trace.logs(.bargeIn).count == 1)
+    }
+
+    // MARK: failure paths: never trapped
+
+    @Test("Three invalid inputs send the caller to a person, not to a hang-up")
+    func invalidInputsHandOff() throws {
+        var script = CallScript()
+        script.config.distress.repeatedInvalid.weight = 0
+        // each invalid input barges in; the invalid prompt and the short menu take 2 s each
+        script.caller = [(1000, .digit("5")), (6000, .digit("6")), (11_000, .digit("7"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.invalidInput).count == 3)
+        #expect(trace.promptsPlayed.prefix(6) == ["greeting", "invalid", "main_menu_short", "invalid", "main_menu_short", "connecting"])
+        #expect(trace.logs(.menuExhausted).first?.payload["then"] == "handoff")
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+    }
+
+    @Test("Three timeouts of 10 s send a silent caller to a person")
+    func timeoutsHandOff() throws {
+        let trace = try ScriptRunner.run(CallScript())
+        let timeouts = trace.logs(.inputTimeout)
+        #expect(timeouts.count == 3)
+        // greeting is three 2 s prompts; the first timeout is 10 s after the last one ends
+        #expect(timeouts.first?.frame == frames(16_000))
+        #expect(trace.logs(.handoffStarted).first?.payload["reason"]?.contains("3 timeouts") == true)
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+    }
+
+    @Test("The person keyword works mid-prompt in any node")
+    func personKeyword() throws {
+        var script = CallScript()
+        script.caller = [(1000, .digit("2")), (2500, hit("operator", .person))]
+        script.context.balance = .known(minorUnits: 0)
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.dayPassOffered).count == 1)
+        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(1000))
+        #expect(trace.logs(.handoffStarted).first?.payload["reason"] == "caller asked for a person (said 'operator')")
+        #expect(trace.grants.isEmpty)
+    }
+
+    @Test("A keyword below the confidence floor is logged and ignored")
+    func lowConfidenceKeyword() throws {
+        var script = CallScript()
+        script.caller = [(1000, hit("help", .distress, 0.2)), (2000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.keyword).first?.payload["accepted"] == "no (below minimum)")
+        #expect(trace.logs(.distressSignal).isEmpty)
+        #expect(trace.engine.handoffStartedAtFrame == nil)
+    }
+
+    @Test("A caller still in the menu after 60 s of call time is handed to a person")
+    func personBound() throws {
+        var script = CallScript()
+        script.caller = stride(from: 1000, to: 90_000, by: 7000).map { (ms: $0, input: CallInput.digit("1")) }
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.engine.handoffStartedAtFrame == frames(60_000))
+        #expect(trace.logs(.handoffStarted).first?.payload["reason"] == "no person reached after 60 s of call time")
+    }
+
+    // MARK: hang-up from any state
+
+    @Test("A busy tone outside a hand-off ends the call cleanly and hangs up")
+    func busyToneEndsCall() throws {
+        var script = CallScript()
+        script.caller = [(3000, .tone(.busy))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.actions.suffix(3) == [.stopPrompt, .hangUp,
+                                           .log(CallLogEvent(frame: frames(3000), type: .callEnded,
+                                                             payload: ["reason": "line disconnected (busy tone)",
+                                                                       "outcome": "caller_hung_up"]))])
+    }
+
+    @Test("A caller who hangs up while on hold during the hand-off ends the call")
+    func hangUpDuringHandoff() throws {
+        var script = CallScript()
+        script.targets = [.noAnswer]
+        script.caller = [(1000, .digit("0")), (8000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.engine.outcome == .callerHungUp)
+        #expect(trace.dialled == ["201"])
+        #expect(trace.callbacks.isEmpty)
+    }
+
+    // MARK: distress
+
+    @Test("Saying 'help' mid-greeting stops the prompt and flashes in the same frame, with the reasons whispered")
+    func distressMidPrompt() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(1500, hit("help", .distress, 0.82))]
+        let trace = try ScriptRunner.run(script)
+        let trigger = frames(1500)
+        #expect(trace.entries.filter { $0.frame == trigger }.map(\.action).filter {
+            if case .log = $0 { false } else { true }
+        } == [.stopPrompt, .flash(ms: 600)])
+        let handoff = try #require(trace.logs(.distressHandoff).first)
+        #expect(handoff.payload["reasons"] == "zero_balance=balance 0; distress_keyword='help' confidence 0.82")
+        #expect(trace.whispers == ["urgent: caller in distress (said 'help'); balance zero"])
+        #expect(!trace.promptsPlayed.contains("connecting"))
+        #expect(trace.engine.isUrgent)
+    }
+
+    @Test("Decision to flash is within one 20 ms period of the triggering event for every distress trigger")
+    func decisionToFlash() throws {
+        let triggers: [CallInput] = [.digit("9"), hit("ambulance", .distress)]
+        for trigger in triggers {
+            var script = CallScript()
+            script.caller = [(2345, trigger)]
+            let trace = try ScriptRunner.run(script)
+            let flash = try #require(trace.firstFrame { $0 == .flash(ms: 600) })
+            #expect(flash - frames(2345) <= 160)
+        }
+    }
+
+    @Test("Key mashing and a raised voice add up past the threshold, each signal logged with its value")
+    func combinedSignals() throws {
+        var script = CallScript()
+        script.caller = [(500, .voice(VoiceFeatures(loudnessDB: -30, pitchHz: 180))),
+                         (1500, .voice(VoiceFeatures(loudnessDB: -31, pitchHz: 170))),
+                         (2500, .voice(VoiceFeatures(loudnessDB: -29, pitchHz: 190))),
+                         (5000, .voice(VoiceFeatures(loudnessDB: -16, pitchHz: 260))),
+                         (7000, .digit("5")), (7300, .digit("5")), (7600, .digit("5")), (7900, .digit("5"))]
+        script.config.distress.repeatedInvalid.weight = 0
+        let trace = try ScriptRunner.run(script)
+        let signals = trace.logs(.distressSignal).map { $0.payload["signal"] ?? "" }
+        #expect(signals == ["raised_voice", "raised_pitch", "key_mashing"])
+        #expect(trace.logs(.distressSignal).first?.payload["value"] == "+14.00 dB over baseline")
+        #expect(trace.logs(.distressHandoff).first?.frame == frames(7900))
+        #expect(trace.whispers.first?.hasPrefix("urgent: caller in distress (raised voice, raised pitch, frantic key presses)") == true)
+    }
+
+    @Test("Call-start signals are logged but stay below the threshold on their own")
+    func callStartSignals() throws {
+        var script = CallScript()
+        let start = script.context.startedAt
+        script.context.startedAt = WallTime(secondsSinceEpoch: 1_795_000_000 - 10 * 3600, utcOffsetSeconds: 7200)
+        script.context.earlierCallsAt = [start.adding(seconds: -36_000 - 300), start.adding(seconds: -36_000 - 600)]
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(3000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.distressSignal).map { $0.payload["signal"] ?? "" } == ["repeat_caller", "zero_balance", "night_hours"])
+        #expect(trace.engine.distressScore == 0.8)
+        #expect(trace.engine.handoffStartedAtFrame == nil)
+    }
+
+    // MARK: day pass
+
+    @Test("A zero-balance caller confirms the day pass, hears the expiry, then is offered a person")
+    func dayPassGranted() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(1000, .digit("2")), (3000, .digit("1")), (9000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        let grant = try #require(trace.grants.first)
+        #expect(grant.idempotencyKey == "daypass:+380501234567:after:never")
+        #expect(grant.expiresAt.secondsSinceEpoch - grant.grantedAt.secondsSinceEpoch == 86_400)
+        #expect(!grant.failOpen)
+        #expect(trace.promptRequests.first { $0.promptID == "day_pass_granted" }?.placeholders["expires_at"] == "13:06 on 19 November")
+        #expect(trace.promptsPlayed.firstIndex(of: "offer_person")! > trace.promptsPlayed.firstIndex(of: "day_pass_granted")!)
+        #expect(trace.whispers == ["caller asked for a person (pressed 0); balance zero; day pass granted"])
+    }
+
+    @Test("A caller with money above the threshold is told the pass is not for them")
+    func dayPassNotEligible() throws {
+        var script = CallScript()
+        script.caller = [(1000, .digit("2")), (6000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.dayPassRefused).first?.payload["reason"] == "balance 1250 > threshold 0")
+        #expect(trace.promptsPlayed.contains("day_pass_not_eligible"))
+        #expect(trace.grants.isEmpty)
+    }
+
+    @Test("A caller who had a pass three days ago is refused by the rate limit")
+    func dayPassRateLimited() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.context.lastDayPassGrantedAt = script.context.startedAt.adding(seconds: -3 * 86_400)
+        script.caller = [(1000, .digit("2")), (6000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.dayPassRefused).first?.payload["reason"] == "rate limited: one pass per 7 days")
+        #expect(trace.promptRequests.first { $0.promptID == "day_pass_refused" }?.placeholders == ["days": "7"])
+        #expect(trace.grants.isEmpty)
+    }
+
+    @Test("An unknown balance without distress gets no pass and is pointed to a person")
+    func dayPassUnknownBalance() throws {
+        var script = CallScript()
+        script.context.balance = .unknown
+        script.caller = [(1000, .digit("2")), (9000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.promptsPlayed.contains("day_pass_unknown"))
+        #expect(trace.promptsPlayed.contains("offer_person"))
+        #expect(trace.grants.isEmpty)
+    }
+
+    @Test("A caller in distress with an unknown balance gets the pass fail-open, and the event says so")
+    func dayPassFailOpen() throws {
+        var script = CallScript()
+        script.context.balance = .unknown
+        // louder and higher than their own first seconds: 0.7, in distress for the day pass but below hand-off
+        script.caller = [(500, .voice(VoiceFeatures(loudnessDB: -30, pitchHz: 180))),
+                         (1500, .voice(VoiceFeatures(loudnessDB: -31, pitchHz: 170))),
+                         (2500, .voice(VoiceFeatures(loudnessDB: -29, pitchHz: 190))),
+                         (5000, .voice(VoiceFeatures(loudnessDB: -16, pitchHz: 260))),
+                         (6000, .digit("2")), (8000, .digit("1"))]
+        let trace = try ScriptRunner.run(script)
+        let grant = try #require(trace.grants.first)
+        #expect(grant.failOpen)
+        #expect(trace.logs(.dayPassGranted).first?.payload["fail_open"] == "yes: balance unknown, caller in distress")
+    }
+
+    @Test("Pressing yes twice grants once and does not skip the read-back; a restarted call gets the same key")
+    func retriedGrant() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(1000, .digit("2")), (3000, .digit("1")), (3300, .digit("1")), (8000, .digit("*")),
+                         (9000, .digit("2")), (12_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.count == 1)
+        #expect(trace.logs(.dayPassRetryIgnored).count == 2)
+        #expect(trace.promptsPlayed.filter { $0 == "day_pass_granted" }.count == 3)
+
+        // the unit restarted mid-call: a new call from the same caller, the grant not yet stored
+        var restarted = script
+        restarted.context.callID = "call-2"
+        restarted.context.startedAt = script.context.startedAt.adding(seconds: 40)
+        restarted.caller = [(1000, .digit("2")), (3000, .digit("1")), (5000, .board(.farEndDisconnect))]
+        let second = try ScriptRunner.run(restarted)
+        #expect(second.grants.first?.idempotencyKey == trace.grants.first?.idempotencyKey)
+    }
+
+    // MARK: hand-off outcomes
+
+    @Test("Busy first target: flash back, 'still connecting', then the second target answers")
+    func busyThenAnswer() throws {
+        var script = CallScript()
+        script.targets = [.busy, .answers(afterMs: 2000)]
+        script.caller = [(1000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.dialled == ["201", "202"])
+        #expect(trace.logs(.targetFailed).first?.payload["reason"] == "busy tone")
+        #expect(trace.actions.filter { $0 == .flash(ms: 600) }.count == 3)
+        #expect(trace.promptsPlayed.suffix(2) == ["connecting", "still_connecting"])
+        #expect(trace.engine.outcome == .transferred(target: "supervisor"))
+    }
+
+    @Test("Reorder and no dial tone both count as a failed target")
+    func reorderAndNoDialTone() throws {
+        var script = CallScript()
+        script.targets = [.reorder, .noDialTone]
+        script.caller = [(1000, .digit("0")), (60_000, .digit("1"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.targetFailed).map { $0.payload["reason"] ?? "" } == ["reorder tone", "no dial tone after flash"])
+        #expect(trace.logs(.callbackOffered).count == 1)
+    }
+
+    @Test("No answer within 20 s on every target: callback offered, confirmed with 1, recorded and the wait announced")
+    func noAnswerCallback() throws {
+        var script = CallScript()
+        script.targets = [.noAnswer, .answers(afterMs: 25_000)]
+        script.caller = [(1000, .digit("0")), (55_000, .digit("1"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.targetFailed).map { $0.payload["reason"] ?? "" } == ["no answer in 20 s", "no answer in 20 s"])
+        let callback = try #require(trace.callbacks.first)
+        #expect(callback.confirmedByCaller)
+        #expect(callback.callerID == "+380501234567")
+        #expect(trace.promptRequests.first { $0.promptID == "callback_confirmed" }?.placeholders == ["minutes": "30"])
+        #expect(trace.engine.outcome == .callbackRecorded)
+        #expect(trace.actions.contains(.hangUp))
+    }
+
+    @Test("A callback offer with no reply, or a caller hanging up on it, is still recorded")
+    func callbackWithoutReply() throws {
+        var script = CallScript()
+        script.config.handoff.targets = []
+        script.caller = [(1000, hit("help", .distress))]
+        let silent = try ScriptRunner.run(script)
+        #expect(silent.logs(.callbackOffered).first?.payload["reason"] == "no hand-off targets configured")
+        #expect(silent.callbacks.map(\.confirmedByCaller) == [false])
+        #expect(silent.callbacks.first?.urgent == true)
+
+        script.caller.append((2500, .board(.farEndDisconnect)))
+        let gone = try ScriptRunner.run(script)
+        #expect(gone.callbacks.count == 1)
+        #expect(gone.engine.outcome == .callerHungUp)
+    }
+
+    @Test("Distress during a normal hand-off's announcement upgrades it to urgent and flashes at once")
+    func upgradeToUrgent() throws {
+        var script = CallScript()
+        script.caller = [(1000, .digit("0")), (1500, .digit("9"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.firstFrame { $0 == .flash(ms: 600) } == frames(1500))
+        #expect(trace.whispers.first?.hasPrefix("urgent: caller in distress (pressed 9)") == true)
+    }
+}
