@@ -89,8 +89,8 @@ struct FlowValidator {
         }
         checkReachable(fail)
         checkLoops(fail)
-        checkPrompts(fail)
-        return found
+        let engineMissing = checkPrompts(fail)
+        return found + engineMissing
     }
 
     private func checkLanguages(_ everywhere: [Character: String], _ fail: (Int, FlowProblem.Kind, String) -> Void) {
@@ -147,7 +147,9 @@ struct FlowValidator {
         }
     }
 
-    private func checkPrompts(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
+    /// Prompts the flow names are reported at the menu line; prompts the engine plays, in the catalog file.
+    private func checkPrompts(_ fail: (Int, FlowProblem.Kind, String) -> Void) -> [FlowProblem] {
+        var missing: [FlowProblem] = []
         for language in enabledLanguages {
             guard let catalog = catalogs[language] else { continue }
             for reference in flow.promptReferences where catalog.texts[reference.promptID] == nil {
@@ -155,9 +157,11 @@ struct FlowValidator {
                      "prompt '\(reference.promptID)' is missing in language '\(language)' (\(catalog.file))")
             }
             for id in MenuFlow.enginePromptIDs where catalog.texts[id] == nil {
-                fail(1, .missingPrompt, "prompt '\(id)' (played by the call engine) is missing in language '\(language)' (\(catalog.file))")
+                missing.append(FlowProblem(file: catalog.file, line: 1, kind: .missingPrompt,
+                                           reason: "prompt '\(id)' (played by the call engine) is missing in language '\(language)'"))
             }
         }
+        return missing
     }
 }
 

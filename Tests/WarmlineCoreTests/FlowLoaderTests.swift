@@ -1,0 +1,187 @@
+import Testing
+@testable import WarmlineCore
+
+/// The real prompt catalogs with the given menu text.
+private func load(_ menu: String, languages: [String] = ["en"],
+                  prompts: [String: SourceText] = RealPrompts.prompts) throws(FlowError) -> FlowBundle {
+    try FlowLoader.load(menu: SourceText(name: "menu.yaml", text: menu), prompts: prompts, enabledLanguages: languages)
+}
+
+/// The problems a menu text is refused with.
+private func problems(_ menu: String, languages: [String] = ["en"],
+                      prompts: [String: SourceText] = RealPrompts.prompts) -> [FlowProblem] {
+    do {
+        _ = try load(menu, languages: languages, prompts: prompts)
+        return []
+    } catch {
+        return error.problems
+    }
+}
+
+/// A small valid flow to break one thing at a time.
+private let header = """
+start: main
+languages: {en: "1", uk: "2", tr: "3"}
+everywhere:
+  person: {digit: "0", keywords: [person]}
+  emergency: {digit: "9", keywords: [help]}
+nodes:
+
+"""
+
+@Suite("Flow loader")
+struct FlowLoaderTests {
+    @Test("The shipped menu and prompts load for one language and for all three")
+    func realFilesLoad() throws {
+        let english = try RealPrompts.bundle(languages: ["en"])
+        #expect(english.flow.startNode == "main")
+        #expect(english.flow.nodes["main"]?.timeoutMs == 10_000)
+        #expect(english.flow.nodes["main"]?.interDigitTimeoutMs == 2000)
+        #expect(english.flow.nodes["main"]?.maxFailures == 3)
+        let all = try RealPrompts.bundle(languages: ["en", "uk", "tr"])
+        #expect(all.catalogs.keys.sorted() == ["en", "tr", "uk"])
+        #expect(all.flow.keywordsByClass[.person] == ["person", "operator", "agent", "human"])
+        #expect(all.flow.keywordsByClass[.distress]?.contains("help") == true)
+    }
+
+    @Test("A node option pointing at a missing node is refused with its line")
+    func unknownNode() {
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+            options:
+              - digit: "1"
+                action: goto
+                node: balanse
+        """)
+        #expect(found.map(\.description) == ["menu.yaml:10: option '1' of node 'main' points at unknown node 'balanse'"])
+        #expect(found.first?.kind == .unknownNode)
+    }
+
+    @Test("A node no path reaches is refused")
+    func unreachableNode() {
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+          orphan:
+            greet_long: main_menu
+        """)
+        #expect(found.map(\.description) == ["menu.yaml:9: node 'orphan' is unreachable from start 'main'"])
+        #expect(found.first?.kind == .unreachableNode)
+    }
+
+    @Test("A digit used twice in one node, or taking an everywhere digit, is refused")
+    func duplicateDigit() {
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "1", action: balance}
+              - {digit: "1", action: day_pass}
+              - {digit: "0", action: hangup}
+        """)
+        #expect(found.map(\.description) == [
+            "menu.yaml:11: digit '1' is used twice in node 'main' (first on line 10)",
+            "menu.yaml:12: digit '0' in node 'main' is already everywhere.person, which works in every node",
+        ])
+        #expect(found.allSatisfy { $0.kind == .duplicateDigit })
+    }
+
+    @Test("A prompt missing in one enabled language is refused, naming the language")
+    func missingPrompt() {
+        var prompts = RealPrompts.prompts
+        prompts["uk"] = SourceText(name: "Prompts/uk/prompts.yaml",
+                                   text: prompts["uk"]?.text.replacingAll("main_menu_short:", with: "main_menu_shrt:") ?? "")
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+            greet_short: main_menu_short
+        """, languages: ["en", "uk"], prompts: prompts)
+        #expect(found.map(\.description) == [
+            "menu.yaml:9: prompt 'main_menu_short' is missing in language 'uk' (Prompts/uk/prompts.yaml)",
+        ])
+        #expect(found.first?.kind == .missingPrompt)
+    }
+
+    @Test("A prompt the engine plays itself must exist in every enabled language")
+    func missingEnginePrompt() {
+        var prompts = RealPrompts.prompts
+        prompts["tr"] = SourceText(name: "Prompts/tr/prompts.yaml",
+                                   text: prompts["tr"]?.text.replacingAll("still_connecting:", with: "stil_connecting:") ?? "")
+        let found = problems(header + "  main:\n    greet_long: main_menu\n", languages: ["en", "tr"], prompts: prompts)
+        #expect(found.map(\.description) == [
+            "Prompts/tr/prompts.yaml:1: prompt 'still_connecting' (played by the call engine) is missing in language 'tr'",
+        ])
+    }
+
+    @Test("A placeholder no code fills is refused at its line in the prompt file")
+    func unknownPlaceholder() {
+        var prompts = RealPrompts.prompts
+        prompts["en"] = SourceText(name: "Prompts/en/prompts.yaml",
+                                   text: prompts["en"]?.text.replacingAll("{balance}", with: "{balanse}") ?? "")
+        let found = problems(header + "  main:\n    greet_long: main_menu\n", prompts: prompts)
+        let line = (prompts["en"]?.text.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix("balance_is:") } ?? -2) + 1
+        #expect(found.count == 1)
+        #expect(found.first?.kind == .unknownPlaceholder)
+        #expect(found.first?.description.hasPrefix(
+            "Prompts/en/prompts.yaml:\(line): placeholder {balanse} in 'balance_is' is filled by no code") == true)
+    }
+
+    @Test("Nodes that loop among themselves with no way to a person are refused")
+    func loopWithoutPerson() {
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "1", action: goto, node: a}
+          a:
+            greet_long: main_menu
+            on_exhausted: {action: goto, node: b}
+            options:
+              - {digit: "1", action: goto, node: b}
+          b:
+            greet_long: main_menu
+            on_exhausted: {action: goto, node: a}
+            options:
+              - {digit: "1", action: goto, node: a}
+        """)
+        #expect(found.map(\.description) == [
+            "menu.yaml:11: nodes a -> b -> a loop with no option or on_exhausted leading to a person (handoff)",
+        ])
+        #expect(found.first?.kind == .loopWithoutPerson)
+    }
+
+    @Test("on_exhausted may not hang up: a caller who cannot use the menu goes to a person")
+    func exhaustedHangUp() {
+        let found = problems(header + "  main:\n    greet_long: main_menu\n    on_exhausted: hangup\n")
+        #expect(found.first?.description.hasPrefix("menu.yaml:9: on_exhausted of node 'main' must be handoff or goto") == true)
+    }
+
+    @Test("Broken YAML, unknown keys and unknown actions are refused with their lines")
+    func syntaxAndKeys() {
+        #expect(problems("start: main\nnodes: [unclosed\n").first?.kind == .syntax)
+        let found = problems(header + """
+          main:
+            greet_lnog: main_menu
+            options:
+              - {digit: "1", action: balanse}
+        """)
+        #expect(found.map(\.description) == [
+            "menu.yaml:7: node 'main' needs greet_long",
+            "menu.yaml:8: unknown key 'greet_lnog' in node 'main' (known: greet_long, greet_short, invalid_sound, "
+                + "timeout_sound, exit_sound, timeout_ms, inter_digit_timeout_ms, max_failures, max_timeouts, "
+                + "on_exhausted, options)",
+            "menu.yaml:10: option: unknown action 'balanse' (known: handoff, balance, day_pass, goto, language, callback, hangup)",
+        ])
+    }
+
+    @Test("An enabled language with no prompt file or no language digit is refused")
+    func languageProblems() {
+        let found = problems(header + "  main:\n    greet_long: main_menu\n", languages: ["en", "de"])
+        #expect(found.map(\.description) == [
+            "menu.yaml:1: language 'de' is enabled but has no prompt file",
+            "menu.yaml:1: language 'de' is enabled but has no digit under 'languages:'",
+        ])
+    }
+}
