@@ -44,6 +44,7 @@ extension CallEngine {
         switch step {
         case .announcing: flash(toTarget: 0)
         case .returning(let next, false): flash(toTarget: next)
+        case .whispering: whisperDone()
         default: break
         }
     }

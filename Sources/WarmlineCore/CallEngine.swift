@@ -267,8 +267,19 @@ public struct CallEngine: Sendable {
     }
 
     mutating func flush() -> [CallAction] {
+        ensureProgress()
         defer { out.removeAll() }
         return out
+    }
+
+    /// Never stuck: a live call with nothing playing and nothing to wait for moves on as if its prompts ended.
+    mutating func ensureProgress() {
+        var guardCount = 0
+        while mode != .ended, mode != .notStarted, playing == nil, queue.isEmpty, inputDeadline == nil,
+              interDigitDeadline == nil, stepDeadline == nil, guardCount < 8 {
+            guardCount += 1
+            promptsDone()
+        }
     }
 
     /// Ends the call from any state.

@@ -55,6 +55,8 @@ struct CallScript {
     var targets: [FakeTarget] = [.answers(afterMs: 3000)]
     /// How long the fake player takes for each prompt.
     var promptMs = 2000
+    /// False: the player never reports a prompt's end (the engine's cap must carry the call on).
+    var playerReportsEnd = true
     /// Stop running here.
     var endMs = 400_000
 }
@@ -128,7 +130,7 @@ struct ScriptRunner {
             for action in actions {
                 trace.entries.append((frame, action))
                 switch action {
-                case .playPrompt(let p):
+                case .playPrompt(let p) where script.playerReportsEnd:
                     schedule(frame + script.promptMs * rate / 1000, .promptFinished(playbackID: p.playbackID))
                 case .whisper(let id, _):
                     schedule(frame + 1500 * rate / 1000, .promptFinished(playbackID: id))

@@ -1,0 +1,101 @@
+import Testing
+@testable import WarmlineCore
+
+/// SplitMix64: a small seeded generator, so every run draws the same calls.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Call engine properties")
+struct CallEnginePropertyTests {
+    static let digits: [Character] = Array("0123456789*#")
+    static let phrases = ["help", "person", "balance", "day pass", "menu", "banana", "operator", "police"]
+
+    /// A random call: random context, network and caller events.
+    static func randomScript(_ rng: inout SplitMix64) -> CallScript {
+        var script = CallScript()
+        let languageSets = [["en"], ["uk"], ["en", "uk"], ["en", "uk", "tr"], ["tr", "en"]]
+        script.languages = languageSets.randomElement(using: &rng) ?? ["en"]
+        script.context.balance = [Balance.known(minorUnits: 0), .known(minorUnits: 500), .stale(minorUnits: 0),
+                                  .unknown].randomElement(using: &rng) ?? .unknown
+        script.context.callerID = Bool.random(using: &rng) ? "+3805012345\(Int.random(in: 10...99, using: &rng))" : nil
+        if Bool.random(using: &rng) {
+            script.context.lastDayPassGrantedAt = script.context.startedAt.adding(seconds: -Int64.random(in: 0...(14 * 86_400), using: &rng))
+        }
+        let targetCount = Int.random(in: 0...3, using: &rng)
+        script.config.handoff.targets = (0..<targetCount).map { HandoffTarget(name: "t\($0)", dial: "20\($0)") }
+        let behaviours: [FakeTarget] = [.answers(afterMs: 2000), .answers(afterMs: 30_000), .busy, .reorder, .noAnswer,
+                                        .noDialTone]
+        script.targets = (0..<targetCount).map { _ in behaviours.randomElement(using: &rng) ?? .noAnswer }
+        script.promptMs = Int.random(in: 300...5000, using: &rng)
+        script.playerReportsEnd = Int.random(in: 0..<10, using: &rng) > 0
+        let eventCount = Int.random(in: 0...30, using: &rng)
+        script.caller = (0..<eventCount).map { _ in
+            (ms: Int.random(in: 0...120_000, using: &rng), input: randomInput(&rng))
+        }.sorted { $0.ms < $1.ms }
+        script.endMs = 600_000
+        return script
+    }
+
+    static func randomInput(_ rng: inout SplitMix64) -> CallInput {
+        switch Int.random(in: 0..<100, using: &rng) {
+        case 0..<50: return .digit(digits.randomElement(using: &rng) ?? "1")
+        case 50..<60: return .speechStarted
+        case 60..<68: return .speechStopped
+        case 68..<78:
+            return .keyword(KeywordHit(phrase: phrases.randomElement(using: &rng) ?? "menu",
+                                       keywordClass: KeywordHit.Class.allCases.randomElement(using: &rng) ?? .menu,
+                                       confidence: Double.random(in: 0...1, using: &rng)))
+        case 78..<90:
+            return .voice(VoiceFeatures(loudnessDB: Double.random(in: -50 ... -5, using: &rng),
+                                        pitchHz: Bool.random(using: &rng) ? Double.random(in: 80...400, using: &rng) : nil))
+        case 90..<96: return .tone(ToneKind.allCases.randomElement(using: &rng) ?? .silence)
+        case 96..<98: return .board(.farEndDisconnect)
+        default: return .board(.flashDone)
+        }
+    }
+
+    @Test("For 300 seeded random calls: every call ends, and every caller who stays reaches a person or a callback offer within the bound")
+    func everyCallEndsAndReachesAPerson() throws {
+        var rng = SplitMix64(seed: 0x5EED_CA11)
+        let bundles = try Dictionary(uniqueKeysWithValues: [["en"], ["uk"], ["en", "uk"], ["en", "uk", "tr"], ["tr", "en"]]
+            .map { ($0.joined(separator: ","), try RealPrompts.bundle(languages: $0)) })
+        var outcomes: [String: Int] = [:]
+        for index in 0..<300 {
+            let script = Self.randomScript(&rng)
+            let trace = try ScriptRunner.run(script, bundle: bundles[script.languages.joined(separator: ",")])
+            let engine = trace.engine
+            let config = script.config
+            let ended = engine.isEnded
+            #expect(ended, "call \(index) did not end: \(engine.mode)")
+            guard case .log(let last) = trace.actions.last, last.type == .callEnded else {
+                Issue.record("call \(index): the last action is not call_ended")
+                continue
+            }
+            outcomes[engine.outcome.logValue, default: 0] += 1
+            let bound = config.frames(ms: config.personBoundMs)
+            let perTarget = config.handoff.flashMs * 2 + config.handoff.dialToneWaitMs + 20_000 + config.maxPromptMs
+            let handoffWorst = config.frames(ms: config.maxPromptMs + config.handoff.targets.count * perTarget
+                                             + config.handoff.whisperMaxMs)
+            if last.frame > bound && engine.outcome != .callerChoseHangup {
+                #expect((engine.handoffStartedAtFrame ?? .max) <= bound, "call \(index): no hand-off within the bound")
+            }
+            if engine.outcome != .callerHungUp && engine.outcome != .callerChoseHangup {
+                let reached = try #require(engine.personOrCallbackAtFrame, "call \(index) reached nobody")
+                #expect(reached <= bound + handoffWorst, "call \(index) reached a person too late")
+            }
+            if case .transferred = engine.outcome { #expect(trace.actions.contains(.completeTransfer)) }
+            #expect(trace.grants.count <= 1, "call \(index) granted twice")
+        }
+        // the generator must exercise every ending, or the property says little
+        #expect(outcomes.keys.sorted() == ["callback_recorded", "caller_chose_hangup", "caller_hung_up", "transferred"])
+    }
+}
