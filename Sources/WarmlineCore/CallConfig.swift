@@ -2,8 +2,6 @@
 public struct CallConfig: Sendable, Equatable {
     /// Audio frames per second: every time in the engine is counted in these.
     public var framesPerSecond: Int = 8000
-    /// Enabled prompt languages, default first; the language choice plays only when there are several.
-    public var enabledLanguages: [String] = ["en"]
     /// The national emergency number the greeting tells callers in danger to dial.
     public var emergencyNumber: String = "112"
     /// Caller speech this long stops a playing prompt.

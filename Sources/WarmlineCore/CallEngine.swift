@@ -123,6 +123,10 @@ public struct CallEngine: Sendable {
     public mutating func handle(_ input: CallInput, atFrame frame: Int) -> [CallAction] {
         runDeadlines(upTo: frame)
         guard mode != .ended, mode != .notStarted else { return flush() }
+        if isOnConsultLeg, input.isCallerAudio, input != .speechStarted {
+            // after the flash the line carries the agent's side: their voice and keys are not the caller's
+            return flush()
+        }
         switch input {
         case .board(let event): board(event)
         case .tone(let tone): toneHeard(tone)
@@ -135,6 +139,14 @@ public struct CallEngine: Sendable {
             if playing?.playbackID == playbackID { playbackEnded() }
         }
         return flush()
+    }
+
+    /// True while the caller is on hold and the audio is the consultation leg to an agent.
+    var isOnConsultLeg: Bool {
+        switch mode {
+        case .handoff(.waitingDialTone), .handoff(.ringing), .handoff(.whispering): true
+        default: false
+        }
     }
 
     /// The earliest frame at which a timeout is due, so a unit may sleep until then.
@@ -292,6 +304,16 @@ public struct CallEngine: Sendable {
         self.outcome = outcome
         mode = .ended
         log(.callEnded, ["reason": reason, "outcome": outcome.logValue])
+    }
+}
+
+extension CallInput {
+    /// Inputs the DSP and speech spotter derive from the line audio.
+    var isCallerAudio: Bool {
+        switch self {
+        case .digit, .speechStarted, .speechStopped, .keyword, .voice: true
+        case .tone, .promptFinished, .board: false
+        }
     }
 }
 

@@ -374,4 +374,66 @@ struct CallEngineTests {
         #expect(trace.firstFrame { $0 == .flash(ms: 600) } == frames(1500))
         #expect(trace.whispers.first?.hasPrefix("urgent: caller in distress (pressed 9)") == true)
     }
+
+    // MARK: menu mechanics
+
+    @Test("Multi-digit options wait the inter-digit timeout; the full entry is taken at once")
+    func multiDigitOptions() throws {
+        let menu = """
+        start: main
+        everywhere:
+          person: {digit: "0", keywords: [person]}
+          emergency: {digit: "9", keywords: [help]}
+        nodes:
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "1", action: balance}
+              - {digit: "12", action: hangup}
+        """
+        let bundle = try FlowLoader.load(menu: SourceText(name: "menu.yaml", text: menu), prompts: RealPrompts.prompts,
+                                         enabledLanguages: ["en"])
+        var short = CallScript()
+        short.caller = [(500, .digit("1")), (9000, .board(.farEndDisconnect))]
+        let one = try ScriptRunner.run(short, bundle: bundle)
+        #expect(one.logs(.optionTaken).first?.frame == frames(2500))
+        #expect(one.logs(.optionTaken).first?.payload["option"] == "1")
+        var long = CallScript()
+        long.caller = [(500, .digit("1")), (1500, .digit("2"))]
+        let twelve = try ScriptRunner.run(long, bundle: bundle)
+        #expect(twelve.logs(.optionTaken).first?.frame == frames(1500))
+        #expect(twelve.engine.outcome == .callerChoseHangup)
+    }
+
+    @Test("With several languages and no choice, the default language is taken after the timeout")
+    func languageDefault() throws {
+        var script = CallScript()
+        script.languages = ["uk", "en"]
+        script.caller = [(20_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        // two language prompts of 2 s, then the 10 s timeout
+        #expect(trace.logs(.languageChosen).first == CallLogEvent(frame: frames(14_000), type: .languageChosen,
+                                                                   payload: ["language": "uk", "how": "default (no input)"]))
+        #expect(trace.promptRequests.last?.language == "uk")
+    }
+
+    @Test("A player that never reports a prompt's end cannot stall the call: the prompt cap moves it on")
+    func promptCap() throws {
+        var script = CallScript()
+        script.playerReportsEnd = false
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+        #expect(trace.engine.handoffStartedAtFrame == frames(60_000))
+    }
+
+    @Test("While the caller is on hold, the agent's voice and words are not scored as the caller's")
+    func consultLegAudioIgnored() throws {
+        var script = CallScript()
+        script.targets = [.answers(afterMs: 6000)]
+        script.caller = [(1000, .digit("0")), (5500, hit("help", .distress)), (5600, .digit("9"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.distressSignal).isEmpty)
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+        #expect(trace.whispers.first?.hasPrefix("caller asked for a person") == true)
+    }
 }
