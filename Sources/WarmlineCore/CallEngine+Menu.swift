@@ -38,6 +38,17 @@ extension CallEngine {
         }
     }
 
+    /// Each enabled language's prompt in that language; with one language, straight to the start node.
+    mutating func startLanguageChoice() {
+        guard bundle.enabledLanguages.count > 1 else {
+            enterNode(bundle.flow.startNode, long: true)
+            return
+        }
+        mode = .language
+        queue = bundle.enabledLanguages.map { (id: bundle.flow.languagePrompt, language: $0) }
+        playNext()
+    }
+
     mutating func chooseLanguage(_ digit: Character?) {
         let choice = digit.flatMap { d in bundle.flow.languageDigits.first { $0.digit == d && bundle.enabledLanguages.contains($0.language) } }
         language = choice?.language ?? bundle.enabledLanguages.first ?? language
@@ -95,13 +106,7 @@ extension CallEngine {
         case .goto(let next):
             enterNode(next, long: true)
         case .language:
-            if bundle.enabledLanguages.count > 1 {
-                mode = .language
-                queue = bundle.enabledLanguages.map { (id: bundle.flow.languagePrompt, language: $0) }
-                playNext()
-            } else {
-                enterNode(bundle.flow.startNode, long: true)
-            }
+            startLanguageChoice()
         case .callback:
             mode = .callbackOffer
             recordCallback(confirmed: true)
@@ -116,56 +121,58 @@ extension CallEngine {
         let wasUrgent = urgent
         record(scorer.observeInvalidInput())
         guard urgent == wasUrgent, mode != .ended else { return }
-        switch mode {
-        case .menu(let name):
-            guard let node = bundle.flow.nodes[name] else { return }
-            failures += 1
-            if failures >= node.maxFailures {
-                exhausted(node, why: "\(failures) invalid inputs")
-            } else {
-                play(node.invalidSound + node.greetShort)
-            }
-        case .dayPassConfirm(_, _, _, let next):
-            failures += 1
-            if failures >= (bundle.flow.nodes[next]?.maxFailures ?? 3) {
-                log(.dayPassDeclined, ["reason": "no valid answer after \(failures) tries"])
-                enterNode(next, long: true)
-            } else {
-                play((bundle.flow.nodes[next]?.invalidSound ?? []) + ["day_pass_offer"])
-            }
-        default:
-            break
-        }
+        missed(.invalid)
     }
 
     mutating func inputTimedOut() {
         switch mode {
-        case .language:
-            chooseLanguage(nil)
-        case .menu(let name):
-            guard let node = bundle.flow.nodes[name] else { return }
-            timeouts += 1
-            log(.inputTimeout, ["node": name, "count": "\(timeouts)", "max": "\(node.maxTimeouts)"])
-            if timeouts >= node.maxTimeouts {
-                exhausted(node, why: "\(timeouts) timeouts")
-            } else {
-                play(node.timeoutSound + node.greetShort)
-            }
-        case .dayPassConfirm(_, _, _, let next):
-            timeouts += 1
-            log(.inputTimeout, ["node": "day_pass_confirm", "count": "\(timeouts)"])
-            if timeouts >= (bundle.flow.nodes[next]?.maxTimeouts ?? 3) {
-                log(.dayPassDeclined, ["reason": "no answer after \(timeouts) timeouts"])
-                enterNode(next, long: true)
-            } else {
-                play((bundle.flow.nodes[next]?.timeoutSound ?? []) + ["day_pass_offer"])
-            }
-        case .callbackOffer:
-            recordCallback(confirmed: false)
-        default:
-            break
+        case .language: chooseLanguage(nil)
+        case .callbackOffer: recordCallback(confirmed: false)
+        default: missed(.timeout)
         }
     }
+
+    /// An invalid input or a timeout in a menu or the day pass confirmation: say so and ask again, up to the limit.
+    mutating func missed(_ miss: Miss) {
+        let count: Int
+        if miss == .invalid {
+            failures += 1
+            count = failures
+        } else {
+            timeouts += 1
+            count = timeouts
+        }
+        let what = miss == .invalid ? "invalid inputs" : "timeouts"
+        let nodeName: String
+        let repeatPrompts: [String]?
+        switch mode {
+        case .menu(let name):
+            nodeName = name
+            repeatPrompts = nil
+        case .dayPassConfirm(_, _, _, let next):
+            nodeName = next
+            repeatPrompts = ["day_pass_offer"]
+        default:
+            return
+        }
+        guard let node = bundle.flow.nodes[nodeName] else { return }
+        let limit = miss == .invalid ? node.maxFailures : node.maxTimeouts
+        if miss == .timeout {
+            log(.inputTimeout, ["node": repeatPrompts == nil ? nodeName : "day_pass_confirm", "count": "\(count)",
+                                "max": "\(limit)"])
+        }
+        if count < limit {
+            play((miss == .invalid ? node.invalidSound : node.timeoutSound) + (repeatPrompts ?? node.greetShort))
+        } else if repeatPrompts == nil {
+            exhausted(node, why: "\(count) \(what)")
+        } else {
+            log(.dayPassDeclined, ["reason": "no answer after \(count) \(what)"])
+            enterNode(nodeName, long: true)
+        }
+    }
+
+    /// Why a prompt is repeated.
+    enum Miss { case invalid, timeout }
 
     /// Failures or timeouts ran out: the exit prompt, then a person (or a node that leads to one).
     mutating func exhausted(_ node: MenuNode, why: String) {

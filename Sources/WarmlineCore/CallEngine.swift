@@ -101,15 +101,7 @@ public struct CallEngine: Sendable {
                            "languages": bundle.enabledLanguages.joined(separator: ","),
                            "local_time": SpokenFormat.dateTime(context.startedAt, language: "")])
         record(scorer.observeCallStart(context))
-        if mode == .notStarted {
-            if bundle.enabledLanguages.count > 1 {
-                mode = .language
-                queue = bundle.enabledLanguages.map { (id: bundle.flow.languagePrompt, language: $0) }
-                playNext()
-            } else {
-                enterNode(bundle.flow.startNode, long: true)
-            }
-        }
+        if mode == .notStarted { startLanguageChoice() }
         return flush()
     }
 
