@@ -21,8 +21,10 @@ extension CallEngine {
         interDigitDeadline = nil
         digitBuffer = ""
         stopPlayback()
-        log(.handoffStarted, ["reason": reason, "priority": urgent ? "urgent" : "normal",
-                              "targets": config.handoff.targets.map(\.name).joined(separator: ",")])
+        var payload = ["reason": reason, "priority": urgent ? "urgent" : "normal",
+                       "targets": config.handoff.targets.map(\.name).joined(separator: ",")]
+        if urgent { payload["reasons"] = scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ") }
+        log(.handoffStarted, payload)
         if config.handoff.targets.isEmpty {
             offerCallback(reason: "no hand-off targets configured")
         } else if urgent {

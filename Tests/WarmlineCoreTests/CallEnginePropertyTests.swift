@@ -32,7 +32,8 @@ struct CallEnginePropertyTests {
         }
         let targetCount = Int.random(in: 0...3, using: &rng)
         script.config.handoff.targets = (0..<targetCount).map { HandoffTarget(name: "t\($0)", dial: "20\($0)") }
-        let behaviours: [FakeTarget] = [.answers(afterMs: 2000), .answers(afterMs: 30_000), .busy, .reorder, .noAnswer,
+        let behaviours: [FakeTarget] = [.answers(afterMs: 2000), .answers(afterMs: 30_000), .answersByVoice(afterMs: 4000),
+                                        .hangsUpDuringWhisper, .busy, .reorder, .noAnswer,
                                         .noDialTone]
         script.targets = (0..<targetCount).map { _ in behaviours.randomElement(using: &rng) ?? .noAnswer }
         script.promptMs = Int.random(in: 300...5000, using: &rng)

@@ -176,6 +176,7 @@ struct CallEngineTests {
         } == [.stopPrompt, .flash(ms: 600)])
         let handoff = try #require(trace.logs(.distressHandoff).first)
         #expect(handoff.payload["reasons"] == "zero_balance=balance 0; distress_keyword='help' confidence 0.82")
+        #expect(trace.logs(.handoffStarted).first?.payload["reasons"] == handoff.payload["reasons"])
         #expect(trace.whispers == ["urgent: caller in distress (said 'help'); balance zero"])
         #expect(!trace.promptsPlayed.contains("connecting"))
         #expect(trace.engine.isUrgent)
@@ -322,6 +323,18 @@ struct CallEngineTests {
         #expect(trace.logs(.targetFailed).first?.payload["reason"] == "busy tone")
         #expect(trace.actions.filter { $0 == .flash(ms: 600) }.count == 3)
         #expect(trace.promptsPlayed.suffix(2) == ["connecting", "still_connecting"])
+        #expect(trace.engine.outcome == .transferred(target: "supervisor"))
+    }
+
+    @Test("An agent who hangs up during the whisper fails that target; one answering by voice gets the call")
+    func whisperHangUpThenVoiceAnswer() throws {
+        var script = CallScript()
+        script.targets = [.hangsUpDuringWhisper, .answersByVoice(afterMs: 3000)]
+        script.caller = [(1000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.whispers.count == 2)
+        #expect(trace.logs(.targetFailed).first?.payload == ["target": "desk", "reason": "busy tone"])
+        #expect(trace.logs(.targetAnswered).map { $0.payload["by"] ?? "" } == ["answer supervision", "voice on the line"])
         #expect(trace.engine.outcome == .transferred(target: "supervisor"))
     }
 

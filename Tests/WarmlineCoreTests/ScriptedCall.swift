@@ -36,6 +36,10 @@ enum FakeTarget: Sendable {
     case noAnswer
     /// No dial tone after the flash.
     case noDialTone
+    /// No answer supervision: the agent's voice after this long is the answer.
+    case answersByVoice(afterMs: Int)
+    /// Answers, then hangs up during the whisper (busy tone).
+    case hangsUpDuringWhisper
 }
 
 /// One scripted call: caller events at times, how the network behaves, and the context.
@@ -150,6 +154,13 @@ struct ScriptRunner {
                         schedule(frame + 400 * rate / 1000, .tone(.ringback))
                         answerScheduledFor = dialCount
                         schedule(frame + afterMs * rate / 1000, .board(.agentAnswered))
+                    case .answersByVoice(let afterMs)?:
+                        schedule(frame + 400 * rate / 1000, .tone(.ringback))
+                        schedule(frame + afterMs * rate / 1000, .speechStarted)
+                    case .hangsUpDuringWhisper?:
+                        answerScheduledFor = dialCount
+                        schedule(frame + 1000 * rate / 1000, .board(.agentAnswered))
+                        schedule(frame + 1500 * rate / 1000, .tone(.busy))
                     case .busy?: schedule(frame + 400 * rate / 1000, .tone(.busy))
                     case .reorder?: schedule(frame + 400 * rate / 1000, .tone(.reorder))
                     default: schedule(frame + 400 * rate / 1000, .tone(.ringback))
