@@ -18,6 +18,7 @@ let package = Package(
         // System libraries (Debian -dev packages, installed by `make deps`).
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx", providers: [.apt(["libpocketsphinx-dev"])]),
 
         // Pure layers: no C library, no Foundation I/O.
         .target(name: "WarmlineDSP"),
@@ -27,15 +28,16 @@ let package = Package(
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
         .target(name: "WarmlineBoard"),
+        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
 
         // Executables: thin layers over the libraries.
         .executableTarget(name: "warmline", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard",
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "warmline-bench", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "CSpanDSP",
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "CSpanDSP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,5 +46,6 @@ let package = Package(
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),
+        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore"]),
     ]
 )

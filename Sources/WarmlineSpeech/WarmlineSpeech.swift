@@ -1,0 +1,2 @@
+/// Namespace for the WarmlineSpeech module.
+public enum WarmlineSpeech {}
