@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "WarmlineCore", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         // Platform edge.
-        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
         .target(name: "WarmlineBoard"),
 
