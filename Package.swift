@@ -39,6 +39,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
+
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore"]),
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),

@@ -3,8 +3,8 @@ import GRDB
 /// One call on one line: who, when, how it ended, and where it was handed off.
 public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "calls"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// The call id the engine chose; events carry it.
     public var id: String

@@ -3,8 +3,8 @@ import GRDB
 /// A callback request taken when every agent target failed.
 public struct CallbackRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "callbacks"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id, assigned on insert.
     public var id: Int64?

@@ -3,8 +3,8 @@ import GRDB
 /// One emergency day pass in the ledger; the idempotency key makes a retried grant return this row.
 public struct DayPassRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "day_passes"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id, assigned on insert.
     public var id: Int64?

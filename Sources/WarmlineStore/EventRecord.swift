@@ -3,8 +3,8 @@ import GRDB
 /// One row of the append-only event log.
 public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "events"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id: increases in commit order.
     public var id: Int64?

@@ -204,7 +204,7 @@ public final class EventWriter: @unchecked Sendable {
             } catch {
                 inflight.removeFirst(committed)
                 connection = nil
-                let fault = StoreFault(error)
+                let fault = StoreFault(error, path: path)
                 let giveUp = recordFault(fault)
                 if giveUp { return }
                 lock.lock()

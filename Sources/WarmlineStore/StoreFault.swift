@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Why the store cannot write right now, as a technician would name it.
@@ -25,6 +26,21 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
         case .SQLITE_FULL: self = .diskFull
         case .SQLITE_CANTOPEN: self = .cannotOpen(error.message ?? "cannot open file")
         default: self = .other(error.message ?? error.description)
+        }
+    }
+
+    /// Classifies an error from writing `path`: an open failure on a file or directory we may not write is `readOnly`.
+    public init(_ error: any Error, path: String) {
+        self.init(error)
+        switch self {
+        case .cannotOpen, .other:
+            let directory = (path as NSString).deletingLastPathComponent
+            let fileExists = access(path, F_OK) == 0
+            if (fileExists && access(path, W_OK) != 0) || access(directory.isEmpty ? "." : directory, W_OK) != 0 {
+                self = .readOnly
+            }
+        default:
+            break
         }
     }
 

@@ -3,8 +3,8 @@ import GRDB
 /// A subscriber's cached balance, as imported from the operator's billing export.
 public struct SubscriberRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "subscribers"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Phone number in international form, digits only (optionally a leading `+`).
     public var msisdn: String
