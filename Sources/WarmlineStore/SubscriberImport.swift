@@ -37,7 +37,7 @@ extension StoreDatabase {
         let missing = StoreDatabase.subscriberColumns.filter { index[$0] == nil }
         guard missing.isEmpty else {
             let plural = missing.count == 1 ? "column" : "columns"
-            throw StoreError.badCSV(file: file, reason: "line \(header.line): header is missing the \(plural) \(missing.map { "'\($0)'" }.joined(separator: ", ")) (found: \(names.joined(separator: ", ")); nothing imported")
+            throw StoreError.badCSV(file: file, reason: "line \(header.line): header is missing the \(plural) \(missing.map { "'\($0)'" }.joined(separator: ", ")) (found: \(names.joined(separator: ", "))); nothing imported")
         }
 
         var good: [SubscriberRecord] = []

@@ -86,5 +86,9 @@ enum StoreFixture {
                                       outcome: CallOutcome.handedOff, handoffLatencyMs: 60_000))
         log("L1-0000", yesterday, 5_000, EventType.distressHandoff, #"{"score":0.9,"threshold":0.6,"reasons":["night"]}"#)
         _ = writer.flush(timeoutMs: 10_000)
+        // WARMLINE_KEEP_FIXTURE=/path/x.sqlite keeps a copy for trying the CLI by hand.
+        if let keep = ProcessInfo.processInfo.environment["WARMLINE_KEEP_FIXTURE"], !FileManager.default.fileExists(atPath: keep) {
+            try store.pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [keep]) }
+        }
     }
 }
