@@ -4,17 +4,9 @@ import Testing
 
 @Suite("StoreCrashTest")
 struct StoreCrashTestTests {
-    /// The child binary sits beside the test executable in the build products directory (`swift build --build-tests`).
-    static var stressBinary: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((executable as NSString).deletingLastPathComponent as NSString).appendingPathComponent("warmline-store-stress")
-    }
-
     @Test("after each of 5 SIGKILLs at seeded random moments the file is intact and every acknowledged event is there")
     func survivesKills() throws {
-        let binary = StoreCrashTestTests.stressBinary
-        try #require(FileManager.default.isExecutableFile(atPath: binary),
-                     "crash-test child missing at \(binary): build it with `swift build --build-tests`")
+        let binary = try BuildProducts.executable("warmline-store-stress")
         let directory = TemporaryDirectory()
         let rounds = try StoreCrashTest.run(kills: 5, seed: 20_261_126, delayRangeMs: 20...200, databasePath: directory.file("crash.sqlite"),
                                             childCommand: { path, runID in (binary, ["--db", path, "--run", runID]) })

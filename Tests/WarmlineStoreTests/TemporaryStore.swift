@@ -44,3 +44,37 @@ func eventCount(_ store: StoreDatabase, type: String? = nil) throws -> Int {
         return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
     }
 }
+
+/// Executables built beside the test binary (`swift build --build-tests` puts every product in one directory).
+enum BuildProducts {
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) is missing: build it with `swift build --build-tests`" }
+    }
+
+    static func executable(_ name: String) throws -> String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let path = ((testBinary as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
+        return path
+    }
+
+    /// Runs `name` with `arguments`; returns exit status, stdout and stderr.
+    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executable(name))
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["TZ"] = "UTC"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
