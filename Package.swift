@@ -37,6 +37,7 @@ let package = Package(
         .executableTarget(name: "warmline-bench", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "CSpanDSP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
