@@ -9,6 +9,8 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
     case readOnly
     /// No room left (disk full, file-size limit, `max_page_count`).
     case diskFull
+    /// Writing to the file failed at the OS level (`EFBIG` from a file-size limit, a failing device).
+    case ioError(String)
     /// The file could not be opened.
     case cannotOpen(String)
     /// Any other SQLite or I/O failure.
@@ -24,6 +26,7 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
         case .SQLITE_BUSY, .SQLITE_LOCKED: self = .locked
         case .SQLITE_READONLY: self = .readOnly
         case .SQLITE_FULL: self = .diskFull
+        case .SQLITE_IOERR: self = .ioError(error.message ?? "disk I/O error")
         case .SQLITE_CANTOPEN: self = .cannotOpen(error.message ?? "cannot open file")
         default: self = .other(error.message ?? error.description)
         }
@@ -50,6 +53,7 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
         case .locked: "locked"
         case .readOnly: "read_only"
         case .diskFull: "disk_full"
+        case .ioError: "io_error"
         case .cannotOpen: "cannot_open"
         case .other: "error"
         }
@@ -60,6 +64,7 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
         case .locked: "database is locked by another writer"
         case .readOnly: "database file is read-only"
         case .diskFull: "disk is full (or the file-size limit is reached)"
+        case .ioError(let message): "writing to disk failed (\(message)): file-size limit, full disk or device error"
         case .cannotOpen(let message): "cannot open database: \(message)"
         case .other(let message): message
         }

@@ -182,3 +182,21 @@ enum ReadOnlyFile {
         process.waitUntilExit()
     }
 }
+
+@Suite("EventWriter on a full disk")
+struct EventWriterFullDiskTests {
+    @Test("past a real file-size limit (RLIMIT_FSIZE in a child) the writer holds events, reports the fault, and writes them all once the limit is lifted")
+    func fileSizeLimitInChild() throws {
+        let directory = TemporaryDirectory()
+        let path = try directory.store().path
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let result = try BuildProducts.run("warmline-store-stress", ["--db", path, "--fsize-limit", String(size + 65_536), "--events", "2000"])
+        #expect(result.status == 0, "child said: \(result.out) \(result.err)")
+        #expect(result.out.contains("fault "))
+        #expect(result.out.contains("acknowledged 2000"))
+        let store = try StoreDatabase(path: path)
+        #expect(try eventCount(store, type: FileSizeLimitDrill.eventType) == 2_000)
+        #expect(try eventCount(store, type: EventType.storeRecovered) == 1)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+}
