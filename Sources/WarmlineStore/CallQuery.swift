@@ -33,33 +33,22 @@ public struct CallSummary: Sendable, Equatable {
 extension StoreDatabase {
     /// Calls matching `filter`, oldest first.
     public func calls(matching filter: CallFilter) throws -> [CallSummary] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let sinceMs = filter.sinceMs {
-            conditions.append("started_at_ms >= ?")
-            _ = arguments.append(contentsOf: [sinceMs])
-        }
-        if let untilMs = filter.untilMs {
-            conditions.append("started_at_ms < ?")
-            _ = arguments.append(contentsOf: [untilMs])
-        }
-        if let outcome = filter.outcome {
-            conditions.append("outcome = ?")
-            _ = arguments.append(contentsOf: [outcome])
-        }
-        if filter.distressOnly { conditions.append("distress") }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var filterSQL = SQLFilter()
+        filterSQL.add("started_at_ms >= ?", ifPresent: filter.sinceMs)
+        filterSQL.add("started_at_ms < ?", ifPresent: filter.untilMs)
+        filterSQL.add("outcome = ?", ifPresent: filter.outcome)
+        filterSQL.add("distress", when: filter.distressOnly)
         let sql = """
             SELECT * FROM (
                 SELECT calls.*,
                        EXISTS(SELECT 1 FROM events WHERE events.call_id = calls.id AND events.type = '\(EventType.distressHandoff)') AS distress,
                        (SELECT COUNT(*) FROM events WHERE events.call_id = calls.id) AS event_count
                 FROM calls)
-            \(whereClause)
+            \(filterSQL.whereClause)
             ORDER BY started_at_ms, id
             """
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            try Row.fetchAll(db, sql: sql, arguments: filterSQL.arguments).map { row in
                 CallSummary(call: try CallRecord(row: row), distress: row["distress"], eventCount: row["event_count"])
             }
         }

@@ -26,34 +26,19 @@ public struct EventFilter: Sendable, Equatable {
 extension StoreDatabase {
     /// Events matching `filter`, oldest first (newest last).
     public func events(matching filter: EventFilter) throws -> [EventRecord] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let sinceMs = filter.sinceMs {
-            conditions.append("wall_time_ms >= ?")
-            _ = arguments.append(contentsOf: [sinceMs])
+        var filterSQL = SQLFilter()
+        filterSQL.add("wall_time_ms >= ?", ifPresent: filter.sinceMs)
+        filterSQL.add("wall_time_ms < ?", ifPresent: filter.untilMs)
+        filterSQL.add("call_id = ?", ifPresent: filter.callID)
+        if let type = filter.type, type.hasSuffix("*") {
+            let prefix = String(type.dropLast())
+            filterSQL.add("substr(type, 1, ?) = ?", [prefix.count, prefix])
+        } else {
+            filterSQL.add("type = ?", ifPresent: filter.type)
         }
-        if let untilMs = filter.untilMs {
-            conditions.append("wall_time_ms < ?")
-            _ = arguments.append(contentsOf: [untilMs])
-        }
-        if let callID = filter.callID {
-            conditions.append("call_id = ?")
-            _ = arguments.append(contentsOf: [callID])
-        }
-        if let type = filter.type {
-            if type.hasSuffix("*") {
-                conditions.append("substr(type, 1, ?) = ?")
-                let prefix = String(type.dropLast())
-                _ = arguments.append(contentsOf: [prefix.count, prefix])
-            } else {
-                conditions.append("type = ?")
-                _ = arguments.append(contentsOf: [type])
-            }
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        var sql = "SELECT * FROM events \(whereClause) ORDER BY wall_time_ms DESC, id DESC"
+        var sql = "SELECT * FROM events \(filterSQL.whereClause) ORDER BY wall_time_ms DESC, id DESC"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-        let newestFirst = try pool.read { try EventRecord.fetchAll($0, sql: sql, arguments: arguments) }
+        let newestFirst = try pool.read { try EventRecord.fetchAll($0, sql: sql, arguments: filterSQL.arguments) }
         return newestFirst.reversed()
     }
 }

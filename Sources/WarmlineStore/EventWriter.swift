@@ -68,6 +68,7 @@ public final class EventWriter: @unchecked Sendable {
     private var outage: Outage?
 
     /// Starts the writer thread for the database at `path`; the database is opened (and reopened) by that thread.
+    /// The thread runs until `close()`, which the owner must call.
     public init(path: String, options: Options = Options()) {
         self.path = path
         self.options = options
@@ -87,7 +88,8 @@ public final class EventWriter: @unchecked Sendable {
         lock.lock()
         guard pendingCount < options.capacity, !stopping else {
             droppedTotal += 1
-            droppedUnlogged += 1
+            // After close there is no writer left to log the overflow.
+            if !stopping { droppedUnlogged += 1 }
             lock.unlock()
             return nil
         }

@@ -16,11 +16,7 @@ struct CallsList: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: ArgumentHelp("Calls that started from this time: a duration (2h) or a date (2026-11-26).", valueName: "time"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Calls that started before this time.", valueName: "time"))
-    var until: String?
+    @OptionGroup var window: TimeWindowOption
 
     @Option(help: ArgumentHelp("Only this outcome: \(CallOutcome.all.joined(separator: ", ")).", valueName: "outcome"))
     var outcome: String?
@@ -30,8 +26,8 @@ struct CallsList: ParsableCommand {
 
     func run() throws {
         let outcome = try outcome.map { try OptionValue.choice($0, option: "--outcome", allowed: CallOutcome.all) }
-        let filter = CallFilter(sinceMs: try OptionValue.time(since, option: "--since"), untilMs: try OptionValue.time(until, option: "--until"),
-                                outcome: outcome, distressOnly: distress)
+        let bounds = try window.milliseconds()
+        let filter = CallFilter(sinceMs: bounds.since, untilMs: bounds.until, outcome: outcome, distressOnly: distress)
         let calls = try database.openForReading().calls(matching: filter)
         let time = TimeFormat(timeZone: .current)
         print(TextTable.render(header: ["CALL", "LINE", "CALLER", "STARTED", "LENGTH", "OUTCOME", "DISTRESS", "AGENT", "LATENCY", "EVENTS"],

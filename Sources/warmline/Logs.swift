@@ -8,11 +8,7 @@ struct Logs: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(help: ArgumentHelp("Events from this time: a duration back from now (2h, 30m, 7d) or a date (2026-11-26T14:30).", valueName: "time"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("Events before this time (same forms as --since).", valueName: "time"))
-    var until: String?
+    @OptionGroup var window: TimeWindowOption
 
     @Option(name: .customLong("call"), help: ArgumentHelp("Only this call's events.", valueName: "id"))
     var callID: String?
@@ -28,8 +24,8 @@ struct Logs: ParsableCommand {
 
     func run() throws {
         let format = try OptionValue.choice(format, option: "--format", allowed: ["table", "csv", "ndjson"])
-        let filter = EventFilter(sinceMs: try OptionValue.time(since, option: "--since"), untilMs: try OptionValue.time(until, option: "--until"),
-                                 callID: callID, type: type, limit: limit)
+        let bounds = try window.milliseconds()
+        let filter = EventFilter(sinceMs: bounds.since, untilMs: bounds.until, callID: callID, type: type, limit: limit)
         let events = try database.openForReading().events(matching: filter)
         let time = TimeFormat(timeZone: .current)
         switch format {

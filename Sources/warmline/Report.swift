@@ -11,11 +11,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The local day to report (YYYY-MM-DD); default today.", valueName: "date"))
     var day: String?
 
-    @Option(help: ArgumentHelp("Report from this time instead of a day: a duration (2h) or a date.", valueName: "time"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("With --since: report up to this time (default now).", valueName: "time"))
-    var until: String?
+    @OptionGroup var window: TimeWindowOption
 
     @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
     var format: String = "table"
@@ -36,13 +32,12 @@ struct Report: ParsableCommand {
     }
 
     private func period(now: Date) throws -> (Int64, Int64) {
-        if day != nil && (since != nil || until != nil) {
+        if day != nil && (window.since != nil || window.until != nil) {
             throw CommandFailure.badInput("--day cannot be combined with --since/--until; pick one")
         }
-        if since != nil || until != nil {
-            let fromMs = try OptionValue.time(since, option: "--since", now: now) ?? 0
-            let toMs = try OptionValue.time(until, option: "--until", now: now) ?? TimeBound.milliseconds(now) + 1
-            return (fromMs, toMs)
+        if window.since != nil || window.until != nil {
+            let bounds = try window.milliseconds(now: now)
+            return (bounds.since ?? 0, bounds.until ?? TimeBound.milliseconds(now) + 1)
         }
         let dayText = day ?? TimeFormat(timeZone: .current).dateTime(ms: TimeBound.milliseconds(now)).prefix(10).description
         do {
