@@ -2,8 +2,11 @@ import GRDB
 
 /// One call on one line: who, when, how it ended, and where it was handed off.
 public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "calls"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// The call id the engine chose; events carry it.

@@ -2,8 +2,11 @@ import GRDB
 
 /// A callback request taken when every agent target failed.
 public struct CallbackRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "callbacks"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id, assigned on insert.
@@ -33,6 +36,7 @@ public struct CallbackRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
         self.status = status
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

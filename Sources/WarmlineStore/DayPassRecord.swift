@@ -2,8 +2,11 @@ import GRDB
 
 /// One emergency day pass in the ledger; the idempotency key makes a retried grant return this row.
 public struct DayPassRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "day_passes"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id, assigned on insert.
@@ -29,6 +32,7 @@ public struct DayPassRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
         self.expiresAtMs = expiresAtMs
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

@@ -2,8 +2,11 @@ import GRDB
 
 /// One row of the append-only event log.
 public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "events"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Row id: increases in commit order.

@@ -2,8 +2,11 @@ import GRDB
 
 /// A message waiting for the billing sync (e.g. "day pass granted"), with its delivery state.
 public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "outbox"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Status of an entry not yet confirmed by billing.
@@ -43,6 +46,7 @@ public struct OutboxRecord: Codable, Sendable, Equatable, FetchableRecord, Mutab
         self.sentAtMs = sentAtMs
     }
 
+    /// Keeps the row id SQLite assigned.
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }

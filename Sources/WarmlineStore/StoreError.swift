@@ -17,6 +17,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The export target is not usable.
     case badExportTarget(path: String, reason: String)
 
+    /// The message for a technician.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "\(path): \(reason)"

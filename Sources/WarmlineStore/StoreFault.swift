@@ -59,6 +59,7 @@ public enum StoreFault: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The message for a technician.
     public var description: String {
         switch self {
         case .locked: "database is locked by another writer"

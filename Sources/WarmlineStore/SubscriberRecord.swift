@@ -2,8 +2,11 @@ import GRDB
 
 /// A subscriber's cached balance, as imported from the operator's billing export.
 public struct SubscriberRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The table these records live in.
     public static let databaseTableName = "subscribers"
+    /// snake_case columns to camelCase properties (`caller_id` → `callerID`).
     public static let databaseColumnDecodingStrategy = StoreColumns.decoding
+    /// camelCase properties to snake_case columns.
     public static let databaseColumnEncodingStrategy = StoreColumns.encoding
 
     /// Phone number in international form, digits only (optionally a leading `+`).
