@@ -9,7 +9,10 @@ struct EventWriterTests {
     func acknowledgesCommittedEvents() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
-        let writer = EventWriter(path: store.path)
+        let reported = AcknowledgementLog()
+        var options = EventWriter.Options()
+        options.onAcknowledged = { reported.append($0) }
+        let writer = EventWriter(path: store.path, options: options)
         defer { writer.close() }
         var sequences: [UInt64] = []
         for index in 0..<500 {
@@ -21,6 +24,8 @@ struct EventWriterTests {
         #expect(sequences == Array(1...500))
         #expect(writer.flush(timeoutMs: 10_000))
         #expect(writer.acknowledgedSequence == 500)
+        #expect(reported.values.last == 500)
+        #expect(reported.values == reported.values.sorted())
         let frames = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT frame_time FROM events ORDER BY id") }
         #expect(frames == (0..<500).map { Int64($0) * 160 })
         #expect(writer.status.fault == nil && writer.status.pendingCount == 0)
@@ -76,6 +81,7 @@ struct EventWriterTests {
             for index in 0..<50 { writer.enqueue(callID: "c", frameTime: Int64(index), type: EventType.menuNode) }
             #expect(eventually { writer.status.fault == .locked })
             #expect(writer.status.pendingCount == 50)
+            #expect(writer.status.summary.contains("NOT WRITING (database is locked by another writer); 50/65536 events held in memory"))
             #expect(writer.acknowledgedSequence == 0)
             try db.execute(sql: "COMMIT")
         }
@@ -142,6 +148,14 @@ struct EventWriterTests {
         #expect(try eventCount(store, type: EventType.callRing) == 2_000)
         #expect(writer.enqueue(callID: nil, frameTime: 0, type: EventType.callRing) == nil)
     }
+}
+
+/// Sequence numbers the writer reported, in order.
+final class AcknowledgementLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reported: [UInt64] = []
+    var values: [UInt64] { lock.withLock { reported } }
+    func append(_ value: UInt64) { lock.withLock { reported.append(value) } }
 }
 
 /// A page cap the test changes while the writer runs.
