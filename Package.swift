@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "WarmlineCore", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         // Platform edge.
-        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
         .target(name: "WarmlineBoard"),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
@@ -39,7 +39,10 @@ let package = Package(
         .executableTarget(name: "warmline-bench", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "CSpanDSP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+
+        .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore"]),

@@ -9,6 +9,7 @@ struct Warmline: AsyncParsableCommand {
         version: WarmlineVersion.string,
         subcommands: [
             Demo.self,
+            Logs.self, Calls.self, Report.self, Export.self, Subscribers.self, Passes.self,
         ]
     )
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Turns an event's JSON payload into one readable phrase for people (`calls show`, `logs` tables).
+public enum EventDescription {
+    /// A phrase for `event`: known types read as sentences, others list their payload keys.
+    public static func describe(_ event: EventRecord) -> String {
+        guard let data = event.payload.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return event.payload
+        }
+        func text(_ key: String) -> String? { object[key].map(render) }
+        switch event.type {
+        case EventType.distressSignal:
+            var phrase = "signal \(text("signal") ?? "?")"
+            if let value = text("value") { phrase += " = \(value)" }
+            if let weight = text("weight") { phrase += ", weight \(weight)" }
+            if let score = text("score") { phrase += ", score now \(score)" }
+            return phrase
+        case EventType.distressHandoff:
+            var phrase = "score \(text("score") ?? "?") over threshold \(text("threshold") ?? "?")"
+            if let reasons = text("reasons") { phrase += ": \(reasons)" }
+            return phrase + " → hand-off now"
+        case EventType.handoffAttempt:
+            return "attempt \(text("attempt") ?? "?") to \(text("target") ?? "?")"
+        case EventType.handoffConnected:
+            return "agent \(text("target") ?? "?") answered" + (text("latency_ms").map { " after \($0) ms" } ?? "")
+        case EventType.handoffFailed:
+            return "\(text("target") ?? "?") failed: \(text("reason") ?? "?")"
+        case EventType.agentRequested:
+            return "caller asked for a person" + (text("via").map { " (\($0))" } ?? "")
+        default:
+            return object.keys.sorted().map { "\($0)=\(render(object[$0] as Any))" }.joined(separator: " ")
+        }
+    }
+
+    private static func render(_ value: Any) -> String {
+        switch value {
+        case let array as [Any]: array.map(render).joined(separator: ", ")
+        case let number as NSNumber: number.stringValue
+        case let string as String: string
+        case is NSNull: "null"
+        default:
+            if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
+                String(decoding: data, as: UTF8.self)
+            } else {
+                "\(value)"
+            }
+        }
+    }
+}

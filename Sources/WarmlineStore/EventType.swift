@@ -1,0 +1,43 @@
+/// Every event type name Warmline logs, in one place: the engine logs these, the report counts them.
+///
+/// Payloads are JSON objects; the keys listed are the ones the report and `calls show` read.
+public enum EventType {
+    /// The line rang. Payload: `caller_id`.
+    public static let callRing = "call.ring"
+    /// Warmline answered. Payload: `language`.
+    public static let callAnswered = "call.answered"
+    /// The call ended. Payload: `outcome` (a `CallOutcome`), `by` (`caller`/`warmline`/`agent`).
+    public static let callEnded = "call.ended"
+    /// A prompt started playing. Payload: `prompt`.
+    public static let promptPlayed = "prompt.played"
+    /// The menu moved to a node. Payload: `node`, `input`.
+    public static let menuNode = "menu.node"
+    /// A DTMF digit was detected. Payload: `digit`.
+    public static let dtmfDigit = "input.dtmf"
+    /// A spoken keyword was spotted. Payload: `keyword`, `score`.
+    public static let speechKeyword = "input.keyword"
+    /// One distress signal fired. Payload: `signal`, `value`, `weight`, `score` (running total).
+    public static let distressSignal = "distress.signal"
+    /// Distress score crossed the threshold: hand-off now. Payload: `score`, `threshold`, `reasons` (array). Counted as a distress hand-off.
+    public static let distressHandoff = "distress.handoff"
+    /// The caller asked for a person (`0`, "person", "operator"). Payload: `via`. Counted as an agent request.
+    public static let agentRequested = "agent.requested"
+    /// A hand-off attempt to one agent target started. Payload: `target`, `attempt`.
+    public static let handoffAttempt = "handoff.attempt"
+    /// An agent answered. Payload: `target`, `latency_ms`.
+    public static let handoffConnected = "handoff.connected"
+    /// An attempt failed. Payload: `target`, `reason` (`busy`, `no_answer`, ...).
+    public static let handoffFailed = "handoff.failed"
+    /// The emergency day pass was offered. Payload: `msisdn`, `balance_minor`.
+    public static let dayPassOffered = "daypass.offered"
+    /// A day pass was granted. Payload: `msisdn`, `pass_id`, `expires_at_ms`. Counted as granted.
+    public static let dayPassGranted = "daypass.granted"
+    /// A day pass was refused (policy or caller declined). Payload: `msisdn`, `reason`. Counted as refused.
+    public static let dayPassRefused = "daypass.refused"
+    /// A callback request was taken. Payload: `caller_id`, `reason`. Counted as a callback.
+    public static let callbackRequested = "callback.requested"
+    /// The event queue was full and events were dropped. Payload: `dropped`. Written by the store.
+    public static let storeOverflow = "store.overflow"
+    /// The store could write again after an outage. Payload: `fault`, `outage_ms`, `attempts`, `held`. Written by the store.
+    public static let storeRecovered = "store.recovered"
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// The Warmline SQLite file: WAL journal, `synchronous=FULL`, a busy timeout, migrated on open.
+public final class StoreDatabase: Sendable {
+    /// Where the unit keeps its database unless `--db` or the config says otherwise.
+    public static let defaultPath = "/var/lib/warmline/warmline.sqlite"
+
+    /// The database file path.
+    public let path: String
+    /// The GRDB pool: one writer connection, concurrent readers (WAL).
+    public let pool: DatabasePool
+
+    /// Opens (creating it and its directory if needed) and migrates the database at `path`.
+    public init(path: String, busyTimeoutMs: Int = 5_000) throws {
+        self.path = path
+        try StoreDatabase.createParentDirectory(of: path)
+        do {
+            pool = try DatabasePool(path: path, configuration: StoreDatabase.configuration(busyTimeoutMs: busyTimeoutMs))
+            // GRDB sets synchronous=NORMAL when it turns WAL on; the log wants every commit on disk.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            try StoreSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreFault(error).description)
+        }
+    }
+
+    /// Opens an existing database for reading only; never creates or migrates it.
+    public init(readingAt path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.noDatabase(path: path)
+        }
+        var config = StoreDatabase.configuration(busyTimeoutMs: 5_000)
+        config.readonly = true
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            let complete = try pool.read { try StoreSchema.migrator.hasCompletedMigrations($0) }
+            guard complete else { throw StoreError.schemaOutOfDate(path: path) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreFault(error).description)
+        }
+    }
+
+    /// The GRDB configuration every Warmline connection uses.
+    static func configuration(busyTimeoutMs: Int) -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(TimeInterval(busyTimeoutMs) / 1_000)
+        config.label = "warmline.store"
+        return config
+    }
+
+    /// Opens the single serial connection the event writer commits through.
+    static func openWriterQueue(path: String, busyTimeoutMs: Int, prepare: (@Sendable (Database) throws -> Void)?) throws -> DatabaseQueue {
+        try createParentDirectory(of: path)
+        var config = configuration(busyTimeoutMs: busyTimeoutMs)
+        config.journalMode = .wal
+        if let prepare { config.prepareDatabase(prepare) }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        // Skipping a no-op migration keeps a read-only file openable, so the writer can report it.
+        if try !queue.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }) {
+            try StoreSchema.migrator.migrate(queue)
+        }
+        return queue
+    }
+
+    static func createParentDirectory(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+        }
+    }
+}

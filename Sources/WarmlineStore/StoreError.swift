@@ -1,0 +1,33 @@
+/// Errors from the store and its supervisor tools, each with a message a technician can act on.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The database could not be opened.
+    case cannotOpen(path: String, reason: String)
+    /// A read-only command was pointed at a path with no database.
+    case noDatabase(path: String)
+    /// The file was written by an older Warmline and a writer must migrate it first.
+    case schemaOutOfDate(path: String)
+    /// A `--since`/`--until`/`--day` value could not be read.
+    case badTime(String)
+    /// A CSV file cannot be imported at all (e.g. a required column is missing).
+    case badCSV(file: String, reason: String)
+    /// Outbox ids that do not exist.
+    case unknownOutboxIDs([Int64])
+    /// No call with that id.
+    case unknownCall(String)
+    /// The export target is not usable.
+    case badExportTarget(path: String, reason: String)
+
+    /// The message for a technician.
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "\(path): \(reason)"
+        case .noDatabase(let path): "\(path): no database here (check --db)"
+        case .schemaOutOfDate(let path): "\(path): schema is older than this warmline; start the daemon once to migrate it"
+        case .badTime(let message): message
+        case .badCSV(let file, let reason): "\(file): \(reason)"
+        case .unknownOutboxIDs(let ids): "no outbox entry with id \(ids.map(String.init).joined(separator: ", ")); nothing marked"
+        case .unknownCall(let id): "no call with id '\(id)'"
+        case .badExportTarget(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineStore module.
-public enum WarmlineStore {}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import WarmlineStore
+
+/// `warmline report`: the supervisor's summary of a day or a period.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Summarise calls, hand-offs, day passes and latency for a day or period.")
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: ArgumentHelp("The local day to report (YYYY-MM-DD); default today.", valueName: "date"))
+    var day: String?
+
+    @OptionGroup var window: TimeWindowOption
+
+    @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    var format: String = "table"
+
+    func run() throws {
+        let format = try OptionValue.choice(format, option: "--format", allowed: ["table", "json"])
+        let now = Date()
+        let (fromMs, toMs) = try period(now: now)
+        let report = try database.openForReading().report(fromMs: fromMs, toMs: toMs)
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.renderedTable(timeZone: .current))
+        }
+    }
+
+    private func period(now: Date) throws -> (Int64, Int64) {
+        if day != nil && (window.since != nil || window.until != nil) {
+            throw CommandFailure.badInput("--day cannot be combined with --since/--until; pick one")
+        }
+        if window.since != nil || window.until != nil {
+            let bounds = try window.milliseconds(now: now)
+            return (bounds.since ?? 0, bounds.until ?? TimeBound.milliseconds(now) + 1)
+        }
+        let dayText = day ?? TimeFormat(timeZone: .current).dateTime(ms: TimeBound.milliseconds(now)).prefix(10).description
+        do {
+            let range = try TimeBound.day(dayText, timeZone: .current)
+            return (TimeBound.milliseconds(range.start), TimeBound.milliseconds(range.end))
+        } catch {
+            throw CommandFailure.badInput("--day \(error)")
+        }
+    }
+}

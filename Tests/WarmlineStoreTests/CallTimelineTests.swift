@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import WarmlineStore
+
+@Suite("CallTimeline")
+struct CallTimelineTests {
+    @Test("a call's timeline lists the distress reasons and each hand-off attempt in order")
+    func distressAndAttempts() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let timeline = try store.timeline(callID: "L1-0001")
+        #expect(timeline.distressReasons == [
+            "signal keyword:help = 0.91, weight 0.4, score now 0.4",
+            "signal raised_voice = +9.5 dB, weight 0.3, score now 0.7",
+            "score 0.7 over threshold 0.6: keyword:help, raised_voice → hand-off now",
+        ])
+        #expect(timeline.handoffAttempts == [
+            "attempt 1 to agent-1", "agent-1 failed: busy", "attempt 2 to agent-2", "agent agent-2 answered after 9800 ms",
+        ])
+        let text = timeline.rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
+        #expect(text.contains("call L1-0001  line 1  caller +353871111111  language en"))
+        #expect(text.contains("handed off to agent-2 after 9800 ms"))
+        #expect(text.contains("+7.520s"))
+        #expect(text.contains("09:00:07.520"))
+    }
+
+    @Test("an unknown call id is an error naming the id")
+    func unknownCall() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        #expect(throws: StoreError.unknownCall("L9-9999")) { try store.timeline(callID: "L9-9999") }
+    }
+}

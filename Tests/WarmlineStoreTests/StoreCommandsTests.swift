@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+@testable import WarmlineStore
+
+/// The `warmline` store commands, run as a technician would (the binary beside the test executable).
+@Suite("Store commands")
+struct StoreCommandsTests {
+    @Test("bad input exits 2 with a message naming the problem", arguments: [
+        (["logs", "--format", "xml"], "--format 'xml' is not one of: table, csv, ndjson"),
+        (["logs", "--since", "2026-13-40"], "--since '2026-13-40' is not a time"),
+        (["report", "--day", "yesterday"], "--day 'yesterday' is not a day"),
+        (["calls", "--outcome", "lost"], "--outcome 'lost' is not one of"),
+        (["calls", "show", "L9-9999"], "no call with id 'L9-9999'"),
+        (["passes", "outbox", "--mark-sent", "1,x"], "--mark-sent '1,x' is not a list of outbox ids"),
+    ])
+    func badInputExitsTwo(arguments: [String], message: String) throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let result = try BuildProducts.run("warmline", arguments + ["--db", store.path])
+        #expect(result.status == 2)
+        #expect(result.err.contains(message), "stderr was: \(result.err)")
+        #expect(result.out.isEmpty)
+    }
+
+    @Test("a subscribers CSV missing a column exits 2 and writes nothing")
+    func importMissingColumnWritesNothing() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("s.csv")
+        try Data("msisdn,balance_minor\n353871234567,100\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let result = try BuildProducts.run("warmline", ["subscribers", "import", csv, "--db", store.path])
+        #expect(result.status == 2)
+        #expect(result.err.contains("missing the column 'currency'"))
+        #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 0)
+    }
+
+    @Test("marking an unknown outbox id exits 2 and marks nothing")
+    func markUnknownOutboxWritesNothing() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let result = try BuildProducts.run("warmline", ["passes", "outbox", "--mark-sent", "1,42", "--db", store.path])
+        #expect(result.status == 2)
+        #expect(try store.pendingOutbox().count == 1)
+    }
+
+    @Test("logs as NDJSON are one JSON object per event, newest last, payload kept as an object")
+    func logsNDJSON() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let result = try BuildProducts.run("warmline", ["logs", "--call", "L1-0001", "--format", "ndjson", "--db", store.path])
+        #expect(result.status == 0)
+        let objects = try result.out.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        #expect(objects.count == 10)
+        #expect(objects.last?["type"] as? String == EventType.callEnded)
+        #expect((objects[4]["payload"] as? [String: Any])?["threshold"] as? Double == 0.6)
+    }
+
+    @Test("report --format json carries the same figures as the library report")
+    func reportJSON() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let result = try BuildProducts.run("warmline", ["report", "--day", "2026-11-26", "--format", "json", "--db", store.path])
+        #expect(result.status == 0)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let printed = try decoder.decode(StoreReport.self, from: Data(result.out.utf8))
+        #expect(printed == (try store.report(fromMs: StoreFixture.dayStartMs, toMs: StoreFixture.dayStartMs + 86_400_000)))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+import Testing
+@testable import WarmlineStore
+
+@Suite("StoreExport")
+struct StoreExportTests {
+    @Test("an export holds an intact database copy, a CSV per table and a manifest whose counts and SHA-256 check out")
+    func exportIsComplete() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let target = directory.file("usb/export-1")
+        let manifest = try store.export(to: target)
+
+        #expect(manifest.files.map(\.name) == ["warmline.sqlite"] + StoreSchema.tableNames.map { "\($0).csv" })
+        for file in manifest.files {
+            #expect(try Coreutils.sha256sum((target as NSString).appendingPathComponent(file.name)) == file.sha256)
+        }
+        let eventsFile = try #require(manifest.files.first { $0.table == "events" })
+        #expect(eventsFile.rows == (try eventCount(store)))
+        let csvLines = try String(contentsOfFile: (target as NSString).appendingPathComponent("events.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(csvLines.first == "id,call_id,frame_time,wall_time_ms,type,payload")
+        #expect(CSV.parse(csvLines.joined(separator: "\n")).count == (eventsFile.rows ?? 0) + 1)
+
+        let copy = try DatabaseQueue(path: (target as NSString).appendingPathComponent("warmline.sqlite"))
+        #expect(try copy.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try copy.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM calls") } == manifest.files.first { $0.table == "calls" }?.rows)
+
+        let manifestJSON = try String(contentsOfFile: (target as NSString).appendingPathComponent("manifest.json"), encoding: .utf8)
+        #expect(manifestJSON.contains("\"sha256\" : \"\(eventsFile.sha256)\""))
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        check.arguments = ["--check", "--quiet", "SHA256SUMS"]
+        check.currentDirectoryURL = URL(fileURLWithPath: target)
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0)
+    }
+
+    @Test("exporting into a directory that already holds files is refused and changes nothing there")
+    func refusesNonEmptyDirectory() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let target = directory.file("old")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: target + "/notes.txt"))
+        #expect(throws: StoreError.self) { try store.export(to: target) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target) == ["notes.txt"])
+    }
+}

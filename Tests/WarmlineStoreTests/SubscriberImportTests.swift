@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Testing
+@testable import WarmlineStore
+
+@Suite("SubscriberImport")
+struct SubscriberImportTests {
+    @Test("good rows are committed, bad rows are reported by line and skipped")
+    func goodAndBadRows() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("subscribers.csv")
+        try Data("""
+            currency,msisdn,balance_minor,updated_at
+            EUR,353871234567,1250,2026-11-25T08:00:00Z
+            eur,+353870000000,0,
+            EUR,35387,ten,
+            EUR,not-a-number,5,
+            EURO,353879999999,5,
+            EUR,353871234567,99,
+            EUR,353876666666,7
+            TRY,905551234567,-300,1795651200000
+
+            """.utf8).write(to: URL(fileURLWithPath: csv))
+        let result = try store.importSubscribers(csvAt: csv, nowMs: 42)
+        #expect(result.imported == 3)
+        #expect(result.rejected.map(\.line) == [4, 5, 6, 7, 8])
+        #expect(result.rejected[0].reason.contains("balance_minor 'ten'"))
+        #expect(result.rejected[3].reason.contains("already appears on line 2"))
+        #expect(result.rejected[4].reason.contains("has 3 fields, the header has 4"))
+        #expect(try store.subscriber(msisdn: "353871234567") == SubscriberRecord(msisdn: "353871234567", balanceMinor: 1_250, currency: "EUR", updatedAtMs: 1_795_593_600_000))
+        #expect(try store.subscriber(msisdn: "+353870000000")?.updatedAtMs == 42)
+        #expect(try store.subscriber(msisdn: "905551234567")?.balanceMinor == -300)
+    }
+
+    @Test("a header missing a required column is an error naming it, and nothing is written")
+    func missingColumn() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("bad.csv")
+        try Data("msisdn,balance\n353871234567,100\n".utf8).write(to: URL(fileURLWithPath: csv))
+        #expect {
+            try store.importSubscribers(csvAt: csv, nowMs: 1)
+        } throws: { error in
+            "\(error)".contains("'balance_minor', 'currency'") && "\(error)".contains("line 1")
+        }
+        #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 0)
+    }
+}
