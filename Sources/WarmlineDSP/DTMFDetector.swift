@@ -20,8 +20,12 @@ public struct DTMFDetector: Sendable {
         public var frequencyTolerance: Double = 0.025
         /// Share of the window's power the two tones must carry (rejects speech and noise).
         public var minimumTonePurity: Double = 0.70
+        /// Every block of a window must hold this share of the window's mean block energy (trims tone edges).
+        public var minimumBlockShare: Double = 0.5
         /// Span of window starts that must hold the digit before key-down (frames); sets the ≤ 23 ms rejection.
         public var keyDownSpanFrames: Int = 130
+        /// Valid windows a digit needs before key-down (guards against scattered speech windows).
+        public var minimumValidWindows: Int = 5
         /// Longest gap between valid windows of one digit that does not split it (frames).
         public var bridgedGapFrames: Int = 200
 
@@ -54,6 +58,8 @@ public struct DTMFDetector: Sendable {
     private let reverseTwistRatio: Float
     private let tolerance: Float
     private let purity: Float
+    private let blockShare: Float
+    var debugReasons: [Int]? = nil
 
     // Goertzel state of the block being filled.
     private var s1 = SIMD8<Float>()
@@ -69,10 +75,16 @@ public struct DTMFDetector: Sendable {
     private var blocksSeen = 0
     private var previousRe = SIMD8<Float>()
     private var previousIm = SIMD8<Float>()
+    private var previousZRe = SIMD8<Float>()
+    private var previousZIm = SIMD8<Float>()
+    private var zRe = SIMD8<Float>()
+    private var zIm = SIMD8<Float>()
 
     // Digit state machine (all positions are absolute frames).
     private var candidateDigit: Int = -1
     private var candidateStart = 0
+    private var candidateLastEnd = 0
+    private var candidateWindows = 0
     private var activeCode: Int = -1
     private var activeStart = 0
     private var lastValidEnd = 0
@@ -110,6 +122,7 @@ public struct DTMFDetector: Sendable {
         reverseTwistRatio = Float(DSPMath.powerRatio(dB: configuration.reverseTwistLimitDB))
         tolerance = Float(configuration.frequencyTolerance)
         purity = Float(configuration.minimumTonePurity)
+        blockShare = Float(configuration.minimumBlockShare)
         ringRe = ContiguousArray(repeating: SIMD8<Float>(), count: Self.blocksPerWindow)
         ringIm = ringRe
         ringEnergy = ContiguousArray(repeating: 0, count: Self.blocksPerWindow)
@@ -177,6 +190,7 @@ public struct DTMFDetector: Sendable {
         // Coherent sum of the blocks, oldest first, into one window spectrum.
         var re = SIMD8<Float>(), im = SIMD8<Float>()
         var total: Float = 0
+        var smallestBlock = Float.greatestFiniteMagnitude
         for i in 0..<Self.blocksPerWindow {
             let slot = (ringHead + i) % Self.blocksPerWindow
             let xr = ringRe[slot], xi = ringIm[slot]
@@ -184,18 +198,36 @@ public struct DTMFDetector: Sendable {
             re += xr * rr - xi * ri
             im += xr * ri + xi * rr
             total += ringEnergy[slot]
+            smallestBlock = min(smallestBlock, ringEnergy[slot])
         }
-        let code = blocksSeen > Self.blocksPerWindow ? classify(re: re, im: im, totalEnergy: total) : -1
+        // z = X_t · conj(X_{t-1}) · e^{-jωL}: its angle is the phase drift per hop (the frequency error).
+        let ar = re * previousRe + im * previousIm
+        let ai = im * previousRe - re * previousIm
+        let newZRe = ar * hopRotRe - ai * hopRotIm
+        let newZIm = ar * hopRotIm + ai * hopRotRe
+        // Summing two hops' z averages out leakage from the other tone, weighted by magnitude.
+        zRe = newZRe + previousZRe
+        zIm = newZIm + previousZIm
+        previousZRe = newZRe
+        previousZIm = newZIm
+        var code = -1
+        var reason = 0
+        if blocksSeen > Self.blocksPerWindow {
+            if smallestBlock * Float(Self.blocksPerWindow) >= blockShare * total {
+                (code, reason) = classify(re: re, im: im, totalEnergy: total)
+            } else { reason = 9 }
+        }
+        debugReasons?.append(reason)
         previousRe = re
         previousIm = im
         advanceStateMachine(code: code, into: &events)
     }
 
     /// Returns the digit code (row * 4 + column) the window holds, or -1.
-    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> Int {
+    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> (Int, Int) {
         let n = Float(Self.windowFrames)
         // Cheap exit: the window cannot hold two tones at the minimum level.
-        guard totalEnergy >= 2 * minimumTonePower * n else { return -1 }
+        guard totalEnergy >= 2 * minimumTonePower * n else { return (-1, 1) }
         let power = re * re + im * im
         var row = 0, column = 4
         for lane in 1..<4 where power[lane] > power[row] { row = lane }
@@ -205,27 +237,22 @@ public struct DTMFDetector: Sendable {
         let rowShift = phaseShift(lane: row, re: re, im: im)
         let columnShift = phaseShift(lane: column, re: re, im: im)
         guard abs(rowShift) <= tolerance * radiansPerHop[row],
-              abs(columnShift) <= tolerance * radiansPerHop[column] else { return -1 }
+              abs(columnShift) <= tolerance * radiansPerHop[column] else { return (-1, 2) }
 
         // Tone power, corrected for the window's response at the measured frequency error.
         let scale = 2 / (n * n)
         let rowPower = power[row] * scale / Self.windowGain(hopShift: rowShift)
         let columnPower = power[column] * scale / Self.windowGain(hopShift: columnShift)
-        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower,
-              columnPower <= rowPower * reverseTwistRatio,
-              rowPower <= columnPower * normalTwistRatio,
-              rowPower + columnPower >= purity * totalEnergy / n else { return -1 }
-        return row * 4 + (column - 4)
+        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower else { return (-1, 3) }
+        guard columnPower <= rowPower * reverseTwistRatio,
+              rowPower <= columnPower * normalTwistRatio else { return (-1, 4) }
+        guard rowPower + columnPower >= purity * totalEnergy / n else { return (-1, 5) }
+        return (row * 4 + (column - 4), 100 + row * 4 + (column - 4))
     }
 
     @inline(__always)
     private func phaseShift(lane: Int, re: SIMD8<Float>, im: SIMD8<Float>) -> Float {
-        // z = X_t · conj(X_{t-1}) · e^{-jωL}
-        let ar = re[lane] * previousRe[lane] + im[lane] * previousIm[lane]
-        let ai = im[lane] * previousRe[lane] - re[lane] * previousIm[lane]
-        let zr = ar * hopRotRe[lane] - ai * hopRotIm[lane]
-        let zi = ar * hopRotIm[lane] + ai * hopRotRe[lane]
-        return DSPMath.atan2(zi, zr)
+        DSPMath.atan2(zIm[lane], zRe[lane])
     }
 
     /// Power response of the rectangular window to a tone whose phase drifts `hopShift` per block.
@@ -240,17 +267,24 @@ public struct DTMFDetector: Sendable {
     private mutating func advanceStateMachine(code: Int, into events: inout [DTMFEvent]) {
         let windowEnd = framesProcessed
         let windowStart = windowEnd - Self.windowFrames
+        let bridged = configuration.bridgedGapFrames
         if code >= 0 {
             if code == activeCode {
                 lastValidEnd = windowEnd
                 candidateDigit = -1
                 return
             }
-            if code != candidateDigit {
+            // A short break inside a tone does not restart it: the candidate bridges gaps like the active digit.
+            if code == candidateDigit, windowStart - candidateLastEnd <= bridged {
+                candidateWindows += 1
+            } else {
                 candidateDigit = code
                 candidateStart = windowStart
+                candidateWindows = 1
             }
-            if windowStart - candidateStart >= configuration.keyDownSpanFrames {
+            candidateLastEnd = windowEnd
+            if windowStart - candidateStart >= configuration.keyDownSpanFrames,
+               candidateWindows >= configuration.minimumValidWindows {
                 if activeCode >= 0 { events.append(keyUpEvent()) }
                 activeCode = code
                 activeDigit = Self.digit(code)
@@ -260,10 +294,10 @@ public struct DTMFDetector: Sendable {
                 events.append(DTMFEvent(kind: .keyDown, digit: Self.digit(code), frame: windowEnd,
                                         startFrame: activeStart, durationFrames: windowEnd - activeStart))
             }
-        } else {
+        } else if candidateDigit >= 0, windowStart - candidateLastEnd > bridged {
             candidateDigit = -1
         }
-        if activeCode >= 0, windowStart - lastValidEnd > configuration.bridgedGapFrames {
+        if activeCode >= 0, windowStart - lastValidEnd > bridged {
             events.append(keyUpEvent())
             activeCode = -1
             activeDigit = nil
