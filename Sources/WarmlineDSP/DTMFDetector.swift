@@ -5,7 +5,8 @@
 /// 3.25 ms. A window holds a digit when one row and one column tone carry most of its energy, each
 /// within the frequency tolerance (measured from the phase advance between successive windows),
 /// above the minimum level and within the twist limits. Durations and gaps are counted in samples,
-/// which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause separation.
+/// which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause separation; a
+/// window with one block much weaker than the others straddles a tone edge and is not counted.
 /// The same input gives the same events whatever the chunking.
 public struct DTMFDetector: Sendable {
     /// Acceptance thresholds; the defaults meet Q.24 with margin.
@@ -59,7 +60,6 @@ public struct DTMFDetector: Sendable {
     private let tolerance: Float
     private let purity: Float
     private let blockShare: Float
-    var debugReasons: [Int]? = nil
 
     // Goertzel state of the block being filled.
     private var s1 = SIMD8<Float>()
@@ -211,49 +211,44 @@ public struct DTMFDetector: Sendable {
         previousZRe = newZRe
         previousZIm = newZIm
         var code = -1
-        var reason = 0
-        if blocksSeen > Self.blocksPerWindow {
-            if smallestBlock * Float(Self.blocksPerWindow) >= blockShare * total {
-                (code, reason) = classify(re: re, im: im, totalEnergy: total)
-            } else { reason = 9 }
+        // A block much weaker than the window's mean means the window straddles a tone edge.
+        if blocksSeen > Self.blocksPerWindow, smallestBlock * Float(Self.blocksPerWindow) >= blockShare * total {
+            code = classify(re: re, im: im, totalEnergy: total)
         }
-        debugReasons?.append(reason)
         previousRe = re
         previousIm = im
         advanceStateMachine(code: code, into: &events)
     }
 
     /// Returns the digit code (row * 4 + column) the window holds, or -1.
-    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> (Int, Int) {
+    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> Int {
         let n = Float(Self.windowFrames)
         // Cheap exit: the window cannot hold two tones at the minimum level.
-        guard totalEnergy >= 2 * minimumTonePower * n else { return (-1, 1) }
+        guard totalEnergy >= 2 * minimumTonePower * n else { return -1 }
         let power = re * re + im * im
         var row = 0, column = 4
         for lane in 1..<4 where power[lane] > power[row] { row = lane }
         for lane in 5..<8 where power[lane] > power[column] { column = lane }
 
         // Phase advance over one hop relative to the nominal one gives the frequency error.
-        let rowShift = phaseShift(lane: row, re: re, im: im)
-        let columnShift = phaseShift(lane: column, re: re, im: im)
+        let rowShift = phaseShift(lane: row)
+        let columnShift = phaseShift(lane: column)
         guard abs(rowShift) <= tolerance * radiansPerHop[row],
-              abs(columnShift) <= tolerance * radiansPerHop[column] else { return (-1, 2) }
+              abs(columnShift) <= tolerance * radiansPerHop[column] else { return -1 }
 
         // Tone power, corrected for the window's response at the measured frequency error.
         let scale = 2 / (n * n)
         let rowPower = power[row] * scale / Self.windowGain(hopShift: rowShift)
         let columnPower = power[column] * scale / Self.windowGain(hopShift: columnShift)
-        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower else { return (-1, 3) }
+        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower else { return -1 }
         guard columnPower <= rowPower * reverseTwistRatio,
-              rowPower <= columnPower * normalTwistRatio else { return (-1, 4) }
-        guard rowPower + columnPower >= purity * totalEnergy / n else { return (-1, 5) }
-        return (row * 4 + (column - 4), 100 + row * 4 + (column - 4))
+              rowPower <= columnPower * normalTwistRatio else { return -1 }
+        guard rowPower + columnPower >= purity * totalEnergy / n else { return -1 }
+        return row * 4 + (column - 4)
     }
 
     @inline(__always)
-    private func phaseShift(lane: Int, re: SIMD8<Float>, im: SIMD8<Float>) -> Float {
-        DSPMath.atan2(zIm[lane], zRe[lane])
-    }
+    private func phaseShift(lane: Int) -> Float { DSPMath.atan2(zIm[lane], zRe[lane]) }
 
     /// Power response of the rectangular window to a tone whose phase drifts `hopShift` per block.
     @inline(__always)
