@@ -29,6 +29,12 @@ struct VADBench: ParsableCommand {
     @Option(help: "Override Warmline's VAD hangover knee (dB).")
     var knee: Double?
 
+    @Option(help: "Override Warmline's VAD band margin (dB).")
+    var margin: Double?
+
+    @Option(help: "Override Warmline's VAD hangover slope (dB per frame).")
+    var slope: Double?
+
     @Option(help: "Override Warmline's VAD floor rise (dB/s).")
     var floorRise: Double?
 
@@ -85,6 +91,8 @@ struct VADBench: ParsableCommand {
             if let toneShare { config.toneShare = toneShare }
             if let extraHangover { config.maximumExtraHangoverFrames = extraHangover }
             if let knee { config.hangoverKneeDB = knee }
+            if let margin { config.bandMarginDB = margin }
+            if let slope { config.hangoverSlopeDB = slope }
             if let floorRise { config.floorRiseDBPerSecond = floorRise }
             var vad = VoiceActivityDetector(configuration: config)
             let ours = vad.process(m.samples).map(\.isSpeech)
