@@ -1,24 +1,6 @@
 @testable import WarmlineDSP
 
 /// Deterministic signal builders shared by the WarmlineDSP tests.
-struct TestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-    /// Approximately Gaussian (sum of 12 uniforms), unit variance.
-    mutating func gaussian() -> Double { (0..<12).reduce(0.0) { acc, _ in acc + unit() } - 6 }
-}
-
 enum TestSignals {
     static func silence(ms: Double) -> [Int16] { Array(repeating: 0, count: Int(ms * 8)) }
 
@@ -43,9 +25,8 @@ enum TestSignals {
 
     /// White noise at `levelDBm0`.
     static func noise(ms: Double, levelDBm0: Double, seed: UInt64) -> [Int16] {
-        var rng = TestRandom(seed: seed)
-        let sigma = DBm0.meanPower(levelDBm0: levelDBm0).squareRoot()
-        return (0..<Int(ms * 8)).map { _ in DTMFGenerator.quantize(sigma * rng.gaussian()) }
+        var generator = NoiseGenerator(seed: seed)
+        return generator.whiteNoise(count: Int(ms * 8), levelDBm0: levelDBm0).map(DTMFGenerator.quantize)
     }
 
     /// Adds two signals sample by sample (the shorter one padded with silence).
@@ -90,11 +71,11 @@ enum TestSignals {
 
     /// Feeds `samples` to `body` in random chunks of 1...maxChunk frames.
     static func chunked(_ samples: [Int16], seed: UInt64, maxChunk: Int, _ body: (UnsafeBufferPointer<Int16>) -> Void) {
-        var rng = TestRandom(seed: seed)
+        var rng = NoiseGenerator(seed: seed)
         samples.withUnsafeBufferPointer { buffer in
             var index = 0
             while index < buffer.count {
-                let n = min(rng.int(1...maxChunk), buffer.count - index)
+                let n = min(rng.integer(in: 1...maxChunk), buffer.count - index)
                 body(UnsafeBufferPointer(rebasing: buffer[index..<(index + n)]))
                 index += n
             }
