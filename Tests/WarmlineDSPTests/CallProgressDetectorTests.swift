@@ -60,3 +60,22 @@ struct CallProgressDetectorTests {
         #expect(TonePlan.builtIn.allSatisfy { plan in CallProgressTone.allCases.allSatisfy { plan.tone($0) != nil } })
     }
 }
+
+@Suite("Call-progress chunking")
+struct CallProgressChunkingTests {
+    @Test("the same audio gives the same call-progress events whatever the chunking")
+    func chunking() throws {
+        let plan = TonePlan.uk
+        let audio = CallProgressDetectorTests.render(try #require(plan.tone(.ringback)), cycles: 2)
+            + CallProgressDetectorTests.render(try #require(plan.tone(.busy)))
+        var whole = CallProgressDetector(plan: plan)
+        let expected = whole.process(audio)
+        #expect(expected.filter { $0.kind == .detected }.map(\.tone) == [.ringback, .busy])
+        for seed in 1...4 {
+            var detector = CallProgressDetector(plan: plan)
+            var events: [CallProgressEvent] = []
+            TestSignals.chunked(audio, seed: UInt64(seed), maxChunk: 500) { events += detector.process($0) }
+            #expect(events == expected, "chunking seed \(seed)")
+        }
+    }
+}
