@@ -16,11 +16,11 @@ public struct VoiceActivityDetector: Sendable {
         public var bandMarginDB: Double = 1
         /// Frames below this level are never speech (dBm0).
         public var minimumLevelDBm0: Double = -55
-        /// Frames kept as speech after the last speech frame, in clean conditions.
-        public var hangoverFrames: Int = 4
-        /// Extra hangover frames, one per `hangoverSlopeDB` the estimated SNR falls below `hangoverKneeDB` (noise hides word endings).
-        public var maximumExtraHangoverFrames: Int = 6
-        /// dB of SNR deficit per extra hangover frame.
+        /// Time kept as speech after the last speech frame, in clean conditions (ms).
+        public var hangoverMs: Int = 80
+        /// Most extra hangover (ms): 20 ms per `hangoverSlopeDB` the estimated SNR falls below `hangoverKneeDB`.
+        public var maximumExtraHangoverMs: Int = 120
+        /// dB of SNR deficit per extra 20 ms of hangover.
         public var hangoverSlopeDB: Double = 1
         /// Estimated SNR (dB) below which the hangover grows.
         public var hangoverKneeDB: Double = 11
@@ -182,7 +182,9 @@ public struct VoiceActivityDetector: Sendable {
             speechLevelDB = speechLevelDB < -999 ? levelDB : 0.95 * speechLevelDB + 0.05 * levelDB
             let noiseDB = DSPMath.decibels(powerRatio: floor.reduce(0, +))
             let deficit = max(0, configuration.hangoverKneeDB - (speechLevelDB - noiseDB))
-            hangover = configuration.hangoverFrames + min(configuration.maximumExtraHangoverFrames, Int(deficit / configuration.hangoverSlopeDB))
+            // Noise hides word endings, so a noisier line holds speech longer.
+            let extraMs = min(configuration.maximumExtraHangoverMs, 20 * Int(deficit / configuration.hangoverSlopeDB))
+            hangover = (configuration.hangoverMs + extraMs) / configuration.frameMs
         } else if hangover > 0 {
             hangover -= 1
         }
