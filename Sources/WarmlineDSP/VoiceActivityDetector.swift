@@ -5,6 +5,8 @@
 /// non-speech, follows outright once the level has been steady for 0.8 s). A frame is speech when the bands' summed SNR clears the threshold, unless its power
 /// sits in one or two spectral lines (DTMF, call-progress and other tones are not speech). A
 /// hangover keeps the decision up briefly after speech, so word endings and short gaps are kept.
+/// A tone's first frame (its onset splatters across the spectrum) can read as speech; barge-in
+/// should want two speech frames in a row.
 public struct VoiceActivityDetector: Sendable {
     /// Tuning; the defaults track WebRTC VAD mode 2 on the Warmline bench.
     public struct Configuration: Sendable, Equatable {
@@ -155,7 +157,8 @@ public struct VoiceActivityDetector: Sendable {
         }
         // The transient as a tone stops is not speech: speech may not start right after a tonal frame.
         framesSinceTone = tone ? 0 : framesSinceTone + 1
-        let canStart = hangover > 0 || framesSinceTone >= 2
+        // (The FFT window spans more than one frame, so the tone's tail lingers for that many frames.)
+        let canStart = hangover > 0 || framesSinceTone > (Self.fftSize + frameLength - 1) / frameLength
         let speechNow = !learning && !tone && canStart && level >= configuration.minimumLevelDBm0 && score >= configuration.thresholdDB
         // Over the last 0.8 s, a level that never moved more than 5 dB is noise (speech has syllables and pauses).
         recentLevelsDB[recentHead] = DSPMath.decibels(powerRatio: inBand + 1)
@@ -185,6 +188,9 @@ public struct VoiceActivityDetector: Sendable {
             // Noise hides word endings, so a noisier line holds speech longer.
             let extraMs = min(configuration.maximumExtraHangoverMs, 20 * Int(deficit / configuration.hangoverSlopeDB))
             hangover = (configuration.hangoverMs + extraMs) / configuration.frameMs
+        } else if tone {
+            // A tone cuts the hangover: what follows a tone's onset frame is the tone, not a word ending.
+            hangover = 0
         } else if hangover > 0 {
             hangover -= 1
         }
