@@ -157,7 +157,7 @@ enum DTMFCorpus {
             add("level \(Int(level)) dBm0 per tone", level <= -55 ? .detectAtMost(0) : .info, b)
         }
 
-        for offset in [0.025, 0.035, 0.05] {
+        for offset in [0.02, 0.03, 0.035, 0.05] {
             var b = DTMFClipBuilder(seed: 40 + UInt64(offset * 1000))
             for i in 0..<128 {
                 // Each tone, or both, off by the offset in either direction.
