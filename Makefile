@@ -38,9 +38,12 @@ demo: deps
 	@if [ -x Scripts/demo.sh ]; then Scripts/demo.sh; else \
 	  $(SWIFT) build --product warmline && $(SWIFT) run warmline demo; fi
 
+# Benchmarks: release build, each prints Warmline beside its peer measured in the same run.
+BENCHES ?= dtmf vad store
 bench: deps
-	@if [ -x Scripts/bench.sh ]; then Scripts/bench.sh; else \
-	  $(SWIFT) run -c release warmline-bench all; fi
+	@python3 -c 'import webrtcvad' 2>/dev/null || python3 -m pip install -q webrtcvad-wheels
+	$(SWIFT) build -c release --product warmline-bench
+	@for b in $(BENCHES); do echo "== warmline-bench $$b"; .build/release/warmline-bench $$b || exit 1; done
 
 clean:
 	rm -rf .build Firmware/build
