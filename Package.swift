@@ -26,7 +26,7 @@ let package = Package(
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
-        .target(name: "WarmlineBoard"),
+        .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Executables: thin layers over the libraries.
         .executableTarget(name: "warmline", dependencies: [
