@@ -228,7 +228,10 @@ public final class BoardLink: Sendable {
                 continue
             }
             guard let bytes = port.read(timeoutMs: 10) else {
-                lost(port, reason: "device closed or unplugged")
+                // close() may have shut the port under us: that is not an unplug.
+                if state.withLock({ $0.running && $0.port?.fd == port.fd }) {
+                    lost(port, reason: "device closed or unplugged")
+                }
                 continue
             }
             if !bytes.isEmpty {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     static emulator_t emu;
+    /* A parent may spawn us with signals blocked (Swift/dispatch threads do): SIGTERM must still stop us. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     const char *link_path = NULL;
     const char *control_path = NULL;
     emu.protocol_override = -1;

@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+@testable import WarmlineBoard
+
+typealias WarmlineBoardEvent = BoardEvent
+
+/// The real firmware host emulator (Firmware/build/host/warmline-emulator) serving the protocol on a pty.
+final class EmulatorProcess {
+    static let firmwareDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Firmware")
+    static let binary = firmwareDirectory.appendingPathComponent("build/host/warmline-emulator")
+
+    /// Builds the emulator once per test run when it is missing.
+    private static let built: Result<Void, EmulatorError> = {
+        // A dead emulator must make a control write fail, not kill the test run.
+        signal(SIGPIPE, SIG_IGN)
+        if FileManager.default.isExecutableFile(atPath: binary.path) { return .success(()) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["make", "-C", firmwareDirectory.path, "emulator"]
+        do {
+            try make.run()
+            make.waitUntilExit()
+        } catch {
+            return .failure(EmulatorError(message: "cannot run make: \(error)"))
+        }
+        return make.terminationStatus == 0
+            ? .success(()) : .failure(EmulatorError(message: "`make -C Firmware emulator` failed"))
+    }()
+
+    struct EmulatorError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    let ptyPath: String
+    private let process = Process()
+    private let control: FileHandle
+
+    init(arguments: [String] = []) throws {
+        try Self.built.get()
+        let stdinPipe = Pipe()
+        let stdoutPipe = Pipe()
+        process.executableURL = Self.binary
+        process.arguments = ["--quiet"] + arguments
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        control = stdinPipe.fileHandleForWriting
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = stdoutPipe.fileHandleForReading.availableData
+            if chunk.isEmpty { throw EmulatorError(message: "emulator exited before printing its pty") }
+            line.append(chunk)
+        }
+        let first = String(decoding: line, as: UTF8.self).split(separator: "\n").first ?? ""
+        ptyPath = String(first)
+    }
+
+    /// Sends one control command (`ring +1555 "Ana" uk`, `hangup`, `agent busy`, `reset`, `garbage 40`).
+    func send(_ command: String) {
+        try? control.write(contentsOf: Data((command + "\n").utf8))
+    }
+
+    /// Stops the emulator (quit on its control input, then SIGTERM) without blocking a concurrency thread.
+    func stop() {
+        guard process.isRunning else { return }
+        try? control.write(contentsOf: Data("quit\n".utf8))
+        try? control.close()
+        process.terminate()
+    }
+
+    /// Stops the emulator and waits until it is gone (its pty closes with it).
+    func stopAndWait() async {
+        stop()
+        for _ in 0..<400 where process.isRunning {
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+
+    deinit { stop() }
+}
+
+/// Collects a link's events so a test can wait for the one it expects.
+final class EventRecorder: Sendable {
+    private let events = Mutex<[BoardEventRecord]>([])
+
+    struct BoardEventRecord: Sendable {
+        let event: WarmlineBoardEvent
+        let atNs: UInt64
+    }
+
+    init(_ stream: AsyncStream<WarmlineBoardEvent>) {
+        Task { [self] in
+            for await event in stream {
+                let record = BoardEventRecord(event: event, atNs: DispatchTime.now().uptimeNanoseconds)
+                events.withLock { $0.append(record) }
+            }
+        }
+    }
+
+    var all: [WarmlineBoardEvent] { events.withLock { $0.map(\.event) } }
+
+    /// Waits until `count` events match `predicate`; returns the last of them.
+    func waitFor(count: Int, timeoutMs: Int = 4000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async
+        -> BoardEventRecord? {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            let hits = events.withLock { $0.filter { predicate($0.event) } }
+            if hits.count >= count { return hits[count - 1] }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return nil
+    }
+
+    /// Waits until an event matching `predicate` has arrived; returns it with its arrival time.
+    func waitFor(timeoutMs: Int = 4000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async -> BoardEventRecord? {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            if let hit = events.withLock({ $0.first { predicate($0.event) } }) { return hit }
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
+        return nil
+    }
+}
