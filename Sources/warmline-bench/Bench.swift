@@ -7,6 +7,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "warmline-bench",
         abstract: "Warmline benchmarks, side by side with their peers.",
         subcommands: [
+            BoardBench.self,
         ]
     )
 }
