@@ -17,10 +17,7 @@ static void send_frame(void *ctx, const frame_t *frame)
 static void send_unreliable(board_t *board, uint8_t type, const uint8_t *payload, uint8_t len)
 {
     frame_t f;
-    f.type = type;
-    f.seq = 0;
-    f.len = len;
-    memcpy(f.payload, payload, len);
+    frame_make(&f, type, 0, payload, len);
     send_frame(board, &f);
 }
 

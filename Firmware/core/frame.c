@@ -4,6 +4,16 @@
 
 #include "crc16.h"
 
+void frame_make(frame_t *frame, uint8_t type, uint8_t seq, const uint8_t *payload, uint8_t len)
+{
+    frame->type = type;
+    frame->seq = seq;
+    frame->len = len > FRAME_MAX_PAYLOAD ? FRAME_MAX_PAYLOAD : len;
+    if (frame->len > 0) {
+        memcpy(frame->payload, payload, frame->len);
+    }
+}
+
 size_t frame_encode(const frame_t *frame, uint8_t *out, size_t cap)
 {
     uint8_t raw[FRAME_MAX_RAW];

@@ -20,6 +20,9 @@ typedef struct {
     uint8_t payload[FRAME_MAX_PAYLOAD];
 } frame_t;
 
+/* Fills a frame; `payload` may be NULL when `len` is 0. */
+void frame_make(frame_t *frame, uint8_t type, uint8_t seq, const uint8_t *payload, uint8_t len);
+
 /* Encodes a frame for the wire, delimiters included; returns the byte count, 0 if it does not fit. */
 size_t frame_encode(const frame_t *frame, uint8_t *out, size_t cap);
 

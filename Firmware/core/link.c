@@ -27,13 +27,7 @@ bool link_queue_event(link_t *link, uint8_t type, const uint8_t *payload, uint8_
         link->events_dropped++;
         return false;
     }
-    frame_t *f = &link->queue[(link->head + link->count) % LINK_EVENT_QUEUE];
-    f->type = type;
-    f->seq = link->next_seq;
-    f->len = len;
-    if (len > 0) {
-        memcpy(f->payload, payload, len);
-    }
+    frame_make(&link->queue[(link->head + link->count) % LINK_EVENT_QUEUE], type, link->next_seq, payload, len);
     /* Sequence 0 is reserved for unacknowledged frames. */
     link->next_seq = (uint8_t)(link->next_seq == 255u ? 1u : link->next_seq + 1u);
     link->count++;
@@ -111,11 +105,6 @@ void link_remember_command(link_t *link, uint8_t seq, uint8_t type, uint8_t repl
 void link_send_reply(link_t *link, uint8_t reply_type, uint8_t seq, const uint8_t *payload, uint8_t len)
 {
     frame_t f;
-    f.type = reply_type;
-    f.seq = seq;
-    f.len = len;
-    if (len > 0) {
-        memcpy(f.payload, payload, len);
-    }
+    frame_make(&f, reply_type, seq, payload, len);
     link->send(link->ctx, &f);
 }

@@ -33,12 +33,7 @@ static uint64_t now_us(void)
 static void send_frame(uint8_t type, uint8_t seq, const uint8_t *payload, uint8_t len)
 {
     frame_t f;
-    f.type = type;
-    f.seq = seq;
-    f.len = len;
-    if (len > 0) {
-        memcpy(f.payload, payload, len);
-    }
+    frame_make(&f, type, seq, payload, len);
     uint8_t wire[FRAME_MAX_WIRE];
     size_t n = frame_encode(&f, wire, sizeof wire);
     if (write(fd, wire, n) != (ssize_t)n) {

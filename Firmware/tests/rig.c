@@ -54,12 +54,7 @@ void rig_init(rig_t *rig)
 void rig_send(rig_t *rig, uint8_t type, uint8_t seq, const uint8_t *payload, uint8_t len)
 {
     frame_t f;
-    f.type = type;
-    f.seq = seq;
-    f.len = len;
-    if (len > 0) {
-        memcpy(f.payload, payload, len);
-    }
+    frame_make(&f, type, seq, payload, len);
     uint8_t wire[FRAME_MAX_WIRE];
     size_t n = frame_encode(&f, wire, sizeof wire);
     for (size_t i = 0; i < n; i++) {
@@ -138,4 +133,20 @@ void rig_connect(rig_t *rig)
     rig->auto_heartbeat = true;
     rig->last_heartbeat_ms = rig->now_ms;
     rig_advance(rig, LINE_IDLE_MS + 10);
+}
+
+void rig_ready(rig_t *rig)
+{
+    rig_init(rig);
+    rig_connect(rig);
+    rig_clear(rig);
+}
+
+void rig_in_call(rig_t *rig)
+{
+    rig_ready(rig);
+    rig->in.loop_current = true;
+    rig_command(rig, MSG_OFF_HOOK, NULL, 0);
+    rig_advance(rig, OFF_HOOK_GUARD_MS + 500);
+    rig_clear(rig);
 }

@@ -39,5 +39,9 @@ const frame_t *rig_reply_to(const rig_t *rig, uint8_t seq);
 void rig_clear(rig_t *rig);
 /* HELLO, then heartbeats until the board has claimed the line. */
 void rig_connect(rig_t *rig);
+/* A fresh board with a host session, the line claimed and the frame log cleared. */
+void rig_ready(rig_t *rig);
+/* rig_ready, then a call in progress: OFF_HOOK with loop current, past the off-hook guard, log cleared. */
+void rig_in_call(rig_t *rig);
 
 #endif

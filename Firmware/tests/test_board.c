@@ -1,6 +1,13 @@
 #include "rig.h"
 #include "unit.h"
 
+static void check_line_claimed(const rig_t *rig)
+{
+    CHECK(rig->bypass_relay);
+    const frame_t *ev = rig_last(rig, EVT_BYPASS);
+    CHECK(ev != NULL && ev->payload[0] == 0 && ev->payload[1] == BYPASS_REASON_CLAIMED);
+}
+
 static void reset_starts_in_bypass_and_announces_boot(void)
 {
     rig_t rig;
@@ -63,16 +70,13 @@ static void hello_reports_versions_and_bypass_then_line_is_claimed_when_idle(voi
     rig.auto_heartbeat = true;
     rig.last_heartbeat_ms = rig.now_ms;
     rig_advance(&rig, LINE_IDLE_MS + 10);
-    CHECK(rig.bypass_relay);
-    const frame_t *ev = rig_last(&rig, EVT_BYPASS);
-    CHECK(ev != NULL && ev->payload[0] == 0 && ev->payload[1] == BYPASS_REASON_CLAIMED);
+    check_line_claimed(&rig);
 }
 
 static void heartbeat_gets_a_status_reply(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     int before = rig.status_count;
     rig_send(&rig, MSG_HEARTBEAT, 0, NULL, 0);
     CHECK_EQ(rig.status_count, before + 1);
@@ -84,8 +88,7 @@ static void heartbeat_gets_a_status_reply(void)
 static void steady_heartbeats_keep_the_line(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     rig_advance(&rig, 60000);
     CHECK(rig.bypass_relay);
     CHECK(!rig.board.bypass);
@@ -94,11 +97,7 @@ static void steady_heartbeats_keep_the_line(void)
 static void watchdog_releases_to_bypass_exactly_1500_ms_after_the_last_heartbeat(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
+    rig_in_call(&rig);
     rig.auto_heartbeat = false;
     rig_send(&rig, MSG_HEARTBEAT, 0, NULL, 0);
     uint32_t last_ms = rig.now_ms;
@@ -115,8 +114,7 @@ static void watchdog_releases_to_bypass_exactly_1500_ms_after_the_last_heartbeat
 static void host_return_is_reported_and_idle_line_is_reclaimed(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     rig.auto_heartbeat = false;
     rig_advance(&rig, 3000);
     CHECK(!rig.bypass_relay);
@@ -131,19 +129,13 @@ static void host_return_is_reported_and_idle_line_is_reclaimed(void)
                               ((uint32_t)back->payload[2] << 8) | back->payload[3];
         CHECK(silence_ms >= 3000 && silence_ms <= 3200);
     }
-    CHECK(rig.bypass_relay);
-    const frame_t *ev = rig_last(&rig, EVT_BYPASS);
-    CHECK(ev != NULL && ev->payload[0] == 0 && ev->payload[1] == BYPASS_REASON_CLAIMED);
+    check_line_claimed(&rig);
 }
 
 static void call_in_bypass_is_not_taken_back_until_it_ends(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
+    rig_in_call(&rig);
     rig.auto_heartbeat = false;
     rig_advance(&rig, 2000);
     CHECK(!rig.bypass_relay);
@@ -161,8 +153,7 @@ static void call_in_bypass_is_not_taken_back_until_it_ends(void)
 static void ringing_in_bypass_is_not_taken_back_until_it_stops(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     rig.auto_heartbeat = false;
     rig_advance(&rig, 2000);
     rig.auto_heartbeat = true;
@@ -182,8 +173,7 @@ static void ringing_in_bypass_is_not_taken_back_until_it_stops(void)
 static void host_commanded_bypass_holds_until_released(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     uint8_t on = 1;
     rig_command(&rig, MSG_SET_BYPASS, &on, 1);
     CHECK(!rig.bypass_relay);
@@ -201,11 +191,7 @@ static void host_commanded_bypass_holds_until_released(void)
 static void get_status_reports_line_state(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 5);
+    rig_in_call(&rig);
     uint8_t seq = rig_command(&rig, MSG_GET_STATUS, NULL, 0);
     const frame_t *r = rig_reply_to(&rig, seq);
     CHECK(r != NULL && r->type == MSG_ACK && r->len == 4);
@@ -219,8 +205,7 @@ static void get_status_reports_line_state(void)
 static void unknown_command_is_refused(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     uint8_t seq = rig_command(&rig, 0x3F, NULL, 0);
     const frame_t *r = rig_reply_to(&rig, seq);
     CHECK(r != NULL && r->type == MSG_NAK && r->payload[0] == NAK_UNKNOWN_TYPE);

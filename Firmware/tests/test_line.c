@@ -22,9 +22,7 @@ static void quiet(rig_t *rig, uint32_t ms)
 static void us_cadence_counts_each_two_second_burst_as_one_ring(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     ring_burst(&rig, 2000);
     CHECK_EQ(rig_count(&rig, EVT_RING), 0);
     quiet(&rig, 600);
@@ -43,9 +41,7 @@ static void us_cadence_counts_each_two_second_burst_as_one_ring(void)
 static void uk_double_ring_counts_as_one_ring_of_two_bursts(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     for (int i = 0; i < 2; i++) {
         ring_burst(&rig, 400);
         quiet(&rig, 200);
@@ -61,9 +57,7 @@ static void uk_double_ring_counts_as_one_ring_of_two_bursts(void)
 static void short_spikes_on_the_ring_input_are_not_rings(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     for (int i = 0; i < 10; i++) {
         ring_burst(&rig, 100);
         quiet(&rig, 900);
@@ -76,9 +70,7 @@ static void short_spikes_on_the_ring_input_are_not_rings(void)
 static void continuous_ring_voltage_is_a_fault_not_a_ring(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     ring_burst(&rig, 5000);
     quiet(&rig, 1000);
     CHECK_EQ(rig_count(&rig, EVT_RING), 0);
@@ -87,9 +79,7 @@ static void continuous_ring_voltage_is_a_fault_not_a_ring(void)
 static void ringing_that_stops_reports_ring_end(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     ring_burst(&rig, 2000);
     quiet(&rig, 4000);
     ring_burst(&rig, 2000);
@@ -104,9 +94,7 @@ static void ringing_that_stops_reports_ring_end(void)
 static void caller_id_is_reported_after_the_first_ring(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     ring_burst(&rig, 2000);
     caller_id_t cid;
     memset(&cid, 0, sizeof cid);
@@ -140,8 +128,7 @@ static void caller_id_is_reported_after_the_first_ring(void)
 static void answering_stops_ring_reports(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     ring_burst(&rig, 2000);
     quiet(&rig, 600);
     rig.in.loop_current = true;
@@ -157,12 +144,7 @@ static void answering_stops_ring_reports(void)
 static void loop_current_drop_is_a_far_end_disconnect(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     rig.in.loop_current = false;
     rig_advance(&rig, LOOP_DROP_MS - 5);
     CHECK_EQ(rig_count(&rig, EVT_FAR_END_DISCONNECT), 0);
@@ -176,12 +158,7 @@ static void loop_current_drop_is_a_far_end_disconnect(void)
 static void brief_loop_dropout_is_not_a_disconnect(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     rig.in.loop_current = false;
     rig_advance(&rig, 100);
     rig.in.loop_current = true;
@@ -192,12 +169,7 @@ static void brief_loop_dropout_is_not_a_disconnect(void)
 static void polarity_reversal_is_a_far_end_disconnect(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     rig.in.polarity = true;
     rig_advance(&rig, 100);
     CHECK_EQ(rig_count(&rig, EVT_FAR_END_DISCONNECT), 1);
@@ -207,12 +179,7 @@ static void polarity_reversal_is_a_far_end_disconnect(void)
 static void flash_opens_the_loop_for_the_commanded_length(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 1000);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     uint8_t seq = rig_command(&rig, MSG_FLASH, NULL, 0);
     const frame_t *ack = rig_reply_to(&rig, seq);
     CHECK(ack != NULL && ack->type == MSG_ACK && ack->len == 2);
@@ -242,8 +209,7 @@ static void flash_opens_the_loop_for_the_commanded_length(void)
 static void flash_outside_limits_is_refused(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
     uint8_t too_long[2] = {0x13, 0x88};
     uint8_t seq = rig_command(&rig, MSG_FLASH, too_long, 2);
@@ -255,12 +221,7 @@ static void flash_outside_limits_is_refused(void)
 static void dial_plays_each_digit_then_reports_done(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 600);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     const uint8_t digits[] = {'2', '0', '1', '#'};
     uint8_t seq = rig_command(&rig, MSG_DIAL, digits, 4);
     CHECK(rig_reply_to(&rig, seq)->type == MSG_ACK);

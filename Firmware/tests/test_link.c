@@ -1,16 +1,20 @@
 #include "rig.h"
 #include "unit.h"
 
+/* A session whose host does not ACK by itself, and one BYPASS event just sent. */
+static void send_bypass_event_without_auto_ack(rig_t *rig)
+{
+    rig_ready(rig);
+    rig->auto_ack = false;
+    uint8_t set = 1;
+    rig_command(rig, MSG_SET_BYPASS, &set, 1);
+    rig_advance(rig, 1);
+}
+
 static void unacknowledged_event_is_retransmitted_then_dropped(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.auto_ack = false;
-    rig_clear(&rig);
-    uint8_t set = 1;
-    rig_command(&rig, MSG_SET_BYPASS, &set, 1);
-    rig_advance(&rig, 1);
+    send_bypass_event_without_auto_ack(&rig);
     CHECK_EQ(rig_count(&rig, EVT_BYPASS), 1);
     rig_advance(&rig, EVENT_ACK_TIMEOUT_MS - 2);
     CHECK_EQ(rig_count(&rig, EVT_BYPASS), 1);
@@ -30,13 +34,7 @@ static void unacknowledged_event_is_retransmitted_then_dropped(void)
 static void acknowledged_event_is_not_retransmitted(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.auto_ack = false;
-    rig_clear(&rig);
-    uint8_t set = 1;
-    rig_command(&rig, MSG_SET_BYPASS, &set, 1);
-    rig_advance(&rig, 1);
+    send_bypass_event_without_auto_ack(&rig);
     const frame_t *ev = rig_last(&rig, EVT_BYPASS);
     CHECK(ev != NULL);
     if (ev != NULL) {
@@ -50,12 +48,7 @@ static void acknowledged_event_is_not_retransmitted(void)
 static void repeated_flash_is_acked_but_executed_once(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig.in.loop_current = true;
-    rig_command(&rig, MSG_OFF_HOOK, NULL, 0);
-    rig_advance(&rig, 600);
-    rig_clear(&rig);
+    rig_in_call(&rig);
     uint8_t ms[2] = {0x01, 0xF4};
     uint8_t seq = rig_command(&rig, MSG_FLASH, ms, 2);
     CHECK(!rig.hook_relay);
@@ -77,8 +70,7 @@ static void repeated_flash_is_acked_but_executed_once(void)
 static void repeated_nak_keeps_its_reason(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     uint8_t seq = rig_command(&rig, MSG_FLASH, NULL, 0);
     const frame_t *r = rig_reply_to(&rig, seq);
     CHECK(r != NULL && r->type == MSG_NAK && r->payload[0] == NAK_INVALID_STATE);
@@ -91,8 +83,7 @@ static void repeated_nak_keeps_its_reason(void)
 static void same_sequence_with_another_type_is_a_new_command(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
+    rig_ready(&rig);
     uint8_t seq = rig_command(&rig, MSG_GET_STATUS, NULL, 0);
     rig_clear(&rig);
     rig_send(&rig, MSG_OFF_HOOK, seq, NULL, 0);
@@ -104,9 +95,7 @@ static void same_sequence_with_another_type_is_a_new_command(void)
 static void events_are_delivered_in_order_with_distinct_sequence_numbers(void)
 {
     rig_t rig;
-    rig_init(&rig);
-    rig_connect(&rig);
-    rig_clear(&rig);
+    rig_ready(&rig);
     board_call_progress(&rig.board, PROGRESS_DIAL_TONE);
     board_call_progress(&rig.board, PROGRESS_RINGBACK);
     board_call_progress(&rig.board, PROGRESS_ANSWERED);

@@ -31,11 +31,7 @@ struct BoardBench: AsyncParsableCommand {
         print("== board link: host emulator on a pty (Firmware/build/host/warmline-emulator) ==")
         let swiftEmulator = try Child(emulatorPath, ["--quiet"], ptyPattern: nil)
         defer { swiftEmulator.kill() }
-        let link = BoardLink(config: BoardConfig(devicePath: swiftEmulator.ptyPath))
-        let recorder = EventTimes(link.events)
-        try await link.connect()
-        link.setHeartbeatTimer(enabled: true)
-        _ = await recorder.wait(count: 1) { $0 == .bypass(engaged: false, reason: .claimed) }
+        let (link, recorder) = try await Self.claimedLink(swiftEmulator.ptyPath)
         let swiftRTT = try await Self.roundTrips(link, count: commands)
 
         let peerEmulator = try Child(emulatorPath, ["--quiet"], ptyPattern: nil)
@@ -70,11 +66,7 @@ struct BoardBench: AsyncParsableCommand {
                                               "-serial", "pty", "-kernel", elf],
                              ptyPattern: "char device redirected to ")
         defer { qemu.kill() }
-        let qemuLink = BoardLink(config: BoardConfig(devicePath: qemu.ptyPath))
-        let qemuEvents = EventTimes(qemuLink.events)
-        try await qemuLink.connect()
-        qemuLink.setHeartbeatTimer(enabled: true)
-        _ = await qemuEvents.wait(count: 1) { $0 == .bypass(engaged: false, reason: .claimed) }
+        let (qemuLink, qemuEvents) = try await Self.claimedLink(qemu.ptyPath)
         let qemuRTT = try await Self.roundTrips(qemuLink, count: min(commands, 2_000))
         print(String(format: "command round trip to QEMU, GET_STATUS x %d: p50 %.1f us  p99 %.1f us  max %.1f us",
                      min(commands, 2_000), qemuRTT.p50, qemuRTT.p99, qemuRTT.max))
@@ -82,6 +74,16 @@ struct BoardBench: AsyncParsableCommand {
         print("bypass reaction after the last heartbeat (QEMU Cortex-M3, 10 ms SysTick, bar 1500 +- 50 ms):")
         Self.printTrials(qemuBypass)
         qemuLink.close()
+    }
+
+    /// A connected link with heartbeats on, once the board has taken the idle line from its reset bypass.
+    static func claimedLink(_ devicePath: String) async throws -> (BoardLink, EventTimes) {
+        let link = BoardLink(config: BoardConfig(devicePath: devicePath))
+        let events = EventTimes(link.events)
+        try await link.connect()
+        link.setHeartbeatTimer(enabled: true)
+        _ = await events.wait(count: 1) { $0 == .bypass(engaged: false, reason: .claimed) }
+        return (link, events)
     }
 
     struct Percentiles {
