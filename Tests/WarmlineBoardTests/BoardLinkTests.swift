@@ -140,6 +140,27 @@ struct BoardLinkTests {
         }
     }
 
+    @Test("a board that stops answering makes a command fail after 5 tries with advice for the technician")
+    func noAcknowledgement() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        rig.emulator.pause()
+        defer { rig.emulator.resume() }
+        do {
+            _ = try await rig.link.status()
+            Issue.record("a frozen board cannot acknowledge")
+        } catch let error as BoardError {
+            guard case let .noAcknowledgement(device, command, attempts, waitedMs) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(device == rig.emulator.ptyPath && command == "GET_STATUS" && attempts == 5)
+            #expect(waitedMs >= 400 && waitedMs < 1000)
+            #expect(error.description.contains("check the cable"))
+        }
+        #expect(rig.link.statistics.retransmits >= 4)
+    }
+
     @Test("heartbeats stopping release the line to bypass after 1.5 s, and it is re-claimed when they return")
     func heartbeatLossAndRecovery() async throws {
         let rig = try await Rig.start()
