@@ -178,7 +178,8 @@ void line_tick(line_t *line, uint32_t now_ms, const line_inputs_t *in)
 
 void line_caller_id(line_t *line, const caller_id_t *cid)
 {
-    if (line->state == LINE_OFF_HOOK) {
+    /* Only during ringing: a stray decode on an idle line must not label the next caller. */
+    if (line->state == LINE_OFF_HOOK || !line_is_ringing(line)) {
         return;
     }
     line->caller_id = *cid;

@@ -125,6 +125,21 @@ static void caller_id_is_reported_after_the_first_ring(void)
     CHECK_EQ(rig_count(&rig, EVT_CALLER_ID), 1);
 }
 
+static void caller_id_on_an_idle_line_is_not_given_to_the_next_caller(void)
+{
+    rig_t rig;
+    rig_ready(&rig);
+    caller_id_t stray;
+    memset(&stray, 0, sizeof stray);
+    strcpy(stray.number, "+15550000000");
+    board_caller_id(&rig.board, &stray);
+    quiet(&rig, 1000);
+    ring_burst(&rig, 2000);
+    quiet(&rig, 1000);
+    CHECK_EQ(rig_count(&rig, EVT_RING), 1);
+    CHECK_EQ(rig_count(&rig, EVT_CALLER_ID), 0);
+}
+
 static void answering_stops_ring_reports(void)
 {
     rig_t rig;
@@ -242,6 +257,7 @@ void line_tests(void)
     RUN(continuous_ring_voltage_is_a_fault_not_a_ring);
     RUN(ringing_that_stops_reports_ring_end);
     RUN(caller_id_is_reported_after_the_first_ring);
+    RUN(caller_id_on_an_idle_line_is_not_given_to_the_next_caller);
     RUN(answering_stops_ring_reports);
     RUN(loop_current_drop_is_a_far_end_disconnect);
     RUN(brief_loop_dropout_is_not_a_disconnect);
