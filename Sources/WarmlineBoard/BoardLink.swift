@@ -40,6 +40,7 @@ public final class BoardLink: Sendable {
         var lastHeartbeatNs: UInt64 = 0
         var heartbeatTimerOn = false
         var running = false
+        var closed = false
         var reconnectDelayMs = 0
         var nextReconnectNs: UInt64 = 0
         var info: BoardInfo?
@@ -57,8 +58,10 @@ public final class BoardLink: Sendable {
     /// Opens the device, completes HELLO and starts the link thread; throws on a version mismatch.
     @discardableResult
     public func connect() async throws -> BoardInfo {
+        guard !state.withLock({ $0.closed }) else { throw BoardError.closed }
         let port = try SerialPort.open(path: config.devicePath, baudRate: config.baudRate)
         let startThread = state.withLock { s -> Bool in
+            s.port?.close()
             s.port = port
             s.decoder = FrameDecoder()
             s.lastHeartbeatNs = Self.nowNs()
@@ -74,10 +77,11 @@ public final class BoardLink: Sendable {
         return try completeHello(payload)
     }
 
-    /// Stops the link thread and closes the device; waiting commands fail with `.closed`.
+    /// Stops the link thread, closes the device and ends `events`; waiting commands fail with `.closed`.
     public func close() {
         let failed = state.withLock { s -> [Completion] in
             s.running = false
+            s.closed = true
             s.port?.close()
             s.port = nil
             s.inSession = false
