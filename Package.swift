@@ -27,7 +27,7 @@ let package = Package(
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
-        .target(name: "WarmlineBoard"),
+        .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
 
         // Executables: thin layers over the libraries.

@@ -10,6 +10,7 @@ struct Bench: AsyncParsableCommand {
             DTMFBench.self,
             VADBench.self,
             StoreBench.self,
+            BoardBench.self,
         ]
     )
 }

@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineBoard module.
-public enum WarmlineBoard {}
