@@ -247,15 +247,15 @@ public final class EventWriter: @unchecked Sendable {
     }
 
     private func acknowledge(upTo sequence: UInt64?, count: Int, droppedLogged: UInt64, recovered: Bool) {
+        // The callback runs before `flush()` can see the new high-water, so a flushed writer has reported it too.
+        if let sequence { options.onAcknowledged?(sequence) }
         lock.lock()
         if let sequence { acknowledged = sequence }
         pendingCount -= count
         droppedUnlogged -= droppedLogged
         if recovered { outage = nil }
-        let highWater = acknowledged
         lock.unlock()
         acknowledgedChanged.broadcast()
-        if sequence != nil { options.onAcknowledged?(highWater) }
     }
 
     private func logMarkers(outage: Outage?, dropped: UInt64) {
