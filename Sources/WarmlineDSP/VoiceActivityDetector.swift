@@ -164,7 +164,7 @@ public struct VoiceActivityDetector: Sendable {
         let learning = decisions <= historyFrames + 300 / configuration.frameMs
         var score = 0.0
         for b in bandPower.indices {
-            learnFloor(&floor[b], power: bandPower[b], primed: decisions <= historyFrames, learning: learning)
+            Self.learnFloor(&floor[b], power: bandPower[b], primed: decisions <= historyFrames, learning: learning)
             // The margin absorbs the frame-to-frame wobble of noise around its mean.
             score += max(0, DSPMath.decibels(powerRatio: bandPower[b] / floor[b]) - configuration.bandMarginDB)
         }
@@ -172,7 +172,7 @@ public struct VoiceActivityDetector: Sendable {
         framesSinceTone = tone ? 0 : framesSinceTone + 1
         // (The FFT window spans more than one frame, so the tone's tail lingers for that many frames.)
         let canStart = hangover > 0 || framesSinceTone > (Self.fftSize + frameLength - 1) / frameLength
-        learnFloor(&lineFloor, power: linePower, primed: decisions <= historyFrames, learning: learning)
+        Self.learnFloor(&lineFloor, power: linePower, primed: decisions <= historyFrames, learning: learning)
         let thresholdDB = configuration.thresholdDB - lowSNRWeight * configuration.lowSNRThresholdDropDB
         let speechNow = !learning && !tone && canStart && level >= configuration.minimumLevelDBm0 && score >= thresholdDB
         // Over the last 0.8 s, a level that never moved more than 5 dB is noise (speech has syllables and pauses).
@@ -181,9 +181,9 @@ public struct VoiceActivityDetector: Sendable {
         let stationary = decisions > recentLevelsDB.count
             && (recentLevelsDB.max() ?? 0) - (recentLevelsDB.min() ?? 0) < 5 && !tone
         for b in bandPower.indices {
-            trackFloor(&floor[b], power: bandPower[b], stationary: stationary, speechNow: speechNow)
+            Self.trackFloor(&floor[b], power: bandPower[b], stationary: stationary, speechNow: speechNow, riseFactor: riseFactor)
         }
-        trackFloor(&lineFloor, power: linePower, stationary: stationary, speechNow: speechNow)
+        Self.trackFloor(&lineFloor, power: linePower, stationary: stationary, speechNow: speechNow, riseFactor: riseFactor)
         if speechNow {
             // A running mean over about 2 s of speech frames: short enough to follow the line, long enough to be steady.
             lineSpeechFrames += 1
@@ -212,7 +212,7 @@ public struct VoiceActivityDetector: Sendable {
     }
 
     /// Seeds a floor from the first frames, then averages it over the learning period.
-    private func learnFloor(_ floor: inout Double, power: Double, primed: Bool, learning: Bool) {
+    private static func learnFloor(_ floor: inout Double, power: Double, primed: Bool, learning: Bool) {
         if primed || floor < 0 {
             floor = power
         } else if learning {
@@ -221,7 +221,7 @@ public struct VoiceActivityDetector: Sendable {
     }
 
     /// Moves a noise floor after the frame's decision: follows steady noise, falls fast, rises slowly.
-    private func trackFloor(_ floor: inout Double, power: Double, stationary: Bool, speechNow: Bool) {
+    private static func trackFloor(_ floor: inout Double, power: Double, stationary: Bool, speechNow: Bool, riseFactor: Double) {
         if stationary {
             floor = 0.9 * floor + 0.1 * power
         } else if power < floor {
