@@ -5,6 +5,8 @@
 /// non-speech, follows outright once the level has been steady for 0.8 s). A frame is speech when the bands' summed SNR clears the threshold, unless its power
 /// sits in one or two spectral lines (DTMF, call-progress and other tones are not speech). A
 /// hangover keeps the decision up briefly after speech, so word endings and short gaps are kept.
+/// When the line's SNR (speech power against the whole 0-4 kHz noise floor) falls near 0 dB, the
+/// threshold drops and the hangover grows: there, a missed word costs more than a held pause.
 /// A tone's first frame (its onset splatters across the spectrum) can read as speech; barge-in
 /// should want two speech frames in a row.
 public struct VoiceActivityDetector: Sendable {
@@ -30,6 +32,14 @@ public struct VoiceActivityDetector: Sendable {
         public var toneShare: Double = 0.9
         /// How fast the noise floor may rise during speech-like frames (dB per second).
         public var floorRiseDBPerSecond: Double = 3
+        /// Line SNR (dB, speech power over the 0-4 kHz noise floor) below which the low-SNR mode starts.
+        public var lowSNRKneeDB: Double = 4
+        /// dB below the knee at which the low-SNR mode is fully on.
+        public var lowSNRSpanDB: Double = 2
+        /// How far the threshold drops in full low-SNR mode (dB).
+        public var lowSNRThresholdDropDB: Double = 3
+        /// Hangover added in full low-SNR mode (ms).
+        public var lowSNRExtraHangoverMs: Int = 500
 
         /// Creates the default configuration.
         public init() {}
@@ -63,6 +73,11 @@ public struct VoiceActivityDetector: Sendable {
     private var im: ContiguousArray<Float>
     private var power: ContiguousArray<Float>
     private var floor: [Double]
+    // The whole 0-4 kHz band's noise floor and running speech power, for the line SNR.
+    private var lineFloor = -1.0
+    private var lineSpeechPower = 0.0
+    private var lineSpeechFrames = 0
+    private var lowSNRWeight = 0.0
     private var fill = 0
     private var framesProcessed = 0
     private var decisions = 0
@@ -131,6 +146,8 @@ public struct VoiceActivityDetector: Sendable {
         fft.transform(re: &re, im: &im)
         for k in 0...(n / 2) { power[k] = re[k] * re[k] + im[k] * im[k] }
 
+        var linePower = 1e-3
+        for k in 0...(n / 2) { linePower += Double(power[k]) }
         var bandPower = [Double](repeating: 0, count: bandBins.count)
         var inBand = 0.0
         for (b, range) in bandBins.enumerated() {
@@ -147,11 +164,7 @@ public struct VoiceActivityDetector: Sendable {
         let learning = decisions <= historyFrames + 300 / configuration.frameMs
         var score = 0.0
         for b in bandPower.indices {
-            if decisions <= historyFrames || floor[b] < 0 {
-                floor[b] = bandPower[b]
-            } else if learning {
-                floor[b] = 0.7 * floor[b] + 0.3 * bandPower[b]
-            }
+            Self.learnFloor(&floor[b], power: bandPower[b], primed: decisions <= historyFrames, learning: learning)
             // The margin absorbs the frame-to-frame wobble of noise around its mean.
             score += max(0, DSPMath.decibels(powerRatio: bandPower[b] / floor[b]) - configuration.bandMarginDB)
         }
@@ -159,27 +172,26 @@ public struct VoiceActivityDetector: Sendable {
         framesSinceTone = tone ? 0 : framesSinceTone + 1
         // (The FFT window spans more than one frame, so the tone's tail lingers for that many frames.)
         let canStart = hangover > 0 || framesSinceTone > (Self.fftSize + frameLength - 1) / frameLength
-        let speechNow = !learning && !tone && canStart && level >= configuration.minimumLevelDBm0 && score >= configuration.thresholdDB
+        Self.learnFloor(&lineFloor, power: linePower, primed: decisions <= historyFrames, learning: learning)
+        let thresholdDB = configuration.thresholdDB - lowSNRWeight * configuration.lowSNRThresholdDropDB
+        let speechNow = !learning && !tone && canStart && level >= configuration.minimumLevelDBm0 && score >= thresholdDB
         // Over the last 0.8 s, a level that never moved more than 5 dB is noise (speech has syllables and pauses).
         recentLevelsDB[recentHead] = DSPMath.decibels(powerRatio: inBand + 1)
         recentHead = (recentHead + 1) % recentLevelsDB.count
         let stationary = decisions > recentLevelsDB.count
             && (recentLevelsDB.max() ?? 0) - (recentLevelsDB.min() ?? 0) < 5 && !tone
         for b in bandPower.indices {
-            if stationary {
-                floor[b] = 0.9 * floor[b] + 0.1 * bandPower[b]
-            } else if bandPower[b] < floor[b] {
-                // The floor tracks the noise's mean, not its minimum; a real drop (6 dB) is followed fast.
-                let weight = bandPower[b] < 0.25 * floor[b] ? 0.5 : 0.1
-                floor[b] = (1 - weight) * floor[b] + weight * bandPower[b]
-            } else if speechNow {
-                floor[b] *= riseFactor
-            } else {
-                // Non-speech frames pull the floor toward the current noise, bounded by the rise rate's big brother.
-                floor[b] = min(floor[b] * riseFactor * riseFactor * riseFactor, 0.95 * floor[b] + 0.05 * bandPower[b])
-            }
+            Self.trackFloor(&floor[b], power: bandPower[b], stationary: stationary, speechNow: speechNow, riseFactor: riseFactor)
         }
+        Self.trackFloor(&lineFloor, power: linePower, stationary: stationary, speechNow: speechNow, riseFactor: riseFactor)
         if speechNow {
+            // A running mean over about 2 s of speech frames: short enough to follow the line, long enough to be steady.
+            lineSpeechFrames += 1
+            let weight = max(1 / Double(lineSpeechFrames), Double(configuration.frameMs) / 2000)
+            lineSpeechPower += weight * (linePower - lineSpeechPower)
+            // Speech frames carry the noise too; what is above the floor is the speech.
+            let lineSNRDB = DSPMath.decibels(powerRatio: max(lineSpeechPower - lineFloor, 1e-3 * lineFloor) / lineFloor)
+            lowSNRWeight = min(1, max(0, (configuration.lowSNRKneeDB - lineSNRDB) / configuration.lowSNRSpanDB))
             // Running speech level against the summed floors estimates the line's SNR, which sets the hangover.
             let levelDB = DSPMath.decibels(powerRatio: inBand + 1e-3)
             speechLevelDB = speechLevelDB < -999 ? levelDB : 0.95 * speechLevelDB + 0.05 * levelDB
@@ -187,7 +199,8 @@ public struct VoiceActivityDetector: Sendable {
             let deficit = max(0, configuration.hangoverKneeDB - (speechLevelDB - noiseDB))
             // Noise hides word endings, so a noisier line holds speech longer.
             let extraMs = min(configuration.maximumExtraHangoverMs, 20 * Int(deficit / configuration.hangoverSlopeDB))
-            hangover = (configuration.hangoverMs + extraMs) / configuration.frameMs
+            let lowSNRMs = Int(lowSNRWeight * Double(configuration.lowSNRExtraHangoverMs))
+            hangover = (configuration.hangoverMs + extraMs + lowSNRMs) / configuration.frameMs
         } else if tone {
             // A tone cuts the hangover: what follows a tone's onset frame is the tone, not a word ending.
             hangover = 0
@@ -196,6 +209,31 @@ public struct VoiceActivityDetector: Sendable {
         }
         return Decision(startFrame: framesProcessed - frameLength,
                         isSpeech: !stationary && (speechNow || (hangover > 0 && !tone)), isTone: tone, levelDBm0: level)
+    }
+
+    /// Seeds a floor from the first frames, then averages it over the learning period.
+    private static func learnFloor(_ floor: inout Double, power: Double, primed: Bool, learning: Bool) {
+        if primed || floor < 0 {
+            floor = power
+        } else if learning {
+            floor = 0.7 * floor + 0.3 * power
+        }
+    }
+
+    /// Moves a noise floor after the frame's decision: follows steady noise, falls fast, rises slowly.
+    private static func trackFloor(_ floor: inout Double, power: Double, stationary: Bool, speechNow: Bool, riseFactor: Double) {
+        if stationary {
+            floor = 0.9 * floor + 0.1 * power
+        } else if power < floor {
+            // The floor tracks the noise's mean, not its minimum; a real drop (6 dB) is followed fast.
+            let weight = power < 0.25 * floor ? 0.5 : 0.1
+            floor = (1 - weight) * floor + weight * power
+        } else if speechNow {
+            floor *= riseFactor
+        } else {
+            // Non-speech frames pull the floor toward the current noise, bounded by the rise rate's big brother.
+            floor = min(floor * riseFactor * riseFactor * riseFactor, 0.95 * floor + 0.05 * power)
+        }
     }
 
     /// True when the two strongest spectral lines (peak ±1 bin) hold most in-band power and sat at

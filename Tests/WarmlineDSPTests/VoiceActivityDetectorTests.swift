@@ -37,6 +37,54 @@ struct VoiceActivityDetectorTests {
         #expect(late.allSatisfy { !$0.isSpeech })
     }
 
+    /// Eight two-syllable words at -20 dBm0 with 300 ms pauses between them, after 1 s of line alone.
+    static func utteranceWithPauses() -> (audio: [Int16], pauses: [Range<Int>]) {
+        var words: [Int16] = []
+        var pauses: [Range<Int>] = []
+        for word in 0..<8 {
+            words += TestSignals.voicedSyllables(count: 2, levelDBm0: -20)
+            if word < 7 {
+                pauses.append((8000 + words.count)..<(8000 + words.count + 2400))
+                words += TestSignals.silence(ms: 300)
+            }
+        }
+        return (TestSignals.silence(ms: 1000) + words + TestSignals.silence(ms: 3000), pauses)
+    }
+
+    @Test("at 0 dB SNR in white noise an utterance is held across its pauses, and the noise alone is not speech")
+    func lowSNRHoldsUtterance() {
+        let (speech, pauses) = Self.utteranceWithPauses()
+        let speechEnd = speech.count - 3000 * 8
+        for (noiseDBm0, heldInPauses) in [(-20.0, true), (-50.0, false)] {
+            var vad = VoiceActivityDetector()
+            let decisions = vad.process(TestSignals.mix(speech, TestSignals.noise(ms: Double(speech.count) / 8, levelDBm0: noiseDBm0, seed: 11)))
+            let inWords = decisions.filter { d in d.startFrame >= 8000 && d.startFrame < speechEnd && !pauses.contains { $0.contains(d.startFrame) } }
+            let inPauses = decisions.filter { d in pauses.contains { $0.contains(d.startFrame) } }
+            let noiseAlone = decisions.filter { $0.startFrame >= speechEnd + 8000 }
+            let wordShare = Double(inWords.filter(\.isSpeech).count) / Double(inWords.count)
+            let pauseShare = Double(inPauses.filter(\.isSpeech).count) / Double(inPauses.count)
+            #expect(wordShare > 0.9, "noise \(noiseDBm0) dBm0: word share \(wordShare)")
+            // A quiet line ends speech in a 300 ms pause; a line at 0 dB SNR hides word edges, so it holds on.
+            #expect(heldInPauses ? pauseShare > 0.9 : pauseShare < 0.5, "noise \(noiseDBm0) dBm0: pause share \(pauseShare)")
+            #expect(noiseAlone.allSatisfy { !$0.isSpeech }, "noise \(noiseDBm0) dBm0: noise alone called speech")
+        }
+    }
+
+    @Test("after an utterance at 0 dB SNR, DTMF digits and a dial tone are not speech (at most each burst's onset frame)")
+    func tonesAtLowSNRAreNotSpeech() throws {
+        let (speech, _) = Self.utteranceWithPauses()
+        let digits = try DTMFGenerator(lowLevelDBm0: -10, toneMs: 150, pauseMs: 500).dial("5#")
+        let dial = TestSignals.tones([(350, -13), (440, -13)], ms: 1500)
+        let audio = speech + digits + dial
+        let bursts = [0..<1200, 5200..<6400, 10400..<(10400 + dial.count)].map { (speech.count + $0.lowerBound)..<(speech.count + $0.upperBound) }
+        var vad = VoiceActivityDetector()
+        let decisions = vad.process(TestSignals.mix(audio, TestSignals.noise(ms: Double(audio.count) / 8, levelDBm0: -20, seed: 12)))
+        let inTones = decisions.filter { d in bursts.contains { $0.contains(d.startFrame) } }
+        let speechFrames = inTones.filter(\.isSpeech).count
+        #expect(speechFrames <= bursts.count, "\(speechFrames) of \(inTones.count) tone frames called speech")
+        #expect(inTones.filter(\.isTone).count > inTones.count * 9 / 10)
+    }
+
     @Test("decisions come every 10 or 20 ms at absolute offsets, whatever the chunking")
     func framingAndChunking() {
         let audio = Self.noiseFloor + TestSignals.voicedSyllables(count: 4)
