@@ -1,0 +1,27 @@
+import Foundation
+import WarmlineAudio
+
+/// A fresh temporary directory for one test, removed by the caller with `cleanUp()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("warmline-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Writes S16 little-endian raw samples, the format the file plugin's `infile` reads.
+func writeRaw(_ samples: [Int16], to path: String) throws {
+    let data = samples.withUnsafeBufferPointer { Data(buffer: $0) }
+    try data.write(to: URL(fileURLWithPath: path))
+}
+
+/// A deterministic ramp-like caller signal: every sample differs from its neighbours.
+func callerSignal(frames: Int) -> [Int16] {
+    (0..<frames).map { Int16(truncatingIfNeeded: ($0 * 7919) % 20000 - 10000) }
+}
