@@ -25,7 +25,7 @@ let package = Package(
 
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineBoard"),
 
         // Executables: thin layers over the libraries.

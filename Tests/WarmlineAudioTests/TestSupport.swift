@@ -25,3 +25,8 @@ func writeRaw(_ samples: [Int16], to path: String) throws {
 func callerSignal(frames: Int) -> [Int16] {
     (0..<frames).map { Int16(truncatingIfNeeded: ($0 * 7919) % 20000 - 10000) }
 }
+
+/// The repository's `Prompts/` directory.
+let promptsRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Prompts").path
