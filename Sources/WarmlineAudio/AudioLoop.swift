@@ -53,8 +53,8 @@ public final class AudioLoop {
     public let playback: ALSAPCM
     /// The format both sides run at.
     public let format: AudioFormat
-    /// Periods of silence written before the streams start (and after each playback underrun).
-    public let prefillPeriods: Int
+    /// Frames of silence written before playback starts (and after each underrun): the playback latency margin.
+    public let prefillFrames: Int
     /// The prompt player the handler queues into and stops.
     public var player = PromptPlayer()
     /// Counters so far.
@@ -63,7 +63,8 @@ public final class AudioLoop {
     private let stallTimeoutMs: Int32
 
     /// A loop over two opened PCMs that granted the same rate and period.
-    public init(capture: ALSAPCM, playback: ALSAPCM, prefillPeriods: Int = 1, stallTimeoutMs: Int32 = 2000,
+    /// `prefillFrames` defaults to one period and is kept below the playback buffer.
+    public init(capture: ALSAPCM, playback: ALSAPCM, prefillFrames: Int? = nil, stallTimeoutMs: Int32 = 2000,
                 onEvent: @escaping (AudioLoopEvent) -> Void = { _ in }) throws {
         guard capture.format.sampleRate == playback.format.sampleRate,
               capture.format.periodFrames == playback.format.periodFrames else {
@@ -73,7 +74,8 @@ public final class AudioLoop {
         self.capture = capture
         self.playback = playback
         self.format = capture.format
-        self.prefillPeriods = max(0, min(prefillPeriods, playback.format.bufferPeriods - 1))
+        self.prefillFrames = max(0, min(prefillFrames ?? playback.format.periodFrames,
+                                        playback.format.bufferFrames - playback.format.periodFrames))
         self.stallTimeoutMs = stallTimeoutMs
         self.onEvent = onEvent
     }
@@ -81,13 +83,13 @@ public final class AudioLoop {
     /// Opens `captureDevice` and `playbackDevice` with `format` and builds a loop over them.
     public convenience init(captureDevice: String = "default", playbackDevice: String = "default",
                             format: AudioFormat = AudioFormat(), nonBlocking: Bool = true,
-                            config: ALSAConfigOverlay? = nil, prefillPeriods: Int = 1,
+                            config: ALSAConfigOverlay? = nil, prefillFrames: Int? = nil,
                             onEvent: @escaping (AudioLoopEvent) -> Void = { _ in }) throws {
         let capture = try ALSAPCM(device: captureDevice, direction: .capture, asked: format,
                                   nonBlocking: nonBlocking, config: config)
         let playback = try ALSAPCM(device: playbackDevice, direction: .playback, asked: capture.format,
                                    nonBlocking: nonBlocking, config: config)
-        try self.init(capture: capture, playback: playback, prefillPeriods: prefillPeriods, onEvent: onEvent)
+        try self.init(capture: capture, playback: playback, prefillFrames: prefillFrames, onEvent: onEvent)
     }
 
     /// Runs until the handler hangs up or `maxFrames` frames have been captured; returns the counters.
@@ -97,10 +99,7 @@ public final class AudioLoop {
         let period = format.periodFrames
         var input = [Int16](repeating: 0, count: period)
         var output = [Int16](repeating: 0, count: period)
-        try prefill(&output)
         try check(capture.start(), capture, "cannot start")
-        try check(playback.start(), playback, "cannot start")
-        onEvent(.started(capture: capture.format, playback: playback.format))
         while maxFrames.map({ stats.capturedFrames < $0 }) ?? true {
             try readPeriod(&input)
             let startFrame = stats.capturedFrames
@@ -109,24 +108,28 @@ public final class AudioLoop {
             }
             stats.capturedFrames += Int64(period)
             stats.periods += 1
+            // Playback starts with the first captured period, so the prefill is its whole margin.
+            let firstPeriod = stats.periods == 1
+            if firstPeriod { try writeSilence(frames: prefillFrames) }
             let events = output.withUnsafeMutableBufferPointer { out in
                 player.render(into: out, startFrame: stats.playedFrames)
             }
             for event in events { onEvent(.prompt(event)) }
             try writePeriod(&output)
+            if firstPeriod {
+                try check(playback.start(), playback, "cannot start")
+                onEvent(.started(capture: capture.format, playback: playback.format))
+            }
             if case .hangUp = control { break }
         }
         onEvent(.ended(frames: stats.capturedFrames))
         return stats
     }
 
-    private func prefill(_ scratch: inout [Int16]) throws {
-        let silence = [Int16](repeating: 0, count: format.periodFrames)
-        for _ in 0..<prefillPeriods {
-            var period = silence
-            try writePeriod(&period, refillOnXrun: false)
-        }
-        _ = scratch
+    private func writeSilence(frames: Int) throws {
+        guard frames > 0 else { return }
+        var silence = [Int16](repeating: 0, count: frames)
+        try writePeriod(&silence, refillOnXrun: false)
     }
 
     private func readPeriod(_ buffer: inout [Int16]) throws {
@@ -188,10 +191,7 @@ public final class AudioLoop {
     }
 
     private func prefillAfterUnderrun() throws {
-        var silence = [Int16](repeating: 0, count: format.periodFrames)
-        for _ in 0..<prefillPeriods {
-            try writePeriod(&silence, refillOnXrun: false)
-        }
+        try writeSilence(frames: prefillFrames)
         try check(playback.start(), playback, "cannot restart after an underrun")
     }
 

@@ -27,10 +27,10 @@ public struct FileCallerLine {
     }
 
     /// Opens a loop over this line (captures exactly the script's frames when run with `maxFrames: frames`).
-    public func makeLoop(format: AudioFormat = AudioFormat(), prefillPeriods: Int = 1,
+    public func makeLoop(format: AudioFormat = AudioFormat(), prefillFrames: Int? = nil,
                          onEvent: @escaping (AudioLoopEvent) -> Void = { _ in }) throws -> AudioLoop {
         try AudioLoop(captureDevice: captureDevice, playbackDevice: playbackDevice, format: format,
-                      config: config, prefillPeriods: prefillPeriods, onEvent: onEvent)
+                      config: config, prefillFrames: prefillFrames, onEvent: onEvent)
     }
 
     /// The script's length in frames, rounded up to whole periods of `periodFrames`.

@@ -13,8 +13,9 @@ public final class PulseAudioServer {
     private let process: ChildProcess
     private var keepAlive: [ChildProcess] = []
 
-    /// Starts `pulseaudio` with one mono null sink per name at `sampleRate`; waits until it accepts clients.
-    public init(sinks: [String], sampleRate: Int = 8000, directory: String? = nil) throws {
+    /// Starts `pulseaudio` with one mono null sink per name at `sampleRate`, each held at `sinkLatencyMs`
+    /// by a silent stream; waits until it accepts clients and its sinks deliver audio.
+    public init(sinks: [String], sampleRate: Int = 8000, sinkLatencyMs: Int = 10, directory: String? = nil) throws {
         let base = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("warmline-pulse-\(getpid())-\(UUID().uuidString.prefix(8))").path
         for sub in ["", "/home", "/runtime", "/state"] {
@@ -47,7 +48,7 @@ public final class PulseAudioServer {
             }
             usleep(20_000)
         }
-        try startKeepAlive(sampleRate: sampleRate, environment: environment)
+        try startKeepAlive(sampleRate: sampleRate, latencyMs: sinkLatencyMs, environment: environment)
         try warmUp(sampleRate: sampleRate)
     }
 
@@ -65,12 +66,12 @@ public final class PulseAudioServer {
 
     deinit { stop() }
 
-    /// Keeps each null sink at low latency with a silent 20 ms-latency stream; without one, a sink that
+    /// Keeps each null sink at low latency with a silent low-latency stream; without one, a sink that
     /// just woke renders a 2-second block and the first reader of its monitor waits that long.
-    private func startKeepAlive(sampleRate: Int, environment: [String: String]) throws {
+    private func startKeepAlive(sampleRate: Int, latencyMs: Int, environment: [String: String]) throws {
         for sink in sinks {
             let player = try ChildProcess(
-                ["pacat", "--server=\(server)", "--device=\(sink)", "--latency-msec=20", "--rate=\(sampleRate)",
+                ["pacat", "--server=\(server)", "--device=\(sink)", "--latency-msec=\(latencyMs)", "--rate=\(sampleRate)",
                  "--channels=1", "--format=s16le", "--raw", "--client-name=warmline-keepalive", "/dev/zero"],
                 environment: environment, logPath: directory + "/pacat.log")
             keepAlive.append(player)

@@ -40,12 +40,20 @@ public final class RealTimeCaller: @unchecked Sendable {
     private var failure: Error?
     private let done = DispatchSemaphore(value: 0)
 
+    /// Amplitude of the one-sample marker written at each key press onset into `markerSink`.
+    public static let markerAmplitude: Int16 = 30000
+
     /// Starts playing `timeline` into `sink` and recording `source` (e.g. `line.monitor`) for `totalFrames` frames.
-    public init(server: PulseAudioServer, sink: String, source: String, timeline: CallerTimeline, totalFrames: Int) throws {
-        let configText = server.alsaPCM(name: "caller_play", device: sink) + server.alsaPCM(name: "caller_rec", device: source)
+    /// With `markerSink` (the sink Warmline plays to), a one-sample spike marks each key press onset in the
+    /// recording itself, written in step with the caller's audio, so onset and prompt stop share one clock.
+    public init(server: PulseAudioServer, sink: String, source: String, markerSink: String? = nil,
+                timeline: CallerTimeline, totalFrames: Int) throws {
+        var configText = server.alsaPCM(name: "caller_play", device: sink) + server.alsaPCM(name: "caller_rec", device: source)
+        if let markerSink { configText += server.alsaPCM(name: "caller_mark", device: markerSink) }
+        let marked = markerSink != nil, pcmConfig = configText
         let thread = Thread { [self] in
             do {
-                let outcome = try Self.play(configText: configText, timeline: timeline, totalFrames: totalFrames)
+                let outcome = try Self.play(configText: pcmConfig, marked: marked, timeline: timeline, totalFrames: totalFrames)
                 lock.withLock { result = outcome }
             } catch {
                 lock.withLock { failure = error }
@@ -66,10 +74,13 @@ public final class RealTimeCaller: @unchecked Sendable {
         }
     }
 
-    private static func play(configText: String, timeline: CallerTimeline, totalFrames: Int) throws -> Result {
+    private static func play(configText: String, marked: Bool, timeline: CallerTimeline, totalFrames: Int) throws -> Result {
         let config = try ALSAConfigOverlay(configText)
         let format = AudioFormat(sampleRate: timeline.sampleRate)
         let playback = try ALSAPCM(device: "caller_play", direction: .playback, asked: format, nonBlocking: false, config: config)
+        let marker = marked
+            ? try ALSAPCM(device: "caller_mark", direction: .playback, asked: format, nonBlocking: false, config: config) : nil
+        let onsets = Set(timeline.dtmf.map(\.onsetFrame))
         let capture = try ALSAPCM(device: "caller_rec", direction: .capture, asked: format, nonBlocking: false, config: config)
         let period = playback.format.periodFrames
         let rate = Double(playback.format.sampleRate)
@@ -77,6 +88,11 @@ public final class RealTimeCaller: @unchecked Sendable {
         var written = 0
         for _ in 0..<2 { written += prefill.withUnsafeBufferPointer { max(0, playback.write($0)) } }
         let prefillFrames = written
+        if let marker {
+            for _ in 0..<2 { _ = prefill.withUnsafeBufferPointer { marker.write($0) } }
+            marker.start()
+        }
+        var marks = [Int16](repeating: 0, count: period)
         playback.start()
         capture.start()
         var recording = [Int16](repeating: 0, count: totalFrames + period)
@@ -94,6 +110,12 @@ public final class RealTimeCaller: @unchecked Sendable {
                 _ = playback.recover(from: Int32(result))
                 result = chunk.withUnsafeBufferPointer { playback.write($0) }
                 playback.start()
+            }
+            if let marker {
+                for index in 0..<period { marks[index] = onsets.contains(start + index) ? markerAmplitude : 0 }
+                if marks.withUnsafeBufferPointer({ marker.write($0) }) < 0 {
+                    throw PulseAudioError(description: "the marker stream into Warmline's sink underran; the timing is lost")
+                }
             }
             if result > 0 {
                 written += result

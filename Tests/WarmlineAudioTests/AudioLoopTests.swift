@@ -21,7 +21,7 @@ struct AudioLoopTests {
         let stats: AudioLoopStats
         do {
             let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", format: format,
-                                     config: config, prefillPeriods: 2) { events.append($0) }
+                                     config: config, prefillFrames: 320) { events.append($0) }
             stats = try loop.run(maxFrames: Int64(caller.count)) { period, player in
                 heard.append(contentsOf: period.samples)
                 if period.startFrame == Int64(10 * format.periodFrames) { player.enqueue(prompt) }
@@ -83,7 +83,7 @@ struct AudioLoopBargeInTests {
             ALSAConfigOverlay.fileCapture(name: "cap", rawInput: dir.path("caller.raw"))
                 + ALSAConfigOverlay.filePlayback(name: "play", wavOutput: dir.path("played.wav")))
         let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", format: format,
-                                 config: config, prefillPeriods: 1)
+                                 config: config, prefillFrames: 160)
         let stopPeriod = 12
         try loop.run(maxFrames: Int64(periods * format.periodFrames)) { period, player in
             let index = Int(period.startFrame) / format.periodFrames

@@ -16,7 +16,7 @@ struct FileCallerLineTests {
         var keyDownFrame: Int64?
         var digits: [Character] = []
         do {
-            let loop = try line.makeLoop(prefillPeriods: 1)
+            let loop = try line.makeLoop(prefillFrames: 160)
             let stats = try loop.run(maxFrames: line.frames()) { period, player in
                 if period.startFrame == 0 { player.enqueue(PromptClip(id: "menu", samples: [Int16](repeating: 2000, count: 16000))) }
                 for event in detector.process(period.samples) where event.kind == .keyDown {

@@ -14,7 +14,7 @@ struct PulseAudioServerTests {
             + pulse.alsaPCM(name: "play", device: "line"))
         var events: [AudioLoopEvent] = []
         let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", nonBlocking: nonBlocking,
-                                 config: config, prefillPeriods: 1) { events.append($0) }
+                                 config: config, prefillFrames: 160) { events.append($0) }
         let periods = 60
         let stats = try loop.run(maxFrames: Int64(periods * loop.format.periodFrames)) { period, player in
             if period.startFrame == 0 { player.enqueue(PromptClip(id: "tone", samples: [Int16](repeating: 3000, count: 80_000))) }
