@@ -28,6 +28,5 @@ struct PulseAudioServerTests {
         #expect(xruns.contains(.xrun(direction: .playback, atFrame: Int64(21 * loop.format.periodFrames))))
         #expect(stats.periods == periods)
         #expect(stats.capturedFrames == Int64(periods * loop.format.periodFrames))
-        _ = ("xrun events (\(nonBlocking ? "non-blocking" : "blocking")): \(xruns)")
     }
 }
