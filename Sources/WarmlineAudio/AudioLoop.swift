@@ -145,16 +145,7 @@ public final class AudioLoop {
             if result > 0 {
                 filled += result
             } else if result == -EAGAIN || result == 0 {
-                let ready = capture.waitReady(timeoutMs: 100)
-                if ready < 0 {
-                    try recover(capture, from: ready)
-                } else if ready == 0 {
-                    stalls += 100
-                    if stalls >= stallTimeoutMs {
-                        throw ALSAError(device: capture.device, stream: "capture",
-                                        reason: "no audio for \(stallTimeoutMs) ms (device stalled)")
-                    }
-                }
+                _ = try awaitReady(capture, stalledMs: &stalls)
             } else {
                 try recover(capture, from: Int32(result))
             }
@@ -172,22 +163,29 @@ public final class AudioLoop {
                 written += result
                 stats.playedFrames += Int64(result)
             } else if result == -EAGAIN || result == 0 {
-                let ready = playback.waitReady(timeoutMs: 100)
-                if ready < 0 {
-                    try recover(playback, from: ready)
-                    if refillOnXrun { try prefillAfterUnderrun() }
-                } else if ready == 0 {
-                    stalls += 100
-                    if stalls >= stallTimeoutMs {
-                        throw ALSAError(device: playback.device, stream: "playback",
-                                        reason: "could not write for \(stallTimeoutMs) ms (device stalled)")
-                    }
-                }
+                if try awaitReady(playback, stalledMs: &stalls), refillOnXrun { try prefillAfterUnderrun() }
             } else {
                 try recover(playback, from: Int32(result))
                 if refillOnXrun { try prefillAfterUnderrun() }
             }
         }
+    }
+
+    /// Polls `pcm` for up to 100 ms; recovers an xrun it reports (returns true) and gives up after `stallTimeoutMs`.
+    private func awaitReady(_ pcm: ALSAPCM, stalledMs: inout Int32) throws -> Bool {
+        let ready = pcm.waitReady(timeoutMs: 100)
+        if ready < 0 {
+            try recover(pcm, from: ready)
+            return true
+        }
+        if ready == 0 {
+            stalledMs += 100
+            if stalledMs >= stallTimeoutMs {
+                throw ALSAError(device: pcm.device, stream: pcm.direction.rawValue,
+                                reason: "no period ready for \(stallTimeoutMs) ms (device stalled)")
+            }
+        }
+        return false
     }
 
     private func prefillAfterUnderrun() throws {

@@ -11,18 +11,14 @@ struct AudioLoopTests {
         let format = AudioFormat()
         let periods = 50
         let caller = callerSignal(frames: periods * format.periodFrames)
-        try writeRaw(caller, to: dir.path("caller.raw"))
-        let config = try ALSAConfigOverlay(
-            ALSAConfigOverlay.fileCapture(name: "cap", rawInput: dir.path("caller.raw"))
-                + ALSAConfigOverlay.filePlayback(name: "play", wavOutput: dir.path("played.wav")))
+        let line = try FileCallerLine(script: CallerScript([.speech(caller)]), directory: dir.path("call"))
         let prompt = PromptClip(id: "tone", samples: (0..<500).map { Int16($0 * 10 + 1) })
         var heard: [Int16] = []
         var events: [AudioLoopEvent] = []
         let stats: AudioLoopStats
         do {
-            let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", format: format,
-                                     config: config, prefillFrames: 320) { events.append($0) }
-            stats = try loop.run(maxFrames: Int64(caller.count)) { period, player in
+            let loop = try line.makeLoop(format: format, prefillFrames: 320) { events.append($0) }
+            stats = try loop.run(maxFrames: line.frames()) { period, player in
                 heard.append(contentsOf: period.samples)
                 if period.startFrame == Int64(10 * format.periodFrames) { player.enqueue(prompt) }
                 return .proceed
@@ -31,7 +27,7 @@ struct AudioLoopTests {
         #expect(stats.capturedFrames == Int64(caller.count))
         #expect(stats.periods == periods)
         #expect(heard == caller)
-        let played = try WAVFile.read(path: dir.path("played.wav"))
+        let played = try line.recording()
         #expect(played.sampleRate == 8000)
         // Two periods of prefill, then the period written after period 10 was handled.
         let offset = (2 + 10) * format.periodFrames
@@ -78,20 +74,18 @@ struct AudioLoopBargeInTests {
         defer { dir.cleanUp() }
         let format = AudioFormat()
         let periods = 40
-        try writeRaw([Int16](repeating: 0, count: periods * format.periodFrames), to: dir.path("caller.raw"))
-        let config = try ALSAConfigOverlay(
-            ALSAConfigOverlay.fileCapture(name: "cap", rawInput: dir.path("caller.raw"))
-                + ALSAConfigOverlay.filePlayback(name: "play", wavOutput: dir.path("played.wav")))
-        let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", format: format,
-                                 config: config, prefillFrames: 160)
+        let line = try FileCallerLine(script: CallerScript([.silence(ms: periods * 20)]), directory: dir.path("call"))
         let stopPeriod = 12
-        try loop.run(maxFrames: Int64(periods * format.periodFrames)) { period, player in
-            let index = Int(period.startFrame) / format.periodFrames
-            if index == 0 { player.enqueue(PromptClip(id: "menu", samples: [Int16](repeating: 1234, count: 16000))) }
-            if index == stopPeriod { player.stop() }
-            return .proceed
+        do {
+            let loop = try line.makeLoop(format: format, prefillFrames: 160)
+            try loop.run(maxFrames: line.frames()) { period, player in
+                let index = Int(period.startFrame) / format.periodFrames
+                if index == 0 { player.enqueue(PromptClip(id: "menu", samples: [Int16](repeating: 1234, count: 16000))) }
+                if index == stopPeriod { player.stop() }
+                return .proceed
+            }
         }
-        let played = try WAVFile.read(path: dir.path("played.wav")).samples
+        let played = try line.recording().samples
         let lastPrompt = played.lastIndex(of: 1234) ?? -1
         // Prefill + periods 0..<stopPeriod carried the prompt; the period written after the stop is silent.
         #expect(lastPrompt == (1 + stopPeriod) * format.periodFrames - 1)

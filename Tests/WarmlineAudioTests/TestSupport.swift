@@ -15,12 +15,6 @@ struct TemporaryDirectory {
     func cleanUp() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Writes S16 little-endian raw samples, the format the file plugin's `infile` reads.
-func writeRaw(_ samples: [Int16], to path: String) throws {
-    let data = samples.withUnsafeBufferPointer { Data(buffer: $0) }
-    try data.write(to: URL(fileURLWithPath: path))
-}
-
 /// A deterministic ramp-like caller signal: every sample differs from its neighbours.
 func callerSignal(frames: Int) -> [Int16] {
     (0..<frames).map { Int16(truncatingIfNeeded: ($0 * 7919) % 20000 - 10000) }
