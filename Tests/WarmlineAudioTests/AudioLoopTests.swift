@@ -4,21 +4,24 @@ import Testing
 
 @Suite("Audio loop through libasound2's file plugin")
 struct AudioLoopTests {
-    @Test("caller audio comes in frame-exact and the playback file holds the prompt at the expected offset")
-    func roundTrip() throws {
+    @Test("caller audio comes in frame-exact and the playback file holds the prompt at the expected offset",
+          arguments: [8000, 16000])
+    func roundTrip(sampleRate: Int) throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
-        let format = AudioFormat()
+        let format = AudioFormat(sampleRate: sampleRate)
         let periods = 50
         let caller = callerSignal(frames: periods * format.periodFrames)
-        let line = try FileCallerLine(script: CallerScript([.speech(caller)]), directory: dir.path("call"))
+        let line = try FileCallerLine(script: CallerScript([.speech(caller)]), directory: dir.path("call"),
+                                      sampleRate: sampleRate)
         let prompt = PromptClip(id: "tone", samples: (0..<500).map { Int16($0 * 10 + 1) })
         var heard: [Int16] = []
         var events: [AudioLoopEvent] = []
         let stats: AudioLoopStats
         do {
-            let loop = try line.makeLoop(format: format, prefillFrames: 320) { events.append($0) }
-            stats = try loop.run(maxFrames: line.frames()) { period, player in
+            let loop = try line.makeLoop(format: format, prefillFrames: 2 * format.periodFrames) { events.append($0) }
+            #expect(loop.format == format)
+            stats = try loop.run(maxFrames: line.frames(periodFrames: format.periodFrames)) { period, player in
                 heard.append(contentsOf: period.samples)
                 if period.startFrame == Int64(10 * format.periodFrames) { player.enqueue(prompt) }
                 return .proceed
@@ -28,7 +31,7 @@ struct AudioLoopTests {
         #expect(stats.periods == periods)
         #expect(heard == caller)
         let played = try line.recording()
-        #expect(played.sampleRate == 8000)
+        #expect(played.sampleRate == sampleRate)
         // Two periods of prefill, then the period written after period 10 was handled.
         let offset = (2 + 10) * format.periodFrames
         #expect(played.samples.count == (2 + periods) * format.periodFrames)
