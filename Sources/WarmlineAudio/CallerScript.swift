@@ -69,3 +69,15 @@ public struct CallerScript: Sendable, Equatable {
         return timeline
     }
 }
+
+extension CallerStep {
+    /// Speech read from a mono 16-bit WAV file, which must already be at the line's `sampleRate`.
+    public static func speech(wavPath: String, sampleRate: Int = 8000) throws -> CallerStep {
+        let wav = try WAVFile.read(path: wavPath)
+        guard wav.sampleRate == sampleRate else {
+            throw WAVFile.FormatError(path: wavPath, reason: "rate \(wav.sampleRate) Hz, the line runs at \(sampleRate) Hz "
+                + "(convert with: sox \(wavPath) -r \(sampleRate) -c 1 -b 16 out.wav)")
+        }
+        return .speech(wav.samples)
+    }
+}
