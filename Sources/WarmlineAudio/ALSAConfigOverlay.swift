@@ -48,7 +48,8 @@ public final class ALSAConfigOverlay {
         "pcm.\(name) { type file slave.pcm { type null } file \"\(path)\" format \"wav\" }\n"
     }
 
-    /// A PCM named `name` on a PulseAudio server socket, playing to `sink` or recording from `source`.
+    /// A PCM named `name` on a PulseAudio server socket, playing to a sink or recording from a source (`device`);
+    /// `handle_underrun` makes the plugin report underruns as xruns instead of hiding them.
     public static func pulse(name: String, server: String, device: String) -> String {
         "pcm.\(name) { type pulse server \"\(server)\" device \"\(device)\" handle_underrun true }\n"
     }
