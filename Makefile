@@ -39,7 +39,7 @@ demo: deps
 	  $(SWIFT) build --product warmline && $(SWIFT) run warmline demo; fi
 
 # Benchmarks: release build, each prints Warmline beside its peer measured in the same run.
-BENCHES ?= dtmf vad store board
+BENCHES ?= dtmf vad store board audio
 bench: deps
 	@python3 -c 'import webrtcvad' 2>/dev/null || python3 -m pip install -q webrtcvad-wheels
 	$(SWIFT) build -c release --product warmline-bench

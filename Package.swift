@@ -26,7 +26,7 @@ let package = Package(
 
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
-        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
 

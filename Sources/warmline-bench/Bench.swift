@@ -11,6 +11,7 @@ struct Bench: AsyncParsableCommand {
             VADBench.self,
             StoreBench.self,
             BoardBench.self,
+            AudioBench.self,
         ]
     )
 }

@@ -10,6 +10,7 @@ struct Warmline: AsyncParsableCommand {
         subcommands: [
             Demo.self,
             Logs.self, Calls.self, Report.self, Export.self, Subscribers.self, Passes.self,
+            Prompts.self,
         ]
     )
 }

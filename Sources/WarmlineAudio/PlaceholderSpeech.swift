@@ -1,0 +1,114 @@
+/// Turns a `SpokenValue` into the piece ids that say it in one language (`23:40 tomorrow` -> `n20 n3 n40 tomorrow`).
+public struct PlaceholderSpeech: Sendable {
+    /// The language's pieces and feminine nouns.
+    public let catalog: PromptCatalog
+
+    /// Speech rules for `catalog`'s language.
+    public init(catalog: PromptCatalog) {
+        self.catalog = catalog
+    }
+
+    private var language: String { catalog.language }
+
+    /// The pieces that say `value`, in order; throws when a needed piece is missing from pieces.yaml.
+    public func pieceIDs(for value: SpokenValue) throws -> [String] {
+        let ids: [String]
+        switch value {
+        case .number(let number):
+            guard (0...999_999).contains(number) else { throw missing("a number within 0...999999, got \(number)") }
+            ids = try cardinal(number)
+        case .digits(let text):
+            ids = try text.compactMap { $0.wholeNumberValue }.map { try piece("n\($0)") }
+        case .time(let hour, let minute, let day):
+            guard (0...23).contains(hour), (0...59).contains(minute) else {
+                throw missing("a time within 00:00...23:59, got \(hour):\(minute)")
+            }
+            ids = try time(hour: hour, minute: minute, day: day)
+        case .money(let minorUnits, let currency):
+            guard minorUnits >= 0 else { throw missing("a non-negative amount, got \(minorUnits)") }
+            ids = try money(minorUnits: minorUnits, currency: currency)
+        }
+        return ids
+    }
+
+    private func missing(_ what: String) -> PromptFileError {
+        PromptFileError(file: "Prompts/\(language)/pieces.yaml", "needs \(what)")
+    }
+
+    private func has(_ id: String) -> Bool { catalog.pieces[id] != nil }
+
+    private func piece(_ id: String) throws -> String {
+        guard has(id) else { throw missing("a piece '\(id)'") }
+        return id
+    }
+
+    /// Plural category of `number` for a counted noun: Ukrainian has one/few/many, the others one/many.
+    private func category(_ number: Int) -> String {
+        if language == "uk" {
+            let last = number % 10, lastTwo = number % 100
+            if last == 1 && lastTwo != 11 { return "one" }
+            if (2...4).contains(last) && !(12...14).contains(lastTwo) { return "few" }
+            return "many"
+        }
+        return number == 1 ? "one" : "many"
+    }
+
+    /// The noun piece for `base` after `number`: `base.<category>` when the language has it, else `base`.
+    private func noun(_ base: String, after number: Int) throws -> String {
+        let specific = "\(base).\(category(number))"
+        return has(specific) ? specific : try piece(base)
+    }
+
+    private func cardinal(_ number: Int, feminine: Bool = false) throws -> [String] {
+        if number >= 1000 {
+            let thousands = number / 1000, rest = number % 1000
+            var ids: [String]
+            if thousands == 1 && has("n1000") {
+                ids = ["n1000"]
+            } else {
+                ids = try cardinal(thousands, feminine: catalog.feminine.contains("thousand"))
+                ids.append(try noun("thousand", after: thousands))
+            }
+            if rest > 0 { ids += try cardinal(rest, feminine: feminine) }
+            return ids
+        }
+        if number >= 100 {
+            let hundreds = number / 100, rest = number % 100
+            var ids = has("n\(hundreds * 100)") ? ["n\(hundreds * 100)"] : try cardinal(hundreds) + [piece("hundred")]
+            if rest > 0 { ids += try cardinal(rest, feminine: feminine) }
+            return ids
+        }
+        if feminine, number % 100 != 11, number % 100 != 12, [1, 2].contains(number % 10), has("n\(number % 10)f") {
+            return number >= 20 ? [try piece("n\(number - number % 10)"), "n\(number % 10)f"] : ["n\(number)f"]
+        }
+        if has("n\(number)") { return ["n\(number)"] }
+        let tens = number - number % 10
+        return [try piece("n\(tens)"), try piece("n\(number % 10)")]
+    }
+
+    private func time(hour: Int, minute: Int, day: SpokenValue.Day) throws -> [String] {
+        var clock = try cardinal(hour)
+        if minute == 0 {
+            clock.append(try piece("oclock"))
+        } else if minute < 10 {
+            clock += [try piece("minute_zero"), try piece("n\(minute)")]
+        } else {
+            clock += try cardinal(minute)
+        }
+        let dayPiece = try piece(day.rawValue)
+        // English says the day after the clock ("23:40 tomorrow"); Ukrainian and Turkish before it.
+        return language == "en" ? clock + [dayPiece] : [dayPiece] + clock
+    }
+
+    private func money(minorUnits: Int, currency: String) throws -> [String] {
+        let major = minorUnits / 100, minor = minorUnits % 100
+        let majorNoun = "cur.\(currency).major", minorNoun = "cur.\(currency).minor"
+        var ids = try cardinal(major, feminine: catalog.feminine.contains(majorNoun))
+        ids.append(try noun(majorNoun, after: major))
+        if minor > 0 {
+            ids += try cardinal(minor, feminine: catalog.feminine.contains(minorNoun))
+            ids.append(try noun(minorNoun, after: minor))
+        }
+        return ids
+    }
+}

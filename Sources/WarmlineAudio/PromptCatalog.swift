@@ -1,0 +1,150 @@
+import Foundation
+import Yams
+
+/// A problem in a prompt or piece file, with the file and line a technician can fix.
+public struct PromptFileError: Error, CustomStringConvertible {
+    /// `file:line: what is wrong`.
+    public var description: String
+
+    /// An error at `file`, `line` (when known).
+    public init(file: String, line: Int? = nil, _ reason: String) {
+        description = line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)"
+    }
+}
+
+/// One part of a prompt template: fixed words rendered once, or a placeholder spoken from pieces.
+public enum PromptSegment: Sendable, Equatable {
+    /// Fixed words, rendered to the cache under `id`.
+    case text(id: String, text: String)
+    /// A `{name}` filled at call time.
+    case placeholder(String)
+}
+
+/// The prompt texts and spoken pieces of one language, as read from `Prompts/<lang>/`.
+public struct PromptCatalog: Sendable {
+    /// Language code (`en`, `uk`, `tr`).
+    public var language: String
+    /// Prompt id -> template text with `{placeholders}`.
+    public var prompts: [String: String]
+    /// Piece id -> text of a spoken placeholder piece (numbers, days, currency words).
+    public var pieces: [String: String]
+    /// Piece ids of nouns that take feminine numerals (Ukrainian `одна гривня`).
+    public var feminine: Set<String>
+
+    /// A catalog from in-memory maps (tests, tools).
+    public init(language: String, prompts: [String: String], pieces: [String: String] = [:], feminine: Set<String> = []) {
+        self.language = language
+        self.prompts = prompts
+        self.pieces = pieces
+        self.feminine = feminine
+    }
+
+    /// Reads `<root>/<language>/prompts.yaml` and, when present, `<root>/<language>/pieces.yaml`.
+    public static func load(root: String, language: String) throws -> PromptCatalog {
+        let promptsPath = "\(root)/\(language)/prompts.yaml"
+        let piecesPath = "\(root)/\(language)/pieces.yaml"
+        let prompts = try readFlatMap(path: promptsPath)
+        var pieces: [String: String] = [:]
+        var feminine: Set<String> = []
+        if FileManager.default.fileExists(atPath: piecesPath) {
+            pieces = try readFlatMap(path: piecesPath, listKey: "feminine", list: &feminine)
+        }
+        let catalog = PromptCatalog(language: language, prompts: prompts, pieces: pieces, feminine: feminine)
+        for id in prompts.keys.sorted() {
+            _ = try catalog.segments(of: id, file: promptsPath)
+        }
+        return catalog
+    }
+
+    private static func readFlatMap(path: String) throws -> [String: String] {
+        var unused: Set<String> = []
+        return try readFlatMap(path: path, listKey: nil, list: &unused)
+    }
+
+    private static func readFlatMap(path: String, listKey: String?, list: inout Set<String>) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PromptFileError(file: path, "cannot read the file")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw PromptFileError(file: path, "is not valid YAML: \(error)")
+        }
+        guard let mapping = node?.mapping else {
+            throw PromptFileError(file: path, "must be a map of id: \"text\"")
+        }
+        var result: [String: String] = [:]
+        for (key, value) in mapping {
+            let line = key.mark?.line
+            guard let id = key.string else { throw PromptFileError(file: path, line: line, "an id must be text") }
+            if id == listKey, let items = value.sequence {
+                list.formUnion(items.compactMap(\.string))
+                continue
+            }
+            guard let text = value.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw PromptFileError(file: path, line: line, "'\(id)' must have a non-empty text")
+            }
+            guard result[id] == nil else { throw PromptFileError(file: path, line: line, "'\(id)' appears twice") }
+            result[id] = text
+        }
+        return result
+    }
+
+    /// Splits prompt `id` into fixed segments and placeholders; fixed segments without letters or digits are dropped.
+    public func segments(of id: String, file: String? = nil) throws -> [PromptSegment] {
+        let where_ = file ?? "prompts.yaml (\(language))"
+        guard let template = prompts[id] else {
+            throw PromptFileError(file: where_, "no prompt '\(id)'")
+        }
+        var parts: [(isPlaceholder: Bool, text: String)] = []
+        var current = ""
+        var inPlaceholder = false
+        for character in template {
+            switch character {
+            case "{" where !inPlaceholder:
+                parts.append((false, current)); current = ""; inPlaceholder = true
+            case "}" where inPlaceholder:
+                guard !current.isEmpty else { throw PromptFileError(file: where_, "prompt '\(id)' has an empty {}") }
+                parts.append((true, current)); current = ""; inPlaceholder = false
+            case "{", "}":
+                throw PromptFileError(file: where_, "prompt '\(id)' has an unbalanced '\(character)'")
+            default:
+                current.append(character)
+            }
+        }
+        guard !inPlaceholder else { throw PromptFileError(file: where_, "prompt '\(id)' has an unclosed '{'") }
+        parts.append((false, current))
+        let hasPlaceholder = parts.contains { $0.isPlaceholder }
+        var segments: [PromptSegment] = []
+        var fixedIndex = 0
+        for part in parts {
+            if part.isPlaceholder {
+                segments.append(.placeholder(part.text))
+            } else {
+                let text = part.text.trimmingCharacters(in: .whitespaces)
+                guard text.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) else { continue }
+                segments.append(.text(id: hasPlaceholder ? "\(id).\(fixedIndex)" : id, text: text))
+                fixedIndex += 1
+            }
+        }
+        return segments
+    }
+
+    /// Every text to render for this language: fixed prompt segments, then pieces (ids prefixed `piece.`).
+    public func renderTexts() throws -> [(id: String, text: String)] {
+        var texts: [(id: String, text: String)] = []
+        for id in prompts.keys.sorted() {
+            for case let .text(segmentID, text) in try segments(of: id) {
+                texts.append((segmentID, text))
+            }
+        }
+        for id in pieces.keys.sorted() {
+            texts.append((PromptCatalog.pieceClipID(id), pieces[id] ?? ""))
+        }
+        return texts
+    }
+
+    /// The cache id of spoken piece `id`.
+    public static func pieceClipID(_ id: String) -> String { "piece.\(id)" }
+}

@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineAudio module.
-public enum WarmlineAudio {}
