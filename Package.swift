@@ -29,15 +29,20 @@ let package = Package(
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
+        .target(name: "WarmlineUnit", dependencies: [
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // Executables: thin layers over the libraries.
         .executableTarget(name: "warmline", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "warmline-bench", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "CSpanDSP",
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit", "CSpanDSP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
@@ -50,5 +55,7 @@ let package = Package(
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore"]),
+        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore"]),
     ]
 )

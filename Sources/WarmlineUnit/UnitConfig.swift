@@ -1,0 +1,58 @@
+import WarmlineBoard
+import WarmlineCore
+import WarmlineDSP
+
+/// The whole unit's configuration (`/etc/warmline/warmline.yaml`); every field has a default that works.
+public struct UnitConfig: Sendable {
+    /// Default location of the config file.
+    public static let defaultPath = "/etc/warmline/warmline.yaml"
+
+    /// The phone lines this unit serves (a 4-port board is 4 lines).
+    public var lines: [LineConfig] = [LineConfig()]
+    /// Languages offered to callers, default first (each needs Prompts/<lang>/prompts.yaml).
+    public var languages: [String] = ["en"]
+    /// Country tone plan name for call-progress detection ("us", "uk", "eu", "tr", "ua").
+    public var tonePlan: String = "eu"
+    /// Audio sample rate of every line (8000 or 16000).
+    public var sampleRate: Int = 8000
+    /// Directory holding menu.yaml and the per-language prompt files.
+    public var promptsDirectory: String = "/usr/share/warmline/Prompts"
+    /// Directory of rendered prompt audio.
+    public var promptCacheDirectory: String = "/var/cache/warmline/prompts"
+    /// SQLite database file.
+    public var databasePath: String = "/var/lib/warmline/warmline.sqlite"
+    /// IANA time zone of the unit (night hours, expiry read-back), e.g. "Europe/Kyiv".
+    public var timeZone: String = "UTC"
+    /// Keyword spotting on (falls back to DTMF only when the model or keyword file is missing).
+    public var speechEnabled: Bool = true
+    /// Call behaviour: emergency number, hand-off targets, day-pass policy, distress weights.
+    public var call = CallConfig()
+
+    /// The shipped defaults.
+    public init() {}
+
+    /// The tone plan this config names.
+    public var resolvedTonePlan: TonePlan? { TonePlan.named(tonePlan) }
+}
+
+/// One phone line: its audio devices and its board link.
+public struct LineConfig: Sendable, Equatable {
+    /// Line number as printed on the unit (1-based).
+    public var number: Int = 1
+    /// ALSA capture device name.
+    public var captureDevice: String = "default"
+    /// ALSA playback device name.
+    public var playbackDevice: String = "default"
+    /// Serial device of the line-interface board.
+    public var serialDevice: String = "/dev/ttyACM0"
+    /// Serial baud rate.
+    public var baudRate: Int = 115_200
+    /// Rings counted before answering.
+    public var answerAfterRings: Int = 1
+
+    /// The shipped defaults for line 1.
+    public init() {}
+
+    /// The board link settings for this line.
+    public var boardConfig: BoardConfig { BoardConfig(devicePath: serialDevice, baudRate: baudRate) }
+}
