@@ -127,7 +127,7 @@ struct ConfigReader {
     /// The known key within edit distance 3 (and less than the key's length) of `key`, if any.
     static func closest(to key: String, in known: [String]) -> String? {
         let scored = known.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= min(3, max(1, key.count - 1)) else { return nil }
+        guard let (best, distance) = scored, distance <= 3, distance < key.count else { return nil }
         return best
     }
 

@@ -25,6 +25,8 @@ final class DoctorEmulator {
     let ptyPath: String
     private let process = Process()
     private let control: FileHandle
+    private let output: FileHandle
+    private var pending = ""
 
     init() throws {
         guard Self.built else { throw Failure(description: "`make -C Firmware emulator` failed (needs gcc and make)") }
@@ -37,13 +39,31 @@ final class DoctorEmulator {
         process.standardError = FileHandle.nullDevice
         try process.run()
         control = input.fileHandleForWriting
+        self.output = output.fileHandleForReading
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
+            let chunk = self.output.availableData
             if chunk.isEmpty { throw Failure(description: "emulator exited before printing its pty") }
             line.append(chunk)
         }
-        ptyPath = String(String(decoding: line, as: UTF8.self).split(separator: "\n").first ?? "")
+        let text = String(decoding: line, as: UTF8.self)
+        ptyPath = String(text.split(separator: "\n").first ?? "")
+        pending = String(text.drop { $0 != "\n" }.dropFirst())
+    }
+
+    /// The emulator's `status` line (`status net=idle bypass=1 ...`), as its control interface prints it.
+    func status() throws -> String {
+        try control.write(contentsOf: Data("status\n".utf8))
+        while true {
+            while let newline = pending.firstIndex(of: "\n") {
+                let line = String(pending[..<newline])
+                pending = String(pending[pending.index(after: newline)...])
+                if line.hasPrefix("status ") { return line }
+            }
+            let chunk = output.availableData
+            if chunk.isEmpty { throw Failure(description: "emulator exited before answering status") }
+            pending += String(decoding: chunk, as: UTF8.self)
+        }
     }
 
     /// Stops the emulator: quit on its control input, then SIGTERM.

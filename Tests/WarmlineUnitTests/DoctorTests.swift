@@ -84,10 +84,8 @@ struct DoctorTests {
         let checks = await bench.doctor().boardChecks(bench.config.lines[0])
         #expect(checks[2].status == .ok, "\(checks[2])")
         #expect(checks[2].detail.hasSuffix(before ? "left on (bypass)" : "left off"))
-        let after = BoardLink(config: bench.config.lines[0].boardConfig)
-        defer { after.close() }
-        _ = try await after.connect()
-        #expect(try await after.status().bypassEngaged == before)
+        // A new HELLO would reset the board's bypass request, so read the relay from the emulator itself.
+        #expect(try emulator.status().contains(" bypass=\(before ? 1 : 0) "))
     }
 
     @Test("an ALSA device that does not exist fails with the device named and where to look")
@@ -109,30 +107,6 @@ struct DoctorTests {
         #expect(check.status == .fail)
         #expect(check.detail == "1 of 1 prompt files missing or bad (greeting)")
         #expect(check.fix?.hasPrefix("run `warmline prompts render --prompts \(bench.config.promptsDirectory)") == true)
-    }
-
-    @Test("a database that cannot be created fails with what to check; too little disk fails with how much there is")
-    func databaseAndDisk() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
-        defer { bench.scratch.cleanUp() }
-        try bench.scratch.write("plain-file", "not a directory")
-        bench.config.databasePath = bench.scratch.file("plain-file/warmline.sqlite")
-        let database = bench.doctor().databaseCheck()
-        #expect(database.status == .fail)
-        #expect(database.fix?.contains("writable by the service user") == true)
-        var doctor = bench.doctor()
-        doctor.minimumFreeBytes = Int64.max
-        let disk = doctor.diskCheck()
-        #expect(disk.status == .fail && disk.detail.contains("MB free"))
-    }
-
-    @Test("a fresh database is created, writable and passes integrity_check")
-    func freshDatabase() throws {
-        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
-        defer { bench.scratch.cleanUp() }
-        let check = bench.doctor().databaseCheck()
-        #expect(check == .ok("database \(bench.config.databasePath)", "created, writable, integrity_check ok"))
-        #expect(bench.doctor().databaseCheck().detail == "writable, integrity_check ok")
     }
 
     @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes")
