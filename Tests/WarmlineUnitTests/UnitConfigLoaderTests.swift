@@ -94,7 +94,7 @@ struct UnitConfigLoaderTests {
           - {number: 1, capture_device: b, playback_device: b, serial_device: /dev/b}
         """)
         #expect(found.map(\.description) == [
-            "w.yaml:3: lines[1].number '1' is already used by the line at line 2; each line needs its own",
+            "w.yaml:3: lines[1].number '1' is already used by lines[0] (line 2); each line needs its own",
         ])
     }
 
@@ -112,8 +112,21 @@ struct UnitConfigLoaderTests {
             serial_device: /dev/ttyACM0
         """)
         #expect(found.map(\.line) == [7, 9])
-        #expect(found.first?.reason.contains("capture_device 'hw:0' is already used by the line at line 3") == true)
+        #expect(found.first?.reason.contains("capture_device 'hw:0' is already used by lines[0] (line 3)") == true)
         #expect(found.last?.reason.contains("serial_device '/dev/ttyACM0'") == true)
+    }
+
+    @Test("two lines left on the default device are refused, saying the key is not set")
+    func duplicateDefaults() {
+        let found = problems("""
+        lines:
+          - {number: 1, serial_device: /dev/a}
+          - {number: 2, serial_device: /dev/b}
+        """)
+        #expect(found.map(\.description) == [
+            "w.yaml:3: lines[1].capture_device 'default' (the default: the key is not set) is already used by lines[0] (line 2); each line needs its own",
+            "w.yaml:3: lines[1].playback_device 'default' (the default: the key is not set) is already used by lines[0] (line 2); each line needs its own",
+        ])
     }
 
     @Test("an unknown key is refused with the closest known key as a hint, at its line")
