@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import WarmlineAudio
 import WarmlineBoard
 
@@ -74,7 +75,10 @@ public struct Doctor {
         let linkName = "line \(line.number) board link \(line.serialDevice)"
         let loopbackName = "line \(line.number) test tone loopback"
         let bypassName = "line \(line.number) bypass relay"
-        let link = BoardLink(config: line.boardConfig)
+        // The link's connect and relay notices would interleave with the report: only warnings go to the log.
+        var logger = Logger(label: "warmline.doctor.board")
+        logger.logLevel = .warning
+        let link = BoardLink(config: line.boardConfig, logger: logger)
         defer { link.close() }
         let info: BoardInfo
         do {
