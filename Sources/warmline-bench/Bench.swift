@@ -7,6 +7,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "warmline-bench",
         abstract: "Warmline benchmarks, side by side with their peers.",
         subcommands: [
+            DTMFBench.self,
+            VADBench.self,
         ]
     )
 }

@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineDSP module.
-public enum WarmlineDSP {}
