@@ -146,18 +146,33 @@ public struct DTMFDetector: Sendable {
         guard count > 0, let base = samples.baseAddress else { return }
         var index = 0
         let coef = coefficient
+        let coefSquaredMinusOne = coef * coef - 1
         while index < count {
             let take = min(Self.blockFrames - blockFill, count - index)
-            var a = s1, b = s2, energy = blockEnergy
-            for j in index..<(index + take) {
+            var a = s1, b = s2, energy = blockEnergy, energyOdd: Float = 0
+            var j = index
+            let end = index + take
+            // Two samples per step: s[n+1] = x1 + c·x0 + (c²-1)·s[n-1] - c·s[n-2], so both new states
+            // depend only on the old pair and the loop-carried chain is one multiply-add per two samples.
+            while j + 1 < end {
+                let x0 = Float(base[j]), x1 = Float(base[j + 1])
+                let v0 = SIMD8<Float>(repeating: x0), v1 = SIMD8<Float>(repeating: x1)
+                let first = (v0 - b) + coef * a
+                let second = (v1 + coef * (v0 - b)) + coefSquaredMinusOne * a
+                b = first
+                a = second
+                energy += x0 * x0
+                energyOdd += x1 * x1
+                j += 2
+            }
+            if j < end {
                 let x = Float(base[j])
-                // (x - s2) does not depend on s1, keeping the loop-carried chain to one multiply-add.
                 let next = (SIMD8<Float>(repeating: x) - b) + coef * a
                 b = a
                 a = next
                 energy += x * x
             }
-            s1 = a; s2 = b; blockEnergy = energy
+            s1 = a; s2 = b; blockEnergy = energy + energyOdd
             index += take
             blockFill += take
             framesProcessed += take

@@ -2,7 +2,7 @@
 ///
 /// Each frame's spectrum (256-point FFT over the newest 32 ms, Hann window) is split into four
 /// speech bands; each band keeps an adaptive noise floor (falls fast, rises slowly, tracks during
-/// non-speech). A frame is speech when the bands' summed SNR clears the threshold, unless its power
+/// non-speech, follows outright once the level has been steady for 0.8 s). A frame is speech when the bands' summed SNR clears the threshold, unless its power
 /// sits in one or two spectral lines (DTMF, call-progress and other tones are not speech). A
 /// hangover keeps the decision up briefly after speech, so word endings and short gaps are kept.
 public struct VoiceActivityDetector: Sendable {
@@ -11,15 +11,19 @@ public struct VoiceActivityDetector: Sendable {
         /// Decision period in milliseconds: 10 or 20.
         public var frameMs: Int = 20
         /// Summed band SNR (dB above each band's floor, clipped at 0) a frame needs to be speech.
-        public var thresholdDB: Double = 9
+        public var thresholdDB: Double = 6
+        /// dB above its floor a band must be before it adds to the score.
+        public var bandMarginDB: Double = 1
         /// Frames below this level are never speech (dBm0).
         public var minimumLevelDBm0: Double = -55
         /// Frames kept as speech after the last speech frame, in clean conditions.
-        public var hangoverFrames: Int = 3
-        /// Extra hangover frames, one per 3 dB the estimated SNR falls below `hangoverKneeDB` (noise hides word endings).
+        public var hangoverFrames: Int = 4
+        /// Extra hangover frames, one per `hangoverSlopeDB` the estimated SNR falls below `hangoverKneeDB` (noise hides word endings).
         public var maximumExtraHangoverFrames: Int = 6
+        /// dB of SNR deficit per extra hangover frame.
+        public var hangoverSlopeDB: Double = 1
         /// Estimated SNR (dB) below which the hangover grows.
-        public var hangoverKneeDB: Double = 16
+        public var hangoverKneeDB: Double = 11
         /// Share of the frame's in-band power in its two strongest lines above which it is a tone.
         public var toneShare: Double = 0.9
         /// How fast the noise floor may rise during speech-like frames (dB per second).
@@ -63,6 +67,9 @@ public struct VoiceActivityDetector: Sendable {
     private var hangover = 0
     private var previousLines = (0, 0)
     private var speechLevelDB = -1000.0
+    private var framesSinceTone = 1000
+    private var recentLevelsDB: [Double]
+    private var recentHead = 0
 
     /// Creates a detector for `sampleRate` Hz audio; only 8000 is supported.
     public init(sampleRate: Int = 8000, configuration: Configuration = Configuration()) {
@@ -86,6 +93,7 @@ public struct VoiceActivityDetector: Sendable {
         im = ContiguousArray(repeating: 0, count: n)
         power = ContiguousArray(repeating: 0, count: n / 2 + 1)
         floor = Array(repeating: -1, count: bands.count)
+        recentLevelsDB = Array(repeating: 0, count: 800 / configuration.frameMs)
     }
 
     /// Feeds samples; returns one decision per completed frame.
@@ -132,20 +140,40 @@ public struct VoiceActivityDetector: Sendable {
         let tone = isTonal(inBandPower: inBand)
 
         decisions += 1
+        // The first 300 ms (once the FFT history is full) only learn the line's noise floor.
+        let historyFrames = Self.fftSize / frameLength
+        let learning = decisions <= historyFrames + 300 / configuration.frameMs
         var score = 0.0
         for b in bandPower.indices {
-            if floor[b] < 0 { floor[b] = bandPower[b] }
-            score += max(0, DSPMath.decibels(powerRatio: bandPower[b] / floor[b]))
-        }
-        let speechNow = !tone && level >= configuration.minimumLevelDBm0 && score >= configuration.thresholdDB
-        for b in bandPower.indices {
-            if bandPower[b] < floor[b] {
+            if decisions <= historyFrames || floor[b] < 0 {
+                floor[b] = bandPower[b]
+            } else if learning {
                 floor[b] = 0.7 * floor[b] + 0.3 * bandPower[b]
+            }
+            // The margin absorbs the frame-to-frame wobble of noise around its mean.
+            score += max(0, DSPMath.decibels(powerRatio: bandPower[b] / floor[b]) - configuration.bandMarginDB)
+        }
+        // The transient as a tone stops is not speech: speech may not start right after a tonal frame.
+        framesSinceTone = tone ? 0 : framesSinceTone + 1
+        let canStart = hangover > 0 || framesSinceTone >= 2
+        let speechNow = !learning && !tone && canStart && level >= configuration.minimumLevelDBm0 && score >= configuration.thresholdDB
+        // Over the last 0.8 s, a level that never moved more than 5 dB is noise (speech has syllables and pauses).
+        recentLevelsDB[recentHead] = DSPMath.decibels(powerRatio: inBand + 1)
+        recentHead = (recentHead + 1) % recentLevelsDB.count
+        let stationary = decisions > recentLevelsDB.count
+            && (recentLevelsDB.max() ?? 0) - (recentLevelsDB.min() ?? 0) < 5 && !tone
+        for b in bandPower.indices {
+            if stationary {
+                floor[b] = 0.9 * floor[b] + 0.1 * bandPower[b]
+            } else if bandPower[b] < floor[b] {
+                // The floor tracks the noise's mean, not its minimum; a real drop (6 dB) is followed fast.
+                let weight = bandPower[b] < 0.25 * floor[b] ? 0.5 : 0.1
+                floor[b] = (1 - weight) * floor[b] + weight * bandPower[b]
             } else if speechNow {
                 floor[b] *= riseFactor
             } else {
                 // Non-speech frames pull the floor toward the current noise, bounded by the rise rate's big brother.
-                floor[b] = min(floor[b] * riseFactor * riseFactor * riseFactor, 0.9 * floor[b] + 0.1 * bandPower[b])
+                floor[b] = min(floor[b] * riseFactor * riseFactor * riseFactor, 0.95 * floor[b] + 0.05 * bandPower[b])
             }
         }
         if speechNow {
@@ -154,12 +182,12 @@ public struct VoiceActivityDetector: Sendable {
             speechLevelDB = speechLevelDB < -999 ? levelDB : 0.95 * speechLevelDB + 0.05 * levelDB
             let noiseDB = DSPMath.decibels(powerRatio: floor.reduce(0, +))
             let deficit = max(0, configuration.hangoverKneeDB - (speechLevelDB - noiseDB))
-            hangover = configuration.hangoverFrames + min(configuration.maximumExtraHangoverFrames, Int(deficit / 3))
+            hangover = configuration.hangoverFrames + min(configuration.maximumExtraHangoverFrames, Int(deficit / configuration.hangoverSlopeDB))
         } else if hangover > 0 {
             hangover -= 1
         }
         return Decision(startFrame: framesProcessed - frameLength,
-                        isSpeech: speechNow || (hangover > 0 && !tone), isTone: tone, levelDBm0: level)
+                        isSpeech: !stationary && (speechNow || (hangover > 0 && !tone)), isTone: tone, levelDBm0: level)
     }
 
     /// True when the two strongest spectral lines (peak ±1 bin) hold most in-band power and sat at

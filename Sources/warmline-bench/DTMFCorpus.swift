@@ -35,9 +35,9 @@ struct DTMFCondition {
 struct DTMFClipBuilder {
     var buffer: [Double] = Array(repeating: 0, count: 800)
     var bursts: [DTMFBurst] = []
-    var rng: BenchRandom
+    var rng: NoiseGenerator
 
-    init(seed: UInt64) { rng = BenchRandom(seed: seed) }
+    init(seed: UInt64) { rng = NoiseGenerator(seed: seed) }
 
     mutating func pause(ms: Double) {
         buffer += Array(repeating: 0, count: Int(ms * 8))

@@ -1,0 +1,128 @@
+import Testing
+@testable import WarmlineDSP
+
+@Suite("DTMF detector (ITU-T Q.24)")
+struct DTMFDetectorTests {
+    static func keyDowns(_ samples: [Int16]) -> [DTMFEvent] {
+        var detector = DTMFDetector()
+        return (detector.process(samples) + detector.finish()).filter { $0.kind == .keyDown }
+    }
+
+    static func padded(_ tone: [Int16]) -> [Int16] {
+        TestSignals.silence(ms: 50) + tone + TestSignals.silence(ms: 120)
+    }
+
+    @Test("each of the 16 digits gives one key-down then one key-up with its duration")
+    func allDigits() {
+        for digit in DTMFKeypad.allDigits {
+            var detector = DTMFDetector()
+            let events = detector.process(Self.padded(TestSignals.dtmf(digit, ms: 70)))
+            #expect(events.map(\.kind) == [.keyDown, .keyUp], "digit \(digit): \(events)")
+            #expect(events.allSatisfy { $0.digit == digit })
+            if let up = events.last {
+                #expect(abs(up.durationFrames - 560) <= 80, "duration \(up.durationFrames) frames for 70 ms")
+                #expect(abs(up.startFrame - 400) <= 60, "onset \(up.startFrame), tone starts at 400")
+            }
+        }
+    }
+
+    @Test("Q.24 accept corners: 40 ms, weak tone at -25 dBm0, twist -8 and +4 dB, ±1.5 % offset")
+    func acceptCorners() {
+        for digit in DTMFKeypad.allDigits {
+            for offset in [-0.015, 0.015] {
+                for twist in [-8.0, 4.0] {
+                    let low = twist < 0 ? -17.0 : -25.0
+                    let tone = TestSignals.dtmf(digit, ms: 40, lowDBm0: low, twistDB: twist, lowOffset: offset, highOffset: offset)
+                    let downs = Self.keyDowns(Self.padded(tone))
+                    #expect(downs.map(\.digit) == [digit], "digit \(digit) twist \(twist) offset \(offset)")
+                    if let down = downs.first {
+                        #expect(down.frame - 400 <= 320, "key-down \(down.frame - 400) frames after onset")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("tones of 20 and 23 ms are rejected")
+    func rejectShort() {
+        for digit in DTMFKeypad.allDigits {
+            for ms in [20.0, 23.0] {
+                #expect(Self.keyDowns(Self.padded(TestSignals.dtmf(digit, ms: ms))).isEmpty, "digit \(digit) \(ms) ms")
+            }
+        }
+    }
+
+    @Test("tones at -55 dBm0 are rejected")
+    func rejectQuiet() {
+        for digit in DTMFKeypad.allDigits {
+            #expect(Self.keyDowns(Self.padded(TestSignals.dtmf(digit, ms: 80, lowDBm0: -55))).isEmpty, "digit \(digit)")
+        }
+    }
+
+    @Test("a 3.5 % frequency error on either tone, either way, is rejected")
+    func rejectOffset() {
+        for digit in DTMFKeypad.allDigits {
+            for offset in [-0.035, 0.035] {
+                let low = TestSignals.dtmf(digit, ms: 80, lowOffset: offset)
+                let high = TestSignals.dtmf(digit, ms: 80, highOffset: offset)
+                #expect(Self.keyDowns(Self.padded(low)).isEmpty, "digit \(digit) low \(offset)")
+                #expect(Self.keyDowns(Self.padded(high)).isEmpty, "digit \(digit) high \(offset)")
+            }
+        }
+    }
+
+    @Test("a 10 ms break does not split a digit; a 40 ms pause separates two")
+    func breaksAndPauses() {
+        for digit in DTMFKeypad.allDigits {
+            let broken = TestSignals.dtmf(digit, ms: 30) + TestSignals.silence(ms: 10) + TestSignals.dtmf(digit, ms: 30)
+            #expect(Self.keyDowns(Self.padded(broken)).map(\.digit) == [digit], "digit \(digit) with a 10 ms break")
+            let twice = TestSignals.dtmf(digit, ms: 45) + TestSignals.silence(ms: 40) + TestSignals.dtmf(digit, ms: 45)
+            #expect(Self.keyDowns(Self.padded(twice)).map(\.digit) == [digit, digit], "digit \(digit) twice")
+        }
+    }
+
+    @Test("the same audio gives the same events whatever the chunking")
+    func chunkingInvariance() throws {
+        let generator = DTMFGenerator(lowLevelDBm0: -12, twistDB: -2, toneMs: 55, pauseMs: 45)
+        let dialled = try generator.dial("0123456789*#ABCD")
+        let audio = TestSignals.mix(dialled + TestSignals.silence(ms: 100), TestSignals.noise(ms: 2000, levelDBm0: -40, seed: 3))
+        var whole = DTMFDetector()
+        let expected = whole.process(audio)
+        #expect(expected.filter { $0.kind == .keyDown }.map(\.digit) == Array("0123456789*#ABCD"))
+        for seed in 1...12 {
+            var detector = DTMFDetector()
+            var events: [DTMFEvent] = []
+            TestSignals.chunked(audio, seed: UInt64(seed), maxChunk: seed % 2 == 0 ? 7 : 400) { events += detector.process($0) }
+            #expect(events == expected, "chunking seed \(seed)")
+        }
+    }
+
+    @Test("full-scale square waves and digital silence give no digit and leave the detector working")
+    func squareWavesAndSilence() {
+        var detector = DTMFDetector()
+        var events = detector.process(TestSignals.silence(ms: 500))
+        for period in [2, 8, 11, 16, 40] {
+            let square = (0..<4000).map { i -> Int16 in (i / (period / 2)) % 2 == 0 ? .max : .min }
+            events += detector.process(square)
+        }
+        #expect(events.filter { $0.kind == .keyDown }.isEmpty)
+        events = detector.process(TestSignals.silence(ms: 100) + TestSignals.dtmf("5", ms: 60) + TestSignals.silence(ms: 100))
+        #expect(events.map(\.kind) == [.keyDown, .keyUp])
+        #expect(events.allSatisfy { $0.digit == "5" && $0.durationFrames > 0 })
+    }
+
+    @Test("speech-like voiced sound gives no digit")
+    func talkOff() {
+        #expect(Self.keyDowns(TestSignals.voicedSyllables(count: 12, levelDBm0: -15)).isEmpty)
+    }
+
+    @Test("a detector built for 16 kHz audio stops with a message naming the rate")
+    func wrongSampleRate() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = DTMFDetector(sampleRate: 16000)
+        }
+        if let result {
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("got 16000 Hz"))
+        }
+    }
+}
