@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP"]),
         .target(name: "WarmlineBoard"),
-        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
+        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore",
+                                                    .product(name: "Yams", package: "Yams")]),
 
         // Executables: thin layers over the libraries.
         .executableTarget(name: "warmline", dependencies: [

@@ -9,6 +9,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             DTMFBench.self,
             VADBench.self,
+            SpeechBench.self,
         ]
     )
 }

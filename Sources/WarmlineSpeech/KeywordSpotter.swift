@@ -1,0 +1,187 @@
+import Foundation
+import WarmlineCore
+
+/// Spots the keyword list's phrases in 8 kHz line audio, only while the caller speaks; synchronous, one per line.
+///
+/// Feed every chunk with the VAD's decision for it; the spotter keeps a short pre-roll so a word's onset
+/// before the VAD rises is not lost, decodes with PocketSphinx's keyphrase search, and (for the classes
+/// the list names) confirms a hit with a language-model decode of the same speech before reporting it.
+public final class KeywordSpotter {
+    /// The phrases spotted.
+    public let keywords: KeywordList
+    private let decoder: PocketSphinxDecoder
+    private let confirmer: PocketSphinxDecoder?
+    /// Line frames kept before the VAD rises (its onset lags the first phone).
+    private let preRollFrames = 2400
+    private let tailFrames = 1600
+    private let confirmMarginFrames = 1600
+    // preRoll and utterance hold the 16 kHz decoder audio (two samples per line frame)
+    private var preRoll: [Int16] = []
+    private var utterance: [Int16] = []
+    private var utteranceStartFrame = 0
+    private var inUtterance = false
+    private var silentFramesInUtterance = 0
+    private var reportedDetections: Set<PocketSphinxDecoder.Segment> = []
+    private var pending: [SpottedKeyword] = []
+    private var fedFrames = 0
+    /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
+    public var rejected: [SpottedKeyword] = []
+    private var wideband = WidebandFill()
+
+    /// Loads the model for `keywords`; throws when the list has no model or the model cannot load.
+    public init(keywords: KeywordList) throws(SpeechSetupError) {
+        guard let model = keywords.model else {
+            throw SpeechSetupError(file: keywords.file, reason: keywords.noModelReason ?? "no speech model for '\(keywords.language)'")
+        }
+        try keywords.validateModel()
+        self.keywords = keywords
+        let keyphraseFile = NSTemporaryDirectory() + "warmline-kws-\(getpid())-\(UUID().uuidString).txt"
+        let lines = keywords.phrases.map { "\($0.text) /\($0.threshold)/" }.joined(separator: "\n") + "\n"
+        guard FileManager.default.createFile(atPath: keyphraseFile, contents: Data(lines.utf8)) else {
+            throw SpeechSetupError(file: keyphraseFile, reason: "cannot write the decoder's keyphrase list")
+        }
+        defer { try? FileManager.default.removeItem(atPath: keyphraseFile) }
+        decoder = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: nil)
+        if !keywords.confirmClasses.isEmpty, let languageModel = model.languageModel {
+            let confirmer = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: languageModel)
+            confirmer.use(search: PocketSphinxDecoder.confirmSearch)
+            self.confirmer = confirmer
+        } else {
+            confirmer = nil
+        }
+    }
+
+    /// Frames of line audio fed so far.
+    public var framesFed: Int { fedFrames }
+
+    /// Feeds a chunk of line audio and the VAD's decision for it; returns keywords decided by the end of it.
+    public func process(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool) -> [SpottedKeyword] {
+        defer { fedFrames += samples.count }
+        if !inUtterance {
+            guard isSpeech else {
+                keepPreRoll(samples)
+                return []
+            }
+            startUtterance(at: fedFrames)
+        }
+        silentFramesInUtterance = isSpeech ? 0 : silentFramesInUtterance + samples.count
+        let wide = wideband.process(samples)
+        utterance.append(contentsOf: wide)
+        wide.withUnsafeBufferPointer { decoder.process($0) }
+        var found = collectDetections(decidedAt: fedFrames + samples.count)
+        if silentFramesInUtterance >= tailFrames {
+            found += finishUtterance(decidedAt: fedFrames + samples.count)
+        } else {
+            found += confirmPending(decidedAt: fedFrames + samples.count, force: false)
+        }
+        return found
+    }
+
+    /// Feeds a chunk of line audio and the VAD's decision for it.
+    public func process(_ samples: [Int16], isSpeech: Bool) -> [SpottedKeyword] {
+        samples.withUnsafeBufferPointer { process($0, isSpeech: isSpeech) }
+    }
+
+    /// Ends any open utterance (line idle or call over) and returns what it still held.
+    public func flush() -> [SpottedKeyword] {
+        guard inUtterance else { return [] }
+        return finishUtterance(decidedAt: fedFrames)
+    }
+
+    private func keepPreRoll(_ samples: UnsafeBufferPointer<Int16>) {
+        preRoll.append(contentsOf: wideband.process(samples))
+        if preRoll.count > 2 * preRollFrames { preRoll.removeFirst(preRoll.count - 2 * preRollFrames) }
+    }
+
+    private func startUtterance(at frame: Int) {
+        inUtterance = true
+        silentFramesInUtterance = 0
+        reportedDetections.removeAll()
+        utteranceStartFrame = frame - preRoll.count / 2
+        utterance = preRoll
+        preRoll.removeAll(keepingCapacity: true)
+        decoder.startUtterance()
+        utterance.withUnsafeBufferPointer { decoder.process($0) }
+    }
+
+    private func finishUtterance(decidedAt frame: Int) -> [SpottedKeyword] {
+        decoder.endUtterance()
+        var found = collectDetections(decidedAt: frame)
+        found += confirmPending(decidedAt: frame, force: true)
+        inUtterance = false
+        let keep = min(2 * preRollFrames, utterance.count)
+        preRoll = Array(utterance.suffix(keep))
+        utterance.removeAll(keepingCapacity: true)
+        return found
+    }
+
+    /// New keyphrase detections of the open utterance; unconfirmed ones wait in `pending`.
+    private func collectDetections(decidedAt frame: Int) -> [SpottedKeyword] {
+        // The keyphrase search lists every detection of the utterance so far, newest first.
+        let segments = decoder.segments().reversed().filter { !reportedDetections.contains($0) }
+        guard !segments.isEmpty else { return [] }
+        var accepted: [SpottedKeyword] = []
+        for segment in segments {
+            reportedDetections.insert(segment)
+            guard let phrase = keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces)) else { continue }
+            let spotted = SpottedKeyword(
+                hit: KeywordHit(phrase: phrase.text, keywordClass: phrase.keywordClass,
+                                confidence: Self.confidence(score: Int(segment.probability), threshold: phrase.threshold)),
+                startFrame: utteranceStartFrame + segment.startFrame * 80,
+                endFrame: utteranceStartFrame + (segment.endFrame + 1) * 80,
+                decidedAtFrame: frame, score: Int(segment.probability))
+            if confirmer != nil, keywords.confirmClasses.contains(phrase.keywordClass) {
+                pending.append(spotted)
+            } else {
+                accepted.append(spotted)
+            }
+        }
+        return accepted
+    }
+
+    /// Runs the second pass for pending hits once `confirmMarginFrames` of audio follow the keyword.
+    private func confirmPending(decidedAt frame: Int, force: Bool) -> [SpottedKeyword] {
+        guard let confirmer, !pending.isEmpty else { return [] }
+        let lineEnd = utteranceStartFrame + utterance.count / 2
+        var accepted: [SpottedKeyword] = []
+        var waiting: [SpottedKeyword] = []
+        for candidate in pending {
+            guard force || lineEnd >= candidate.endFrame + confirmMarginFrames else {
+                waiting.append(candidate)
+                continue
+            }
+            let from = max(0, 2 * (candidate.startFrame - utteranceStartFrame - 8000))
+            let to = min(utterance.count, 2 * (candidate.endFrame - utteranceStartFrame + confirmMarginFrames))
+            guard from < to else { continue }
+            confirmer.startUtterance()
+            utterance[from..<to].withUnsafeBufferPointer { confirmer.process($0) }
+            confirmer.endUtterance()
+            let words = confirmer.segments().map { $0.word.split(separator: "(").first.map(String.init) ?? $0.word }
+            var decided = candidate
+            decided.decidedAtFrame = frame
+            decided.confirmedBy = words.filter { !$0.hasPrefix("<") && !$0.hasPrefix("[") }.joined(separator: " ")
+            if Self.confirms(words, candidate.hit.phrase) {
+                accepted.append(decided)
+            } else {
+                rejected.append(decided)
+            }
+        }
+        pending = waiting
+        return accepted
+    }
+
+    /// True when the second pass heard a word of the phrase (or its -s/-ed form: "helped", "hurts").
+    static func confirms(_ heard: [String], _ phrase: String) -> Bool {
+        let keywordWords = phrase.split(separator: " ").map(String.init)
+        return heard.contains { word in
+            keywordWords.contains { $0 == word || word == $0 + "s" || word == $0 + "ed" }
+        }
+    }
+
+    /// Maps the detection score to 0...1: 0.5 at the phrase's own threshold, rising with the margin over it.
+    static func confidence(score: Int, threshold: Double) -> Double {
+        let thresholdLog = log(threshold) / log(1.0001)
+        let margin = (Double(score) - thresholdLog) / 20_000
+        return 1 / (1 + exp(-margin))
+    }
+}
