@@ -27,6 +27,7 @@ public final class KeywordSpotter {
     /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
     public var rejected: [SpottedKeyword] = []
     private var wideband = WidebandFill()
+    private var acceptedInUtterance: [SpottedKeyword] = []
 
     /// Loads the model for `keywords`; throws when the list has no model or the model cannot load.
     public init(keywords: KeywordList) throws(SpeechSetupError) {
@@ -43,13 +44,17 @@ public final class KeywordSpotter {
         defer { try? FileManager.default.removeItem(atPath: keyphraseFile) }
         decoder = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: nil)
         if !keywords.confirmClasses.isEmpty, let languageModel = model.languageModel {
-            let confirmer = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: languageModel)
+            let confirmer = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: languageModel,
+                                                   liveCMN: false)
             confirmer.use(search: PocketSphinxDecoder.confirmSearch)
             self.confirmer = confirmer
         } else {
             confirmer = nil
         }
     }
+
+    /// Also decode every whole utterance at its end (finds what the keyphrase search missed; costs ~0.3 of a core).
+    public var decodesWholeUtterances = false
 
     /// Frames of line audio fed so far.
     public var framesFed: Int { fedFrames }
@@ -82,6 +87,12 @@ public final class KeywordSpotter {
         samples.withUnsafeBufferPointer { process($0, isSpeech: isSpeech) }
     }
 
+    /// Advances line time over audio that was not fed (dropped chunks); call `flush()` first.
+    public func skip(frames: Int) {
+        fedFrames += frames
+        preRoll.removeAll(keepingCapacity: true)
+    }
+
     /// Ends any open utterance (line idle or call over) and returns what it still held.
     public func flush() -> [SpottedKeyword] {
         guard inUtterance else { return [] }
@@ -108,6 +119,8 @@ public final class KeywordSpotter {
         decoder.endUtterance()
         var found = collectDetections(decidedAt: frame)
         found += confirmPending(decidedAt: frame, force: true)
+        if decodesWholeUtterances { found += decodeWholeUtterance(decidedAt: frame, alreadyFound: found) }
+        acceptedInUtterance.removeAll()
         inUtterance = false
         let keep = min(2 * preRollFrames, utterance.count)
         preRoll = Array(utterance.suffix(keep))
@@ -139,6 +152,34 @@ public final class KeywordSpotter {
         return accepted
     }
 
+    /// The second pass over the whole utterance at its end: confirm-class phrases the keyphrase search missed.
+    private func decodeWholeUtterance(decidedAt frame: Int, alreadyFound: [SpottedKeyword]) -> [SpottedKeyword] {
+        guard let confirmer, !utterance.isEmpty else { return [] }
+        confirmer.startUtterance()
+        utterance.withUnsafeBufferPointer { confirmer.process($0, wholeUtterance: true) }
+        confirmer.endUtterance()
+        let segments = confirmer.segments().filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") }
+        let words = segments.map { $0.word.split(separator: "(").first.map(String.init) ?? $0.word }
+        let heard = words.joined(separator: " ")
+        let known = Set((alreadyFound + acceptedInUtterance).map(\.hit.phrase))
+        var found: [SpottedKeyword] = []
+        for phrase in keywords.phrases where keywords.confirmClasses.contains(phrase.keywordClass) && !known.contains(phrase.text) {
+            let phraseWords = phrase.text.split(separator: " ").map(String.init)
+            guard let start = (0...max(0, words.count - phraseWords.count)).first(where: { index in
+                index + phraseWords.count <= words.count
+                    && zip(words[index...], phraseWords).allSatisfy { $0 == $1 || $0 == $1 + "s" || $0 == $1 + "ed" }
+            }) else { continue }
+            // a shorter phrase inside a longer one already found ("help" in "help me") adds nothing
+            if found.contains(where: { $0.hit.phrase.contains(phrase.text) || phrase.text.contains($0.hit.phrase) }) { continue }
+            let first = segments[start], last = segments[start + phraseWords.count - 1]
+            found.append(SpottedKeyword(
+                hit: KeywordHit(phrase: phrase.text, keywordClass: phrase.keywordClass, confidence: 0.5),
+                startFrame: utteranceStartFrame + first.startFrame * 80, endFrame: utteranceStartFrame + (last.endFrame + 1) * 80,
+                decidedAtFrame: frame, score: Int(last.probability), confirmedBy: heard))
+        }
+        return found
+    }
+
     /// Runs the second pass for pending hits once `confirmMarginFrames` of audio follow the keyword.
     private func confirmPending(decidedAt frame: Int, force: Bool) -> [SpottedKeyword] {
         guard let confirmer, !pending.isEmpty else { return [] }
@@ -154,7 +195,7 @@ public final class KeywordSpotter {
             let to = min(utterance.count, 2 * (candidate.endFrame - utteranceStartFrame + confirmMarginFrames))
             guard from < to else { continue }
             confirmer.startUtterance()
-            utterance[from..<to].withUnsafeBufferPointer { confirmer.process($0) }
+            utterance[from..<to].withUnsafeBufferPointer { confirmer.process($0, wholeUtterance: true) }
             confirmer.endUtterance()
             let words = confirmer.segments().map { $0.word.split(separator: "(").first.map(String.init) ?? $0.word }
             var decided = candidate
@@ -162,6 +203,7 @@ public final class KeywordSpotter {
             decided.confirmedBy = words.filter { !$0.hasPrefix("<") && !$0.hasPrefix("[") }.joined(separator: " ")
             if Self.confirms(words, candidate.hit.phrase) {
                 accepted.append(decided)
+                acceptedInUtterance.append(decided)
             } else {
                 rejected.append(decided)
             }

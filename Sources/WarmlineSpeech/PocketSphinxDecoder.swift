@@ -20,13 +20,15 @@ final class PocketSphinxDecoder {
     static let confirmSearch = "lm"
 
     /// Loads the model; `keyphraseFile` holds `phrase /threshold/` lines; `languageModel` adds the confirm search.
-    init(model: SpeechModel, keyphraseFile: String, languageModel: String?) throws(SpeechSetupError) {
+    init(model: SpeechModel, keyphraseFile: String, languageModel: String?, liveCMN: Bool = true) throws(SpeechSetupError) {
         PocketSphinxDecoder.silenceLogOnce
         // Streaming needs live cepstral mean normalisation; the model's feat.params says batch and would win over -cmn.
-        let featParams = try Self.lineFeatureParameters(model)
+        let featParams = try Self.lineFeatureParameters(model, liveCMN: liveCMN)
         defer { try? FileManager.default.removeItem(atPath: featParams) }
         var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", model.dictionary,
                          "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
+        // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes
+        if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no"] }
         arguments += model.extraArguments
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
@@ -49,15 +51,15 @@ final class PocketSphinxDecoder {
         }
     }
 
-    /// The model's feature parameters with live CMN, in a temp file.
-    private static func lineFeatureParameters(_ model: SpeechModel) throws(SpeechSetupError) -> String {
+    /// The model's feature parameters with live or batch CMN, in a temp file.
+    private static func lineFeatureParameters(_ model: SpeechModel, liveCMN: Bool) throws(SpeechSetupError) -> String {
         let source = model.acousticModel + "/feat.params"
         guard let data = FileManager.default.contents(atPath: source) else {
             throw SpeechSetupError(file: source, reason: "acoustic model has no readable feat.params")
         }
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         lines.removeAll { $0.hasPrefix("-cmn ") }
-        lines += ["-cmn live"]
+        lines += [liveCMN ? "-cmn live" : "-cmn batch"]
         let path = NSTemporaryDirectory() + "warmline-feat-\(getpid())-\(UUID().uuidString).params"
         guard FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8)) else {
             throw SpeechSetupError(file: path, reason: "cannot write the decoder's feature parameters")
@@ -86,9 +88,9 @@ final class PocketSphinxDecoder {
     func endUtterance() { ps_end_utt(decoder) }
 
     /// Feeds 16-bit samples at the model's rate.
-    func process(_ samples: UnsafeBufferPointer<Int16>) {
+    func process(_ samples: UnsafeBufferPointer<Int16>, wholeUtterance: Bool = false) {
         guard let base = samples.baseAddress, !samples.isEmpty else { return }
-        ps_process_raw(decoder, base, samples.count, 0, 0)
+        ps_process_raw(decoder, base, samples.count, 0, wholeUtterance ? 1 : 0)
     }
 
     /// The current hypothesis text, nil when there is none.

@@ -25,6 +25,12 @@ struct SpeechBench: ParsableCommand {
     @Flag(help: "Skip the peer run (faster tuning).")
     var noPeer = false
 
+    @Flag(help: "Also decode every whole utterance with the language model (more recall, ~0.3 of a core).")
+    var wholeUtterances = false
+
+    @Option(help: "Only utterances whose file name contains this.")
+    var only: String?
+
     @Flag(help: "Print every hit and miss.")
     var verbose = false
 
@@ -59,7 +65,7 @@ struct SpeechBench: ParsableCommand {
         if !FileManager.default.fileExists(atPath: corpus + "/manifest.tsv") {
             try BenchSupport.shell("Scripts/speech-corpus.sh \(BenchCorpus.shellQuote(corpus))")
         }
-        let utterances = try Self.loadCorpus(corpus)
+        let utterances = try Self.loadCorpus(corpus).filter { only == nil || $0.file.contains(only ?? "") }
         let list = try KeywordList.load(file: keywords)
         var peerList = list
         peerList.confirmClasses = []
@@ -93,6 +99,7 @@ struct SpeechBench: ParsableCommand {
 
     func evaluate(_ list: KeywordList, utterances: [Utterance], lines: [[Int16]], gated: Bool, name: String) throws -> Tally {
         let spotter = try KeywordSpotter(keywords: list)
+        spotter.decodesWholeUtterances = wholeUtterances && gated
         var tally = Tally()
         let chunk = 160
         let gap = [Int16](repeating: 0, count: 4000)
