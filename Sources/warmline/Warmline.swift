@@ -9,6 +9,7 @@ struct Warmline: AsyncParsableCommand {
         version: WarmlineVersion.string,
         subcommands: [
             Demo.self,
+            Speech.self,
         ]
     )
 }
