@@ -15,13 +15,15 @@ public final class KeywordSpotter {
     private let preRollFrames = 2400
     private let tailFrames = 1600
     private let confirmMarginFrames = 1600
+    /// Longest stretch the second pass decodes (line frames).
+    private let confirmWindowFrames = 32000
     // preRoll and utterance hold the 16 kHz decoder audio (two samples per line frame)
     private var preRoll: [Int16] = []
     private var utterance: [Int16] = []
     private var utteranceStartFrame = 0
     private var inUtterance = false
     private var silentFramesInUtterance = 0
-    private var reportedDetections: Set<PocketSphinxDecoder.Segment> = []
+    private var reportedDetections: [PocketSphinxDecoder.Segment] = []
     private var pending: [SpottedKeyword] = []
     private var fedFrames = 0
     /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
@@ -131,15 +133,18 @@ public final class KeywordSpotter {
     /// New keyphrase detections of the open utterance; unconfirmed ones wait in `pending`.
     private func collectDetections(decidedAt frame: Int) -> [SpottedKeyword] {
         // The keyphrase search lists every detection of the utterance so far, newest first.
-        let segments = decoder.segments().reversed().filter { !reportedDetections.contains($0) }
+        // a detection that is later improved keeps its word and overlaps its first report: report it once
+        let segments = decoder.segments().reversed().filter { segment in
+            !reportedDetections.contains { $0.word == segment.word && $0.startFrame <= segment.endFrame && $0.endFrame >= segment.startFrame }
+        }
         guard !segments.isEmpty else { return [] }
         var accepted: [SpottedKeyword] = []
         for segment in segments {
-            reportedDetections.insert(segment)
+            reportedDetections.append(segment)
             guard let phrase = keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces)) else { continue }
             let spotted = SpottedKeyword(
                 hit: KeywordHit(phrase: phrase.text, keywordClass: phrase.keywordClass,
-                                confidence: Self.confidence(score: Int(segment.probability))),
+                                confidence: Self.confidence(score: Int(segment.probability), threshold: phrase.threshold)),
                 startFrame: utteranceStartFrame + segment.startFrame * 80,
                 endFrame: utteranceStartFrame + (segment.endFrame + 1) * 80,
                 decidedAtFrame: frame, score: Int(segment.probability))
@@ -184,46 +189,53 @@ public final class KeywordSpotter {
     private func confirmPending(decidedAt frame: Int, force: Bool) -> [SpottedKeyword] {
         guard let confirmer, !pending.isEmpty else { return [] }
         let lineEnd = utteranceStartFrame + utterance.count / 2
+        let ready = pending.filter { force || lineEnd >= $0.endFrame + confirmMarginFrames }
+        guard !ready.isEmpty else { return [] }
+        pending.removeAll { candidate in ready.contains(candidate) }
+        // one decode for every ready candidate: the utterance so far, at most `confirmWindowFrames` back
+        let to = min(utterance.count, 2 * ((ready.map(\.endFrame).max() ?? lineEnd) - utteranceStartFrame + confirmMarginFrames))
+        let from = max(0, to - 2 * confirmWindowFrames)
+        guard from < to else { return [] }
+        confirmer.startUtterance()
+        utterance[from..<to].withUnsafeBufferPointer { confirmer.process($0, wholeUtterance: true) }
+        confirmer.endUtterance()
+        let words = confirmer.segments().map { $0.word.split(separator: "(").first.map(String.init) ?? $0.word }
+        let heard = words.filter { !$0.hasPrefix("<") && !$0.hasPrefix("[") }.joined(separator: " ")
         var accepted: [SpottedKeyword] = []
-        var waiting: [SpottedKeyword] = []
-        for candidate in pending {
-            guard force || lineEnd >= candidate.endFrame + confirmMarginFrames else {
-                waiting.append(candidate)
-                continue
-            }
-            let from = max(0, 2 * (candidate.startFrame - utteranceStartFrame - 8000))
-            let to = min(utterance.count, 2 * (candidate.endFrame - utteranceStartFrame + confirmMarginFrames))
-            guard from < to else { continue }
-            confirmer.startUtterance()
-            utterance[from..<to].withUnsafeBufferPointer { confirmer.process($0, wholeUtterance: true) }
-            confirmer.endUtterance()
-            let words = confirmer.segments().map { $0.word.split(separator: "(").first.map(String.init) ?? $0.word }
+        for candidate in ready {
             var decided = candidate
             decided.decidedAtFrame = frame
-            decided.confirmedBy = words.filter { !$0.hasPrefix("<") && !$0.hasPrefix("[") }.joined(separator: " ")
+            decided.confirmedBy = heard
             // a confirmed hit is at least even odds, whatever its first-pass score
             decided.hit.confidence = 0.5 + 0.5 * candidate.hit.confidence
-            if Self.confirms(words, candidate.hit.phrase) {
+            if Self.confirms(words, candidate.hit.phrase),
+               !(accepted + acceptedInUtterance).contains(where: { $0.hit.phrase == candidate.hit.phrase }) {
                 accepted.append(decided)
                 acceptedInUtterance.append(decided)
-            } else {
+            } else if !Self.confirms(words, candidate.hit.phrase) {
                 rejected.append(decided)
             }
         }
-        pending = waiting
         return accepted
     }
 
-    /// True when the second pass heard a word of the phrase (or its -s/-ed form: "helped", "hurts").
+    /// True when the second pass heard a word of the phrase: itself, its -s/-ed form ("helped", "hurts"), or for
+    /// long words the same first seven letters ("emergent" for "emergency"; never "helpful" for "help").
     static func confirms(_ heard: [String], _ phrase: String) -> Bool {
         let keywordWords = phrase.split(separator: " ").map(String.init)
         return heard.contains { word in
-            keywordWords.contains { $0 == word || word == $0 + "s" || word == $0 + "ed" }
+            keywordWords.contains { keyword in
+                keyword == word || word == keyword + "s" || word == keyword + "ed"
+                    || (keyword.count >= 7 && word.count >= 7 && word.prefix(7) == keyword.prefix(7))
+            }
         }
     }
 
-    /// Maps the keyphrase score to 0...1: 0.5 near the loosest detections seen on the evaluation set (about -1900), ~0.95 at -1450.
-    static func confidence(score: Int) -> Double {
-        1 / (1 + exp(-(Double(score) + 1900) / 150))
+    /// Maps the keyphrase score to 0...1: 0.5 at the phrase's own threshold, ~0.9 at 200 units (log base 1.0001, shifted 10 bits) over it.
+    static func confidence(score: Int, threshold: Double) -> Double {
+        // PocketSphinx reports margin − KWS_MAX (1500) as the detection's probability
+        let margin = Double(score) + 1500
+        let thresholdUnits = log(threshold) / log(1.0001) / 1024
+        return 1 / (1 + exp(-(margin - thresholdUnits) / 100))
     }
 }

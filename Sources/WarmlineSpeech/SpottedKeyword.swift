@@ -10,7 +10,7 @@ public struct SpottedKeyword: Sendable, Equatable {
     public var endFrame: Int
     /// Frame of line audio that had been fed when the spotter decided (decision latency = this − `endFrame`).
     public var decidedAtFrame: Int
-    /// Keyword score over the garbage model, log base 1.0001 (PocketSphinx's unit); larger is surer.
+    /// Keyphrase score over the phone loop minus 1500, as PocketSphinx reports it (log base 1.0001, shifted 10 bits); larger is surer.
     public var score: Int
     /// Second-pass result: true confirmed, nil when the class needs no confirmation.
     public var confirmedBy: String?
