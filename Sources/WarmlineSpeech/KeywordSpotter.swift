@@ -16,7 +16,7 @@ public final class KeywordSpotter {
     private let tailFrames = 1600
     private let confirmMarginFrames = 1600
     /// Longest stretch the second pass decodes (line frames).
-    private let confirmWindowFrames = 32000
+    private let confirmWindowFrames = 20000
     // preRoll and utterance hold the 16 kHz decoder audio (two samples per line frame)
     private var preRoll: [Int16] = []
     private var utterance: [Int16] = []
