@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineCore
+import WarmlineDSP
 
 /// Spots the keyword list's phrases in 8 kHz line audio, only while the caller speaks; synchronous, one per line.
 ///
@@ -7,6 +8,12 @@ import WarmlineCore
 /// before the VAD rises is not lost, decodes with PocketSphinx's keyphrase search, and (for the classes
 /// the list names) confirms a hit with a language-model decode of the same speech before reporting it.
 public final class KeywordSpotter {
+    /// Whether a chunk's VAD decisions open (or keep open) an utterance for the spotter: a sustained voiced
+    /// vowel can read as a tone to the VAD, and cutting the word there would lose the keyword.
+    public static func isVoiced(_ decisions: [VoiceActivityDetector.Decision]) -> Bool {
+        decisions.contains { $0.isSpeech || $0.isTone }
+    }
+
     /// The phrases spotted.
     public let keywords: KeywordList
     private let decoder: PocketSphinxDecoder

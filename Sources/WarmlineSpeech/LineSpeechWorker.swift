@@ -83,6 +83,7 @@ public final class LineSpeechWorker: @unchecked Sendable {
         var stress = VoiceStressDetector()
         var pendingVAD: [Int16] = []
         var speaking = false
+        var voiced = false
         var frame = 0
         while true {
             condition.lock()
@@ -105,7 +106,10 @@ public final class LineSpeechWorker: @unchecked Sendable {
             if whole > 0 {
                 let decisions = vad.process(Array(pendingVAD[..<whole]))
                 pendingVAD.removeFirst(whole)
-                if let last = decisions.last { speaking = decisions.contains(where: \.isSpeech) || last.isSpeech }
+                if !decisions.isEmpty {
+                    speaking = decisions.contains(where: \.isSpeech)
+                    voiced = KeywordSpotter.isVoiced(decisions)
+                }
             }
             for event in stress.process(chunk, isSpeech: speaking) {
                 switch event {
@@ -116,7 +120,7 @@ public final class LineSpeechWorker: @unchecked Sendable {
                 }
             }
             if let spotter {
-                for hit in spotter.process(chunk, isSpeech: speaking) { continuation.yield(.keyword(hit)) }
+                for hit in spotter.process(chunk, isSpeech: voiced) { continuation.yield(.keyword(hit)) }
                 for rejected in spotter.rejected { continuation.yield(.keywordRejected(rejected)) }
                 spotter.rejected.removeAll()
             }

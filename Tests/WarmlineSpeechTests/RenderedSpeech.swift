@@ -50,7 +50,7 @@ enum RenderedSpeech {
         var start = 0
         while start < samples.count {
             let chunk = Array(samples[start..<min(samples.count, start + 160)])
-            hits += spotter.process(chunk, isSpeech: vad.process(chunk).contains(where: \.isSpeech))
+            hits += spotter.process(chunk, isSpeech: KeywordSpotter.isVoiced(vad.process(chunk)))
             start += 160
         }
         return hits + spotter.flush()
