@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore"]),
+        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore",
+                                                    .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineUnit", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
             .product(name: "Yams", package: "Yams"),

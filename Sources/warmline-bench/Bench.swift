@@ -12,6 +12,7 @@ struct Bench: AsyncParsableCommand {
             StoreBench.self,
             BoardBench.self,
             AudioBench.self,
+            SpeechBench.self,
         ]
     )
 }

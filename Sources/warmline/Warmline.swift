@@ -11,6 +11,7 @@ struct Warmline: AsyncParsableCommand {
             Demo.self,
             Logs.self, Calls.self, Report.self, Export.self, Subscribers.self, Passes.self,
             Prompts.self,
+            Speech.self,
         ]
     )
 }

@@ -1,0 +1,176 @@
+import Foundation
+import WarmlineCore
+import Yams
+
+/// One language's spoken keywords from `Prompts/<lang>/keywords.yaml`: the model, and each phrase with its class and threshold.
+public struct KeywordList: Sendable, Equatable {
+    /// One phrase to spot.
+    public struct Phrase: Sendable, Equatable {
+        /// Lower-case words, as in the dictionary ("help me").
+        public var text: String
+        /// What a hit means to the call.
+        public var keywordClass: KeywordHit.Class
+        /// PocketSphinx keyphrase threshold (1e-50 loose ... 1e-1 strict).
+        public var threshold: Double
+        /// Line in the keywords file, for errors about the phrase.
+        public var line: Int
+    }
+
+    /// Language code ("en").
+    public var language: String
+    /// The file it was read from.
+    public var file: String
+    /// The model, or nil when the language has none (DTMF only).
+    public var model: SpeechModel?
+    /// Why there is no model (from the file), when `model` is nil.
+    public var noModelReason: String?
+    /// The phrases, in file order.
+    public var phrases: [Phrase]
+    /// Classes whose hits need a second-pass confirmation before they count.
+    public var confirmClasses: Set<KeywordHit.Class>
+
+    /// The phrase entry for a spotted text.
+    public func phrase(_ text: String) -> Phrase? { phrases.first { $0.text == text } }
+
+    /// Reads and checks a keywords file; every problem is a `SpeechSetupError` with file and line.
+    public static func load(file: String) throws(SpeechSetupError) -> KeywordList {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw SpeechSetupError(file: file, reason: "keywords file not found or unreadable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpeechSetupError(file: file, reason: "keywords file is not UTF-8 text")
+        }
+        return try parse(text, file: file)
+    }
+
+    /// Parses keywords YAML text (`file` names it in errors).
+    public static func parse(_ text: String, file: String) throws(SpeechSetupError) -> KeywordList {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw SpeechSetupError(file: file, line: 1, reason: "file is empty")
+            }
+            root = node
+        } catch let error as SpeechSetupError {
+            throw error
+        } catch let error as YamlError {
+            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(error)")
+        } catch {
+            throw SpeechSetupError(file: file, line: 1, reason: "not valid YAML: \(error)")
+        }
+        let reader = Reader(file: file)
+        let top = try reader.mapping(root, "the file")
+        let known = ["language", "model", "reason", "keywords", "confirm"]
+        for entry in top where !known.contains(entry.key) {
+            throw SpeechSetupError(file: file, line: entry.line,
+                                   reason: "unknown key '\(entry.key)' (expected one of \(known.joined(separator: ", ")))")
+        }
+        guard let language = top.first(where: { $0.key == "language" }) else {
+            throw SpeechSetupError(file: file, line: 1, reason: "missing 'language'")
+        }
+        guard let modelEntry = top.first(where: { $0.key == "model" }) else {
+            throw SpeechSetupError(file: file, line: 1, reason: "missing 'model' (a model mapping, or 'none' with a 'reason')")
+        }
+        var list = KeywordList(language: try reader.string(language.value, "language"), file: file, model: nil,
+                               noModelReason: nil, phrases: [], confirmClasses: [])
+        if modelEntry.value.scalar?.string == "none" {
+            guard let reason = top.first(where: { $0.key == "reason" }) else {
+                throw SpeechSetupError(file: file, line: modelEntry.line, reason: "model 'none' needs a 'reason' saying why")
+            }
+            list.noModelReason = try reader.string(reason.value, "reason")
+            return list
+        }
+        list.model = try SpeechModel.parse(reader.mapping(modelEntry.value, "model"), reader: reader)
+        guard let keywords = top.first(where: { $0.key == "keywords" }) else {
+            throw SpeechSetupError(file: file, line: modelEntry.line, reason: "a language with a model needs 'keywords'")
+        }
+        for classEntry in try reader.mapping(keywords.value, "keywords") {
+            guard let keywordClass = KeywordHit.Class(rawValue: classEntry.key) else {
+                throw SpeechSetupError(file: file, line: classEntry.line,
+                                       reason: "unknown keyword class '\(classEntry.key)' (expected distress, person or menu)")
+            }
+            for phraseEntry in try reader.mapping(classEntry.value, classEntry.key) {
+                let phrase = phraseEntry.key.lowercased().split(separator: " ").joined(separator: " ")
+                guard !phrase.isEmpty else {
+                    throw SpeechSetupError(file: file, line: phraseEntry.line, reason: "empty phrase")
+                }
+                let raw = try reader.string(phraseEntry.value, "threshold of '\(phrase)'")
+                guard let threshold = Double(raw), threshold > 0, threshold < 1 else {
+                    throw SpeechSetupError(file: file, line: phraseEntry.value.mark?.line ?? phraseEntry.line,
+                                           reason: "threshold of '\(phrase)' must be a number between 0 and 1 such as 1e-20, not '\(raw)'")
+                }
+                if let earlier = list.phrase(phrase) {
+                    throw SpeechSetupError(file: file, line: phraseEntry.line,
+                                           reason: "phrase '\(phrase)' is already listed on line \(earlier.line)")
+                }
+                list.phrases.append(Phrase(text: phrase, keywordClass: keywordClass, threshold: threshold,
+                                           line: phraseEntry.line))
+            }
+        }
+        if list.phrases.isEmpty {
+            throw SpeechSetupError(file: file, line: keywords.line, reason: "no phrases under 'keywords'")
+        }
+        if let confirm = top.first(where: { $0.key == "confirm" }) {
+            for name in try reader.strings(confirm.value, "confirm") {
+                guard let keywordClass = KeywordHit.Class(rawValue: name) else {
+                    throw SpeechSetupError(file: file, line: confirm.line, reason: "confirm: unknown keyword class '\(name)'")
+                }
+                list.confirmClasses.insert(keywordClass)
+            }
+            if !list.confirmClasses.isEmpty, list.model?.languageModel == nil {
+                throw SpeechSetupError(file: file, line: confirm.line,
+                                       reason: "confirm needs model.language_model (the second pass decodes with it)")
+            }
+        }
+        return list
+    }
+
+    /// Checks that the model files exist and every word of every phrase is in the dictionary.
+    public func validateModel() throws(SpeechSetupError) {
+        guard let model else { return }
+        let words = try model.dictionaryWords()
+        for phrase in phrases {
+            for word in phrase.text.split(separator: " ").map(String.init) where !words.contains(word) {
+                throw SpeechSetupError(file: file, line: phrase.line,
+                                       reason: "word '\(word)' of '\(phrase.text)' is not in the dictionary \(model.dictionary)")
+            }
+        }
+    }
+
+    private static func yamlLine(_ error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        case .duplicatedKeysInMapping(_, let context): context.mark.line
+        default: 1
+        }
+    }
+
+    /// Typed access to a Yams node tree; each mistake is an error at the node's line.
+    struct Reader {
+        let file: String
+
+        func mapping(_ node: Node, _ what: String) throws(SpeechSetupError) -> [(key: String, line: Int, value: Node)] {
+            guard let mapping = node.mapping else {
+                throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a mapping of keys to values")
+            }
+            return mapping.map { (key: $0.key.string ?? "", line: $0.key.mark?.line ?? 1, value: $0.value) }
+        }
+
+        func string(_ node: Node, _ what: String) throws(SpeechSetupError) -> String {
+            guard let scalar = node.scalar else {
+                throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a single value")
+            }
+            return scalar.string
+        }
+
+        func strings(_ node: Node, _ what: String) throws(SpeechSetupError) -> [String] {
+            if let scalar = node.scalar { return [scalar.string] }
+            guard let sequence = node.sequence else {
+                throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a value or a list of values")
+            }
+            var result: [String] = []
+            for item in sequence { result.append(try string(item, what)) }
+            return result
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CPocketSphinx
+import Foundation
+
+/// One PocketSphinx decoder (acoustic model + dictionary) with a keyword search and, optionally, a
+/// language-model search for confirmation; not thread-safe, owned by one line's worker.
+final class PocketSphinxDecoder {
+    /// A word or keyphrase the decoder found, with frames at 100 per second from utterance start.
+    struct Segment: Hashable {
+        var word: String
+        var startFrame: Int
+        var endFrame: Int
+        var probability: Int32
+    }
+
+    private let decoder: OpaquePointer
+    private let config: OpaquePointer
+    private(set) var activeSearch: String = ""
+
+    static let keywordSearch = "kws"
+    static let confirmSearch = "lm"
+
+    /// Loads the model; `keyphraseFile` holds `phrase /threshold/` lines; `languageModel` adds the confirm search.
+    init(model: SpeechModel, keyphraseFile: String, languageModel: String?, liveCMN: Bool = true) throws(SpeechSetupError) {
+        PocketSphinxDecoder.silenceLogOnce
+        // Streaming needs live cepstral mean normalisation; the model's feat.params says batch and would win over -cmn.
+        let featParams = try Self.lineFeatureParameters(model, liveCMN: liveCMN)
+        defer { try? FileManager.default.removeItem(atPath: featParams) }
+        var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", model.dictionary,
+                         "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
+        // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes
+        if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no"] }
+        arguments += model.extraArguments
+        var cStrings = arguments.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        guard let config = wl_ps_config(Int32(cStrings.count), &cStrings) else {
+            throw .decoderRefused(model.acousticModel, "bad decoder arguments \(arguments.dropFirst().joined(separator: " "))")
+        }
+        guard let decoder = ps_init(config) else {
+            cmd_ln_free_r(config)
+            throw .decoderRefused(model.acousticModel, "PocketSphinx could not load the model or the keyphrase list")
+        }
+        self.decoder = decoder
+        self.config = config
+        ps_set_search(decoder, Self.keywordSearch)
+        activeSearch = Self.keywordSearch
+        if let languageModel {
+            guard ps_set_lm_file(decoder, Self.confirmSearch, languageModel) == 0 else {
+                throw .decoderRefused(languageModel, "PocketSphinx could not load the language model")
+            }
+            ps_set_search(decoder, Self.keywordSearch)
+        }
+    }
+
+    /// The model's feature parameters with live or batch CMN, in a temp file.
+    private static func lineFeatureParameters(_ model: SpeechModel, liveCMN: Bool) throws(SpeechSetupError) -> String {
+        let source = model.acousticModel + "/feat.params"
+        guard let data = FileManager.default.contents(atPath: source) else {
+            throw SpeechSetupError(file: source, reason: "acoustic model has no readable feat.params")
+        }
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        lines.removeAll { $0.hasPrefix("-cmn ") }
+        lines += [liveCMN ? "-cmn live" : "-cmn batch"]
+        let path = NSTemporaryDirectory() + "warmline-feat-\(getpid())-\(UUID().uuidString).params"
+        guard FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8)) else {
+            throw SpeechSetupError(file: path, reason: "cannot write the decoder's feature parameters")
+        }
+        return path
+    }
+
+    deinit {
+        ps_free(decoder)
+        cmd_ln_free_r(config)
+    }
+
+    private static let silenceLogOnce: Void = { wl_ps_silence_log() }()
+
+    /// Switches search (only between utterances).
+    func use(search name: String) {
+        guard name != activeSearch else { return }
+        ps_set_search(decoder, name)
+        activeSearch = name
+    }
+
+    /// Starts an utterance.
+    func startUtterance() { ps_start_utt(decoder) }
+
+    /// Ends the utterance (final hypothesis becomes available).
+    func endUtterance() { ps_end_utt(decoder) }
+
+    /// Feeds 16-bit samples at the model's rate.
+    func process(_ samples: UnsafeBufferPointer<Int16>, wholeUtterance: Bool = false) {
+        guard let base = samples.baseAddress, !samples.isEmpty else { return }
+        ps_process_raw(decoder, base, samples.count, 0, wholeUtterance ? 1 : 0)
+    }
+
+    /// The current hypothesis text, nil when there is none.
+    func hypothesis() -> String? {
+        var score: Int32 = 0
+        guard let text = ps_get_hyp(decoder, &score) else { return nil }
+        let string = String(cString: text)
+        return string.isEmpty ? nil : string
+    }
+
+    /// Segments of the current hypothesis (for KWS: each detection, for LM: each word).
+    func segments() -> [Segment] {
+        var result: [Segment] = []
+        var iterator = ps_seg_iter(decoder)
+        while let segment = iterator {
+            var startFrame: Int32 = 0
+            var endFrame: Int32 = 0
+            ps_seg_frames(segment, &startFrame, &endFrame)
+            var acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
+            let probability = ps_seg_prob(segment, &acoustic, &language, &backoff)
+            let word = ps_seg_word(segment).map { String(cString: $0) } ?? ""
+            result.append(Segment(word: word, startFrame: Int(startFrame), endFrame: Int(endFrame),
+                                  probability: probability))
+            iterator = ps_seg_next(segment)
+        }
+        return result
+    }
+
+    /// Frames (100 per second) processed in the current utterance.
+    var framesInUtterance: Int { Int(ps_get_n_frames(decoder)) }
+}

@@ -1,0 +1,27 @@
+import WarmlineCore
+
+/// A keyword the spotter accepted, placed in line audio time (frames = 8 kHz samples since the line's first sample).
+public struct SpottedKeyword: Sendable, Equatable {
+    /// The hit as the engine takes it (`CallInput.keyword`).
+    public var hit: KeywordHit
+    /// First frame of the keyword.
+    public var startFrame: Int
+    /// Frame just after the keyword's last sample.
+    public var endFrame: Int
+    /// Frame of line audio that had been fed when the spotter decided (decision latency = this − `endFrame`).
+    public var decidedAtFrame: Int
+    /// Keyphrase score over the phone loop minus 1500, as PocketSphinx reports it (log base 1.0001, shifted 10 bits); larger is surer.
+    public var score: Int
+    /// Second-pass result: true confirmed, nil when the class needs no confirmation.
+    public var confirmedBy: String?
+
+    /// Makes a spotted keyword.
+    public init(hit: KeywordHit, startFrame: Int, endFrame: Int, decidedAtFrame: Int, score: Int, confirmedBy: String? = nil) {
+        self.hit = hit
+        self.startFrame = startFrame
+        self.endFrame = endFrame
+        self.decidedAtFrame = decidedAtFrame
+        self.score = score
+        self.confirmedBy = confirmedBy
+    }
+}

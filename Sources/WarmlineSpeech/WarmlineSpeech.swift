@@ -1,2 +1,0 @@
-/// Namespace for the WarmlineSpeech module.
-public enum WarmlineSpeech {}

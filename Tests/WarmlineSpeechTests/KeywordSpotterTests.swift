@@ -1,0 +1,54 @@
+import Testing
+import WarmlineCore
+@testable import WarmlineSpeech
+
+@Suite("Keyword spotting on rendered speech", .serialized)
+struct KeywordSpotterTests {
+    static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
+
+    @Test("a caller saying 'help me please' is spotted as distress, confirmed by the second pass, within 500 ms")
+    func helpMePleaseIsDistress() throws {
+        let spotter = try KeywordSpotter(keywords: Self.keywords.get())
+        let audio = try RenderedSpeech.render("help me please", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.hit.phrase.hasPrefix("help"))
+        #expect(distress.hit.confidence >= 0.5)
+        #expect(distress.confirmedBy?.contains("help") == true)
+        #expect(distress.decidedAtFrame - distress.endFrame <= 4000)
+    }
+
+    @Test("a caller saying 'it is an emergency' is spotted as distress, confirmed by the second pass")
+    func emergencyIsDistress() throws {
+        let spotter = try KeywordSpotter(keywords: Self.keywords.get())
+        let audio = try RenderedSpeech.render("it is an emergency", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.hit.phrase == "emergency")
+        #expect(distress.confirmedBy?.contains("emergen") == true)
+        #expect(distress.endFrame <= audio.count)
+        #expect(distress.decidedAtFrame - distress.endFrame <= 4000)
+    }
+
+    @Test("a neutral sentence with near-misses gives no distress hit")
+    func neutralSentence() throws {
+        let spotter = try KeywordSpotter(keywords: Self.keywords.get())
+        for text in ["thank you that was very helpful", "I am calling about my insurance policy"] {
+            let audio = try RenderedSpeech.render(text, engine: .flite("slt"))
+            let hits = RenderedSpeech.spot(audio, with: spotter)
+            #expect(!hits.contains { $0.hit.keywordClass == .distress }, "\(text): \(hits.map(\.hit.phrase))")
+        }
+    }
+
+    @Test("hit frames are line time: the same words after a second of line silence are found a second later")
+    func framesAreLineTime() throws {
+        let audio = try RenderedSpeech.render("it is an emergency", engine: .flite("slt"))
+        let silence = [Int16](repeating: 0, count: 8000)
+        let first = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: Self.keywords.get()))
+        let second = RenderedSpeech.spot(silence + audio, with: try KeywordSpotter(keywords: Self.keywords.get()))
+        let a = try #require(first.first { $0.hit.keywordClass == .distress })
+        let b = try #require(second.first { $0.hit.keywordClass == .distress })
+        #expect(b.hit.phrase == a.hit.phrase)
+        #expect(abs((b.endFrame - a.endFrame) - silence.count) <= 160)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import WarmlineDSP
+@testable import WarmlineSpeech
+
+/// Real speech for tests: flite or espeak-ng rendered at test time into a temp dir, as 8 kHz telephone audio.
+enum RenderedSpeech {
+    /// Renders `text` and returns 8 kHz samples after a G.711 µ-law round trip.
+    static func render(_ text: String, engine: Engine) throws -> [Int16] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warmline-speech-tests-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let raw = directory.appendingPathComponent("\(UUID().uuidString)-raw.wav").path
+        let line = directory.appendingPathComponent("\(UUID().uuidString)-8k.wav").path
+        defer {
+            try? FileManager.default.removeItem(atPath: raw)
+            try? FileManager.default.removeItem(atPath: line)
+        }
+        switch engine {
+        case .flite(let voice): try run("/usr/bin/flite", ["-voice", voice, "-t", text, "-o", raw])
+        case .espeak(let arguments): try run("/usr/bin/espeak-ng", arguments + ["-w", raw, text])
+        }
+        try run("/usr/bin/sox", ["-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
+                                 "sinc", "300-3400", "pad", "0.3", "0.3"])
+        let samples = try WAVFile.readMono16(path: line).samples
+        return samples.map { G711.muLawDecode(G711.muLawEncode($0)) }
+    }
+
+    /// A TTS engine and voice.
+    enum Engine {
+        case flite(String)
+        case espeak([String])
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SpeechSetupError(file: tool, reason: "exited with \(process.terminationStatus)")
+        }
+    }
+
+    /// Feeds `samples` in 20 ms chunks with WarmlineDSP's VAD deciding speech; returns every hit.
+    static func spot(_ samples: [Int16], with spotter: KeywordSpotter) -> [SpottedKeyword] {
+        var vad = VoiceActivityDetector()
+        var hits: [SpottedKeyword] = []
+        var start = 0
+        while start < samples.count {
+            let chunk = Array(samples[start..<min(samples.count, start + 160)])
+            hits += spotter.process(chunk, isSpeech: vad.process(chunk).contains(where: \.isSpeech))
+            start += 160
+        }
+        return hits + spotter.flush()
+    }
+
+    /// The repository's Prompts directory (tests run from the package root).
+    static let promptsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Prompts").path
+}
