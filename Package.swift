@@ -32,7 +32,7 @@ let package = Package(
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineUnit", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
-            .product(name: "Yams", package: "Yams"),
+            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

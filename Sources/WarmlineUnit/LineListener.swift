@@ -1,0 +1,97 @@
+import WarmlineCore
+import WarmlineDSP
+import WarmlineSpeech
+
+/// An input the line's audio produced, at the call frame it was decided.
+public struct TimedInput: Sendable, Equatable {
+    /// Call frame (audio time since the answer) of the decision.
+    public var frame: Int
+    /// What the engine is told.
+    public var input: CallInput
+    /// Extra detail for the transcript (keyword score, voice stress values), when there is any.
+    public var note: String?
+
+    /// Makes a timed input.
+    public init(frame: Int, input: CallInput, note: String? = nil) {
+        self.frame = frame
+        self.input = input
+        self.note = note
+    }
+}
+
+/// Everything one line hears, decided in the audio loop in call frames: DTMF, voice activity, call-progress
+/// tones, voice features (loudness and pitch per stretch of speech) and, when a spotter is given, keywords.
+///
+/// Synchronous on purpose: a call fed from a file gives the same inputs at the same frames every run.
+public struct LineListener {
+    private var dtmf: DTMFDetector
+    private var vad: VoiceActivityDetector
+    private var progress: CallProgressDetector?
+    private var stress = VoiceStressDetector()
+    private let spotter: KeywordSpotter?
+    private var speaking = false
+    private var fedFrames = 0
+
+    /// A listener at `sampleRate`; `tonePlan` nil skips call-progress detection; `spotter` nil is DTMF and voice only.
+    public init(sampleRate: Int = 8000, tonePlan: TonePlan?, spotter: KeywordSpotter?) {
+        dtmf = DTMFDetector(sampleRate: sampleRate)
+        vad = VoiceActivityDetector(sampleRate: sampleRate)
+        progress = tonePlan.map { CallProgressDetector(plan: $0, sampleRate: sampleRate) }
+        self.spotter = spotter
+    }
+
+    /// True when keywords are being spotted.
+    public var spotsKeywords: Bool { spotter != nil }
+
+    /// Feeds one period of caller audio; returns what it decided, in frame order.
+    public mutating func process(_ samples: UnsafeBufferPointer<Int16>) -> [TimedInput] {
+        var out: [TimedInput] = []
+        for event in dtmf.process(samples) where event.kind == .keyDown {
+            out.append(TimedInput(frame: event.frame, input: .digit(event.digit)))
+        }
+        let decisions = vad.process(samples)
+        for decision in decisions where decision.isSpeech != speaking && !decision.isTone {
+            speaking = decision.isSpeech
+            out.append(TimedInput(frame: decision.startFrame, input: speaking ? .speechStarted : .speechStopped))
+        }
+        if let progressEvents = progress?.process(samples) {
+            for event in progressEvents where event.kind == .detected {
+                out.append(TimedInput(frame: event.frame, input: .tone(Self.toneKind(event.tone))))
+            }
+        }
+        for event in stress.process(samples, isSpeech: speaking) {
+            switch event {
+            case .segment(let segment):
+                out.append(TimedInput(frame: segment.endFrame, input: .voice(segment.features)))
+            case .stress(let signal):
+                out.append(TimedInput(frame: signal.segment.endFrame, input: .voice(signal.segment.features),
+                                      note: signal.description))
+            }
+        }
+        if let spotter {
+            for hit in spotter.process(samples, isSpeech: speaking) { out.append(Self.timed(hit)) }
+            spotter.rejected.removeAll()
+        }
+        fedFrames += samples.count
+        return out.sorted { $0.frame < $1.frame }
+    }
+
+    /// Ends the open utterance (call over); returns keywords still held.
+    public mutating func finish() -> [TimedInput] {
+        spotter?.flush().map(Self.timed) ?? []
+    }
+
+    private static func timed(_ hit: SpottedKeyword) -> TimedInput {
+        TimedInput(frame: hit.decidedAtFrame, input: .keyword(hit.hit),
+                   note: "score \(hit.score)" + (hit.confirmedBy.map { ", confirmed by \"\($0)\"" } ?? ""))
+    }
+
+    private static func toneKind(_ tone: CallProgressTone) -> ToneKind {
+        switch tone {
+        case .dialTone: .dialTone
+        case .ringback: .ringback
+        case .busy: .busy
+        case .reorder: .reorder
+        }
+    }
+}
