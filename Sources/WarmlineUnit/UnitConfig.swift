@@ -3,7 +3,7 @@ import WarmlineCore
 import WarmlineDSP
 
 /// The whole unit's configuration (`/etc/warmline/warmline.yaml`); every field has a default that works.
-public struct UnitConfig: Sendable {
+public struct UnitConfig: Sendable, Equatable {
     /// Default location of the config file.
     public static let defaultPath = "/etc/warmline/warmline.yaml"
 

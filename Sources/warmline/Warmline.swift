@@ -12,6 +12,7 @@ struct Warmline: AsyncParsableCommand {
             Logs.self, Calls.self, Report.self, Export.self, Subscribers.self, Passes.self,
             Prompts.self,
             Speech.self,
+            Config.self,
         ]
     )
 }

@@ -1,0 +1,151 @@
+import Foundation
+import Yams
+
+/// Reads a Yams node tree for the unit config, collecting every problem with its line.
+struct ConfigReader {
+    let file: String
+    var problems: [ConfigProblem] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func fail(_ line: Int, _ reason: String) {
+        problems.append(ConfigProblem(file: file, line: line, reason: reason))
+    }
+
+    /// The keys of a mapping by name; unknown keys are reported with the closest known key.
+    mutating func entries(_ node: Node, _ path: String, known: [String]) -> [String: Node] {
+        guard let mapping = node.mapping else {
+            fail(node.line, "\(path.isEmpty ? "the file" : "'\(path)'") must be a mapping of keys to values")
+            return [:]
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            let key = keyNode.scalar?.string ?? ""
+            if known.contains(key) {
+                result[key] = value
+            } else {
+                let hint = ConfigReader.closest(to: key, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+                fail(keyNode.line, "unknown key '\(Self.join(path, key))'\(hint)")
+            }
+        }
+        return result
+    }
+
+    /// The items of a list, or nil with a problem.
+    mutating func items(_ node: Node, _ path: String) -> [Node]? {
+        guard let sequence = node.sequence else {
+            fail(node.line, "'\(path)' must be a list")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    mutating func scalar(_ node: Node, _ path: String, _ expected: String) -> String? {
+        guard let scalar = node.scalar else {
+            fail(node.line, "'\(path)' must be \(expected), not a \(node.mapping != nil ? "mapping" : "list")")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let text = scalar(node, path, "a whole number") else { return nil }
+        guard let value = Int(text) else {
+            fail(node.line, "'\(path)' must be a whole number, not '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(node.line, "'\(path)' is \(value); it must be \(Self.describe(range))")
+            return nil
+        }
+        return value
+    }
+
+    mutating func double(_ node: Node, _ path: String, _ range: ClosedRange<Double>) -> Double? {
+        guard let text = scalar(node, path, "a number") else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            fail(node.line, "'\(path)' must be a number, not '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(node.line, "'\(path)' is \(text); it must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node, _ path: String) -> Bool? {
+        guard let text = scalar(node, path, "true or false") else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            fail(node.line, "'\(path)' must be true or false, not '\(text)'")
+            return nil
+        }
+    }
+
+    mutating func string(_ node: Node, _ path: String) -> String? {
+        guard let text = scalar(node, path, "a value") else { return nil }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            fail(node.line, "'\(path)' must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    mutating func digit(_ node: Node, _ path: String) -> Character? {
+        guard let text = scalar(node, path, "a key") else { return nil }
+        guard text.count == 1, let key = text.first, "0123456789*#".contains(key) else {
+            fail(node.line, "'\(path)' must be one phone key (0-9, * or #), not '\(text)'")
+            return nil
+        }
+        return key
+    }
+
+    /// Dial digits: phone keys plus ',' (pause) only.
+    mutating func dialString(_ node: Node, _ path: String) -> String? {
+        guard let text = scalar(node, path, "digits to dial") else { return nil }
+        guard !text.isEmpty else {
+            fail(node.line, "'\(path)' is empty; give the digits to dial")
+            return nil
+        }
+        guard text.allSatisfy({ "0123456789*#,".contains($0) }) else {
+            fail(node.line, "'\(path)' must hold only 0-9, *, # and ',' (pause), not '\(text)'")
+            return nil
+        }
+        return text
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    static func describe(_ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max { return "at least \(range.lowerBound)" }
+        return "between \(range.lowerBound) and \(range.upperBound)"
+    }
+
+    /// The known key within edit distance 3 (and less than the key's length) of `key`, if any.
+    static func closest(to key: String, in known: [String]) -> String? {
+        let scored = known.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= min(3, max(1, key.count - 1)) else { return nil }
+        return best
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}
+
+extension Node {
+    /// 1-based line of the node (1 when Yams has no mark).
+    var line: Int { mark?.line ?? 1 }
+}

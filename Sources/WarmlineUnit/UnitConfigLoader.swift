@@ -1,0 +1,268 @@
+import Foundation
+import WarmlineCore
+import WarmlineDSP
+import Yams
+
+/// Reads `warmline.yaml` into a `UnitConfig`: every key optional, every bad value reported as `file:line: reason`.
+public struct UnitConfigLoader: Sendable {
+    /// Where IANA time zones are looked up.
+    public var zoneInfoDirectory: String
+
+    /// Makes a loader that validates time zones against `zoneInfoDirectory`.
+    public init(zoneInfoDirectory: String = "/usr/share/zoneinfo") {
+        self.zoneInfoDirectory = zoneInfoDirectory
+    }
+
+    /// Reads and validates the file at `path`; throws every problem found.
+    public func load(path: String = UnitConfig.defaultPath) throws(ConfigError) -> UnitConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(problems: [ConfigProblem(file: path, line: 1,
+                reason: "cannot read the config file (missing or not readable); `warmline install` writes the default one")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(problems: [ConfigProblem(file: path, line: 1, reason: "the file is not UTF-8 text")])
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Validates YAML text; `file` names it in problems. An empty text gives the defaults.
+    public func parse(_ text: String, file: String) throws(ConfigError) -> UnitConfig {
+        var reader = ConfigReader(file: file)
+        var config = UnitConfig()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(file: file, line: Self.line(of: error),
+                                                       reason: "not valid YAML: \(Self.problem(of: error))")])
+        }
+        if let root {
+            read(root, into: &config, &reader)
+        }
+        config.call.framesPerSecond = config.sampleRate
+        if !reader.problems.isEmpty {
+            throw ConfigError(problems: reader.problems.sorted { $0.line < $1.line })
+        }
+        return config
+    }
+
+    static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "emergency_number",
+                          "database", "prompts_dir", "prompt_cache_dir", "lines", "call", "handoff", "day_pass", "distress"]
+    static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
+    static let callKeys = ["speech_barge_in_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
+                           "callback_within_minutes", "callback_confirm_digit", "callback_reply_ms"]
+    static let handoffKeys = ["flash_ms", "dial_tone_wait_ms", "whisper_max_ms", "targets"]
+    static let targetKeys = ["name", "dial", "ring_timeout_ms"]
+    static let dayPassKeys = ["balance_threshold", "cooldown_days", "duration_hours", "fail_open_in_distress",
+                              "distress_score", "confirm_digit", "decline_digit"]
+    static let distressKeys = ["handoff_score", "key_mashing_window_ms", "baseline_ms", "baseline_min_samples",
+                               "repeat_caller_window_minutes", "night_weight", "night_start_hour", "night_end_hour", "signals"]
+    static let ruleKeys = ["weight", "threshold"]
+    /// Signals configured as weight + threshold (night hours have their own keys).
+    static var signalRules: [(DistressSignal, WritableKeyPath<DistressConfig, SignalRule>)] { [
+        (.emergencyDigit, \.emergencyDigit), (.distressKeyword, \.distressKeyword), (.keyMashing, \.keyMashing),
+        (.repeatedInvalid, \.repeatedInvalid), (.repeatedZero, \.repeatedZero), (.raisedVoice, \.raisedVoice),
+        (.raisedPitch, \.raisedPitch), (.repeatCaller, \.repeatCaller), (.zeroBalance, \.zeroBalance),
+    ] }
+    static let msRange = 0...3_600_000
+    static let positive = 1...Int.max
+
+    private func read(_ root: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+        let top = r.entries(root, "", known: Self.topKeys)
+        if let node = top["sample_rate"], let rate = r.int(node, "sample_rate", 1...Int.max) {
+            if [8000, 16000].contains(rate) { config.sampleRate = rate } else {
+                r.fail(node.line, "'sample_rate' is \(rate); it must be 8000 or 16000")
+            }
+        }
+        if let node = top["tone_plan"], let name = r.string(node, "tone_plan") {
+            if TonePlan.named(name) != nil { config.tonePlan = name } else {
+                let names = TonePlan.builtIn.map(\.name)
+                let hint = ConfigReader.closest(to: name, in: names).map { "did you mean '\($0)'? " } ?? ""
+                r.fail(node.line, "unknown tone plan '\(name)'; \(hint)known plans: \(names.joined(separator: ", "))")
+            }
+        }
+        if let node = top["time_zone"], let zone = r.string(node, "time_zone") {
+            if isKnownZone(zone) { config.timeZone = zone } else {
+                r.fail(node.line, "unknown time zone '\(zone)' (not in \(zoneInfoDirectory)); use an IANA name such as Europe/Kyiv")
+            }
+        }
+        if let node = top["speech"], let on = r.bool(node, "speech") { config.speechEnabled = on }
+        if let node = top["emergency_number"], let number = r.dialString(node, "emergency_number") {
+            config.call.emergencyNumber = number
+        }
+        if let node = top["database"], let path = r.string(node, "database") { config.databasePath = path }
+        if let node = top["prompts_dir"], let path = r.string(node, "prompts_dir") { config.promptsDirectory = path }
+        if let node = top["prompt_cache_dir"], let path = r.string(node, "prompt_cache_dir") { config.promptCacheDirectory = path }
+        if let node = top["languages"] { readLanguages(node, into: &config, &r) }
+        if let node = top["lines"] { readLines(node, into: &config, &r) }
+        if let node = top["call"] { readCall(node, into: &config.call, &r) }
+        if let node = top["handoff"] { readHandoff(node, into: &config.call.handoff, &r) }
+        if let node = top["day_pass"] { readDayPass(node, into: &config.call.dayPass, &r) }
+        if let node = top["distress"] { readDistress(node, into: &config.call.distress, &r) }
+    }
+
+    private func isKnownZone(_ zone: String) -> Bool {
+        guard !zone.hasPrefix("/"), !zone.split(separator: "/").contains("..") else { return false }
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "\(zoneInfoDirectory)/\(zone)", isDirectory: &isDirectory)
+            && !isDirectory.boolValue
+    }
+
+    private func readLanguages(_ node: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+        guard let items = r.items(node, "languages") else { return }
+        guard !items.isEmpty else { return r.fail(node.line, "'languages' is empty; name at least one (e.g. [en])") }
+        var languages: [String] = []
+        var promptsExist: ObjCBool = false
+        // Languages are checked against the prompts only where the prompts are installed; doctor reports a missing prompts_dir.
+        let checkPrompts = FileManager.default.fileExists(atPath: config.promptsDirectory, isDirectory: &promptsExist)
+            && promptsExist.boolValue
+        for (index, item) in items.enumerated() {
+            guard let language = r.string(item, "languages[\(index)]") else { continue }
+            if languages.contains(language) {
+                r.fail(item.line, "language '\(language)' is listed twice")
+            } else if checkPrompts && !FileManager.default.fileExists(atPath: "\(config.promptsDirectory)/\(language)") {
+                r.fail(item.line, "unknown language '\(language)': no \(config.promptsDirectory)/\(language)")
+            } else {
+                languages.append(language)
+            }
+        }
+        if languages.count == items.count { config.languages = languages }
+    }
+
+    private func readLines(_ node: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+        guard let items = r.items(node, "lines") else { return }
+        guard !items.isEmpty else { return r.fail(node.line, "'lines' is empty; a unit serves at least one line") }
+        var lines: [LineConfig] = []
+        var seen: [String: Int] = [:]  // "what=value" → line in file, for duplicates
+        for (index, item) in items.enumerated() {
+            let path = "lines[\(index)]"
+            var line = LineConfig()
+            line.number = index + 1
+            let keys = r.entries(item, path, known: Self.lineKeys)
+            if let n = keys["number"], let v = r.int(n, "\(path).number", 1...64) { line.number = v }
+            if let n = keys["capture_device"], let v = r.string(n, "\(path).capture_device") { line.captureDevice = v }
+            if let n = keys["playback_device"], let v = r.string(n, "\(path).playback_device") { line.playbackDevice = v }
+            if let n = keys["serial_device"], let v = r.string(n, "\(path).serial_device") { line.serialDevice = v }
+            if let n = keys["baud_rate"], let v = r.int(n, "\(path).baud_rate", 1200...4_000_000) { line.baudRate = v }
+            if let n = keys["answer_after_rings"], let v = r.int(n, "\(path).answer_after_rings", 1...20) { line.answerAfterRings = v }
+            let checks: [(String, String, Node?)] = [
+                ("number", String(line.number), keys["number"]),
+                ("capture_device", line.captureDevice, keys["capture_device"]),
+                ("playback_device", line.playbackDevice, keys["playback_device"]),
+                ("serial_device", line.serialDevice, keys["serial_device"]),
+            ]
+            for (what, value, keyNode) in checks {
+                let at = keyNode?.line ?? item.line
+                if let first = seen["\(what)=\(value)"] {
+                    r.fail(at, "\(path).\(what) '\(value)' is already used by the line at line \(first); each line needs its own")
+                } else {
+                    seen["\(what)=\(value)"] = at
+                }
+            }
+            lines.append(line)
+        }
+        config.lines = lines
+    }
+
+    private func readCall(_ node: Node, into call: inout CallConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "call", known: Self.callKeys)
+        if let n = keys["speech_barge_in_ms"], let v = r.int(n, "call.speech_barge_in_ms", Self.msRange) { call.speechBargeInMs = v }
+        if let n = keys["person_bound_ms"], let v = r.int(n, "call.person_bound_ms", Self.msRange) { call.personBoundMs = v }
+        if let n = keys["max_prompt_ms"], let v = r.int(n, "call.max_prompt_ms", Self.msRange) { call.maxPromptMs = v }
+        if let n = keys["keyword_min_confidence"], let v = r.double(n, "call.keyword_min_confidence", 0...1) {
+            call.keywordMinConfidence = v
+        }
+        if let n = keys["callback_within_minutes"], let v = r.int(n, "call.callback_within_minutes", 1...10_080) {
+            call.callbackWithinMinutes = v
+        }
+        if let n = keys["callback_confirm_digit"], let v = r.digit(n, "call.callback_confirm_digit") { call.callbackConfirmDigit = v }
+        if let n = keys["callback_reply_ms"], let v = r.int(n, "call.callback_reply_ms", Self.msRange) { call.callbackReplyMs = v }
+    }
+
+    private func readHandoff(_ node: Node, into handoff: inout HandoffConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "handoff", known: Self.handoffKeys)
+        if let n = keys["flash_ms"], let v = r.int(n, "handoff.flash_ms", 50...2000) { handoff.flashMs = v }
+        if let n = keys["dial_tone_wait_ms"], let v = r.int(n, "handoff.dial_tone_wait_ms", Self.msRange) { handoff.dialToneWaitMs = v }
+        if let n = keys["whisper_max_ms"], let v = r.int(n, "handoff.whisper_max_ms", Self.msRange) { handoff.whisperMaxMs = v }
+        guard let list = keys["targets"], let items = r.items(list, "handoff.targets") else { return }
+        var targets: [HandoffTarget] = []
+        for (index, item) in items.enumerated() {
+            let path = "handoff.targets[\(index)]"
+            let fields = r.entries(item, path, known: Self.targetKeys)
+            let name = fields["name"].flatMap { r.string($0, "\(path).name") } ?? "target \(index + 1)"
+            guard let dialNode = fields["dial"] else {
+                r.fail(item.line, "'\(path)' has no 'dial': give the digits to dial")
+                continue
+            }
+            guard let dial = r.dialString(dialNode, "\(path).dial") else { continue }
+            var target = HandoffTarget(name: name, dial: dial)
+            if let n = fields["ring_timeout_ms"], let v = r.int(n, "\(path).ring_timeout_ms", Self.msRange) { target.ringTimeoutMs = v }
+            targets.append(target)
+        }
+        handoff.targets = targets
+    }
+
+    private func readDayPass(_ node: Node, into policy: inout DayPassPolicy, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "day_pass", known: Self.dayPassKeys)
+        if let n = keys["balance_threshold"], let v = r.int(n, "day_pass.balance_threshold", Int.min...Int.max) {
+            policy.balanceThresholdMinorUnits = v
+        }
+        if let n = keys["cooldown_days"], let v = r.int(n, "day_pass.cooldown_days", 0...365) { policy.cooldownDays = v }
+        if let n = keys["duration_hours"], let v = r.int(n, "day_pass.duration_hours", 1...720) { policy.durationHours = v }
+        if let n = keys["fail_open_in_distress"], let v = r.bool(n, "day_pass.fail_open_in_distress") { policy.failOpenInDistress = v }
+        if let n = keys["distress_score"], let v = r.double(n, "day_pass.distress_score", 0...100) { policy.distressScore = v }
+        if let n = keys["confirm_digit"], let v = r.digit(n, "day_pass.confirm_digit") { policy.confirmDigit = v }
+        if let n = keys["decline_digit"], let v = r.digit(n, "day_pass.decline_digit") { policy.declineDigit = v }
+        if policy.confirmDigit == policy.declineDigit, let n = keys["decline_digit"] ?? keys["confirm_digit"] {
+            r.fail(n.line, "day_pass.confirm_digit and day_pass.decline_digit are both '\(policy.confirmDigit)'; they must differ")
+        }
+    }
+
+    private func readDistress(_ node: Node, into distress: inout DistressConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "distress", known: Self.distressKeys)
+        if let n = keys["handoff_score"], let v = r.double(n, "distress.handoff_score", 0.01...100) { distress.handoffScore = v }
+        if let n = keys["key_mashing_window_ms"], let v = r.int(n, "distress.key_mashing_window_ms", Self.msRange) {
+            distress.keyMashingWindowMs = v
+        }
+        if let n = keys["baseline_ms"], let v = r.int(n, "distress.baseline_ms", Self.msRange) { distress.baselineMs = v }
+        if let n = keys["baseline_min_samples"], let v = r.int(n, "distress.baseline_min_samples", 1...10_000) {
+            distress.baselineMinSamples = v
+        }
+        if let n = keys["repeat_caller_window_minutes"], let v = r.int(n, "distress.repeat_caller_window_minutes", 1...10_080) {
+            distress.repeatCallerWindowMinutes = v
+        }
+        if let n = keys["night_weight"], let v = r.double(n, "distress.night_weight", 0...100) { distress.nightWeight = v }
+        if let n = keys["night_start_hour"], let v = r.int(n, "distress.night_start_hour", 0...23) { distress.nightStartHour = v }
+        if let n = keys["night_end_hour"], let v = r.int(n, "distress.night_end_hour", 0...23) { distress.nightEndHour = v }
+        guard let signalsNode = keys["signals"] else { return }
+        let signals = r.entries(signalsNode, "distress.signals", known: Self.signalRules.map(\.0.rawValue))
+        for (signal, keyPath) in Self.signalRules {
+            guard let ruleNode = signals[signal.rawValue] else { continue }
+            let path = "distress.signals.\(signal.rawValue)"
+            let fields = r.entries(ruleNode, path, known: Self.ruleKeys)
+            if let n = fields["weight"], let v = r.double(n, "\(path).weight", 0...100) { distress[keyPath: keyPath].weight = v }
+            if let n = fields["threshold"], let v = r.double(n, "\(path).threshold", -1_000_000...1_000_000) {
+                distress[keyPath: keyPath].threshold = v
+            }
+        }
+    }
+
+    private static func line(of error: Error) -> Int {
+        guard let error = error as? YamlError else { return 1 }
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
+        default: return 1
+        }
+    }
+
+    private static func problem(of error: Error) -> String {
+        guard let error = error as? YamlError else { return "\(error)" }
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "duplicate key \(duplicates.sorted().joined(separator: ", "))"
+        default: return "\(error)"
+        }
+    }
+}
