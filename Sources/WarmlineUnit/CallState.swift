@@ -24,6 +24,17 @@ struct CallState {
     private var distressCall = false
     private var grantExpiresAt: WallTime?
     private var hungUp = false
+    private var callbackRecorded = false
+    /// Call frames of the hand-off's milestones, for the transcript's timing line.
+    private var firstFlashFrame: Int?
+    private var firstDialFrame: Int?
+    private var agentAnsweredFrame: Int?
+    /// Flashes sent: an odd count means the caller is on hold and the board is on the consultation leg.
+    private var flashCount = 0
+    /// Clips asked for in a period that also stopped the player: `PromptPlayer.stop()` drops whatever is queued
+    /// before its next render, so these are queued at the next period.
+    private var deferredClips: [PromptClip] = []
+    private var stoppedThisPeriod = false
 
     init(runner: LineRunner, callID: String, callerID: String?, startedAtMs: Int64) {
         self.runner = runner
@@ -52,6 +63,9 @@ struct CallState {
                                                      startedAtMs: startedAtMs, answeredAtMs: startedAtMs))
     }
 
+    /// The caller is on hold while the board dials or the agent is whispered to.
+    var onHold: Bool { flashCount % 2 == 1 && !hungUp }
+
     var isOver: Bool { fault != nil || (engine?.isEnded ?? true) }
 
     /// True while the call waits on the board or the network (a hand-off in progress, a command unacknowledged).
@@ -66,6 +80,11 @@ struct CallState {
     // MARK: - Inputs
 
     mutating func playbackEvents(_ events: [AudioLoopEvent], player: inout PromptPlayer) {
+        stoppedThisPeriod = false
+        if !deferredClips.isEmpty {
+            player.enqueue(deferredClips)
+            deferredClips = []
+        }
         if !startActions.isEmpty {
             let actions = startActions
             startActions = []
@@ -95,7 +114,7 @@ struct CallState {
                 if let samples, !samples.isEmpty {
                     let tag = "#\(playbackID)/whisper"
                     lastClipOf[tag] = playbackID
-                    player.enqueue(PromptClip(id: tag, samples: samples))
+                    enqueue([PromptClip(id: tag, samples: samples)], player: &player)
                 } else {
                     say("whisper could not be rendered; the agent hears nothing")
                     handle(.promptFinished(playbackID: playbackID), at: frame, player: &player)
@@ -122,7 +141,9 @@ struct CallState {
             case .dialTone: handle(.tone(.dialTone), at: frameNow, player: &player)
             case .ringback: handle(.tone(.ringback), at: frameNow, player: &player)
             case .busy: handle(.tone(.busy), at: frameNow, player: &player)
-            case .answered: handle(.board(.agentAnswered), at: frameNow, player: &player)
+            case .answered:
+                if agentAnsweredFrame == nil { agentAnsweredFrame = frameNow }
+                handle(.board(.agentAnswered), at: frameNow, player: &player)
             case .unknown: break
             }
         case .boardReset:
@@ -142,6 +163,9 @@ struct CallState {
         let inputs = listener.process(samples)
         self.listener = listener
         for timed in inputs {
+            // On hold the capture is the consultation leg; with the board's answer supervision the caller's own
+            // audio (a file line keeps playing it) must not count as the agent's voice.
+            if onHold, runner.settings.boardAnswerSupervision, !timed.input.isTone { continue }
             switch timed.input {
             case .digit(let digit): say("heard: key \(digit)", frame: timed.frame)
             case .keyword(let hit):
@@ -181,13 +205,18 @@ struct CallState {
             case .stopPrompt:
                 if player.isPlaying { say("stop prompt (\(player.queuedIDs.first ?? "?") cut)") }
                 player.stop()
+                stoppedThisPeriod = true
+                deferredClips = []
                 lastClipOf.removeAll()
             case .flash(let ms):
-                say("FLASH \(ms) ms (caller on hold)")
+                flashCount += 1
+                if firstFlashFrame == nil { firstFlashFrame = frameNow }
+                say(flashCount % 2 == 1 ? "FLASH \(ms) ms (caller on hold, consultation leg)" : "FLASH \(ms) ms (back to the caller)")
                 pendingBoardCommands += 1
                 runner.dispatchBoard("FLASH") { try await $0.flash(flashMs: ms) }
             case .dial(let digits):
                 say("DIAL \(digits)")
+                if firstDialFrame == nil { firstDialFrame = frameNow }
                 pendingBoardCommands += 1
                 runner.dispatchBoard("DIAL") { try await $0.dial(digits) }
             case .whisper(let playbackID, let text):
@@ -212,6 +241,7 @@ struct CallState {
                                           : "day pass key \(grant.idempotencyKey) was already granted: not granted twice"
                 }
             case .recordCallback(let request):
+                callbackRecorded = true
                 let record = CallbackRecord(callID: callID, callerID: request.callerID ?? "unknown",
                                             requestedAtMs: request.requestedAt.secondsSinceEpoch * 1000,
                                             reason: request.summary, language: engine?.language)
@@ -221,6 +251,10 @@ struct CallState {
                 }
             }
         }
+    }
+
+    private mutating func enqueue(_ clips: [PromptClip], player: inout PromptPlayer) {
+        if stoppedThisPeriod { deferredClips += clips } else { player.enqueue(clips) }
     }
 
     private mutating func hangUpLine() {
@@ -244,7 +278,7 @@ struct CallState {
             }
             let tagged = clips.map { PromptClip(id: "#\(request.playbackID)/\($0.id)", samples: $0.samples) }
             lastClipOf[tagged[tagged.count - 1].id] = request.playbackID
-            player.enqueue(tagged)
+            enqueue(tagged, player: &player)
         } catch {
             say("cannot play \(request.promptID): \(error)")
             handle(.promptFinished(playbackID: request.playbackID), at: frameNow, player: &player)
@@ -308,6 +342,8 @@ struct CallState {
                 target = name
             case .callbackRecorded: outcome = WarmlineStore.CallOutcome.callback
             case .callerChoseHangup: outcome = WarmlineStore.CallOutcome.selfServed
+            case .callerHungUp where callbackRecorded:
+                outcome = WarmlineStore.CallOutcome.callback
             case .callerHungUp, .inProgress:
                 outcome = engine?.personOrCallbackAtFrame == nil && engine?.handoffStartedAtFrame != nil
                     ? WarmlineStore.CallOutcome.abandoned
@@ -316,6 +352,11 @@ struct CallState {
         }
         if let start = engine?.handoffStartedAtFrame, let end = engine?.personOrCallbackAtFrame {
             latencyMs = Int64((end - start) * 1000 / max(1, rate))
+        }
+        if let start = engine?.handoffStartedAtFrame {
+            let ms = { (frame: Int?) in frame.map { "\(($0 - start) * 1000 / max(1, rate)) ms" } ?? "-" }
+            say("hand-off timings from the decision: FLASH \(ms(firstFlashFrame)), agent dialled \(ms(firstDialFrame)), "
+                + "agent answered \(ms(agentAnsweredFrame)), person or callback \(ms(engine?.personOrCallbackAtFrame))")
         }
         let endedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
         let record = CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID, startedAtMs: startedAtMs,
@@ -331,4 +372,9 @@ struct CallState {
     /// The caller got what they came for without a person (balance read, day pass granted).
     private var servedSelf: Bool { grantExpiresAt != nil || balanceWasRead }
     private var balanceWasRead = false
+}
+
+extension CallInput {
+    /// A call-progress tone (heard on the consultation leg too).
+    var isTone: Bool { if case .tone = self { true } else { false } }
 }

@@ -57,6 +57,8 @@ public final class LineRunner: @unchecked Sendable {
         public var utcOffsetSeconds: Int = 0
         /// Where whisper audio is rendered.
         public var whisperCacheDirectory: String
+        /// The board reports the agent's answer (CALL_PROGRESS answered): caller audio on hold is then ignored.
+        public var boardAnswerSupervision = true
 
         /// Settings for line `lineNumber`.
         public init(lineNumber: Int, call: CallConfig, tonePlan: TonePlan?, whisperCacheDirectory: String) {
@@ -149,6 +151,8 @@ public final class LineRunner: @unchecked Sendable {
                     rings = 0; callerID = nil; ringCountReachedAt = nil
                 case .bypass(let engaged, let reason):
                     say("bypass relay \(engaged ? "engaged (line goes to the agent line)" : "released (Warmline has the line)"), reason \(reason.rawValue)")
+                    // The board gives the line back only when asked: claim it again once the host is healthy.
+                    if engaged, reason != .host { dispatchBoard("SET_BYPASS off") { try await $0.setBypass(false) } }
                 case .connected(let info):
                     say("board connected: \(info)")
                 case .linkLost(let reason):

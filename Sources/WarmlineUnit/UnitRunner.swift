@@ -61,6 +61,7 @@ public final class UnitRunner: @unchecked Sendable {
         for line in config.lines {
             let link = BoardLink(config: line.boardConfig)
             let info = try await link.connect()
+            link.setHeartbeatTimer(enabled: true)  // until the line's thread starts, or the watchdog drops the line
             transcript("L\(line.number)           board \(line.serialDevice): \(info)")
             try? await link.setBypass(false)
             var settings = LineRunner.Settings(lineNumber: line.number, call: callConfig, tonePlan: config.resolvedTonePlan,
