@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
 echo "== building the firmware emulator and warmline"
 make -s -C Firmware emulator
-$SWIFT build --product warmline 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
+$SWIFT build -q --product warmline
 BIN="$($SWIFT build --product warmline --show-bin-path)/warmline"
 mkdir -p .cache/demo
 exec "$BIN" demo --work-dir .cache/demo --emulator Firmware/build/host/warmline-emulator --prompts Prompts "$@"

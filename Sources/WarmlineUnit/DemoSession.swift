@@ -46,8 +46,10 @@ public final class DemoSession: @unchecked Sendable {
 
     /// The options in force.
     public let options: Options
-    /// The emulators, one per line (valid while `run` runs).
-    public private(set) var emulators: [BoardEmulator] = []
+    /// The emulators, one per line (valid while `run` runs; tests use them to break a board mid-call).
+    public var emulators: [BoardEmulator] { lock.withLock { runningEmulators } }
+    private let lock = NSLock()
+    private var runningEmulators: [BoardEmulator] = []
     private let transcript: @Sendable (String) -> Void
 
     /// A session printing its transcript through `transcript`.
@@ -63,9 +65,10 @@ public final class DemoSession: @unchecked Sendable {
         async throws -> [Call] {
         try FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
         try importSubscribers(callers.flatMap { $0 })
-        emulators = try callers.indices.map { index in
+        let emulators = try callers.indices.map { index in
             try BoardEmulator(binary: options.emulatorBinary, logPath: "\(options.workDirectory)/emulator-line\(index + 1).log")
         }
+        lock.withLock { runningEmulators = emulators }
         defer { for emulator in emulators { emulator.stop() } }
         var config = UnitConfig()
         config.databasePath = options.databasePath
@@ -83,7 +86,6 @@ public final class DemoSession: @unchecked Sendable {
             return line
         }
         let slots = callers.indices.map { _ in CallerSlot() }
-        let emulators = emulators
         let work = options.workDirectory
         let unit = try UnitRunner(config: config, openAudio: { line, onEvent in
             let slot = slots[line.number - 1]
