@@ -63,7 +63,11 @@ public final class UnitRunner: @unchecked Sendable {
             let info = try await link.connect()
             link.setHeartbeatTimer(enabled: true)  // until the line's thread starts, or the watchdog drops the line
             transcript("L\(line.number)           board \(line.serialDevice): \(info)")
-            try? await link.setBypass(false)
+            do {
+                try await link.setBypass(false)
+            } catch {
+                transcript("L\(line.number)           board refused to give the line to Warmline (it stays in bypass): \(error)")
+            }
             var settings = LineRunner.Settings(lineNumber: line.number, call: callConfig, tonePlan: config.resolvedTonePlan,
                                                whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
             settings.answerAfterRings = line.answerAfterRings

@@ -66,6 +66,7 @@ extension EndToEnd {
 
             var child = try Child(binary: binary, arguments: arguments, outputPath: work + "/run1.out")
             #expect(await Self.eventually(30) { child.output.contains("line(s) up") }, "first run never came up:\n\(child.output)")
+            #expect(await Self.eventually(10) { emulator.log().contains("energised (line to Warmline)") }, "\(emulator.log())")
             emulator.send("agent noanswer")
             emulator.send("ring \(msisdn) \"Gus Hale\"")
             #expect(try await Self.eventually(30) { try EndToEndRig.dayPassCount(database, msisdn: msisdn) == 1 }, "\(child.output)")
@@ -77,14 +78,20 @@ extension EndToEnd {
             let bypassed = await Self.eventually(3) { emulator.log().components(separatedBy: "released (line to agent)").count > releasedBefore }
             let bypassSeconds = MonotonicClock.seconds() - killedAt
             #expect(bypassed)
+            print("end to end: SIGKILL -> emulator bypass in \(Int(bypassSeconds * 1000)) ms (watchdog 1500 ms)")
             #expect(bypassSeconds <= 1.5 + 0.2, "bypass \(bypassSeconds) s after SIGKILL (watchdog 1.5 s, 10 ms polling)")
             _ = await child.waitForExit(seconds: 2)
             let interruptedCall = try #require(try StoreDatabase(readingAt: database).calls(matching: CallFilter()).first?.call)
             #expect(interruptedCall.endedAtMs == nil)
 
             emulator.send("hangup")
+            let claimsBefore = emulator.log().components(separatedBy: "energised (line to Warmline)").count
             child = try Child(binary: binary, arguments: arguments, outputPath: work + "/run2.out")
             #expect(await Self.eventually(30) { child.output.contains("line(s) up") }, "restart never came up:\n\(child.output)")
+            // The board hands the line back to a returning host once the line is idle.
+            #expect(await Self.eventually(10) {
+                emulator.log().components(separatedBy: "energised (line to Warmline)").count > claimsBefore
+            }, "the board never gave the line back:\n\(emulator.log())")
             let closed = try #require(try StoreDatabase(readingAt: database).call(id: interruptedCall.id))
             #expect(closed.outcome == WarmlineStore.CallOutcome.failed)
             let ended = try EndToEndRig.events(database, callID: interruptedCall.id, type: EventType.callEnded)
