@@ -13,6 +13,7 @@ struct CallState {
     private var engine: CallEngine?
     private var generation: FlowSource.Generation?
     private var listener: LineListener?
+    private var spotterBaseFrame = 0
     private var currency = "USD"
     private var startActions: [CallAction] = []
     private var lastFrame = 0
@@ -50,13 +51,13 @@ struct CallState {
         let found = try CallerHistory.context(store: runner.storeDatabase, callID: callID, callerID: callerID,
                                               nowMs: startedAtMs, utcOffsetSeconds: runner.settings.utcOffsetSeconds)
         currency = found.currency ?? currency
-        listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan,
-                                spotter: runner.keywordSpotter)
+        listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
+        spotterBaseFrame = runner.keywordSpotter?.submittedFrames ?? 0
         var engine = CallEngine(bundle: generation.bundle, config: runner.settings.call, context: found.context)
         say("answered: caller \(callerID ?? "withheld"), balance \(found.context.balance.logValue)"
             + (found.context.lastDayPassGrantedAt.map { ", last day pass at \($0.secondsSinceEpoch)" } ?? "")
             + ", \(found.context.earlierCallsAt.count) earlier calls this hour"
-            + (listener?.spotsKeywords == true ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
+            + (runner.keywordSpotter != nil ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
         startActions = engine.start(atFrame: 0)
         self.engine = engine
         try runner.storeDatabase.saveCall(CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID,
@@ -157,11 +158,17 @@ struct CallState {
         }
     }
 
-    mutating func heard(_ samples: UnsafeBufferPointer<Int16>, atFrame frame: Int, player: inout PromptPlayer) {
+    mutating func heard(_ samples: UnsafeBufferPointer<Int16>, atFrame frame: Int, waitForSpeech: Bool, player: inout PromptPlayer) {
         frameNow = frame
         guard var listener else { return }
-        let inputs = listener.process(samples)
+        var inputs = listener.process(samples)
         self.listener = listener
+        if let spotter = runner.keywordSpotter {
+            spotter.submit(Array(samples), isSpeech: listener.isSpeaking)
+            // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
+            if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }
+            inputs += spotter.collect().map { LineListener.timed($0, baseFrame: spotterBaseFrame) }
+        }
         for timed in inputs {
             // On hold the capture is the consultation leg; with the board's answer supervision the caller's own
             // audio (a file line keeps playing it) must not count as the agent's voice.

@@ -19,29 +19,27 @@ public struct TimedInput: Sendable, Equatable {
     }
 }
 
-/// Everything one line hears, decided in the audio loop in call frames: DTMF, voice activity, call-progress
-/// tones, voice features (loudness and pitch per stretch of speech) and, when a spotter is given, keywords.
+/// What one line hears, decided in the audio loop in call frames: DTMF, voice activity, call-progress tones and
+/// voice features (loudness and pitch per stretch of speech). Keywords come from a `KeywordSpotterThread` fed
+/// with this listener's voice activity (`isSpeaking`).
 ///
-/// Synchronous on purpose: a call fed from a file gives the same inputs at the same frames every run.
+/// Synchronous on purpose (and cheap): a call fed from a file gives the same inputs at the same frames every run.
 public struct LineListener {
     private var dtmf: DTMFDetector
     private var vad: VoiceActivityDetector
     private var progress: CallProgressDetector?
     private var stress = VoiceStressDetector()
-    private let spotter: KeywordSpotter?
     private var speaking = false
-    private var fedFrames = 0
 
-    /// A listener at `sampleRate`; `tonePlan` nil skips call-progress detection; `spotter` nil is DTMF and voice only.
-    public init(sampleRate: Int = 8000, tonePlan: TonePlan?, spotter: KeywordSpotter?) {
+    /// A listener at `sampleRate`; `tonePlan` nil skips call-progress detection.
+    public init(sampleRate: Int = 8000, tonePlan: TonePlan?) {
         dtmf = DTMFDetector(sampleRate: sampleRate)
         vad = VoiceActivityDetector(sampleRate: sampleRate)
         progress = tonePlan.map { CallProgressDetector(plan: $0, sampleRate: sampleRate) }
-        self.spotter = spotter
     }
 
-    /// True when keywords are being spotted.
-    public var spotsKeywords: Bool { spotter != nil }
+    /// The voice activity decision after the last period (what the keyword spotter is told).
+    public var isSpeaking: Bool { speaking }
 
     /// Feeds one period of caller audio; returns what it decided, in frame order.
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>) -> [TimedInput] {
@@ -68,21 +66,12 @@ public struct LineListener {
                                       note: signal.description))
             }
         }
-        if let spotter {
-            for hit in spotter.process(samples, isSpeech: speaking) { out.append(Self.timed(hit)) }
-            spotter.rejected.removeAll()
-        }
-        fedFrames += samples.count
         return out.sorted { $0.frame < $1.frame }
     }
 
-    /// Ends the open utterance (call over); returns keywords still held.
-    public mutating func finish() -> [TimedInput] {
-        spotter?.flush().map(Self.timed) ?? []
-    }
-
-    private static func timed(_ hit: SpottedKeyword) -> TimedInput {
-        TimedInput(frame: hit.decidedAtFrame, input: .keyword(hit.hit),
+    /// A spotted keyword as an input at its call frame (`baseFrame`: the spotter's frames at the answer).
+    public static func timed(_ hit: SpottedKeyword, baseFrame: Int) -> TimedInput {
+        TimedInput(frame: hit.decidedAtFrame - baseFrame, input: .keyword(hit.hit),
                    note: "score \(hit.score)" + (hit.confirmedBy.map { ", confirmed by \"\($0)\"" } ?? ""))
     }
 

@@ -75,7 +75,7 @@ public final class LineRunner: @unchecked Sendable {
     private let store: StoreDatabase
     private let writer: EventWriter
     private let flows: FlowSource
-    private let spotter: KeywordSpotter?
+    private let spotter: KeywordSpotterThread?
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     private let transcript: @Sendable (String) -> Void
     private let inbox = LineInbox()
@@ -96,7 +96,7 @@ public final class LineRunner: @unchecked Sendable {
         self.store = store
         self.writer = writer
         self.flows = flows
-        self.spotter = spotter
+        self.spotter = spotter.map { KeywordSpotterThread(spotter: $0) }
         self.openAudio = openAudio
         self.transcript = transcript
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
@@ -212,16 +212,28 @@ public final class LineRunner: @unchecked Sendable {
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
         do {
+            var lastPeriodEnd = MonotonicClock.seconds()
             try audio.loop.run { period, player in
                 link.serviceTick()
                 let frame = Int(period.startFrame)
+                let periodStart = MonotonicClock.seconds()
                 let events = pendingPlayback
                 pendingPlayback.removeAll()
                 call.playbackEvents(events, player: &player)
+                let afterPlayback = MonotonicClock.seconds()
                 call.messages(inbox.drain(), atFrame: frame, player: &player)
-                call.heard(period.samples, atFrame: frame, player: &player)
+                let afterMessages = MonotonicClock.seconds()
+                call.heard(period.samples, atFrame: frame, waitForSpeech: audio.callerFrames != nil, player: &player)
+                let afterHeard = MonotonicClock.seconds()
                 call.advance(toFrame: frame + period.samples.count, player: &player)
-                if let callerFrames = audio.callerFrames, !callerAudioEnded, Int64(frame) >= callerFrames {
+                let end = MonotonicClock.seconds()
+                if end - lastPeriodEnd > 0.3 {
+                    call.say(String(format: "slow period: %.0f ms (device %.0f, playback %.0f, messages %.0f, DSP+speech %.0f, engine %.0f)",
+                                    (end - lastPeriodEnd) * 1000, (periodStart - lastPeriodEnd) * 1000, (afterPlayback - periodStart) * 1000,
+                                    (afterMessages - afterPlayback) * 1000, (afterHeard - afterMessages) * 1000, (end - afterHeard) * 1000))
+                }
+                lastPeriodEnd = end
+                if let callerFrames = audio.callerFrames, !callerAudioEnded, Int64(frame) >= callerFrames + Int64(settings.call.framesPerSecond / 2) {
                     callerAudioEnded = true
                     call.say("caller's script is over")
                     audio.onCallerAudioEnd?()
@@ -296,7 +308,9 @@ public final class LineRunner: @unchecked Sendable {
     var storeDatabase: StoreDatabase { store }
     var eventWriter: EventWriter { writer }
     var flowSource: FlowSource { flows }
-    var keywordSpotter: KeywordSpotter? { spotter }
+    var keywordSpotter: KeywordSpotterThread? { spotter }
+    /// Sends a heartbeat if one is due (while the loop waits on the spotter).
+    func serviceTick() { link.serviceTick() }
 }
 
 /// Holds a file-fed loop to real time while the call waits on the wall-clock world (board, network).
