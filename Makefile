@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the demo need (installed only when missing).
 DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-dev \
 	libspandsp-dev espeak-ng sox libsox-fmt-all pocketsphinx libpocketsphinx-dev \
-	pocketsphinx-en-us flite gcc-arm-none-eabi libnewlib-arm-none-eabi \
+	pocketsphinx-en-us pocketsphinx-testdata flite gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm pulseaudio python3
 
 .PHONY: all deps build test test-swift test-firmware demo bench clean

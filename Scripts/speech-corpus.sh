@@ -103,10 +103,28 @@ while IFS='|' read -r engine voice args; do
       flite)  flite -voice "$args" -t "$text" -o "$raw" ;;
     esac
     # telephone channel: 8 kHz, 300-3400 Hz band, 0.3 s of silence either side (VAD and KWS need the edges)
-    sox -q "$raw" -r 8000 -c 1 -b 16 -e signed-integer "$out/wav/$name" \
+    sox -q -D "$raw" -r 8000 -c 1 -b 16 -e signed-integer "$out/wav/$name" \
       sinc 300-3400 pad 0.3 0.3
     printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$class" "$phrase" "$voice" "$text" >> "$manifest"
     n=$((n + 1))
   done < "$tmp/sentences"
 done < "$tmp/voices"
+# Real human speech, all neutral (no keyword): Debian pocketsphinx-testdata's LibriVox, card-game and
+# command recordings (16 kHz) through the same telephone band. Skipped when the package is missing.
+testdata=/usr/share/pocketsphinx/test/data
+if [ -d "$testdata/librivox" ]; then
+  for wav in "$testdata"/librivox/*.wav "$testdata"/cards/*.wav; do
+    name="human-$(basename "$(dirname "$wav")")-$(basename "$wav")"
+    sox -q -D "$wav" -r 8000 -c 1 -b 16 -e signed-integer "$out/wav/$name" sinc 300-3400 pad 0.3 0.3
+    printf '%s\tneutral\t-\thuman-testdata\t%s\n' "$name" "(pocketsphinx-testdata recording)" >> "$manifest"
+    n=$((n + 1))
+  done
+  for raw in goforward numbers something; do
+    name="human-$raw.wav"
+    sox -q -D -t raw -r 16000 -b 16 -e signed-integer -c 1 "$testdata/$raw.raw" -r 8000 -b 16 "$out/wav/$name" \
+      sinc 300-3400 pad 0.3 0.3
+    printf '%s\tneutral\t-\thuman-testdata\t%s\n' "$name" "(pocketsphinx-testdata recording)" >> "$manifest"
+    n=$((n + 1))
+  done
+fi
 echo "speech-corpus: $n utterances in $out (manifest.tsv)"

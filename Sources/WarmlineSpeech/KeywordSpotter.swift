@@ -16,7 +16,7 @@ public final class KeywordSpotter {
     private let tailFrames = 1600
     private let confirmMarginFrames = 1600
     /// Longest stretch the second pass decodes (line frames).
-    private let confirmWindowFrames = 32000
+    private let confirmWindowFrames = 20000
     // preRoll and utterance hold the 16 kHz decoder audio (two samples per line frame)
     private var preRoll: [Int16] = []
     private var utterance: [Int16] = []
@@ -172,7 +172,7 @@ public final class KeywordSpotter {
             let phraseWords = phrase.text.split(separator: " ").map(String.init)
             guard let start = (0...max(0, words.count - phraseWords.count)).first(where: { index in
                 index + phraseWords.count <= words.count
-                    && zip(words[index...], phraseWords).allSatisfy { $0 == $1 || $0 == $1 + "s" || $0 == $1 + "ed" }
+                    && zip(words[index...], phraseWords).allSatisfy { Self.sameWord($0, $1) }
             }) else { continue }
             // a shorter phrase inside a longer one already found ("help" in "help me") adds nothing
             if found.contains(where: { $0.hit.phrase.contains(phrase.text) || phrase.text.contains($0.hit.phrase) }) { continue }
@@ -219,16 +219,17 @@ public final class KeywordSpotter {
         return accepted
     }
 
-    /// True when the second pass heard a word of the phrase: itself, its -s/-ed form ("helped", "hurts"), or for
-    /// long words the same first seven letters ("emergent" for "emergency"; never "helpful" for "help").
+    /// True when the second pass heard every word of the phrase: as is, with -s ("hurts"), or for long words the
+    /// same first seven letters ("emergent" for "emergency"); never "helpful" or "helped" for "help".
     static func confirms(_ heard: [String], _ phrase: String) -> Bool {
-        let keywordWords = phrase.split(separator: " ").map(String.init)
-        return heard.contains { word in
-            keywordWords.contains { keyword in
-                keyword == word || word == keyword + "s" || word == keyword + "ed"
-                    || (keyword.count >= 7 && word.count >= 7 && word.prefix(7) == keyword.prefix(7))
-            }
+        phrase.split(separator: " ").map(String.init).allSatisfy { keyword in
+            heard.contains { word in sameWord(word, keyword) }
         }
+    }
+
+    private static func sameWord(_ word: String, _ keyword: String) -> Bool {
+        if word == keyword || word == keyword + "s" { return true }
+        return keyword.count >= 7 && word.count >= 7 && word.prefix(7) == keyword.prefix(7)
     }
 
     /// Maps the keyphrase score to 0...1: 0.5 at the phrase's own threshold, ~0.9 at 200 units (log base 1.0001, shifted 10 bits) over it.

@@ -16,7 +16,8 @@ final class PocketSphinxDecoder {
     private let config: OpaquePointer
     private(set) var activeSearch: String = ""
 
-    static let keywordSearch = "kws"
+    /// The search `-kws` creates (PocketSphinx's PS_DEFAULT_SEARCH).
+    static let keywordSearch = "_default"
     static let confirmSearch = "lm"
 
     /// Loads the model; `keyphraseFile` holds `phrase /threshold/` lines; `languageModel` adds the confirm search.
@@ -28,7 +29,7 @@ final class PocketSphinxDecoder {
         var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", model.dictionary,
                          "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
         // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes
-        if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no"] }
+        if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no", "-maxhmmpf", "3000", "-maxwpf", "10"] }
         arguments += model.extraArguments
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
@@ -41,13 +42,11 @@ final class PocketSphinxDecoder {
         }
         self.decoder = decoder
         self.config = config
-        ps_set_search(decoder, Self.keywordSearch)
         activeSearch = Self.keywordSearch
         if let languageModel {
             guard ps_set_lm_file(decoder, Self.confirmSearch, languageModel) == 0 else {
                 throw .decoderRefused(languageModel, "PocketSphinx could not load the language model")
             }
-            ps_set_search(decoder, Self.keywordSearch)
         }
     }
 
@@ -76,8 +75,7 @@ final class PocketSphinxDecoder {
 
     /// Switches search (only between utterances).
     func use(search name: String) {
-        guard name != activeSearch else { return }
-        ps_set_search(decoder, name)
+        guard name != activeSearch, ps_set_search(decoder, name) == 0 else { return }
         activeSearch = name
     }
 
