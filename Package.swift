@@ -32,8 +32,9 @@ let package = Package(
                                                     .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineUnit", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
-            .product(name: "Yams", package: "Yams"), .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
         // Executables: thin layers over the libraries.

@@ -49,26 +49,24 @@ struct ConfigReader {
     }
 
     mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
-        guard let text = scalar(node, path, "a whole number") else { return nil }
-        guard let value = Int(text) else {
-            fail(node.line, "'\(path)' must be a whole number, not '\(text)'")
-            return nil
-        }
-        guard range.contains(value) else {
-            fail(node.line, "'\(path)' is \(value); it must be \(Self.describe(range))")
-            return nil
-        }
-        return value
+        number(node, path, range, kind: "a whole number", parse: { Int($0) })
     }
 
     mutating func double(_ node: Node, _ path: String, _ range: ClosedRange<Double>) -> Double? {
-        guard let text = scalar(node, path, "a number") else { return nil }
-        guard let value = Double(text), value.isFinite else {
-            fail(node.line, "'\(path)' must be a number, not '\(text)'")
+        number(node, path, range, kind: "a number", parse: { Double($0).flatMap { $0.isFinite ? $0 : nil } })
+    }
+
+    private mutating func number<T: Comparable>(_ node: Node, _ path: String, _ range: ClosedRange<T>, kind: String,
+                                                parse: (String) -> T?) -> T? {
+        guard let text = scalar(node, path, kind) else { return nil }
+        guard let value = parse(text) else {
+            fail(node.line, "'\(path)' must be \(kind), not '\(text)'")
             return nil
         }
         guard range.contains(value) else {
-            fail(node.line, "'\(path)' is \(text); it must be between \(range.lowerBound) and \(range.upperBound)")
+            let limit = (range.upperBound as? Int) == Int.max ? "at least \(range.lowerBound)"
+                : "between \(range.lowerBound) and \(range.upperBound)"
+            fail(node.line, "'\(path)' is \(text); it must be \(limit)")
             return nil
         }
         return value
@@ -119,15 +117,10 @@ struct ConfigReader {
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    static func describe(_ range: ClosedRange<Int>) -> String {
-        if range.upperBound == Int.max { return "at least \(range.lowerBound)" }
-        return "between \(range.lowerBound) and \(range.upperBound)"
-    }
-
     /// The known key within edit distance 3 (and less than the key's length) of `key`, if any.
     static func closest(to key: String, in known: [String]) -> String? {
         let scored = known.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= min(3, max(1, key.count - 1)) else { return nil }
+        guard let (best, distance) = scored, distance <= 3, distance < key.count else { return nil }
         return best
     }
 

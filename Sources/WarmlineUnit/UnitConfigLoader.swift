@@ -41,7 +41,9 @@ public struct UnitConfigLoader: Sendable {
         }
         config.call.framesPerSecond = config.sampleRate
         if !reader.problems.isEmpty {
-            throw ConfigError(problems: reader.problems.sorted { $0.line < $1.line })
+            // Stable: problems on one line keep the order they were found in.
+            let ordered = reader.problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            throw ConfigError(problems: ordered.map(\.element))
         }
         return config
     }
@@ -133,7 +135,7 @@ public struct UnitConfigLoader: Sendable {
         guard let items = r.items(node, "lines") else { return }
         guard !items.isEmpty else { return r.fail(node.line, "'lines' is empty; a unit serves at least one line") }
         var lines: [LineConfig] = []
-        var seen: [String: Int] = [:]  // "what=value" → line in file, for duplicates
+        var seen: [String: (index: Int, line: Int)] = [:]  // "what=value" → first line using it, for duplicates
         for (index, item) in items.enumerated() {
             let path = "lines[\(index)]"
             var line = LineConfig()
@@ -154,9 +156,11 @@ public struct UnitConfigLoader: Sendable {
             for (what, value, keyNode) in checks {
                 let at = keyNode?.line ?? item.line
                 if let first = seen["\(what)=\(value)"] {
-                    r.fail(at, "\(path).\(what) '\(value)' is already used by the line at line \(first); each line needs its own")
+                    let unset = keyNode == nil ? " (the default: the key is not set)" : ""
+                    r.fail(at, "\(path).\(what) '\(value)'\(unset) is already used by lines[\(first.index)] (line \(first.line)); "
+                        + "each line needs its own")
                 } else {
-                    seen["\(what)=\(value)"] = at
+                    seen["\(what)=\(value)"] = (index, at)
                 }
             }
             lines.append(line)

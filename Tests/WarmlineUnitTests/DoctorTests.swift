@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import WarmlineAudio
+import WarmlineBoard
+@testable import WarmlineUnit
+
+/// A unit on a bench: the emulator's pty, ALSA file/null plugin devices, a temp database and one rendered prompt.
+struct DoctorBench {
+    let scratch: ScratchDirectory
+    var config = UnitConfig()
+    let overlay: ALSAConfigOverlay
+
+    init(serialDevice: String, renderPrompts: Bool = true) throws {
+        scratch = try ScratchDirectory("doctor")
+        try scratch.write("caller.raw", String(repeating: "\0", count: 3200))
+        overlay = try ALSAConfigOverlay(
+            ALSAConfigOverlay.fileCapture(name: "bench_in", rawInput: scratch.file("caller.raw"))
+            + ALSAConfigOverlay.filePlayback(name: "bench_out", wavOutput: scratch.file("played.wav")))
+        try scratch.write("Prompts/en/prompts.yaml", "greeting: \"Hello, this is the help line.\"\n")
+        config.promptsDirectory = scratch.file("Prompts")
+        config.promptCacheDirectory = scratch.file("cache")
+        config.databasePath = scratch.file("db/warmline.sqlite")
+        config.lines[0].captureDevice = "bench_in"
+        config.lines[0].playbackDevice = "bench_out"
+        config.lines[0].serialDevice = serialDevice
+        if renderPrompts {
+            _ = try PromptRenderer(cacheDirectory: config.promptCacheDirectory)
+                .render(PromptCatalog.load(root: config.promptsDirectory, language: "en"))
+        }
+    }
+
+    func doctor() -> Doctor {
+        var doctor = Doctor(config: config, configPath: scratch.file("warmline.yaml"), alsaOverlay: overlay)
+        doctor.minimumFreeBytes = 1
+        return doctor
+    }
+}
+
+@Suite("Doctor", .serialized)
+struct DoctorTests {
+    @Test("against the firmware emulator, file-plugin ALSA devices and a temp database every check passes; only the loopback is skipped")
+    func allPass() async throws {
+        let emulator = try DoctorEmulator()
+        defer { emulator.stop() }
+        let bench = try DoctorBench(serialDevice: emulator.ptyPath)
+        defer { bench.scratch.cleanUp() }
+        let report = await bench.doctor().run()
+        let byName = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0) })
+        #expect(report.checks.map(\.name) == [
+            "line 1 ALSA capture bench_in", "line 1 ALSA playback bench_out", "line 1 board link \(emulator.ptyPath)",
+            "line 1 test tone loopback", "line 1 bypass relay", "database \(bench.config.databasePath)", "free disk",
+            "prompts en", "keyword spotting", "clock and time zone",
+        ])
+        #expect(report.checks.filter { $0.status != .ok }.map(\.name) == ["line 1 test tone loopback"], "\(report.text)")
+        #expect(byName["line 1 test tone loopback"]?.status == .skip)
+        #expect(byName["line 1 board link \(emulator.ptyPath)"]?.detail.contains("HELLO: protocol") == true)
+        #expect(byName["line 1 ALSA capture bench_in"]?.detail.contains("8000 Hz") == true)
+        #expect(byName["prompts en"]?.detail == "1 prompt files rendered and verified at 8000 Hz")
+        #expect(report.passed && report.exitCode == 0)
+    }
+
+    @Test("a serial path with no board fails the link check with the fix, skips the relay, and exits non-zero")
+    func badSerialPath() async throws {
+        let bench = try DoctorBench(serialDevice: "/dev/warmline-no-such-board", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        let checks = await bench.doctor().boardChecks(bench.config.lines[0])
+        #expect(checks.map(\.status) == [.fail, .skip, .skip])
+        #expect(checks[0].detail.contains("/dev/warmline-no-such-board"))
+        #expect(checks[0].fix?.contains("serial_device of line 1") == true)
+        let report = DoctorReport(configPath: "w.yaml", checks: checks)
+        #expect(!report.passed && report.exitCode == 1)
+        #expect(report.text.contains("      fix: check serial_device of line 1"))
+    }
+
+    @Test("the bypass relay is toggled, read back, and left as the board had it")
+    func bypassRestored() async throws {
+        let emulator = try DoctorEmulator()
+        defer { emulator.stop() }
+        let bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        let first = BoardLink(config: bench.config.lines[0].boardConfig)
+        let before = try await first.connect().bypassEngaged
+        first.close()
+        let checks = await bench.doctor().boardChecks(bench.config.lines[0])
+        #expect(checks[2].status == .ok, "\(checks[2])")
+        #expect(checks[2].detail.hasSuffix(before ? "left on (bypass)" : "left off"))
+        // A new HELLO would reset the board's bypass request, so read the relay from the emulator itself.
+        #expect(try emulator.status().contains(" bypass=\(before ? 1 : 0) "))
+    }
+
+    @Test("an ALSA device that does not exist fails with the device named and where to look")
+    func missingAudioDevice() throws {
+        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        bench.config.lines[0].captureDevice = "no_such_pcm"
+        let check = bench.doctor().audioCheck(bench.config.lines[0], .capture)
+        #expect(check.status == .fail)
+        #expect(check.detail.contains("no_such_pcm"))
+        #expect(check.fix?.contains("arecord -L") == true)
+    }
+
+    @Test("prompts not rendered yet fail with the render command as the fix")
+    func unrenderedPrompts() throws {
+        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        let check = bench.doctor().promptCheck("en")
+        #expect(check.status == .fail)
+        #expect(check.detail == "1 of 1 prompt files missing or bad (greeting)")
+        #expect(check.fix?.hasPrefix("run `warmline prompts render --prompts \(bench.config.promptsDirectory)") == true)
+    }
+
+    @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes")
+    func clock() throws {
+        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        var doctor = bench.doctor()
+        doctor.now = { Date(timeIntervalSince1970: 0) }
+        #expect(doctor.clockCheck().status == .fail)
+        #expect(doctor.clockCheck().detail == "the clock reads year 1970")
+        doctor.now = { Date(timeIntervalSince1970: 1_760_000_000) }
+        doctor.config.timeZone = "Europe/Kyiv"
+        #expect(doctor.clockCheck().status == .ok)
+        bench.config.timeZone = "Nowhere/Atlantis"
+        #expect(bench.doctor().clockCheck().status == .fail)
+    }
+
+    @Test("keyword spotting is skipped when speech is off and fails when the model is missing")
+    func keywordSpotting() throws {
+        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        bench.config.speechEnabled = false
+        #expect(bench.doctor().keywordSpottingCheck().status == .skip)
+        bench.config.speechEnabled = true
+        var doctor = bench.doctor()
+        doctor.keywordModelPath = bench.scratch.file("no-model")
+        #expect(doctor.keywordSpottingCheck().status == .fail)
+        #expect(doctor.keywordSpottingCheck().fix?.contains("speech: false") == true)
+    }
+}

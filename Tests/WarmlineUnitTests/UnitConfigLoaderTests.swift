@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+import WarmlineCore
+@testable import WarmlineUnit
+
+@Suite("UnitConfigLoader")
+struct UnitConfigLoaderTests {
+    let loader = UnitConfigLoader()
+
+    func problems(_ yaml: String) -> [ConfigProblem] {
+        do {
+            _ = try loader.parse(yaml, file: "w.yaml")
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("an empty file gives the shipped defaults")
+    func emptyIsDefaults() throws {
+        #expect(try loader.parse("", file: "w.yaml") == UnitConfig())
+    }
+
+    @Test("every section is read into the model, with the line sample rate driving the engine's frame rate")
+    func readsEverySection() throws {
+        let yaml = """
+        sample_rate: 16000
+        tone_plan: us
+        languages: [en, uk]
+        time_zone: Europe/Kyiv
+        speech: off
+        emergency_number: "911"
+        database: /tmp/w.sqlite
+        prompts_dir: \(checkoutRoot)/Prompts
+        prompt_cache_dir: /tmp/cache
+        lines:
+          - number: 3
+            capture_device: hw:1
+            playback_device: hw:1
+            serial_device: /dev/ttyUSB1
+            answer_after_rings: 3
+          - capture_device: hw:2
+            playback_device: hw:2
+            serial_device: /dev/ttyUSB2
+        call:
+          person_bound_ms: 45000
+          keyword_min_confidence: 0.7
+        handoff:
+          flash_ms: 300
+          targets:
+            - name: night desk
+              dial: "201"
+              ring_timeout_ms: 15000
+            - dial: "0,555"
+        day_pass:
+          cooldown_days: 3
+          confirm_digit: "9"
+        distress:
+          handoff_score: 1.5
+          signals:
+            key_mashing: {weight: 0.8, threshold: 6}
+        """
+        let config = try loader.parse(yaml, file: "w.yaml")
+        #expect(config.sampleRate == 16000 && config.call.framesPerSecond == 16000)
+        #expect(config.tonePlan == "us" && config.resolvedTonePlan?.name == "us")
+        #expect(config.languages == ["en", "uk"])
+        #expect(config.timeZone == "Europe/Kyiv")
+        #expect(config.speechEnabled == false)
+        #expect(config.call.emergencyNumber == "911")
+        #expect(config.databasePath == "/tmp/w.sqlite" && config.promptCacheDirectory == "/tmp/cache")
+        #expect(config.lines.map(\.number) == [3, 2])
+        #expect(config.lines[0].answerAfterRings == 3 && config.lines[0].serialDevice == "/dev/ttyUSB1")
+        #expect(config.lines[1].captureDevice == "hw:2" && config.lines[1].answerAfterRings == 1)
+        #expect(config.call.personBoundMs == 45000 && config.call.keywordMinConfidence == 0.7)
+        #expect(config.call.handoff.flashMs == 300)
+        #expect(config.call.handoff.targets == [HandoffTarget(name: "night desk", dial: "201", ringTimeoutMs: 15000),
+                                                HandoffTarget(name: "target 2", dial: "0,555")])
+        #expect(config.call.dayPass.cooldownDays == 3 && config.call.dayPass.confirmDigit == "9")
+        #expect(config.call.distress.handoffScore == 1.5)
+        #expect(config.call.distress.keyMashing == SignalRule(weight: 0.8, threshold: 6))
+    }
+
+    @Test("a line without a number takes its position; two lines with one number are refused")
+    func lineNumbers() throws {
+        let config = try loader.parse("""
+        lines:
+          - {capture_device: a, playback_device: a, serial_device: /dev/a}
+          - {capture_device: b, playback_device: b, serial_device: /dev/b}
+        """, file: "w.yaml")
+        #expect(config.lines.map(\.number) == [1, 2])
+        let found = problems("""
+        lines:
+          - {number: 1, capture_device: a, playback_device: a, serial_device: /dev/a}
+          - {number: 1, capture_device: b, playback_device: b, serial_device: /dev/b}
+        """)
+        #expect(found.map(\.description) == [
+            "w.yaml:3: lines[1].number '1' is already used by lines[0] (line 2); each line needs its own",
+        ])
+    }
+
+    @Test("two lines on one ALSA device or one serial device are refused at the second line")
+    func duplicateDevices() {
+        let found = problems("""
+        lines:
+          - number: 1
+            capture_device: hw:0
+            playback_device: hw:0
+            serial_device: /dev/ttyACM0
+          - number: 2
+            capture_device: hw:0
+            playback_device: hw:1
+            serial_device: /dev/ttyACM0
+        """)
+        #expect(found.map(\.line) == [7, 9])
+        #expect(found.first?.reason.contains("capture_device 'hw:0' is already used by lines[0] (line 3)") == true)
+        #expect(found.last?.reason.contains("serial_device '/dev/ttyACM0'") == true)
+    }
+
+    @Test("two lines left on the default device are refused, saying the key is not set")
+    func duplicateDefaults() {
+        let found = problems("""
+        lines:
+          - {number: 1, serial_device: /dev/a}
+          - {number: 2, serial_device: /dev/b}
+        """)
+        #expect(found.map(\.description) == [
+            "w.yaml:3: lines[1].capture_device 'default' (the default: the key is not set) is already used by lines[0] (line 2); each line needs its own",
+            "w.yaml:3: lines[1].playback_device 'default' (the default: the key is not set) is already used by lines[0] (line 2); each line needs its own",
+        ])
+    }
+
+    @Test("an unknown key is refused with the closest known key as a hint, at its line")
+    func unknownKeySuggestion() {
+        let found = problems("""
+        sample_rate: 8000
+        tone_plna: eu
+        handoff:
+          flsh_ms: 500
+          colour: red
+        """)
+        #expect(found.map(\.description) == [
+            "w.yaml:2: unknown key 'tone_plna' (did you mean 'tone_plan'?)",
+            "w.yaml:4: unknown key 'handoff.flsh_ms' (did you mean 'flash_ms'?)",
+            "w.yaml:5: unknown key 'handoff.colour'",
+        ])
+    }
+
+    @Test("every problem in the file is reported, in line order, not just the first")
+    func collectsAll() throws {
+        let found = problems("""
+        sample_rate: 44100
+        tone_plan: mars
+        time_zone: Mars/Olympus
+        speech: maybe
+        emergency_number: ""
+        languages: [en, xx]
+        prompts_dir: \(checkoutRoot)/Prompts
+        handoff:
+          flash_ms: -5
+          targets:
+            - {name: desk, dial: ""}
+            - {name: desk2, dial: "201", ring_timeout_ms: -1}
+        day_pass:
+          cooldown_days: many
+          confirm_digit: "12"
+        distress:
+          signals:
+            loud: {weight: 1}
+        """)
+        try #require(found.map(\.line) == [1, 2, 3, 4, 5, 6, 9, 11, 12, 14, 15, 18])
+        #expect(found[0].reason == "'sample_rate' is 44100; it must be 8000 or 16000")
+        #expect(found[1].reason.hasPrefix("unknown tone plan 'mars'"))
+        #expect(found[2].reason.hasPrefix("unknown time zone 'Mars/Olympus'"))
+        #expect(found[3].reason == "'speech' must be true or false, not 'maybe'")
+        #expect(found[4].reason.contains("is empty"))
+        #expect(found[5].reason == "unknown language 'xx': no \(checkoutRoot)/Prompts/xx")
+        #expect(found[6].reason == "'handoff.flash_ms' is -5; it must be between 50 and 2000")
+        #expect(found[7].reason == "'handoff.targets[0].dial' is empty; give the digits to dial")
+        #expect(found[8].reason == "'handoff.targets[1].ring_timeout_ms' is -1; it must be between 0 and 3600000")
+        #expect(found[9].reason == "'day_pass.cooldown_days' must be a whole number, not 'many'")
+        #expect(found[10].reason == "'day_pass.confirm_digit' must be one phone key (0-9, * or #), not '12'")
+        #expect(found[11].reason.hasPrefix("unknown key 'distress.signals.loud'"))
+    }
+
+    @Test("a value of the wrong shape (a list where a number goes) is refused")
+    func wrongType() {
+        let found = problems("sample_rate: [8000]\nlines: {number: 1}\n")
+        #expect(found.map(\.description) == [
+            "w.yaml:1: 'sample_rate' must be a whole number, not a list",
+            "w.yaml:2: 'lines' must be a list",
+        ])
+    }
+
+    @Test("a tone plan name close to a known one is suggested")
+    func tonePlanHint() {
+        #expect(problems("tone_plan: ua1").first?.reason.contains("did you mean 'ua'?") == true)
+    }
+
+    @Test("a zone name that climbs out of the zoneinfo directory is refused; a real zone is accepted")
+    func zoneTraversal() {
+        #expect(problems("time_zone: ../../etc/passwd").count == 1)
+        #expect(problems("time_zone: America/New_York").isEmpty)
+    }
+
+    @Test("text that is not YAML is refused with the parser's line")
+    func notYAML() {
+        let found = problems("sample_rate: 8000\nlines: [\n  - a\n")
+        #expect(found.count == 1)
+        #expect(found.first?.reason.hasPrefix("not valid YAML") == true)
+        #expect((found.first?.line ?? 0) >= 2)
+    }
+
+    @Test("a missing config file is one problem that says how to get the default one")
+    func missingFile() {
+        do {
+            _ = try loader.load(path: "/nonexistent/warmline.yaml")
+            Issue.record("a missing file loaded")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.description.hasPrefix("/nonexistent/warmline.yaml:1: cannot read the config file"))
+            #expect(error.description.contains("warmline install"))
+        }
+    }
+
+    @Test("the shipped Config/warmline.yaml loads to exactly the defaults")
+    func shippedDefaults() throws {
+        #expect(try loader.load(path: "\(checkoutRoot)/Config/warmline.yaml") == UnitConfig())
+    }
+}
