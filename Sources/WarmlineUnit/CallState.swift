@@ -174,7 +174,7 @@ struct CallState {
             // audio (a file line keeps playing it) must not count as the agent's voice.
             if onHold, runner.settings.boardAnswerSupervision, !timed.input.isTone { continue }
             switch timed.input {
-            case .digit(let digit): say("heard: key \(digit)", frame: timed.frame)
+            case .digit(let digit): say("heard: key \(digit)" + (timed.note.map { " (\($0))" } ?? ""), frame: timed.frame)
             case .keyword(let hit):
                 say("heard: \"\(hit.phrase)\" (\(hit.keywordClass.rawValue), confidence \(String(format: "%.2f", hit.confidence))"
                     + (timed.note.map { ", \($0)" } ?? "") + ")", frame: timed.frame)

@@ -30,9 +30,11 @@ public struct LineListener {
     private var progress: CallProgressDetector?
     private var stress = VoiceStressDetector()
     private var speaking = false
+    private let sampleRate: Int
 
     /// A listener at `sampleRate`; `tonePlan` nil skips call-progress detection.
     public init(sampleRate: Int = 8000, tonePlan: TonePlan?) {
+        self.sampleRate = sampleRate
         dtmf = DTMFDetector(sampleRate: sampleRate)
         vad = VoiceActivityDetector(sampleRate: sampleRate)
         progress = tonePlan.map { CallProgressDetector(plan: $0, sampleRate: sampleRate) }
@@ -45,7 +47,8 @@ public struct LineListener {
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>) -> [TimedInput] {
         var out: [TimedInput] = []
         for event in dtmf.process(samples) where event.kind == .keyDown {
-            out.append(TimedInput(frame: event.frame, input: .digit(event.digit)))
+            out.append(TimedInput(frame: event.frame, input: .digit(event.digit),
+                                  note: "tone onset \((event.frame - event.startFrame) * 1000 / sampleRate) ms before"))
         }
         let decisions = vad.process(samples)
         for decision in decisions where decision.isSpeech != speaking && !decision.isTone {
