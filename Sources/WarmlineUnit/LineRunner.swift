@@ -82,6 +82,7 @@ public final class LineRunner: @unchecked Sendable {
     private let storeQueue: DispatchQueue
     private let stateLock = NSLock()
     private var stopRequested = false
+    private var aliveAt = MonotonicClock.seconds()
     private var finishedCalls: [LineCallResult] = []
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
@@ -128,6 +129,12 @@ public final class LineRunner: @unchecked Sendable {
 
     private var shouldStop: Bool { stateLock.withLock { stopRequested } }
 
+    /// Seconds since the line's thread last showed progress (an idle wait or an audio period): the systemd watchdog
+    /// is fed only while every line answers.
+    public var secondsSinceAlive: Double { MonotonicClock.seconds() - stateLock.withLock { aliveAt } }
+
+    private func markAlive() { stateLock.withLock { aliveAt = MonotonicClock.seconds() } }
+
     // MARK: - Idle
 
     private func runLine() {
@@ -136,6 +143,7 @@ public final class LineRunner: @unchecked Sendable {
         var callerID: String?
         var ringCountReachedAt: Double?
         while !shouldStop {
+            markAlive()
             for message in inbox.wait(timeoutMs: 20) {
                 guard case .board(let event) = message else { continue }
                 switch event {
@@ -215,6 +223,7 @@ public final class LineRunner: @unchecked Sendable {
             var lastPeriodEnd = MonotonicClock.seconds()
             try audio.loop.run { period, player in
                 link.serviceTick()
+                markAlive()
                 let frame = Int(period.startFrame)
                 let periodStart = MonotonicClock.seconds()
                 let events = pendingPlayback

@@ -22,6 +22,9 @@ struct UnitBench: AsyncParsableCommand {
     @Option(help: "The warmline binary (default: next to warmline-bench).")
     var warmline: String?
 
+    @Flag(name: .customLong("no-speech"), help: "Run the lines without keyword spotting (DTMF only).")
+    var noSpeech = false
+
     func run() async throws {
         let binary = warmline ?? (((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
             as NSString).deletingLastPathComponent + "/warmline"
@@ -36,7 +39,7 @@ struct UnitBench: AsyncParsableCommand {
         let boards = try (1...lines).map { try BoardEmulator(binary: emulator, logPath: "\(work)/emulator\($0).log") }
         defer { boards.forEach { $0.stop() } }
         var arguments = ["run", "--db", work + "/warmline.sqlite", "--prompts", prompts, "--prompt-cache", work + "/prompt-cache",
-                         "--alsa-config", work + "/alsa.conf", "--agent", "desk:201"]
+                         "--alsa-config", work + "/alsa.conf", "--agent", "desk:201"] + (noSpeech ? ["--no-speech"] : [])
         for (index, board) in boards.enumerated() {
             arguments += ["--line", "\(index + 1):\(board.ptyPath):line\(index + 1)_in:line\(index + 1)_out"]
         }
@@ -71,7 +74,7 @@ struct UnitBench: AsyncParsableCommand {
         child.terminate()
         let figures = TranscriptFigures(child.output)
 
-        print("warmline-bench unit: \(lines) lines, PulseAudio real-time path, firmware emulator boards")
+        print("warmline-bench unit: \(lines) lines, PulseAudio real-time path, firmware emulator boards, keyword spotting \(noSpeech ? "off" : "on")")
         func row(_ name: String, _ target: String, _ values: [Double], unit: String) {
             let shown = values.isEmpty ? "-" : values.map { String(format: "%.0f", $0) }.joined(separator: ", ") + " \(unit)"
             print("  \(name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(target.padding(toLength: 10, withPad: " ", startingAt: 0)) \(shown)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WarmlineStore
 import WarmlineUnit
 
@@ -21,6 +22,12 @@ struct Demo: AsyncParsableCommand {
     var noSpeech = false
 
     func run() async throws {
+        // The transcript says what the board did; the link's own notices would repeat it on stderr.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
         let work = URL(fileURLWithPath: workDirectory).standardizedFileURL.path
         var options = DemoSession.Options(workDirectory: work, emulatorBinary: emulator, promptsDirectory: prompts)
         options.speechEnabled = !noSpeech

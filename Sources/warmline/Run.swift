@@ -81,7 +81,8 @@ struct Run: AsyncParsableCommand {
             if let interval = notifier.watchdogPingInterval {
                 let timer = DispatchSource.makeTimerSource(queue: queue)
                 timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval.components.seconds * 1000)))
-                timer.setEventHandler { _ = notifier.watchdog() }
+                // Fed only while every line's thread (idle wait or audio loop) shows progress.
+                timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
                 timer.resume()
                 SignalSources.keep(timer)
             }
