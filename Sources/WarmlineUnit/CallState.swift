@@ -217,13 +217,13 @@ struct CallState {
                 lastClipOf.removeAll()
             case .flash(let ms):
                 flashCount += 1
-                if firstFlashFrame == nil { firstFlashFrame = frameNow }
+                if firstFlashFrame == nil { firstFlashFrame = max(frameNow, lastFrame) }
                 say(flashCount % 2 == 1 ? "FLASH \(ms) ms (caller on hold, consultation leg)" : "FLASH \(ms) ms (back to the caller)")
                 pendingBoardCommands += 1
                 runner.dispatchBoard("FLASH") { try await $0.flash(flashMs: ms) }
             case .dial(let digits):
                 say("DIAL \(digits)")
-                if firstDialFrame == nil { firstDialFrame = frameNow }
+                if firstDialFrame == nil { firstDialFrame = max(frameNow, lastFrame) }
                 pendingBoardCommands += 1
                 runner.dispatchBoard("DIAL") { try await $0.dial(digits) }
             case .whisper(let playbackID, let text):
