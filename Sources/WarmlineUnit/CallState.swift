@@ -14,6 +14,8 @@ struct CallState {
     private var generation: FlowSource.Generation?
     private var listener: LineListener?
     private var spotterBaseFrame = 0
+    /// The spotter this call uses, fixed at the answer (one loaded later serves the next call).
+    private var spotter: KeywordSpotterThread?
     private var currency = "USD"
     private var startActions: [CallAction] = []
     private var lastFrame = 0
@@ -52,12 +54,13 @@ struct CallState {
                                               nowMs: startedAtMs, utcOffsetSeconds: runner.settings.utcOffsetSeconds)
         currency = found.currency ?? currency
         listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
-        spotterBaseFrame = runner.keywordSpotter?.submittedFrames ?? 0
+        spotter = runner.keywordSpotter
+        spotterBaseFrame = spotter?.submittedFrames ?? 0
         var engine = CallEngine(bundle: generation.bundle, config: runner.settings.call, context: found.context)
         say("answered: caller \(callerID ?? "withheld"), balance \(found.context.balance.logValue)"
             + (found.context.lastDayPassGrantedAt.map { ", last day pass at \($0.secondsSinceEpoch)" } ?? "")
             + ", \(found.context.earlierCallsAt.count) earlier calls this hour"
-            + (runner.keywordSpotter != nil ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
+            + (spotter != nil ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
         startActions = engine.start(atFrame: 0)
         self.engine = engine
         try runner.storeDatabase.saveCall(CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID,
@@ -163,7 +166,7 @@ struct CallState {
         guard var listener else { return }
         var inputs = listener.process(samples)
         self.listener = listener
-        if let spotter = runner.keywordSpotter {
+        if let spotter {
             spotter.submit(Array(samples), isSpeech: listener.isSpeaking)
             // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
             if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }

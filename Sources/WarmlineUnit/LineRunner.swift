@@ -75,7 +75,7 @@ public final class LineRunner: @unchecked Sendable {
     private let store: StoreDatabase
     private let writer: EventWriter
     private let flows: FlowSource
-    private let spotter: KeywordSpotterThread?
+    private var spotter: KeywordSpotterThread?
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     private let transcript: @Sendable (String) -> Void
     private let inbox = LineInbox()
@@ -318,7 +318,14 @@ public final class LineRunner: @unchecked Sendable {
     var storeDatabase: StoreDatabase { store }
     var eventWriter: EventWriter { writer }
     var flowSource: FlowSource { flows }
-    var keywordSpotter: KeywordSpotterThread? { spotter }
+    /// The keyword spotter calls answered from now on use (nil: DTMF and voice features only).
+    var keywordSpotter: KeywordSpotterThread? { stateLock.withLock { spotter } }
+
+    /// Gives the line a keyword spotter loaded after it started; calls answered from now on use it.
+    public func attachSpotter(_ spotter: KeywordSpotter) {
+        let thread = KeywordSpotterThread(spotter: spotter)
+        stateLock.withLock { self.spotter = thread }
+    }
     /// Sends a heartbeat if one is due (while the loop waits on the spotter).
     func serviceTick() { link.serviceTick() }
 }

@@ -47,7 +47,9 @@ public final class UnitRunner: @unchecked Sendable {
     }
 
     /// Closes interrupted calls, renders missing prompts, connects every board and starts every line.
-    public func start() async throws {
+    /// With `speechInBackground` the lines start at once (DTMF only) and each gets its keyword spotter when its
+    /// model has loaded (about a second per line), so READY does not wait for the speech models.
+    public func start(speechInBackground: Bool = false) async throws {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         for call in try CallerHistory.closeInterruptedCalls(store: store, nowMs: nowMs) {
             transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
@@ -74,12 +76,24 @@ public final class UnitRunner: @unchecked Sendable {
             settings.utcOffsetSeconds = utcOffset
             let opener = openAudio
             let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
-                                    spotter: makeSpotter(line: line.number), openAudio: { try opener(line, $0) },
+                                    spotter: speechInBackground ? nil : makeSpotter(line: line.number),
+                                    openAudio: { try opener(line, $0) },
                                     transcript: transcript)
             links.append(link)
             lines.append(runner)
         }
         for line in lines { line.start() }
+        if speechInBackground {
+            let lines = lines
+            let transcript = transcript
+            Thread.detachNewThread { [self] in
+                for line in lines {
+                    guard let spotter = makeSpotter(line: line.settings.lineNumber) else { continue }
+                    line.attachSpotter(spotter)
+                    transcript("L\(line.settings.lineNumber)           keyword spotting on (model loaded)")
+                }
+            }
+        }
     }
 
     /// Reloads menu and prompts for the next calls; on error the old flow stays and the error is thrown.

@@ -37,7 +37,7 @@ struct Run: AsyncParsableCommand {
         let unit: UnitRunner
         do {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
-            try await unit.start()
+            try await unit.start(speechInBackground: true)
         } catch {
             FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
             throw ExitCode(1)
