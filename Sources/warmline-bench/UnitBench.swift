@@ -45,10 +45,12 @@ struct UnitBench: AsyncParsableCommand {
         }
 
         // A first start renders the prompts into the cache; the measured start finds them there.
-        var child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
-        guard try child.waitReady(seconds: 120) != nil else { throw ValidationError("warm-up run never became READY:\n\(child.output)") }
-        child.terminate()
-        child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
+        let warmUp = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
+        let warmedUp = try warmUp.waitReady(seconds: 120) != nil
+        warmUp.terminate()
+        guard warmedUp else { throw ValidationError("warm-up run never became READY:\n\(warmUp.output)") }
+        let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
+        defer { child.terminate() }
         guard let readyMs = try child.waitReady(seconds: 60) else { throw ValidationError("run never became READY:\n\(child.output)") }
         usleep(1_500_000)  // the boards give the lines back once the host is heard
         let idleRSS = child.rssKB()
@@ -199,9 +201,14 @@ final class ReadyWatcher {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    private var closed = false
+
     func terminate() {
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
-        close(socketFD)
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        }
+        if !closed { close(socketFD) }
+        closed = true
     }
 }
