@@ -25,6 +25,8 @@ public struct UnitConfig: Sendable, Equatable {
     public var timeZone: String = "UTC"
     /// Keyword spotting on (falls back to DTMF only when the model or keyword file is missing).
     public var speechEnabled: Bool = true
+    /// Extra ALSA configuration (asoundrc syntax) laid over the system's, defining the lines' PCMs; nil uses the system's alone.
+    public var alsaConfigPath: String?
     /// Call behaviour: emergency number, hand-off targets, day-pass policy, distress weights.
     public var call = CallConfig()
 

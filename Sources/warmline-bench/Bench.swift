@@ -13,6 +13,7 @@ struct Bench: AsyncParsableCommand {
             BoardBench.self,
             AudioBench.self,
             SpeechBench.self,
+            UnitBench.self,
         ]
     )
 }

@@ -8,11 +8,11 @@ struct Warmline: AsyncParsableCommand {
         abstract: "Fallback IVR that hands callers in distress to a human fast, and logs every decision.",
         version: WarmlineVersion.string,
         subcommands: [
-            Demo.self,
+            Demo.self, Run.self,
             Logs.self, Calls.self, Report.self, Export.self, Subscribers.self, Passes.self,
             Prompts.self,
-            Config.self, Install.self, Doctor.self,
             Speech.self,
+            Config.self, Install.self, Doctor.self,
         ]
     )
 }

@@ -1,0 +1,390 @@
+import Foundation
+import WarmlineAudio
+import WarmlineBoard
+import WarmlineCore
+import WarmlineStore
+
+/// One call on a line: the engine, what the line hears, and the engine's actions carried out (on the line's thread).
+struct CallState {
+    unowned let runner: LineRunner
+    let callID: String
+    let callerID: String?
+    let startedAtMs: Int64
+    private var engine: CallEngine?
+    private var generation: FlowSource.Generation?
+    private var listener: LineListener?
+    private var spotterBaseFrame = 0
+    /// The spotter this call uses, fixed at the answer (one loaded later serves the next call).
+    private var spotter: KeywordSpotterThread?
+    private var currency = "USD"
+    private var startActions: [CallAction] = []
+    private var lastFrame = 0
+    private var frameNow = 0
+    /// Last clip tag of each playing prompt or whisper: its `finished` event ends the playback.
+    private var lastClipOf: [String: Int] = [:]
+    private var pendingBoardCommands = 0
+    private var fault: String?
+    private var distressCall = false
+    private var grantExpiresAt: WallTime?
+    private var hungUp = false
+    private var callbackRecorded = false
+    /// Call frames of the hand-off's milestones, for the transcript's timing line.
+    private var firstFlashFrame: Int?
+    private var firstDialFrame: Int?
+    private var agentAnsweredFrame: Int?
+    /// Flashes sent: an odd count means the caller is on hold and the board is on the consultation leg.
+    private var flashCount = 0
+    /// Clips asked for in a period that also stopped the player: `PromptPlayer.stop()` drops whatever is queued
+    /// before its next render, so these are queued at the next period.
+    private var deferredClips: [PromptClip] = []
+    private var stoppedThisPeriod = false
+
+    init(runner: LineRunner, callID: String, callerID: String?, startedAtMs: Int64) {
+        self.runner = runner
+        self.callID = callID
+        self.callerID = callerID
+        self.startedAtMs = startedAtMs
+    }
+
+    /// Looks the caller up, builds the engine and writes the call row.
+    mutating func prepare() throws {
+        let generation = runner.flowSource.current
+        self.generation = generation
+        let found = try CallerHistory.context(store: runner.storeDatabase, callID: callID, callerID: callerID,
+                                              nowMs: startedAtMs, utcOffsetSeconds: runner.settings.utcOffsetSeconds)
+        currency = found.currency ?? currency
+        listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
+        spotter = runner.keywordSpotter
+        spotterBaseFrame = spotter?.submittedFrames ?? 0
+        var engine = CallEngine(bundle: generation.bundle, config: runner.settings.call, context: found.context)
+        say("answered: caller \(callerID ?? "withheld"), balance \(found.context.balance.logValue)"
+            + (found.context.lastDayPassGrantedAt.map { ", last day pass at \($0.secondsSinceEpoch)" } ?? "")
+            + ", \(found.context.earlierCallsAt.count) earlier calls this hour"
+            + (spotter != nil ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
+        startActions = engine.start(atFrame: 0)
+        self.engine = engine
+        try runner.storeDatabase.saveCall(CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID,
+                                                     startedAtMs: startedAtMs, answeredAtMs: startedAtMs))
+    }
+
+    /// The caller is on hold while the board dials or the agent is whispered to.
+    var onHold: Bool { flashCount % 2 == 1 && !hungUp }
+
+    var isOver: Bool { fault != nil || (engine?.isEnded ?? true) }
+
+    /// True while the call waits on the board or the network (a hand-off in progress, a command unacknowledged).
+    var waitsOnBoard: Bool {
+        guard let engine, !engine.isEnded else { return pendingBoardCommands > 0 }
+        return pendingBoardCommands > 0 || (engine.handoffStartedAtFrame != nil && engine.personOrCallbackAtFrame == nil)
+    }
+
+    func say(_ text: String, frame: Int) { runner.say(text, frame: frame) }
+    func say(_ text: String) { runner.say(text, frame: frameNow) }
+
+    // MARK: - Inputs
+
+    mutating func playbackEvents(_ events: [AudioLoopEvent], player: inout PromptPlayer) {
+        stoppedThisPeriod = false
+        if !deferredClips.isEmpty {
+            player.enqueue(deferredClips)
+            deferredClips = []
+        }
+        if !startActions.isEmpty {
+            let actions = startActions
+            startActions = []
+            perform(actions, player: &player)
+        }
+        for event in events {
+            guard case .prompt(.finished(let tag, _)) = event, let playbackID = lastClipOf.removeValue(forKey: tag) else { continue }
+            handle(.promptFinished(playbackID: playbackID), at: frameNow, player: &player)
+        }
+    }
+
+    mutating func messages(_ messages: [LineMessage], atFrame frame: Int, player: inout PromptPlayer) {
+        frameNow = frame
+        for message in messages {
+            switch message {
+            case .board(let event):
+                board(event, player: &player)
+            case .commandDone(let name, let error, let seconds):
+                pendingBoardCommands = max(0, pendingBoardCommands - 1)
+                if let error {
+                    say("board: \(name) failed after \(Int(seconds * 1000)) ms: \(error)")
+                    if name == "OFF_HOOK" { endByFault("board did not answer OFF_HOOK: \(error)") }
+                } else {
+                    say("board: \(name) acknowledged \(Int(seconds * 1000)) ms after it was asked for")
+                }
+            case .whisperReady(let playbackID, let samples):
+                if let samples, !samples.isEmpty {
+                    let tag = "#\(playbackID)/whisper"
+                    lastClipOf[tag] = playbackID
+                    enqueue([PromptClip(id: tag, samples: samples)], player: &player)
+                } else {
+                    say("whisper could not be rendered; the agent hears nothing")
+                    handle(.promptFinished(playbackID: playbackID), at: frame, player: &player)
+                }
+            case .storeDone(let note):
+                say("store: \(note)")
+            }
+        }
+    }
+
+    private mutating func board(_ event: WarmlineBoard.BoardEvent, player: inout PromptPlayer) {
+        switch event {
+        case .farEndDisconnect(let cause):
+            say("board: caller hung up (\(cause.rawValue))")
+            handle(.board(.farEndDisconnect), at: frameNow, player: &player)
+        case .flashDone(let ms):
+            say("board: flash of \(ms) ms done")
+            handle(.board(.flashDone), at: frameNow, player: &player)
+        case .dialDone(let digits):
+            say("board: dialled \(digits) digits")
+        case .callProgress(let progress):
+            say("board: call progress \(progress.rawValue)")
+            switch progress {
+            case .dialTone: handle(.tone(.dialTone), at: frameNow, player: &player)
+            case .ringback: handle(.tone(.ringback), at: frameNow, player: &player)
+            case .busy: handle(.tone(.busy), at: frameNow, player: &player)
+            case .answered:
+                if agentAnsweredFrame == nil { agentAnsweredFrame = frameNow }
+                handle(.board(.agentAnswered), at: frameNow, player: &player)
+            case .unknown: break
+            }
+        case .boardReset:
+            endByFault("board reset: the line went to bypass")
+        case .bypass(let engaged, let reason) where engaged:
+            endByFault("bypass engaged (\(reason.rawValue)): the line went to the agent line")
+        case .linkLost(let reason):
+            endByFault("board link lost: \(reason)")
+        default:
+            break
+        }
+    }
+
+    mutating func heard(_ samples: UnsafeBufferPointer<Int16>, atFrame frame: Int, waitForSpeech: Bool, player: inout PromptPlayer) {
+        frameNow = frame
+        guard var listener else { return }
+        var inputs = listener.process(samples)
+        self.listener = listener
+        if let spotter {
+            spotter.submit(Array(samples), isSpeech: listener.isSpeaking)
+            // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
+            if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }
+            inputs += spotter.collect().map { LineListener.timed($0, baseFrame: spotterBaseFrame) }
+        }
+        for timed in inputs {
+            // On hold the capture is the consultation leg; with the board's answer supervision the caller's own
+            // audio (a file line keeps playing it) must not count as the agent's voice.
+            if onHold, runner.settings.boardAnswerSupervision, !timed.input.isTone { continue }
+            switch timed.input {
+            case .digit(let digit): say("heard: key \(digit)" + (timed.note.map { " (\($0))" } ?? ""), frame: timed.frame)
+            case .keyword(let hit):
+                say("heard: \"\(hit.phrase)\" (\(hit.keywordClass.rawValue), confidence \(String(format: "%.2f", hit.confidence))"
+                    + (timed.note.map { ", \($0)" } ?? "") + ")", frame: timed.frame)
+            case .voice(let features) where timed.note != nil:
+                say("heard: raised voice, \(timed.note ?? "") (\(String(format: "%.1f", features.loudnessDB)) dB)", frame: timed.frame)
+            case .tone(let tone): say("heard: \(tone.rawValue) tone", frame: timed.frame)
+            default: break
+            }
+            handle(timed.input, at: timed.frame, player: &player)
+        }
+    }
+
+    mutating func advance(toFrame frame: Int, player: inout PromptPlayer) {
+        guard var engine, !isOver else { return }
+        lastFrame = max(lastFrame, frame)
+        let actions = engine.advance(toFrame: lastFrame)
+        self.engine = engine
+        perform(actions, player: &player)
+    }
+
+    private mutating func handle(_ input: CallInput, at frame: Int, player: inout PromptPlayer) {
+        guard var engine, !isOver else { return }
+        lastFrame = max(lastFrame, frame)
+        let actions = engine.handle(input, atFrame: lastFrame)
+        self.engine = engine
+        perform(actions, player: &player)
+    }
+
+    // MARK: - Actions
+
+    private mutating func perform(_ actions: [CallAction], player: inout PromptPlayer) {
+        for action in actions {
+            switch action {
+            case .playPrompt(let request): play(request, player: &player)
+            case .stopPrompt:
+                if player.isPlaying { say("stop prompt (\(player.queuedIDs.first ?? "?") cut)") }
+                player.stop()
+                stoppedThisPeriod = true
+                deferredClips = []
+                lastClipOf.removeAll()
+            case .flash(let ms):
+                flashCount += 1
+                if firstFlashFrame == nil { firstFlashFrame = max(frameNow, lastFrame) }
+                say(flashCount % 2 == 1 ? "FLASH \(ms) ms (caller on hold, consultation leg)" : "FLASH \(ms) ms (back to the caller)")
+                pendingBoardCommands += 1
+                runner.dispatchBoard("FLASH") { try await $0.flash(flashMs: ms) }
+            case .dial(let digits):
+                say("DIAL \(digits)")
+                if firstDialFrame == nil { firstDialFrame = max(frameNow, lastFrame) }
+                pendingBoardCommands += 1
+                runner.dispatchBoard("DIAL") { try await $0.dial(digits) }
+            case .whisper(let playbackID, let text):
+                say("whisper to the agent: \"\(text)\"")
+                runner.renderWhisper(playbackID: playbackID, text: text, language: "en")
+            case .completeTransfer:
+                say("complete transfer: ON_HOOK, caller and agent stay joined")
+                hangUpLine()
+            case .hangUp:
+                say("hang up")
+                hangUpLine()
+            case .log(let event):
+                log(event)
+            case .grantDayPass(let grant):
+                grantExpiresAt = grant.expiresAt
+                let callID = callID
+                let validityMs = (grant.expiresAt.secondsSinceEpoch - grant.grantedAt.secondsSinceEpoch) * 1000
+                runner.dispatchStore { store in
+                    let result = try store.grantDayPass(idempotencyKey: grant.idempotencyKey, msisdn: grant.callerID, callID: callID,
+                                                        grantedAtMs: grant.grantedAt.secondsSinceEpoch * 1000, validityMs: validityMs)
+                    return result.created ? "day pass #\(result.pass.id ?? 0) written to the ledger and the outbox (key \(grant.idempotencyKey))"
+                                          : "day pass key \(grant.idempotencyKey) was already granted: not granted twice"
+                }
+            case .recordCallback(let request):
+                callbackRecorded = true
+                let record = CallbackRecord(callID: callID, callerID: request.callerID ?? "unknown",
+                                            requestedAtMs: request.requestedAt.secondsSinceEpoch * 1000,
+                                            reason: request.summary, language: engine?.language)
+                runner.dispatchStore { store in
+                    let saved = try store.requestCallback(record)
+                    return "callback #\(saved.id ?? 0) recorded for \(record.callerID)"
+                }
+            }
+        }
+    }
+
+    private mutating func enqueue(_ clips: [PromptClip], player: inout PromptPlayer) {
+        if stoppedThisPeriod { deferredClips += clips } else { player.enqueue(clips) }
+    }
+
+    private mutating func hangUpLine() {
+        guard !hungUp else { return }
+        hungUp = true
+        runner.dispatchBoard("ON_HOOK") { try await $0.onHook() }
+    }
+
+    private mutating func play(_ request: PromptRequest, player: inout PromptPlayer) {
+        guard let library = generation?.library else { return }
+        let values = spokenValues(request)
+        do {
+            let text = try library.parts(request.promptID, language: request.language, values: values).map(\.text).joined(separator: " ")
+            let clips = try library.clips(request.promptID, language: request.language, values: values)
+            say("play \(request.promptID) [\(request.language)]: \"\(text)\"")
+            _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.promptPlayed,
+                                           payload: StoreEventName.json(["prompt": request.promptID, "language": request.language]))
+            guard !clips.isEmpty else {
+                handle(.promptFinished(playbackID: request.playbackID), at: frameNow, player: &player)
+                return
+            }
+            let tagged = clips.map { PromptClip(id: "#\(request.playbackID)/\($0.id)", samples: $0.samples) }
+            lastClipOf[tagged[tagged.count - 1].id] = request.playbackID
+            enqueue(tagged, player: &player)
+        } catch {
+            say("cannot play \(request.promptID): \(error)")
+            handle(.promptFinished(playbackID: request.playbackID), at: frameNow, player: &player)
+        }
+    }
+
+    private func spokenValues(_ request: PromptRequest) -> [String: SpokenValue] {
+        var values: [String: SpokenValue] = [:]
+        for (name, text) in request.placeholders {
+            switch name {
+            case "emergency_number": values[name] = .digits(text)
+            case "balance": values[name] = .money(minorUnits: engine?.context.balance.minorUnits ?? 0, currency: currency)
+            case "expires_at":
+                if let expires = grantExpiresAt, let engine {
+                    let local = expires.local
+                    let sameDay = local.day == engine.context.startedAt.local.day
+                    values[name] = .time(hour: local.hour, minute: local.minute, day: sameDay ? .today : .tomorrow)
+                }
+            default:
+                if let number = Int(text) { values[name] = .number(number) } else { values[name] = .digits(text) }
+            }
+        }
+        return values
+    }
+
+    private mutating func log(_ event: CallLogEvent) {
+        if event.type == .distressHandoff { distressCall = true }
+        if event.type == .balanceRead { balanceWasRead = true }
+        let reasons = event.payload.keys.sorted().map { "\($0)=\(event.payload[$0] ?? "")" }.joined(separator: " ")
+        say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame)
+        _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(event.frame),
+                                       type: StoreEventName.type(for: event.type, distressCall: distressCall),
+                                       payload: StoreEventName.json(event.payload))
+    }
+
+    /// Ends the call now because the board, the audio or the unit failed; the engine's state is kept for the record.
+    mutating func endByFault(_ reason: String) {
+        guard fault == nil, !(engine?.isEnded ?? false) else { return }
+        fault = reason
+        say("call ended by fault: \(reason)")
+        _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.callEnded,
+                                       payload: StoreEventName.json(["reason": "fault: \(reason)", "outcome": "failed"]))
+    }
+
+    /// Writes the call row with its outcome and returns the result.
+    mutating func finish(reason: String?, outcome forced: String?) -> LineCallResult {
+        if let reason, fault == nil { endByFault(reason) }
+        if fault == nil, !hungUp { hangUpLine() }
+        let rate = runner.settings.call.framesPerSecond
+        let outcome: String
+        var target: String?
+        var latencyMs: Int64?
+        if let forced {
+            outcome = forced
+        } else if fault != nil {
+            outcome = WarmlineStore.CallOutcome.failed
+        } else {
+            switch engine?.outcome ?? .inProgress {
+            case .transferred(let name):
+                outcome = WarmlineStore.CallOutcome.handedOff
+                target = name
+            case .callbackRecorded: outcome = WarmlineStore.CallOutcome.callback
+            case .callerChoseHangup: outcome = WarmlineStore.CallOutcome.selfServed
+            case .callerHungUp where callbackRecorded:
+                outcome = WarmlineStore.CallOutcome.callback
+            case .callerHungUp, .inProgress:
+                outcome = engine?.personOrCallbackAtFrame == nil && engine?.handoffStartedAtFrame != nil
+                    ? WarmlineStore.CallOutcome.abandoned
+                    : (servedSelf ? WarmlineStore.CallOutcome.selfServed : WarmlineStore.CallOutcome.abandoned)
+            }
+        }
+        if let start = engine?.handoffStartedAtFrame, let end = engine?.personOrCallbackAtFrame {
+            latencyMs = Int64((end - start) * 1000 / max(1, rate))
+        }
+        if let start = engine?.handoffStartedAtFrame {
+            let ms = { (frame: Int?) in frame.map { "\(($0 - start) * 1000 / max(1, rate)) ms" } ?? "-" }
+            say("hand-off timings from the decision: FLASH \(ms(firstFlashFrame)), agent dialled \(ms(firstDialFrame)), "
+                + "agent answered \(ms(agentAnsweredFrame)), person or callback \(ms(engine?.personOrCallbackAtFrame))")
+        }
+        let endedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let record = CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID, startedAtMs: startedAtMs,
+                                answeredAtMs: startedAtMs, endedAtMs: endedAtMs, outcome: outcome, language: engine?.language,
+                                handoffTarget: target, handoffLatencyMs: latencyMs)
+        do { try runner.storeDatabase.saveCall(record) } catch { say("cannot save the call row: \(error)") }
+        let endReason = fault ?? engine?.outcome.logValue ?? "not started"
+        say("call over: outcome \(outcome), \(endReason)" + (latencyMs.map { ", hand-off took \($0) ms of call time" } ?? "")
+            + (target.map { ", reached \($0)" } ?? ""))
+        return LineCallResult(callID: callID, callerID: callerID, outcome: outcome, endReason: endReason, frames: lastFrame)
+    }
+
+    /// The caller got what they came for without a person (balance read, day pass granted).
+    private var servedSelf: Bool { grantExpiresAt != nil || balanceWasRead }
+    private var balanceWasRead = false
+}
+
+extension CallInput {
+    /// A call-progress tone (heard on the consultation leg too).
+    var isTone: Bool { if case .tone = self { true } else { false } }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import WarmlineCore
+import WarmlineStore
+
+/// What the store knows about a caller at ring time: the engine's `CallContext` without a clock of its own.
+public enum CallerHistory {
+    /// A cached balance older than this is stale.
+    public static let balanceFreshMs: Int64 = 24 * 60 * 60 * 1000
+    /// Earlier calls looked back over (the engine's repeat-caller window is shorter).
+    public static let recentCallsMs: Int64 = 60 * 60 * 1000
+
+    /// The context of a call answered at `nowMs` from `callerID`, and the subscriber's currency when known.
+    public static func context(store: StoreDatabase, callID: String, callerID: String?, nowMs: Int64,
+                               utcOffsetSeconds: Int) throws -> (context: CallContext, currency: String?) {
+        let startedAt = WallTime(secondsSinceEpoch: nowMs / 1000, utcOffsetSeconds: utcOffsetSeconds)
+        guard let callerID, !callerID.isEmpty else {
+            return (CallContext(callID: callID, callerID: nil, startedAt: startedAt), nil)
+        }
+        let subscriber = try store.subscriber(msisdn: callerID)
+        let balance: Balance = subscriber.map { record in
+            nowMs - record.updatedAtMs > balanceFreshMs ? .stale(minorUnits: Int(record.balanceMinor))
+                                                         : .known(minorUnits: Int(record.balanceMinor))
+        } ?? .unknown
+        let (lastPassMs, earlierMs) = try store.pool.read { db in
+            (try Int64.fetchOne(db, sql: "SELECT MAX(granted_at_ms) FROM day_passes WHERE msisdn = ?", arguments: [callerID]),
+             try Int64.fetchAll(db, sql: "SELECT started_at_ms FROM calls WHERE caller_id = ? AND started_at_ms >= ? AND id != ? ORDER BY started_at_ms",
+                                arguments: [callerID, nowMs - recentCallsMs, callID]))
+        }
+        let wall = { (ms: Int64) in WallTime(secondsSinceEpoch: ms / 1000, utcOffsetSeconds: utcOffsetSeconds) }
+        let context = CallContext(callID: callID, callerID: callerID, startedAt: startedAt, balance: balance,
+                                  lastDayPassGrantedAt: lastPassMs.map(wall), earlierCallsAt: earlierMs.map(wall))
+        return (context, subscriber?.currency)
+    }
+
+    /// Calls a previous run left without an end (the unit was killed): ends them as failed and returns their ids.
+    public static func closeInterruptedCalls(store: StoreDatabase, nowMs: Int64) throws -> [CallRecord] {
+        let open = try store.calls(matching: CallFilter()).map(\.call).filter { $0.endedAtMs == nil }
+        for var call in open {
+            call.endedAtMs = nowMs
+            call.outcome = WarmlineStore.CallOutcome.failed
+            try store.saveCall(call)
+        }
+        return open
+    }
+}

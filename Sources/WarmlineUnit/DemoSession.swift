@@ -1,0 +1,179 @@
+import Foundation
+import WarmlineAudio
+import WarmlineCore
+import WarmlineStore
+
+/// Scripted callers on emulated lines: one firmware emulator per line, Warmline on every line through libasound2's
+/// file plugin (each caller's audio is the capture file, played as fast as the CPU allows until the call waits on
+/// the board, then in real time), and a real SQLite store. `make demo` and the end-to-end tests run this.
+public final class DemoSession: @unchecked Sendable {
+    /// Where things are.
+    public struct Options: Sendable {
+        /// Scratch directory (caller audio, recordings, emulator logs, prompt cache).
+        public var workDirectory: String
+        /// The firmware host emulator binary.
+        public var emulatorBinary: String
+        /// The repository's Prompts directory.
+        public var promptsDirectory: String
+        /// Rendered prompt cache (kept between runs: only changed texts are re-rendered).
+        public var promptCacheDirectory: String
+        /// The SQLite database.
+        public var databasePath: String
+        /// Keyword spotting on.
+        public var speechEnabled = true
+        /// Longest a call may take, wall clock, before the session gives up on it.
+        public var callTimeoutSeconds: Double = 60
+
+        /// Options under `workDirectory`, with the database and prompt cache inside it.
+        public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
+            self.workDirectory = workDirectory
+            self.emulatorBinary = emulatorBinary
+            self.promptsDirectory = promptsDirectory
+            promptCacheDirectory = workDirectory + "/prompt-cache"
+            databasePath = workDirectory + "/warmline.sqlite"
+        }
+    }
+
+    /// One call as the session saw it.
+    public struct Call: Sendable {
+        /// Line number.
+        public var line: Int
+        /// Who called.
+        public var caller: ScriptedCaller
+        /// How it ended.
+        public var result: LineCallResult
+    }
+
+    /// The options in force.
+    public let options: Options
+    /// The emulators, one per line (valid while `run` runs; tests use them to break a board mid-call).
+    public var emulators: [BoardEmulator] { lock.withLock { runningEmulators } }
+    private let lock = NSLock()
+    private var runningEmulators: [BoardEmulator] = []
+    private let transcript: @Sendable (String) -> Void
+
+    /// A session printing its transcript through `transcript`.
+    public init(options: Options, transcript: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.transcript = transcript
+    }
+
+    /// Places `callers[i]` on line i+1 in order, all lines at once; returns every call when all are over.
+    /// `during` runs (on its own task) while the calls are placed, with the session, e.g. to kill a board mid-call.
+    public func run(lines callers: [[ScriptedCaller]], agents: [HandoffTarget] = [HandoffTarget(name: "desk", dial: "201"),
+                                                                                   HandoffTarget(name: "supervisor", dial: "202")])
+        async throws -> [Call] {
+        try FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
+        try importSubscribers(callers.flatMap { $0 })
+        let emulators = try callers.indices.map { index in
+            try BoardEmulator(binary: options.emulatorBinary, logPath: "\(options.workDirectory)/emulator-line\(index + 1).log")
+        }
+        lock.withLock { runningEmulators = emulators }
+        defer { for emulator in emulators { emulator.stop() } }
+        var config = UnitConfig()
+        config.databasePath = options.databasePath
+        config.promptsDirectory = options.promptsDirectory
+        config.promptCacheDirectory = options.promptCacheDirectory
+        config.speechEnabled = options.speechEnabled
+        config.call.handoff.targets = agents
+        config.timeZone = TimeZone.current.identifier
+        config.lines = emulators.enumerated().map { index, emulator in
+            var line = LineConfig()
+            line.number = index + 1
+            line.serialDevice = emulator.ptyPath
+            line.captureDevice = "caller_in"
+            line.playbackDevice = "caller_out"
+            return line
+        }
+        let slots = callers.indices.map { _ in CallerSlot() }
+        let work = options.workDirectory
+        let unit = try UnitRunner(config: config, openAudio: { line, onEvent in
+            let slot = slots[line.number - 1]
+            guard let (caller, index) = slot.current else {
+                throw BoardEmulatorError(description: "line \(line.number) was answered with no scripted caller")
+            }
+            let fileLine = try FileCallerLine(script: CallerScript(caller.steps),
+                                              directory: "\(work)/line\(line.number)/call\(index + 1)")
+            slot.keep(fileLine)
+            let emulator = emulators[line.number - 1]
+            return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent), callerFrames: fileLine.frames(),
+                             onCallerAudioEnd: { emulator.send("hangup") })
+        }, transcript: transcript)
+        try await unit.start()
+        defer { unit.stop() }
+        let timeout = options.callTimeoutSeconds
+        let transcript = transcript
+        return try await withThrowingTaskGroup(of: [Call].self) { group in
+            for (index, lineCallers) in callers.enumerated() {
+                let runner = unit.lines[index]
+                let emulator = emulators[index]
+                let slot = slots[index]
+                group.addTask {
+                    var calls: [Call] = []
+                    for (number, caller) in lineCallers.enumerated() {
+                        slot.set(caller, index: number)
+                        transcript("L\(index + 1)           ── caller \(number + 1): \(caller.label) (\(caller.number), agent will \(caller.agent)) ──")
+                        emulator.send("agent \(caller.agent)")
+                        emulator.send("ring \(caller.number) \"\(caller.name)\"")
+                        let deadline = MonotonicClock.seconds() + timeout
+                        while runner.results.count <= number {
+                            guard MonotonicClock.seconds() < deadline else {
+                                throw BoardEmulatorError(description: "line \(index + 1): call \(number + 1) (\(caller.label)) did not end within \(Int(timeout)) s")
+                            }
+                            try await Task.sleep(nanoseconds: 20_000_000)
+                        }
+                        calls.append(Call(line: index + 1, caller: caller, result: runner.results[number]))
+                        // The caller (or the agent's caller) hangs up and the network goes idle before the next ring.
+                        emulator.send("hangup")
+                        try await Task.sleep(nanoseconds: 300_000_000)
+                    }
+                    return calls
+                }
+            }
+            var all: [Call] = []
+            for try await calls in group { all += calls }
+            return all.sorted { ($0.line, $0.result.callID) < ($1.line, $1.result.callID) }
+        }
+    }
+
+    /// The demo's five callers: a balance check, a zero-balance day pass, "help me please", frantic keys, a hang-up.
+    public static func demoCallers(speechDirectory: String) throws -> [[ScriptedCaller]] {
+        let help = try CallerSpeech.render("help me please", directory: speechDirectory)
+        let balance = ScriptedCaller(label: "balance check", number: "+15550101", name: "Ana Lopez", balanceMinor: 1250,
+                                     steps: [.silence(ms: 1500), .dtmf("1"), .silence(ms: 7000)])
+        let dayPass = ScriptedCaller(label: "zero balance, takes the emergency day pass", number: "+15550102", name: "Ben Okafor",
+                                     balanceMinor: 0,
+                                     steps: [.silence(ms: 1500), .dtmf("2"), .silence(ms: 3000), .dtmf("1"), .silence(ms: 9000)])
+        let hangUp = ScriptedCaller(label: "hangs up during the greeting", number: "+15550105", name: "Eve Park",
+                                    steps: [.silence(ms: 1200), .hangUp])
+        let distress = ScriptedCaller(label: "says \"help me please\"", number: "+15550103", name: "Cara Diaz",
+                                      steps: [.silence(ms: 2500), .speech(help), .silence(ms: 40_000)])
+        let frantic = ScriptedCaller(label: "presses keys frantically", number: "+15550104", name: "Dan Ivanov",
+                                     agent: "busy",
+                                     steps: [.silence(ms: 1000), .dtmf("73", toneMs: 80, gapMs: 60), .silence(ms: 150),
+                                             .dtmf("3838", toneMs: 80, gapMs: 60), .silence(ms: 150), .dtmf("5", toneMs: 80, gapMs: 60),
+                                             .silence(ms: 6000), .dtmf("1"), .silence(ms: 8000), .dtmf("1"), .silence(ms: 8000)])
+        return [[balance, dayPass, hangUp], [distress, frantic]]
+    }
+
+    private func importSubscribers(_ callers: [ScriptedCaller]) throws {
+        let rows = callers.compactMap { caller in caller.balanceMinor.map { "\(caller.number),\($0),USD" } }
+        guard !rows.isEmpty else { return }
+        let csv = options.workDirectory + "/subscribers.csv"
+        try (["msisdn,balance_minor,currency"] + rows).joined(separator: "\n").appending("\n")
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let store = try StoreDatabase(path: options.databasePath)
+        _ = try store.importSubscribers(csvAt: csv, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+}
+
+/// The caller a line answers next, and the file line kept alive while its call runs.
+private final class CallerSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var caller: (ScriptedCaller, Int)?
+    private var kept: FileCallerLine?
+
+    var current: (ScriptedCaller, Int)? { lock.withLock { caller } }
+    func set(_ caller: ScriptedCaller, index: Int) { lock.withLock { self.caller = (caller, index) } }
+    func keep(_ line: FileCallerLine) { lock.withLock { kept = line } }
+}

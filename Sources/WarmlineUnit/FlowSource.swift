@@ -1,0 +1,71 @@
+import Foundation
+import WarmlineAudio
+import WarmlineCore
+
+/// The menu flow and prompts every line runs on; a reload swaps them between calls, never during one.
+public final class FlowSource: @unchecked Sendable {
+    /// One loaded generation of flow and prompts.
+    public struct Generation: Sendable {
+        /// The validated flow and catalogs.
+        public var bundle: FlowBundle
+        /// The prompt audio.
+        public var library: PromptLibrary
+    }
+
+    /// Where the prompts live.
+    public let promptsDirectory: String
+    /// Where rendered prompt audio is cached.
+    public let cacheDirectory: String
+    /// Enabled languages, default first.
+    public let languages: [String]
+    private let lock = NSLock()
+    private var generation: Generation
+
+    /// Loads `<promptsDirectory>/menu.yaml` and the languages' prompts; throws every problem with file and line.
+    public init(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws {
+        self.promptsDirectory = promptsDirectory
+        self.cacheDirectory = cacheDirectory
+        self.languages = languages
+        generation = try Self.load(promptsDirectory: promptsDirectory, cacheDirectory: cacheDirectory, languages: languages)
+    }
+
+    /// The flow a call starting now runs on.
+    public var current: Generation { lock.withLock { generation } }
+
+    /// Re-reads the files; on any error the old flow stays and the error is thrown.
+    public func reload() throws {
+        let fresh = try Self.load(promptsDirectory: promptsDirectory, cacheDirectory: cacheDirectory, languages: languages)
+        lock.withLock { generation = fresh }
+    }
+
+    /// Renders every prompt of every language that the cache lacks (before calls, not on the audio path).
+    @discardableResult
+    public func renderAll() throws -> [PromptRenderReport] {
+        let library = current.library
+        return try languages.compactMap { language in
+            try library.catalogs[language].map { try library.renderer.render($0) }
+        }
+    }
+
+    private static func load(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws -> Generation {
+        func source(_ relative: String) throws -> SourceText {
+            let path = promptsDirectory + "/" + relative
+            do {
+                return SourceText(name: path, text: try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw FlowSourceError(description: "\(path): cannot read (\(error.localizedDescription))")
+            }
+        }
+        var prompts: [String: SourceText] = [:]
+        for language in languages { prompts[language] = try source("\(language)/prompts.yaml") }
+        let bundle = try FlowLoader.load(menu: try source("menu.yaml"), prompts: prompts, enabledLanguages: languages)
+        let library = try PromptLibrary(root: promptsDirectory, languages: languages, cacheDirectory: cacheDirectory)
+        return Generation(bundle: bundle, library: library)
+    }
+}
+
+/// A flow file that cannot be read.
+public struct FlowSourceError: Error, CustomStringConvertible {
+    /// File and reason.
+    public var description: String
+}

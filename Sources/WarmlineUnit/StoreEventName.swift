@@ -1,0 +1,46 @@
+import Foundation
+import WarmlineCore
+import WarmlineStore
+
+/// How the engine's log events are named in the store, so `warmline report` and `calls show` count them.
+public enum StoreEventName {
+    /// The store's event type for an engine log event; `distressCall` tells a distress hand-off from a request for a person.
+    public static func type(for event: CallLogEventType, distressCall: Bool) -> String {
+        switch event {
+        case .callStarted: EventType.callAnswered
+        case .callEnded: EventType.callEnded
+        case .nodeEntered: EventType.menuNode
+        case .digit: EventType.dtmfDigit
+        case .keyword: EventType.speechKeyword
+        case .distressSignal: EventType.distressSignal
+        case .distressHandoff: EventType.distressHandoff
+        case .handoffStarted: distressCall ? "handoff.started" : EventType.agentRequested
+        case .targetDialed: EventType.handoffAttempt
+        case .transferCompleted: EventType.handoffConnected
+        case .targetFailed: EventType.handoffFailed
+        case .dayPassOffered: EventType.dayPassOffered
+        case .dayPassGranted: EventType.dayPassGranted
+        case .dayPassRefused: EventType.dayPassRefused
+        case .callbackRecorded: EventType.callbackRequested
+        case .languageChosen: "menu.language"
+        case .bargeIn: "input.barge_in"
+        case .invalidInput: "input.invalid"
+        case .inputTimeout: "input.timeout"
+        case .menuExhausted: "menu.exhausted"
+        case .optionTaken: "menu.option"
+        case .balanceRead: "balance.read"
+        case .dayPassDeclined: "daypass.declined"
+        case .dayPassRetryIgnored: "daypass.retry_ignored"
+        case .targetRinging: "handoff.ringing"
+        case .targetAnswered: "handoff.answered"
+        case .whispered: "handoff.whisper"
+        case .callbackOffered: "callback.offered"
+        }
+    }
+
+    /// A payload as the store's JSON text (keys sorted).
+    public static func json(_ payload: [String: String]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

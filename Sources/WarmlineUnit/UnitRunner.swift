@@ -1,0 +1,130 @@
+import Foundation
+import WarmlineAudio
+import WarmlineBoard
+import WarmlineCore
+import WarmlineSpeech
+import WarmlineStore
+
+/// The whole unit: every configured line at once, one call per line, one store shared by all.
+///
+/// `start()` closes calls a killed run left open, loads the flow, connects each board and starts the lines;
+/// `reload()` swaps menu and prompts between calls (a bad reload is refused and the old flow kept);
+/// `stop()` ends calls in progress, releases every line to bypass and flushes the log.
+public final class UnitRunner: @unchecked Sendable {
+    /// Opens a call's audio on a line; the default opens the line's configured ALSA devices.
+    public typealias AudioOpener = @Sendable (LineConfig, @escaping (AudioLoopEvent) -> Void) throws -> CallAudio
+
+    /// The configuration in force.
+    public let config: UnitConfig
+    /// The shared store.
+    public let store: StoreDatabase
+    /// The shared event writer (off the audio path).
+    public let writer: EventWriter
+    /// Menu and prompts.
+    public let flows: FlowSource
+    /// The running lines, in config order.
+    public private(set) var lines: [LineRunner] = []
+    private var links: [BoardLink] = []
+    private let transcript: @Sendable (String) -> Void
+    private let openAudio: AudioOpener
+
+    /// Opens the store and loads the flow; nothing touches the board until `start()`.
+    public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
+        self.config = config
+        self.transcript = transcript
+        store = try StoreDatabase(path: config.databasePath)
+        writer = EventWriter(path: config.databasePath)
+        flows = try FlowSource(promptsDirectory: config.promptsDirectory, cacheDirectory: config.promptCacheDirectory,
+                               languages: config.languages)
+        let overlay = try config.alsaConfigPath.map { try ALSAConfigOverlay(String(contentsOfFile: $0, encoding: .utf8)) }
+        let overlayBox = OverlayBox(overlay)
+        let sampleRate = config.sampleRate
+        self.openAudio = openAudio ?? { line, onEvent in
+            CallAudio(loop: try AudioLoop(captureDevice: line.captureDevice, playbackDevice: line.playbackDevice,
+                                          format: AudioFormat(sampleRate: sampleRate), config: overlayBox.overlay,
+                                          onEvent: onEvent))
+        }
+    }
+
+    /// Closes interrupted calls, renders missing prompts, connects every board and starts every line.
+    /// With `speechInBackground` the lines start at once (DTMF only) and each gets its keyword spotter when its
+    /// model has loaded (about a second per line), so READY does not wait for the speech models.
+    public func start(speechInBackground: Bool = false) async throws {
+        let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+        for call in try CallerHistory.closeInterruptedCalls(store: store, nowMs: nowMs) {
+            transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
+            _ = writer.enqueue(callID: call.id, frameTime: 0, type: EventType.callEnded,
+                               payload: StoreEventName.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
+        }
+        try flows.renderAll()
+        var callConfig = config.call
+        callConfig.framesPerSecond = config.sampleRate
+        let utcOffset = TimeZone(identifier: config.timeZone)?.secondsFromGMT() ?? 0
+        for line in config.lines {
+            let link = BoardLink(config: line.boardConfig)
+            let info = try await link.connect()
+            link.setHeartbeatTimer(enabled: true)  // until the line's thread starts, or the watchdog drops the line
+            transcript("L\(line.number)           board \(line.serialDevice): \(info)")
+            do {
+                try await link.setBypass(false)
+            } catch {
+                transcript("L\(line.number)           board refused to give the line to Warmline (it stays in bypass): \(error)")
+            }
+            var settings = LineRunner.Settings(lineNumber: line.number, call: callConfig, tonePlan: config.resolvedTonePlan,
+                                               whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
+            settings.answerAfterRings = line.answerAfterRings
+            settings.utcOffsetSeconds = utcOffset
+            let opener = openAudio
+            let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
+                                    spotter: speechInBackground ? nil : makeSpotter(line: line.number),
+                                    openAudio: { try opener(line, $0) },
+                                    transcript: transcript)
+            links.append(link)
+            lines.append(runner)
+        }
+        for line in lines { line.start() }
+        if speechInBackground {
+            let lines = lines
+            let transcript = transcript
+            Thread.detachNewThread { [self] in
+                for line in lines {
+                    guard let spotter = makeSpotter(line: line.settings.lineNumber) else { continue }
+                    line.attachSpotter(spotter)
+                    transcript("L\(line.settings.lineNumber)           keyword spotting on (model loaded)")
+                }
+            }
+        }
+    }
+
+    /// Reloads menu and prompts for the next calls; on error the old flow stays and the error is thrown.
+    public func reload() throws {
+        try flows.reload()
+        try flows.renderAll()
+    }
+
+    /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links.
+    public func stop() {
+        for line in lines { line.requestStop() }
+        for line in lines { line.waitUntilStopped() }
+        _ = writer.flush(timeoutMs: 5_000)
+        writer.close()
+        for link in links { link.close() }
+    }
+
+    private func makeSpotter(line: Int) -> KeywordSpotter? {
+        guard config.speechEnabled, let language = config.languages.first else { return nil }
+        let file = "\(config.promptsDirectory)/\(language)/keywords.yaml"
+        do {
+            return try KeywordSpotter(keywords: try KeywordList.load(file: file))
+        } catch {
+            transcript("L\(line)           keyword spotting off (DTMF only): \(error)")
+            return nil
+        }
+    }
+}
+
+/// An ALSA overlay shared by the lines' openers (read-only after parsing).
+private final class OverlayBox: @unchecked Sendable {
+    let overlay: ALSAConfigOverlay?
+    init(_ overlay: ALSAConfigOverlay?) { self.overlay = overlay }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Foundation
+import WarmlineAudio
+import WarmlineUnit
+
+/// `warmline-bench unit`: the whole unit on the PulseAudio real-time path: `warmline run` on N emulated lines,
+/// real-time callers pressing the emergency digit; answer, FLASH and dial latencies, READY time, RSS and CPU.
+struct UnitBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unit",
+        abstract: "warmline run on N emulated lines through PulseAudio: answer/FLASH/dial latency, READY, RSS, CPU.")
+
+    @Option(help: "Lines (emulators) at once.")
+    var lines = 4
+
+    @Option(help: "The firmware host emulator.")
+    var emulator = "Firmware/build/host/warmline-emulator"
+
+    @Option(help: "The Prompts directory.")
+    var prompts = "Prompts"
+
+    @Option(help: "The warmline binary (default: next to warmline-bench).")
+    var warmline: String?
+
+    @Flag(name: .customLong("no-speech"), help: "Run the lines without keyword spotting (DTMF only).")
+    var noSpeech = false
+
+    func run() async throws {
+        let binary = warmline ?? (((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            as NSString).deletingLastPathComponent + "/warmline"
+        let work = NSTemporaryDirectory() + "warmline-bench-unit-\(getpid())"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let pulse = try PulseAudioServer(sinks: (1...lines).flatMap { ["caller\($0)", "line\($0)"] })
+        defer { pulse.stop() }
+        let overlay = (1...lines).map { pulse.alsaPCM(name: "line\($0)_in", device: "caller\($0).monitor")
+            + pulse.alsaPCM(name: "line\($0)_out", device: "line\($0)") }.joined()
+        try overlay.write(toFile: work + "/alsa.conf", atomically: true, encoding: .utf8)
+        let boards = try (1...lines).map { try BoardEmulator(binary: emulator, logPath: "\(work)/emulator\($0).log") }
+        defer { boards.forEach { $0.stop() } }
+        var arguments = ["run", "--db", work + "/warmline.sqlite", "--prompts", prompts, "--prompt-cache", work + "/prompt-cache",
+                         "--alsa-config", work + "/alsa.conf", "--agent", "desk:201"] + (noSpeech ? ["--no-speech"] : [])
+        for (index, board) in boards.enumerated() {
+            arguments += ["--line", "\(index + 1):\(board.ptyPath):line\(index + 1)_in:line\(index + 1)_out"]
+        }
+
+        // A first start renders the prompts into the cache; the measured start finds them there.
+        let warmUp = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
+        let warmedUp = try warmUp.waitReady(seconds: 120) != nil
+        warmUp.terminate()
+        guard warmedUp else { throw ValidationError("warm-up run never became READY:\n\(warmUp.output)") }
+        let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
+        defer { child.terminate() }
+        guard let readyMs = try child.waitReady(seconds: 60) else { throw ValidationError("run never became READY:\n\(child.output)") }
+        usleep(1_500_000)  // the boards give the lines back once the host is heard
+        let idleRSS = child.rssKB()
+
+        let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
+        var callers: [RealTimeCaller] = []
+        for index in 1...lines {
+            boards[index - 1].send("ring +1555020\(index) \"Bench \(index)\"")
+            callers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
+                                              timeline: script, totalFrames: script.samples.count))
+        }
+        usleep(1_000_000)
+        let cpuStart = child.cpuSeconds()
+        let wallStart = MonotonicClock.seconds()
+        var peakRSS = idleRSS
+        while MonotonicClock.seconds() - wallStart < 5 {
+            usleep(200_000)
+            peakRSS = max(peakRSS, child.rssKB())
+        }
+        let cpuPercent = (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
+        for caller in callers { _ = try? caller.wait() }
+        usleep(4_000_000)
+        child.terminate()
+        let figures = TranscriptFigures(child.output)
+
+        print("warmline-bench unit: \(lines) lines, PulseAudio real-time path, firmware emulator boards, keyword spotting \(noSpeech ? "off" : "on")")
+        func row(_ name: String, _ target: String, _ values: [Double], unit: String) {
+            let shown = values.isEmpty ? "-" : values.map { String(format: "%.0f", $0) }.joined(separator: ", ") + " \(unit)"
+            print("  \(name.padding(toLength: 46, withPad: " ", startingAt: 0)) \(target.padding(toLength: 10, withPad: " ", startingAt: 0)) \(shown)")
+        }
+        row("ring count reached -> OFF_HOOK acknowledged", "<= 100 ms", figures.offHookMs, unit: "ms")
+        row("emergency digit onset -> FLASH acknowledged", "<= 50 ms", figures.digitToFlashMs, unit: "ms")
+        row("hand-off decision -> agent dialled", "<= 1500 ms", figures.dialledMs, unit: "ms")
+        row("process start -> READY", "<= 500 ms", [readyMs], unit: "ms")
+        row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peakRSS) / 1024], unit: "MB")
+        row("CPU with \(lines) active lines (one core)", "<= 25 %", [cpuPercent], unit: "%")
+    }
+}
+
+/// Figures read back from a `warmline run` transcript.
+struct TranscriptFigures {
+    var offHookMs: [Double] = []
+    var digitToFlashMs: [Double] = []
+    var dialledMs: [Double] = []
+
+    init(_ transcript: String) {
+        var digitAt: [String: (frameMs: Double, onsetMs: Double)] = [:]
+        var flashAt: [String: Double] = [:]
+        for line in transcript.split(separator: "\n").map(String.init) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let lineName = fields.first else { continue }
+            let callMs = fields.count > 1 ? Self.callMs(fields[1]) : nil
+            if line.contains("board: OFF_HOOK acknowledged"), let ms = Self.number(before: " ms", in: line) { offHookMs.append(ms) }
+            if line.contains("heard: key 9"), let callMs, let onset = Self.number(after: "tone onset ", in: line) {
+                digitAt[lineName] = (callMs, onset)
+            }
+            if line.contains("FLASH 600 ms (caller on hold"), let callMs, flashAt[lineName] == nil { flashAt[lineName] = callMs }
+            if line.contains("board: FLASH acknowledged"), let ack = Self.number(before: " ms", in: line),
+               let digit = digitAt.removeValue(forKey: lineName), let flash = flashAt[lineName] {
+                digitToFlashMs.append(digit.onsetMs + (flash - digit.frameMs) + ack)
+            }
+            if line.contains("hand-off timings"), let dialled = Self.number(after: "agent dialled ", in: line) { dialledMs.append(dialled) }
+        }
+    }
+
+    static func callMs(_ stamp: String) -> Double? {
+        let parts = stamp.split(separator: ":")
+        guard parts.count == 2, let minutes = Double(parts[0]), let seconds = Double(parts[1]) else { return nil }
+        return (minutes * 60 + seconds) * 1000
+    }
+
+    static func number(after marker: String, in line: String) -> Double? {
+        guard let range = line.range(of: marker) else { return nil }
+        return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." || $0 == "-" })
+    }
+
+    static func number(before marker: String, in line: String) -> Double? {
+        guard let range = line.range(of: marker) else { return nil }
+        let head = line[..<range.lowerBound]
+        return Double(String(head.reversed().prefix { $0.isNumber || $0 == "." }.reversed()))
+    }
+}
+
+/// A `warmline run` child with a systemd notify socket: READY time, RSS and CPU from /proc.
+final class ReadyWatcher {
+    let process = Process()
+    let socketFD: Int32
+    let outputPath: String
+    let started: Double
+
+    init(binary: String, arguments: [String], directory: String, name: String) throws {
+        let socketPath = "\(directory)/notify-\(name).sock"
+        unlink(socketPath)
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        socketFD = fd
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in Array(socketPath.utf8.prefix(107)).enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw ValidationError("cannot bind \(socketPath)") }
+        outputPath = "\(directory)/\(name).out"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = socketPath
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        process.standardError = FileHandle.nullDevice
+        started = MonotonicClock.seconds()
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    /// Milliseconds from spawn to READY=1, or nil after `seconds`.
+    func waitReady(seconds: Double) throws -> Double? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while MonotonicClock.seconds() - started < seconds {
+            var descriptor = pollfd(fd: socketFD, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else {
+                if !process.isRunning { return nil }
+                continue
+            }
+            let count = recv(socketFD, &buffer, buffer.count, 0)
+            if count > 0, String(decoding: buffer[..<count], as: UTF8.self).contains("READY=1") {
+                return (MonotonicClock.seconds() - started) * 1000
+            }
+        }
+        return nil
+    }
+
+    func rssKB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    func cpuSeconds() -> Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        // After the command name: state is field 3; utime and stime are fields 14 and 15.
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    private var closed = false
+
+    func terminate() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        }
+        if !closed { close(socketFD) }
+        closed = true
+    }
+}

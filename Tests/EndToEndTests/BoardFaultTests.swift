@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import WarmlineAudio
+import WarmlineStore
+import WarmlineUnit
+
+extension EndToEnd {
+    /// A board that resets mid-call: the line goes to bypass and the call is logged as ended by a fault.
+    @Suite("Board fault end to end")
+    struct BoardFaultTests {
+        @Test("A board reset mid hand-off puts the line in bypass and the call is logged as ended by fault")
+        func boardResetMidCall() async throws {
+            let options = try EndToEndRig.options("board-fault")
+            let transcript = TranscriptLines()
+            let session = DemoSession(options: options, transcript: { transcript.append($0) })
+            // Asks for a person at once; the agent never answers, so the hand-off is still ringing when the board resets.
+            let caller = ScriptedCaller(label: "asks for a person", number: "+15550201", name: "Fay Moss", agent: "noanswer",
+                                        steps: [.silence(ms: 800), .dtmf("0"), .silence(ms: 30_000)])
+            let breaker = Task {
+                let deadline = MonotonicClock.seconds() + 30
+                while MonotonicClock.seconds() < deadline {
+                    if let emulator = session.emulators.first, emulator.log().contains("net: dialled") {
+                        emulator.send("reset")
+                        return true
+                    }
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+                return false
+            }
+            let calls = try await session.run(lines: [[caller]])
+            #expect(try await breaker.value, "the hand-off never dialled:\n\(transcript.text)")
+            let call = try #require(calls.first)
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.failed, "\(transcript.text)")
+            #expect(call.result.endReason.contains("board reset"))
+            let ended = try EndToEndRig.events(options.databasePath, callID: call.result.callID, type: EventType.callEnded)
+            #expect(ended.count == 1)
+            #expect(ended.first?.payload.contains("fault") == true)
+            let log = (try? String(contentsOfFile: options.workDirectory + "/emulator-line1.log", encoding: .utf8)) ?? ""
+            let afterDial = log.components(separatedBy: "net: dialled").last ?? ""
+            #expect(afterDial.contains("bypass relay released (line to agent)"), "emulator log:\n\(log)")
+        }
+    }
+}

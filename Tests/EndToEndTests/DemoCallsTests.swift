@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import WarmlineStore
+import WarmlineUnit
+
+extension EndToEnd {
+    /// The demo's five callers on two emulated lines, run once and checked call by call against the real store.
+    @Suite("Demo callers end to end")
+    struct DemoCallsTests {
+        struct Run: Sendable {
+            var calls: [DemoSession.Call]
+            var databasePath: String
+            var transcript: String
+
+            func call(_ number: String) throws -> DemoSession.Call {
+                guard let call = calls.first(where: { $0.caller.number == number }) else {
+                    throw EndToEndRig.Failure(description: "no call from \(number):\n\(transcript)")
+                }
+                return call
+            }
+        }
+
+        /// One session for every test in this suite (the calls take ~25 s of wall time together).
+        static let session = Task<Run, Error> {
+            let options = try EndToEndRig.options("demo-calls", speech: true)
+            let transcript = TranscriptLines()
+            let session = DemoSession(options: options, transcript: { transcript.append($0) })
+            let callers = try DemoSession.demoCallers(speechDirectory: options.workDirectory + "/speech")
+            let calls: [DemoSession.Call]
+            do {
+                calls = try await session.run(lines: callers)
+            } catch {
+                throw EndToEndRig.Failure(description: "\(error)\n\(transcript.text)")
+            }
+            return Run(calls: calls, databasePath: options.databasePath, transcript: transcript.text)
+        }
+
+        @Test("A balance check hears the cached balance and is logged as self-served")
+        func balanceCheck() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550101")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed, "\(run.transcript)")
+            let played = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.promptPlayed)
+            #expect(played.contains { $0.payload.contains("\"balance_is\"") })
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "balance.read").count == 1)
+        }
+
+        @Test("A zero-balance subscriber gets exactly one emergency day pass, in the ledger and the outbox")
+        func dayPass() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550102")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed, "\(run.transcript)")
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.dayPassGranted).count == 1)
+            #expect(try EndToEndRig.dayPassCount(run.databasePath, msisdn: "+15550102") == 1)
+            let signals = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressSignal)
+            #expect(signals.contains { $0.payload.contains("zero_balance") })
+        }
+
+        @Test("\"Help me please\" is handed to the agent by voice alone, with the keyword as the logged reason")
+        func distressByVoice() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550103")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            let handoff = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressHandoff)
+            #expect(handoff.count == 1)
+            #expect(handoff.first?.payload.contains("distress_keyword") == true)
+            let digits = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.dtmfDigit)
+            #expect(digits.isEmpty, "the caller pressed nothing")
+            let row = try StoreDatabase(readingAt: run.databasePath).call(id: call.result.callID)
+            #expect(row?.handoffTarget == "desk")
+            #expect((row?.handoffLatencyMs ?? 0) > 0)
+        }
+
+        @Test("Frantic key presses fire key mashing; with every agent busy a callback is recorded")
+        func franticKeys() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550104")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.callback, "\(run.transcript)")
+            let signals = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressSignal)
+            #expect(signals.contains { $0.payload.contains("key_mashing") })
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.handoffFailed).count == 2)
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.callbackRequested).count == 1)
+        }
+
+        @Test("A caller who hangs up during the greeting is logged as abandoned, with no hand-off; the report counts the session")
+        func earlyHangUp() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550105")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.abandoned, "\(run.transcript)")
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.handoffAttempt).isEmpty)
+            let report = try StoreDatabase(readingAt: run.databasePath).report(fromMs: 0, toMs: Int64.max)
+            #expect(report.calls == 5)
+            #expect(report.dayPassesGranted == 1)
+            #expect(report.distressHandoffs == 1)
+        }
+    }
+}

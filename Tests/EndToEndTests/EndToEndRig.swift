@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import WarmlineStore
+import WarmlineUnit
+
+/// Every end-to-end suite, one at a time: they share the prompt cache and two cores.
+@Suite("End to end", .serialized)
+enum EndToEnd {}
+
+/// Paths, binaries and store queries the end-to-end tests share: the real emulator, prompts, warmline and SQLite.
+enum EndToEndRig {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let promptsDirectory = repository + "/Prompts"
+    static let emulatorBinary = repository + "/Firmware/build/host/warmline-emulator"
+    /// One prompt cache per test run: prompts are rendered once, not per test.
+    static let promptCache = NSTemporaryDirectory() + "warmline-e2e-\(getpid())/prompt-cache"
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Builds (make is incremental) the firmware emulator once per run.
+    static let emulatorBuilt: Result<String, Failure> = {
+        signal(SIGPIPE, SIG_IGN)
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["make", "-s", "-C", repository + "/Firmware", "emulator"]
+        make.standardOutput = FileHandle.nullDevice
+        let ran = (try? make.run()) != nil
+        // isRunning polling, not waitUntilExit(): the latter can hang on a Swift concurrency thread on Linux.
+        while ran && make.isRunning { usleep(10_000) }
+        guard FileManager.default.isExecutableFile(atPath: emulatorBinary) else {
+            return .failure(Failure(description: "`make -C Firmware emulator` failed; the end-to-end tests need \(emulatorBinary)"))
+        }
+        return .success(emulatorBinary)
+    }()
+
+    /// A fresh scratch directory for one test.
+    static func scratch(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "warmline-e2e-\(getpid())/\(name)"
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Session options in a fresh scratch directory, sharing the run's prompt cache.
+    static func options(_ name: String, speech: Bool = false) throws -> DemoSession.Options {
+        var options = DemoSession.Options(workDirectory: try scratch(name), emulatorBinary: try emulatorBuilt.get(),
+                                          promptsDirectory: promptsDirectory)
+        options.promptCacheDirectory = promptCache
+        options.speechEnabled = speech
+        return options
+    }
+
+    /// The `warmline` binary built next to the test bundle (`swift build --build-tests` builds it).
+    static func warmlineBinary() throws -> String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let path = ((testBinary as NSString).deletingLastPathComponent as NSString).appendingPathComponent("warmline")
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw Failure(description: "\(path) is missing: build it with `swift build --build-tests` (or `swift build --product warmline`)")
+        }
+        return path
+    }
+
+    /// Events of `type` for `callID` in the database at `path`.
+    static func events(_ path: String, callID: String? = nil, type: String? = nil) throws -> [EventRecord] {
+        try StoreDatabase(readingAt: path).events(matching: EventFilter(callID: callID, type: type))
+    }
+
+    /// Day passes granted to `msisdn` (each grant writes one outbox entry in the same transaction).
+    static func dayPassCount(_ path: String, msisdn: String) throws -> Int {
+        try StoreDatabase(readingAt: path).pendingOutbox().filter { $0.payload.contains("\"msisdn\":\"\(msisdn)\"") }.count
+    }
+}
+
+/// A transcript collected in memory (tests assert on it and show it when they fail).
+final class TranscriptLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+}

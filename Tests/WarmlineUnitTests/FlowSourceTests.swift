@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import WarmlineUnit
+
+@Suite("Flow source")
+struct FlowSourceTests {
+    static let prompts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Prompts").path
+
+    /// A copy of the repository's Prompts in a fresh directory.
+    static func copy() throws -> String {
+        let directory = NSTemporaryDirectory() + "warmline-flowsource-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: prompts, toPath: directory)
+        return directory
+    }
+
+    @Test("A reload with a broken menu is refused with the file named, and the old flow stays")
+    func badReloadKeepsOldFlow() throws {
+        let directory = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = try FlowSource(promptsDirectory: directory, cacheDirectory: directory + "/cache", languages: ["en"])
+        let before = source.current.bundle
+        let menu = directory + "/menu.yaml"
+        let text = try String(contentsOfFile: menu, encoding: .utf8)
+        try text.replacingOccurrences(of: "start: main", with: "start: mian").write(toFile: menu, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try source.reload() }
+        do { try source.reload() } catch { #expect("\(error)".contains("menu.yaml")) }
+        #expect(source.current.bundle == before)
+    }
+
+    @Test("A good reload swaps the prompts for calls that start afterwards")
+    func goodReloadSwaps() throws {
+        let directory = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = try FlowSource(promptsDirectory: directory, cacheDirectory: directory + "/cache", languages: ["en"])
+        let file = directory + "/en/prompts.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "Goodbye.", with: "Goodbye, take care.").write(toFile: file, atomically: true, encoding: .utf8)
+        try source.reload()
+        #expect(source.current.library.catalogs["en"]?.prompts["goodbye"] == "Goodbye, take care.")
+    }
+}
