@@ -13,7 +13,8 @@ public struct PromptPlayer: Sendable {
     private var queue: [PromptClip] = []
     private var head = 0
     private var position = 0
-    private var stopRequested = false
+    /// The clip cut by `stop()`, reported at the next render.
+    private var stoppedID: String?
 
     /// An idle player.
     public init() {}
@@ -34,22 +35,22 @@ public struct PromptPlayer: Sendable {
         queue.append(contentsOf: clips)
     }
 
-    /// Barge-in: the next period is silence; the current clip and the queue are dropped, never resumed.
+    /// Barge-in: the current clip and the queue are dropped at once and never resumed; clips enqueued after
+    /// this call play from the next period, otherwise the next period is silence.
     public mutating func stop() {
-        if isPlaying { stopRequested = true }
+        guard isPlaying else { return }
+        stoppedID = queue[head].id
+        queue.removeAll(keepingCapacity: true)
+        head = 0
+        position = 0
     }
 
     /// Fills `out` with the next prompt samples (silence when idle) and reports clip starts, ends and stops.
     public mutating func render(into out: UnsafeMutableBufferPointer<Int16>, startFrame: Int64) -> [PromptPlaybackEvent] {
         var events: [PromptPlaybackEvent] = []
-        if stopRequested {
-            stopRequested = false
-            if head < queue.count {
-                events.append(.stopped(id: queue[head].id, frame: startFrame))
-            }
-            queue.removeAll(keepingCapacity: true)
-            head = 0
-            position = 0
+        if let id = stoppedID {
+            stoppedID = nil
+            events.append(.stopped(id: id, frame: startFrame))
         }
         var filled = 0
         while filled < out.count, head < queue.count {

@@ -7,3 +7,10 @@ public struct BoardInfo: Sendable, Equatable {
     /// The line is with the human agent line (bypass relay released).
     public var bypassEngaged: Bool
 }
+
+extension BoardInfo: CustomStringConvertible {
+    /// One line for logs and transcripts: "protocol 1, firmware 1.0.0, bypass engaged".
+    public var description: String {
+        "protocol \(protocolVersion), firmware \(firmwareVersion), " + (bypassEngaged ? "bypass engaged" : "line held by Warmline")
+    }
+}

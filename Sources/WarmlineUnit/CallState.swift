@@ -34,10 +34,6 @@ struct CallState {
     private var agentAnsweredFrame: Int?
     /// Flashes sent: an odd count means the caller is on hold and the board is on the consultation leg.
     private var flashCount = 0
-    /// Clips asked for in a period that also stopped the player: `PromptPlayer.stop()` drops whatever is queued
-    /// before its next render, so these are queued at the next period.
-    private var deferredClips: [PromptClip] = []
-    private var stoppedThisPeriod = false
 
     init(runner: LineRunner, callID: String, callerID: String?, startedAtMs: Int64) {
         self.runner = runner
@@ -84,11 +80,6 @@ struct CallState {
     // MARK: - Inputs
 
     mutating func playbackEvents(_ events: [AudioLoopEvent], player: inout PromptPlayer) {
-        stoppedThisPeriod = false
-        if !deferredClips.isEmpty {
-            player.enqueue(deferredClips)
-            deferredClips = []
-        }
         if !startActions.isEmpty {
             let actions = startActions
             startActions = []
@@ -118,7 +109,7 @@ struct CallState {
                 if let samples, !samples.isEmpty {
                     let tag = "#\(playbackID)/whisper"
                     lastClipOf[tag] = playbackID
-                    enqueue([PromptClip(id: tag, samples: samples)], player: &player)
+                    player.enqueue([PromptClip(id: tag, samples: samples)])
                 } else {
                     say("whisper could not be rendered; the agent hears nothing")
                     handle(.promptFinished(playbackID: playbackID), at: frame, player: &player)
@@ -215,8 +206,6 @@ struct CallState {
             case .stopPrompt:
                 if player.isPlaying { say("stop prompt (\(player.queuedIDs.first ?? "?") cut)") }
                 player.stop()
-                stoppedThisPeriod = true
-                deferredClips = []
                 lastClipOf.removeAll()
             case .flash(let ms):
                 flashCount += 1
@@ -263,10 +252,6 @@ struct CallState {
         }
     }
 
-    private mutating func enqueue(_ clips: [PromptClip], player: inout PromptPlayer) {
-        if stoppedThisPeriod { deferredClips += clips } else { player.enqueue(clips) }
-    }
-
     private mutating func hangUpLine() {
         guard !hungUp else { return }
         hungUp = true
@@ -288,7 +273,7 @@ struct CallState {
             }
             let tagged = clips.map { PromptClip(id: "#\(request.playbackID)/\($0.id)", samples: $0.samples) }
             lastClipOf[tagged[tagged.count - 1].id] = request.playbackID
-            enqueue(tagged, player: &player)
+            player.enqueue(tagged)
         } catch {
             say("cannot play \(request.promptID): \(error)")
             handle(.promptFinished(playbackID: request.playbackID), at: frameNow, player: &player)

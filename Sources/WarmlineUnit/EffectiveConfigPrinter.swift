@@ -20,6 +20,11 @@ public enum EffectiveConfigPrinter {
         out.key("database", quoted(config.databasePath), "SQLite file of calls, events and decisions")
         out.key("prompts_dir", quoted(config.promptsDirectory), "menu.yaml and the per-language prompt texts")
         out.key("prompt_cache_dir", quoted(config.promptCacheDirectory), "rendered prompt audio")
+        if let path = config.alsaConfigPath {
+            out.key("alsa_config", quoted(path), "ALSA config laid over the system one for these devices")
+        } else {
+            out.raw("# alsa_config: \"/etc/warmline/asound.conf\"  # ALSA config laid over the system one (unset: none)")
+        }
         out.key("lines", nil, "one entry per phone line (a 4-port board is 4 lines)")
         for line in config.lines {
             out.item("number", line.number, "line number as printed on the unit")

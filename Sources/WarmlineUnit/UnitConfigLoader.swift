@@ -49,7 +49,9 @@ public struct UnitConfigLoader: Sendable {
     }
 
     static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "emergency_number",
-                          "database", "prompts_dir", "prompt_cache_dir", "lines", "call", "handoff", "day_pass", "distress"]
+                          "database", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "handoff", "day_pass", "distress"]
+    /// Keys with no default value: the default config shows them commented out.
+    static let unsetByDefaultKeys = ["alsa_config"]
     static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
     static let callKeys = ["speech_barge_in_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
                            "callback_within_minutes", "callback_confirm_digit", "callback_reply_ms"]
@@ -95,6 +97,9 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["database"], let path = r.string(node, "database") { config.databasePath = path }
         if let node = top["prompts_dir"], let path = r.string(node, "prompts_dir") { config.promptsDirectory = path }
         if let node = top["prompt_cache_dir"], let path = r.string(node, "prompt_cache_dir") { config.promptCacheDirectory = path }
+        if let node = top["alsa_config"], let path = r.string(node, "alsa_config") {
+            config.alsaConfigPath = path
+        }
         if let node = top["languages"] { readLanguages(node, into: &config, &r) }
         if let node = top["lines"] { readLines(node, into: &config, &r) }
         if let node = top["call"] { readCall(node, into: &config.call, &r) }

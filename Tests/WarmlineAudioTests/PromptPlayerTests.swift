@@ -50,4 +50,20 @@ struct PromptPlayerTests {
         out = render(&player, periods: 1, events: &events)
         #expect(Array(out[0..<4]) == [5, 6, 7, 0])
     }
+
+    @Test("a prompt queued in the same period as a stop plays from the next period, and the stopped one is reported")
+    func stopThenEnqueueInOnePeriod() {
+        var player = PromptPlayer()
+        player.enqueue(PromptClip(id: "greeting", samples: [Int16](repeating: 900, count: 8000)))
+        var events: [PromptPlaybackEvent] = []
+        _ = render(&player, periods: 2, events: &events)
+        player.stop()
+        player.enqueue(PromptClip(id: "connecting", samples: [Int16](repeating: 400, count: 200)))
+        #expect(player.queuedIDs == ["connecting"])
+        let out = render(&player, periods: 2, events: &events)
+        #expect(out[..<200].allSatisfy { $0 == 400 })
+        #expect(out[200...].allSatisfy { $0 == 0 })
+        #expect(events.suffix(3) == [.stopped(id: "greeting", frame: 0), .started(id: "connecting", frame: 0),
+                                     .finished(id: "connecting", frame: 200)])
+    }
 }

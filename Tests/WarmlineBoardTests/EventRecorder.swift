@@ -23,7 +23,7 @@ final class EventRecorder: Sendable {
     var all: [WarmlineBoardEvent] { events.withLock { $0.map(\.event) } }
 
     /// Waits until `count` events match `predicate`; returns the last of them.
-    func waitFor(count: Int, timeoutMs: Int = 4000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async
+    func waitFor(count: Int, timeoutMs: Int = 10_000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async
         -> BoardEventRecord? {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
         while DispatchTime.now().uptimeNanoseconds < deadline {
@@ -35,7 +35,7 @@ final class EventRecorder: Sendable {
     }
 
     /// Waits until an event matching `predicate` has arrived; returns it with its arrival time.
-    func waitFor(timeoutMs: Int = 4000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async -> BoardEventRecord? {
+    func waitFor(timeoutMs: Int = 10_000, _ predicate: @Sendable (WarmlineBoardEvent) -> Bool) async -> BoardEventRecord? {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
         while DispatchTime.now().uptimeNanoseconds < deadline {
             if let hit = events.withLock({ $0.first { predicate($0.event) } }) { return hit }

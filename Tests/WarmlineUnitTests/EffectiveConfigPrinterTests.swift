@@ -37,7 +37,8 @@ struct EffectiveConfigPrinterTests {
             + UnitConfigLoader.handoffKeys + UnitConfigLoader.dayPassKeys + UnitConfigLoader.distressKeys
             + UnitConfigLoader.signalRules.map(\.0.rawValue)
         let documented = Set(text.split(separator: "\n").compactMap { line -> String? in
-            let body = line.drop { $0 == " " || $0 == "-" }
+            var body = line.drop { $0 == " " || $0 == "-" }
+            if UnitConfigLoader.unsetByDefaultKeys.contains(where: { body.hasPrefix("# \($0):") }) { body = body.dropFirst(2) }
             guard !body.hasPrefix("#"), let colon = body.firstIndex(of: ":") else { return nil }
             return String(body[..<colon])
         })

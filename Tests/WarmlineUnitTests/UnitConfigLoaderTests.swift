@@ -33,6 +33,7 @@ struct UnitConfigLoaderTests {
         database: /tmp/w.sqlite
         prompts_dir: \(checkoutRoot)/Prompts
         prompt_cache_dir: /tmp/cache
+        alsa_config: /etc/warmline/asound.conf
         lines:
           - number: 3
             capture_device: hw:1
@@ -68,6 +69,7 @@ struct UnitConfigLoaderTests {
         #expect(config.speechEnabled == false)
         #expect(config.call.emergencyNumber == "911")
         #expect(config.databasePath == "/tmp/w.sqlite" && config.promptCacheDirectory == "/tmp/cache")
+        #expect(config.alsaConfigPath == "/etc/warmline/asound.conf")
         #expect(config.lines.map(\.number) == [3, 2])
         #expect(config.lines[0].answerAfterRings == 3 && config.lines[0].serialDevice == "/dev/ttyUSB1")
         #expect(config.lines[1].captureDevice == "hw:2" && config.lines[1].answerAfterRings == 1)
