@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),
-        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore"]),
+        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore"]),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarmlineAudio
 import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
@@ -118,7 +119,7 @@ struct SpeechBench: ParsableCommand {
             var start = 0
             while start < line.count {
                 let piece = Array(line[start..<min(line.count, start + chunk)])
-                let speaking = gated ? vad.process(piece).contains(where: \.isSpeech) : true
+                let speaking = gated ? KeywordSpotter.isVoiced(vad.process(piece)) : true
                 if speaking { tally.speechSeconds += Double(piece.count) / 8000 }
                 let callStart = BenchSupport.cpuSeconds()
                 var found = spotter.process(piece, isSpeech: speaking)
@@ -202,7 +203,7 @@ struct SpeechBench: ParsableCommand {
         for line in manifest.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 5 else { continue }
-            let (samples, _) = try WAVFile.readMono16(path: directory + "/wav/" + fields[0])
+            let samples = try WAVFile.read(path: directory + "/wav/" + fields[0]).samples
             let peak = samples.map { abs(Int($0)) }.max() ?? 0
             let lastLoud = samples.lastIndex { abs(Int($0)) * 30 > peak } ?? samples.count
             result.append(Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarmlineAudio
 import WarmlineDSP
 import WarmlineSpeech
 
@@ -39,7 +40,8 @@ struct Speech: ParsableCommand {
         func run() throws {
             let list = try KeywordList.load(file: keywords)
             let spotter = try KeywordSpotter(keywords: list)
-            let (samples, rate) = try WAVFile.readMono16(path: file)
+            let wav = try WAVFile.read(path: file)
+            let (samples, rate) = (wav.samples, wav.sampleRate)
             guard rate == 8000 else { throw ValidationError("\(file): \(rate) Hz; convert with sox FILE -r 8000 -c 1 -b 16 OUT.wav") }
             var vad = VoiceActivityDetector()
             var stress = VoiceStressDetector()
@@ -47,8 +49,9 @@ struct Speech: ParsableCommand {
             var hits: [SpottedKeyword] = []
             while start < samples.count {
                 let chunk = Array(samples[start..<min(samples.count, start + 160)])
-                let speaking = vad.process(chunk).contains(where: \.isSpeech)
-                hits += spotter.process(chunk, isSpeech: speaking)
+                let decisions = vad.process(chunk)
+                let speaking = decisions.contains(where: \.isSpeech)
+                hits += spotter.process(chunk, isSpeech: KeywordSpotter.isVoiced(decisions))
                 for case .stress(let signal) in stress.process(chunk, isSpeech: speaking) {
                     print(String(format: "%7.2f s  voice  %@", Double(signal.segment.startFrame) / 8000, signal.description))
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineAudio
 import WarmlineDSP
 @testable import WarmlineSpeech
 
@@ -20,7 +21,7 @@ enum RenderedSpeech {
         }
         try run("/usr/bin/sox", ["-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
                                  "sinc", "300-3400", "pad", "0.3", "0.3"])
-        let samples = try WAVFile.readMono16(path: line).samples
+        let samples = try WAVFile.read(path: line).samples
         return samples.map { G711.muLawDecode(G711.muLawEncode($0)) }
     }
 
