@@ -29,7 +29,8 @@ test: deps test-firmware test-swift
 
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# A bound on the whole run: a hung test fails CI in minutes instead of holding it.
+	timeout 1500 $(SWIFT) test --skip-build
 
 test-firmware:
 	@if [ -f Firmware/Makefile ]; then $(MAKE) -C Firmware test; fi

@@ -30,6 +30,9 @@ public final class BoardLink: Sendable {
 
     private struct LinkState {
         var port: SerialPort?
+        /// Ports taken out of use while the link thread may still be reading them: only that thread closes them,
+        /// so their descriptor is never reused under its read (and never closed twice).
+        var retired: [SerialPort] = []
         var decoder = FrameDecoder()
         var nextSeq: UInt8 = 0
         var pending: [UInt8: Pending] = [:]
@@ -46,6 +49,13 @@ public final class BoardLink: Sendable {
         var info: BoardInfo?
         var lastStatus: BoardStatus?
         var stats = LinkStatistics()
+
+        /// Takes the port out of use: closed at once when no link thread runs, else handed to that thread.
+        mutating func retire() {
+            guard let old = port else { return }
+            port = nil
+            if running { retired.append(old) } else { old.close() }
+        }
     }
 
     /// Makes a link; nothing is opened until `connect()`.
@@ -61,7 +71,7 @@ public final class BoardLink: Sendable {
         guard !state.withLock({ $0.closed }) else { throw BoardError.closed }
         let port = try SerialPort.open(path: config.devicePath, baudRate: config.baudRate)
         let startThread = state.withLock { s -> Bool in
-            s.port?.close()
+            s.retire()
             s.port = port
             s.decoder = FrameDecoder()
             s.lastHeartbeatNs = Self.nowNs()
@@ -80,10 +90,9 @@ public final class BoardLink: Sendable {
     /// Stops the link thread, closes the device and ends `events`; waiting commands fail with `.closed`.
     public func close() {
         let failed = state.withLock { s -> [Completion] in
+            s.retire()
             s.running = false
             s.closed = true
-            s.port?.close()
-            s.port = nil
             s.inSession = false
             defer { s.pending.removeAll() }
             return s.pending.values.map(\.completion)
@@ -224,7 +233,11 @@ public final class BoardLink: Sendable {
 
     private func run() {
         while true {
-            let (running, port) = state.withLock { ($0.running, $0.port) }
+            let (running, port, retired) = state.withLock { s in
+                defer { s.retired = [] }
+                return (s.running, s.port, s.retired)
+            }
+            retired.forEach { $0.close() }
             guard running else { return }
             guard let port else {
                 reconnectIfDue()

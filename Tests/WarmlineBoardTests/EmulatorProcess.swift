@@ -51,6 +51,12 @@ final class EmulatorProcess {
         control = stdinPipe.fileHandleForWriting
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
+            // A bounded wait: a lost line must fail the test, not hang the suite.
+            var ready = pollfd(fd: stdoutPipe.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 10_000) > 0 else {
+                process.terminate()
+                throw EmulatorError(message: "emulator printed no pty path within 10 s")
+            }
             let chunk = stdoutPipe.fileHandleForReading.availableData
             if chunk.isEmpty { throw EmulatorError(message: "emulator exited before printing its pty") }
             line.append(chunk)
