@@ -10,7 +10,7 @@ public struct KeywordList: Sendable, Equatable {
         public var text: String
         /// What a hit means to the call.
         public var keywordClass: KeywordHit.Class
-        /// PocketSphinx keyphrase threshold (1e-50 loose ... 1e-1 strict).
+        /// PocketSphinx keyphrase threshold (1e-50 loose ... 1e+30 strict: above 1 the phrase must beat the phone loop).
         public var threshold: Double
         /// Line in the keywords file, for errors about the phrase.
         public var line: Int
@@ -95,9 +95,9 @@ public struct KeywordList: Sendable, Equatable {
                     throw SpeechSetupError(file: file, line: phraseEntry.line, reason: "empty phrase")
                 }
                 let raw = try reader.string(phraseEntry.value, "threshold of '\(phrase)'")
-                guard let threshold = Double(raw), threshold > 0, threshold < 1 else {
+                guard let threshold = Double(raw), threshold > 0, threshold <= 1e50 else {
                     throw SpeechSetupError(file: file, line: phraseEntry.value.mark?.line ?? phraseEntry.line,
-                                           reason: "threshold of '\(phrase)' must be a number between 0 and 1 such as 1e-20, not '\(raw)'")
+                                           reason: "threshold of '\(phrase)' must be a positive number up to 1e50 such as 1e-20, not '\(raw)'")
                 }
                 if let earlier = list.phrase(phrase) {
                     throw SpeechSetupError(file: file, line: phraseEntry.line,

@@ -35,6 +35,9 @@ public final class KeywordSpotter {
     private var fedFrames = 0
     /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
     public var rejected: [SpottedKeyword] = []
+    /// Every detection of each finished utterance with its best score (a hit reports its first, threshold-crossing
+    /// score); for threshold tuning, the owner may clear it.
+    public var peakScores: [(phrase: String, score: Int)] = []
     private var wideband = WidebandFill()
     private var acceptedInUtterance: [SpottedKeyword] = []
 
@@ -45,16 +48,12 @@ public final class KeywordSpotter {
         }
         try keywords.validateModel()
         self.keywords = keywords
-        let keyphraseFile = NSTemporaryDirectory() + "warmline-kws-\(getpid())-\(UUID().uuidString).txt"
-        let lines = keywords.phrases.map { "\($0.text) /\($0.threshold)/" }.joined(separator: "\n") + "\n"
-        guard FileManager.default.createFile(atPath: keyphraseFile, contents: Data(lines.utf8)) else {
-            throw SpeechSetupError(file: keyphraseFile, reason: "cannot write the decoder's keyphrase list")
-        }
-        defer { try? FileManager.default.removeItem(atPath: keyphraseFile) }
-        decoder = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: nil)
+        let keyphrases = keywords.phrases.map { "\($0.text) /\($0.threshold)/" }.joined(separator: "\n") + "\n"
+        let words = Set(keywords.phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
+        decoder = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, words: words, languageModel: nil)
         if !keywords.confirmClasses.isEmpty, let languageModel = model.languageModel {
-            let confirmer = try PocketSphinxDecoder(model: model, keyphraseFile: keyphraseFile, languageModel: languageModel,
-                                                   liveCMN: false)
+            let confirmer = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, words: nil,
+                                                   languageModel: languageModel, liveCMN: false)
             confirmer.use(search: PocketSphinxDecoder.confirmSearch)
             self.confirmer = confirmer
         } else {
@@ -127,6 +126,10 @@ public final class KeywordSpotter {
     private func finishUtterance(decidedAt frame: Int) -> [SpottedKeyword] {
         decoder.endUtterance()
         var found = collectDetections(decidedAt: frame)
+        // the search raises a detection's score while the keyword's evidence grows: keep each one's best for tuning
+        peakScores += decoder.segments().compactMap { segment in
+            keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces)).map { ($0.text, Int(segment.probability)) }
+        }
         found += confirmPending(decidedAt: frame, force: true)
         if decodesWholeUtterances { found += decodeWholeUtterance(decidedAt: frame, alreadyFound: found) }
         acceptedInUtterance.removeAll()

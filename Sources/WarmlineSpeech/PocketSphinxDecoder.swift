@@ -20,13 +20,20 @@ final class PocketSphinxDecoder {
     static let keywordSearch = "_default"
     static let confirmSearch = "lm"
 
-    /// Loads the model; `keyphraseFile` holds `phrase /threshold/` lines; `languageModel` adds the confirm search.
-    init(model: SpeechModel, keyphraseFile: String, languageModel: String?, liveCMN: Bool = true) throws(SpeechSetupError) {
+    /// Loads the model for `keyphrases` (`phrase /threshold/` lines); `words` limits the dictionary to those
+    /// words (nil: the whole dictionary); `languageModel` adds the confirm search.
+    init(model: SpeechModel, keyphrases: String, words: Set<String>?, languageModel: String?,
+         liveCMN: Bool = true) throws(SpeechSetupError) {
         PocketSphinxDecoder.silenceLogOnce
         // Streaming needs live cepstral mean normalisation; the model's feat.params says batch and would win over -cmn.
-        let featParams = try Self.lineFeatureParameters(model, liveCMN: liveCMN)
+        let featParams = try Self.temporaryFile("feat", try Self.lineFeatureParameters(model, liveCMN: liveCMN))
         defer { try? FileManager.default.removeItem(atPath: featParams) }
-        var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", model.dictionary,
+        let keyphraseFile = try Self.temporaryFile("kws", keyphrases)
+        defer { try? FileManager.default.removeItem(atPath: keyphraseFile) }
+        var dictionary = model.dictionary
+        if let words { dictionary = try Self.temporaryFile("dict", try model.dictionaryText(for: words)) }
+        defer { if words != nil { try? FileManager.default.removeItem(atPath: dictionary) } }
+        var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", dictionary,
                          "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
         // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes
         if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no", "-maxhmmpf", "3000", "-maxwpf", "10"] }
@@ -50,7 +57,7 @@ final class PocketSphinxDecoder {
         }
     }
 
-    /// The model's feature parameters with live or batch CMN, in a temp file.
+    /// The model's feature parameters with live or batch CMN.
     private static func lineFeatureParameters(_ model: SpeechModel, liveCMN: Bool) throws(SpeechSetupError) -> String {
         let source = model.acousticModel + "/feat.params"
         guard let data = FileManager.default.contents(atPath: source) else {
@@ -59,9 +66,14 @@ final class PocketSphinxDecoder {
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         lines.removeAll { $0.hasPrefix("-cmn ") }
         lines += [liveCMN ? "-cmn live" : "-cmn batch"]
-        let path = NSTemporaryDirectory() + "warmline-feat-\(getpid())-\(UUID().uuidString).params"
-        guard FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8)) else {
-            throw SpeechSetupError(file: path, reason: "cannot write the decoder's feature parameters")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `text` to a new temp file for the decoder to read at load (PocketSphinx takes paths only).
+    private static func temporaryFile(_ kind: String, _ text: String) throws(SpeechSetupError) -> String {
+        let path = NSTemporaryDirectory() + "warmline-\(kind)-\(getpid())-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw SpeechSetupError(file: path, reason: "cannot write the decoder's \(kind) file")
         }
         return path
     }

@@ -71,16 +71,24 @@ public struct SpeechModel: Sendable, Equatable {
 
     /// The dictionary's words (alternate pronunciations `word(2)` folded in).
     func dictionaryWords() throws(SpeechSetupError) -> Set<String> {
+        Set(try dictionaryLines().map(\.word))
+    }
+
+    /// The dictionary's entries for `words` only (every pronunciation), as dictionary file text: a decoder
+    /// that spots a few phrases needs a few dozen entries, not the 134 000 that cost 22 MB per decoder.
+    func dictionaryText(for words: Set<String>) throws(SpeechSetupError) -> String {
+        try dictionaryLines().filter { words.contains($0.word) }.map(\.line).joined(separator: "\n") + "\n"
+    }
+
+    private func dictionaryLines() throws(SpeechSetupError) -> [(word: String, line: Substring)] {
         try validateFiles()
         guard let data = FileManager.default.contents(atPath: dictionary),
               let text = String(data: data, encoding: .utf8) else {
             throw SpeechSetupError(file: dictionary, reason: "pronunciation dictionary unreadable or not UTF-8")
         }
-        var words = Set<String>()
-        for line in text.split(separator: "\n") {
-            guard let word = line.split(separator: " ", maxSplits: 1).first else { continue }
-            words.insert(String(word.split(separator: "(").first ?? word))
+        return text.split(separator: "\n").compactMap { line in
+            guard let word = line.split(separator: " ", maxSplits: 1).first else { return nil }
+            return (String(word.split(separator: "(").first ?? word), line)
         }
-        return words
     }
 }

@@ -14,7 +14,7 @@ public final class BoardEmulator: @unchecked Sendable {
     /// Starts `binary`; fails when it does not print its pty.
     public init(binary: String, logPath: String) throws {
         signal(SIGPIPE, SIG_IGN)  // a dead emulator must make a control write fail, not kill the unit
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)  // a missing log is caught just below
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw BoardEmulatorError(description: "cannot write the emulator log \(logPath)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import WarmlineAudio
 import WarmlineBoard
 import WarmlineCore
+import WarmlineSpeech
 import WarmlineStore
 
 /// One call on a line: the engine, what the line hears, and the engine's actions carried out (on the line's thread).

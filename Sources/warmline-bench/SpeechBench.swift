@@ -136,16 +136,18 @@ struct SpeechBench: ParsableCommand {
             hits += flushed
             let rejected = spotter.rejected
             spotter.rejected.removeAll()
+            let peaks = spotter.peakScores
+            spotter.peakScores.removeAll()
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
             tally.audioSeconds += Double(line.count) / 8000
             _ = spotter.process(gap, isSpeech: false)
-            score(utterance, hits: hits, rejected: rejected, base: base, into: &tally, name: name)
+            score(utterance, hits: hits, rejected: rejected, peaks: peaks, base: base, into: &tally, name: name)
         }
         return tally
     }
 
-    func score(_ utterance: Utterance, hits: [SpottedKeyword], rejected: [SpottedKeyword], base: Int,
-               into tally: inout Tally, name: String) {
+    func score(_ utterance: Utterance, hits: [SpottedKeyword], rejected: [SpottedKeyword],
+               peaks: [(phrase: String, score: Int)], base: Int, into tally: inout Tally, name: String) {
         tally.utterances[utterance.label, default: 0] += 1
         if utterance.label == "neutral" { tally.neutralSeconds += Double(utterance.samples.count) / 8000 }
         let expected: KeywordHit.Class? = switch utterance.label {
@@ -171,8 +173,9 @@ struct SpeechBench: ParsableCommand {
         if verbose {
             let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.confirmedBy ?? "-"))" }.joined(separator: " ")
             let turnedDown = rejected.map { "\($0.hit.phrase)(\($0.score)) not in '\($0.confirmedBy ?? "")'" }.joined(separator: " ")
+            let best = peaks.map { "\($0.phrase)[\($0.score)]" }.joined(separator: " ")
             print("  \(name) \(recalled ? "HIT " : "MISS") \(utterance.label) \(utterance.file) '\(utterance.text)' -> \(heard)"
-                  + (turnedDown.isEmpty ? "" : " | rejected: \(turnedDown)"))
+                  + (turnedDown.isEmpty ? "" : " | rejected: \(turnedDown)") + (best.isEmpty ? "" : " | peaks: \(best)"))
         }
     }
 

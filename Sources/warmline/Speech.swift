@@ -64,9 +64,9 @@ struct Speech: ParsableCommand {
             }
             hits += spotter.flush()
             for hit in hits {
-                print(String(format: "%7.2f s  %-8@ '%@' confidence %.2f, decided %.0f ms after its end%@",
+                print(String(format: "%7.2f s  %-8@ '%@' confidence %.2f (score %d), decided %.0f ms after its end%@",
                              Double(hit.endFrame) / 8000, hit.hit.keywordClass.rawValue, hit.hit.phrase, hit.hit.confidence,
-                             Double(hit.decidedAtFrame - hit.endFrame) / 8, hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? ""))
+                             hit.score, Double(hit.decidedAtFrame - hit.endFrame) / 8, hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? ""))
             }
         }
     }

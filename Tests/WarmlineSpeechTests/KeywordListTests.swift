@@ -30,7 +30,7 @@ struct KeywordListTests {
         #expect(list.phrase("help me")?.keywordClass == .distress)
         #expect(list.phrase("operator")?.keywordClass == .person)
         #expect(list.phrase("day pass")?.keywordClass == .menu)
-        #expect(list.confirmClasses.contains(.distress))
+        #expect(list.confirmClasses.isEmpty)  // no language-model pass by default: ~6 MB per line, not ~100
         #expect(Set(list.phrases.map(\.threshold)).count > 1)
     }
 
@@ -45,10 +45,10 @@ struct KeywordListTests {
         }
     }
 
-    @Test("a threshold that is not a probability is refused with its line")
+    @Test("a threshold that is not a positive number is refused with its line")
     func badThreshold() {
         let problem = error(header + "  distress:\n    help: loud\n")
-        #expect(problem?.description == "keywords.yaml:7: threshold of 'help' must be a number between 0 and 1 such as 1e-20, not 'loud'")
+        #expect(problem?.description == "keywords.yaml:7: threshold of 'help' must be a positive number up to 1e50 such as 1e-20, not 'loud'")
     }
 
     @Test("an unknown keyword class is refused with its line")

@@ -44,17 +44,18 @@ enum RenderedSpeech {
         }
     }
 
+    /// `samples` as 20 ms periods, each with WarmlineDSP's VAD decision for the spotter.
+    static func periods(_ samples: [Int16]) -> [(samples: [Int16], isSpeech: Bool)] {
+        var vad = VoiceActivityDetector()
+        return stride(from: 0, to: samples.count, by: 160).map { start in
+            let chunk = Array(samples[start..<min(samples.count, start + 160)])
+            return (chunk, KeywordSpotter.isVoiced(vad.process(chunk)))
+        }
+    }
+
     /// Feeds `samples` in 20 ms chunks with WarmlineDSP's VAD deciding speech; returns every hit.
     static func spot(_ samples: [Int16], with spotter: KeywordSpotter) -> [SpottedKeyword] {
-        var vad = VoiceActivityDetector()
-        var hits: [SpottedKeyword] = []
-        var start = 0
-        while start < samples.count {
-            let chunk = Array(samples[start..<min(samples.count, start + 160)])
-            hits += spotter.process(chunk, isSpeech: KeywordSpotter.isVoiced(vad.process(chunk)))
-            start += 160
-        }
-        return hits + spotter.flush()
+        periods(samples).flatMap { spotter.process($0.samples, isSpeech: $0.isSpeech) } + spotter.flush()
     }
 
     /// The repository's Prompts directory (tests run from the package root).

@@ -1,5 +1,4 @@
 import Foundation
-import WarmlineSpeech
 
 /// A line's keyword spotter on its own thread, so a slow decode (the confirmation pass can take a second on a loaded
 /// CPU) never holds up the audio loop and its heartbeats. The loop submits each period and collects hits later;
