@@ -6,10 +6,10 @@ import WarmlineCore
 struct KeywordSpotterTests {
     static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
 
-    @Test("a caller saying 'help me please' is spotted as distress within 500 ms of the keyword's end")
+    @Test("a caller saying 'please help me' is spotted as distress within 500 ms of the keyword's end")
     func helpMePleaseIsDistress() throws {
         let spotter = try KeywordSpotter(keywords: Self.keywords.get())
-        let audio = try RenderedSpeech.render("help me please", engine: .flite("slt"))
+        let audio = try RenderedSpeech.render("please help me", engine: .flite("slt"))
         let hits = RenderedSpeech.spot(audio, with: spotter)
         let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
         #expect(distress.hit.phrase.hasPrefix("help") || distress.hit.phrase == "please help")
