@@ -128,7 +128,8 @@ public struct KeywordList: Sendable, Equatable {
     /// Checks that the model files exist and every word of every phrase is in the dictionary.
     public func validateModel() throws(SpeechSetupError) {
         guard let model else { return }
-        let words = try model.dictionaryWords()
+        let needed = Set(phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
+        let words = Set(try model.dictionaryLines(for: needed).map(\.word))
         for phrase in phrases {
             for word in phrase.text.split(separator: " ").map(String.init) where !words.contains(word) {
                 throw SpeechSetupError(file: file, line: phrase.line,

@@ -69,26 +69,34 @@ public struct SpeechModel: Sendable, Equatable {
         }
     }
 
-    /// The dictionary's words (alternate pronunciations `word(2)` folded in).
-    func dictionaryWords() throws(SpeechSetupError) -> Set<String> {
-        Set(try dictionaryLines().map(\.word))
-    }
-
-    /// The dictionary's entries for `words` only (every pronunciation), as dictionary file text: a decoder
-    /// that spots a few phrases needs a few dozen entries, not the 134 000 that cost 22 MB per decoder.
-    func dictionaryText(for words: Set<String>) throws(SpeechSetupError) -> String {
-        try dictionaryLines().filter { words.contains($0.word) }.map(\.line).joined(separator: "\n") + "\n"
-    }
-
-    private func dictionaryLines() throws(SpeechSetupError) -> [(word: String, line: Substring)] {
+    /// The dictionary's lines for `words` (every pronunciation, `word(2)` folded into `word`), found by one pass over
+    /// the file's bytes: a decoder that spots a few phrases needs a few dozen entries, and holding all 134 000 as
+    /// strings, even for a moment, leaves tens of MB of heap behind in a long-running unit.
+    func dictionaryLines(for words: Set<String>) throws(SpeechSetupError) -> [(word: String, line: String)] {
         try validateFiles()
-        guard let data = FileManager.default.contents(atPath: dictionary),
-              let text = String(data: data, encoding: .utf8) else {
-            throw SpeechSetupError(file: dictionary, reason: "pronunciation dictionary unreadable or not UTF-8")
+        guard let data = FileManager.default.contents(atPath: dictionary) else {
+            throw SpeechSetupError(file: dictionary, reason: "pronunciation dictionary unreadable")
         }
-        return text.split(separator: "\n").compactMap { line in
-            guard let word = line.split(separator: " ", maxSplits: 1).first else { return nil }
-            return (String(word.split(separator: "(").first ?? word), line)
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), paren = UInt8(ascii: "(")
+        return data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var found: [(word: String, line: String)] = []
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+                let wordEnd = bytes[lineStart..<lineEnd].firstIndex { $0 == space || $0 == tab || $0 == paren } ?? lineEnd
+                // words are short: the String stays inline, no allocation for the lines we skip
+                let word = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<wordEnd]), as: UTF8.self)
+                if words.contains(word) {
+                    found.append((word, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd]), as: UTF8.self)))
+                }
+                lineStart = lineEnd + 1
+            }
+            return found
         }
+    }
+
+    /// The dictionary's entries for `words`, as dictionary file text for the decoder.
+    func dictionaryText(for words: Set<String>) throws(SpeechSetupError) -> String {
+        try dictionaryLines(for: words).map(\.line).joined(separator: "\n") + "\n"
     }
 }
