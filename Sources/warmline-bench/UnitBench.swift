@@ -25,6 +25,12 @@ struct UnitBench: AsyncParsableCommand {
     @Flag(name: .customLong("no-speech"), help: "Run the lines without keyword spotting (DTMF only).")
     var noSpeech = false
 
+    @Option(help: "Seconds of the talking window (every caller talks; CPU and RSS are measured over it).")
+    var talkSeconds = 14
+
+    @Option(help: "Also write the measured run's transcript to this file.")
+    var transcript: String?
+
     func run() async throws {
         let binary = warmline ?? (((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
             as NSString).deletingLastPathComponent + "/warmline"
@@ -53,8 +59,9 @@ struct UnitBench: AsyncParsableCommand {
         defer { child.terminate() }
         guard let readyMs = try child.waitReady(seconds: 60) else { throw ValidationError("run never became READY:\n\(child.output)") }
         usleep(1_500_000)  // the boards give the lines back once the host is heard
-        let idleRSS = child.rssKB()
+        let idleRSS = child.memory().rssKB
 
+        // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
         let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
         var callers: [RealTimeCaller] = []
         for index in 1...lines {
@@ -62,19 +69,48 @@ struct UnitBench: AsyncParsableCommand {
             callers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
                                               timeline: script, totalFrames: script.samples.count))
         }
-        usleep(1_000_000)
+        var peak = MemoryPeak(child.memory())
+        peak.watch(child, seconds: 1)
         let cpuStart = child.cpuSeconds()
         let wallStart = MonotonicClock.seconds()
-        var peakRSS = idleRSS
-        while MonotonicClock.seconds() - wallStart < 5 {
-            usleep(200_000)
-            peakRSS = max(peakRSS, child.rssKB())
-        }
+        peak.watch(child, seconds: 5)
         let cpuPercent = (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
         for caller in callers { _ = try? caller.wait() }
-        usleep(4_000_000)
+        peak.watch(child, seconds: 4)
+        let digitTranscript = child.output
+        let figures = TranscriptFigures(digitTranscript)
+
+        // Talking run: the greeting plays for about 2.5 s, then every caller talks (sentences with short
+        // pauses) through the window: barge-in, the VAD and voice features, the keyword spotter (when on) and the menu's
+        // timeout reprompt (cut again by the talking caller) run at once on every line.
+        let speech = try Self.callerSpeech(directory: work + "/caller-speech")
+        // The first ring burst and caller ID take ~2.3 s before the answer.
+        var talking: [CallerStep] = [.silence(ms: 5000)]
+        var talkingMs = 5000
+        while talkingMs < (talkSeconds + 5) * 1000 {
+            for clip in speech {
+                talking += [.speech(clip), .silence(ms: 700)]
+                talkingMs += clip.count * 1000 / 8000 + 700
+            }
+        }
+        let talkScript = try CallerScript(talking).timeline()
+        var talkers: [RealTimeCaller] = []
+        for index in 1...lines {
+            boards[index - 1].send("ring +1555030\(index) \"Talker \(index)\"")
+            talkers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
+                                              timeline: talkScript, totalFrames: talkScript.samples.count))
+        }
+        var talkPeak = MemoryPeak(child.memory())
+        talkPeak.watch(child, seconds: 3)  // ring, caller ID, answer
+        let talkCPUStart = child.cpuSeconds()
+        let talkWallStart = MonotonicClock.seconds()
+        talkPeak.watch(child, seconds: Double(talkSeconds))
+        let talkCPUPercent = (child.cpuSeconds() - talkCPUStart) / (MonotonicClock.seconds() - talkWallStart) * 100
+        let talkTranscript = String(child.output.dropFirst(digitTranscript.count))
+        for board in boards { board.send("hangup") }
+        for caller in talkers { _ = try? caller.wait() }
         child.terminate()
-        let figures = TranscriptFigures(child.output)
+        if let transcript { try child.output.write(toFile: transcript, atomically: true, encoding: .utf8) }
 
         print("warmline-bench unit: \(lines) lines, PulseAudio real-time path, firmware emulator boards, keyword spotting \(noSpeech ? "off" : "on")")
         func row(_ name: String, _ target: String, _ values: [Double], unit: String) {
@@ -85,8 +121,49 @@ struct UnitBench: AsyncParsableCommand {
         row("emergency digit onset -> FLASH acknowledged", "<= 50 ms", figures.digitToFlashMs, unit: "ms")
         row("hand-off decision -> agent dialled", "<= 1500 ms", figures.dialledMs, unit: "ms")
         row("process start -> READY", "<= 500 ms", [readyMs], unit: "ms")
-        row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peakRSS) / 1024], unit: "MB")
+        row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peak.rssKB) / 1024], unit: "MB")
+        row("  of which private dirty (heap, stacks)", "", [Double(peak.privateKB) / 1024], unit: "MB")
         row("CPU with \(lines) active lines (one core)", "<= 25 %", [cpuPercent], unit: "%")
+        row("CPU with \(lines) talking callers (one core)", "<= 25 %", [talkCPUPercent], unit: "%")
+        row("RSS peak, \(lines) talking callers", "<= 60 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
+        row("  of which private dirty (heap, stacks)", "", [Double(talkPeak.privateKB) / 1024], unit: "MB")
+        let talkLines = talkTranscript.components(separatedBy: "\n")
+        print("  (talking window \(talkSeconds) s from answer; in the talking calls: \(talkLines.filter { $0.contains(" play ") }.count) prompts played, "
+              + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
+    }
+
+    /// Caller sentences rendered with espeak-ng at the line rate; none holds a keyword, so the calls stay in the menu.
+    static func callerSpeech(directory: String) throws -> [[Int16]] {
+        let sentences = [
+            "I am calling from the station near the river, about the train that was late this morning.",
+            "The weather was warm and the road was quiet, so I walked along the water for a while.",
+            "My brother moved to a small town in the north last winter, and he likes it there.",
+        ]
+        let renderer = PromptRenderer(cacheDirectory: directory)
+        let ids = sentences.indices.map { "caller\($0)" }
+        _ = try renderer.render(PromptCatalog(language: "en", prompts: Dictionary(uniqueKeysWithValues: zip(ids, sentences))))
+        return try zip(ids, sentences).map { try WAVFile.read(path: renderer.path(language: "en", id: $0, text: $1)).samples }
+    }
+}
+
+/// The highest RSS (and its private dirty part) seen while sampling a child.
+struct MemoryPeak {
+    var rssKB: Int
+    var privateKB: Int
+
+    init(_ sample: (rssKB: Int, privateKB: Int)) {
+        rssKB = sample.rssKB
+        privateKB = sample.privateKB
+    }
+
+    /// Samples every 100 ms for `seconds`.
+    mutating func watch(_ child: ReadyWatcher, seconds: Double) {
+        let start = MonotonicClock.seconds()
+        while MonotonicClock.seconds() - start < seconds {
+            usleep(100_000)
+            let sample = child.memory()
+            if sample.rssKB > rssKB { (rssKB, privateKB) = sample }
+        }
     }
 }
 
@@ -187,10 +264,15 @@ final class ReadyWatcher {
         return nil
     }
 
-    func rssKB() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    /// Resident set (VmRSS) and its private dirty part (heap, stacks, written pages), in kB; the rest is clean file
+    /// pages (code and read-only data of the binary and its libraries) the kernel can drop and read back.
+    func memory() -> (rssKB: Int, privateKB: Int) {
+        let rollup = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/smaps_rollup", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Int {
+            let line = rollup.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return (field("Rss"), field("Private_Dirty"))
     }
 
     func cpuSeconds() -> Double {
@@ -207,6 +289,12 @@ final class ReadyWatcher {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        }
+        // Never leave a run behind: it would hold the boards' ptys through the next measurement.
+        if process.isRunning {
+            print("warmline-bench unit: warmline run (pid \(process.processIdentifier)) ignored SIGTERM for 5 s; killed")
+            kill(process.processIdentifier, SIGKILL)
+            for _ in 0..<200 where process.isRunning { usleep(10_000) }
         }
         if !closed { close(socketFD) }
         closed = true
