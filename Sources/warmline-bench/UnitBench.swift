@@ -53,6 +53,8 @@ struct UnitBench: AsyncParsableCommand {
         // A first start renders the prompts into the cache; the measured start finds them there.
         let warmUp = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
         let warmedUp = try warmUp.waitReady(seconds: 120) != nil
+        // `warmline run` registers its SIGTERM source just after READY: a SIGTERM sent at once can be lost.
+        usleep(500_000)
         warmUp.terminate()
         guard warmedUp else { throw ValidationError("warm-up run never became READY:\n\(warmUp.output)") }
         let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
