@@ -65,18 +65,10 @@ struct UnitBench: AsyncParsableCommand {
 
         // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
         let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
-        var callers: [RealTimeCaller] = []
-        for index in 1...lines {
-            boards[index - 1].send("ring +1555020\(index) \"Bench \(index)\"")
-            callers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
-                                              timeline: script, totalFrames: script.samples.count))
-        }
+        let callers = try Self.ring(boards, pulse: pulse, number: "+1555020", name: "Bench", timeline: script)
         var peak = MemoryPeak(child.memory())
         peak.watch(child, seconds: 1)
-        let cpuStart = child.cpuSeconds()
-        let wallStart = MonotonicClock.seconds()
-        peak.watch(child, seconds: 5)
-        let cpuPercent = (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
+        let cpuPercent = peak.cpuPercent(child, seconds: 5)
         for caller in callers { _ = try? caller.wait() }
         peak.watch(child, seconds: 4)
         let digitTranscript = child.output
@@ -96,18 +88,10 @@ struct UnitBench: AsyncParsableCommand {
             }
         }
         let talkScript = try CallerScript(talking).timeline()
-        var talkers: [RealTimeCaller] = []
-        for index in 1...lines {
-            boards[index - 1].send("ring +1555030\(index) \"Talker \(index)\"")
-            talkers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
-                                              timeline: talkScript, totalFrames: talkScript.samples.count))
-        }
+        let talkers = try Self.ring(boards, pulse: pulse, number: "+1555030", name: "Talker", timeline: talkScript)
         var talkPeak = MemoryPeak(child.memory())
         talkPeak.watch(child, seconds: 3)  // ring, caller ID, answer
-        let talkCPUStart = child.cpuSeconds()
-        let talkWallStart = MonotonicClock.seconds()
-        talkPeak.watch(child, seconds: Double(talkSeconds))
-        let talkCPUPercent = (child.cpuSeconds() - talkCPUStart) / (MonotonicClock.seconds() - talkWallStart) * 100
+        let talkCPUPercent = talkPeak.cpuPercent(child, seconds: Double(talkSeconds))
         let talkTranscript = String(child.output.dropFirst(digitTranscript.count))
         for board in boards { board.send("hangup") }
         for caller in talkers { _ = try? caller.wait() }
@@ -132,6 +116,16 @@ struct UnitBench: AsyncParsableCommand {
         let talkLines = talkTranscript.components(separatedBy: "\n")
         print("  (talking window \(talkSeconds) s from answer; in the talking calls: \(talkLines.filter { $0.contains(" play ") }.count) prompts played, "
               + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
+    }
+
+    /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on `timeline`.
+    static func ring(_ boards: [BoardEmulator], pulse: PulseAudioServer, number: String, name: String,
+                     timeline: CallerTimeline) throws -> [RealTimeCaller] {
+        try (1...boards.count).map { line in
+            boards[line - 1].send("ring \(number)\(line) \"\(name) \(line)\"")
+            return try RealTimeCaller(server: pulse, sink: "caller\(line)", source: "line\(line).monitor",
+                                      timeline: timeline, totalFrames: timeline.samples.count)
+        }
     }
 
     /// Caller sentences rendered with espeak-ng at the line rate; none holds a keyword, so the calls stay in the menu.
@@ -166,6 +160,14 @@ struct MemoryPeak {
             let sample = child.memory()
             if sample.rssKB > rssKB { (rssKB, privateKB) = sample }
         }
+    }
+
+    /// The child's CPU use over the next `seconds`, in % of one core, sampling memory meanwhile.
+    mutating func cpuPercent(_ child: ReadyWatcher, seconds: Double) -> Double {
+        let cpuStart = child.cpuSeconds()
+        let wallStart = MonotonicClock.seconds()
+        watch(child, seconds: seconds)
+        return (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
     }
 }
 
