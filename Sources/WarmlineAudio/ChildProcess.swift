@@ -1,6 +1,7 @@
 import Glibc
 
-/// A long-running helper process (pulseaudio, pacat) started with posix_spawn and stopped by its own pid.
+/// A helper process started with posix_spawn: long-running ones (pulseaudio, pacat) stopped by their own pid,
+/// short ones (espeak-ng, sox) run to their end with `run`.
 /// Foundation's Process reaps children on one shared thread and can hang with several live children.
 final class ChildProcess {
     /// The child's pid.
@@ -27,6 +28,43 @@ final class ChildProcess {
             throw PulseAudioError(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
         pid = child
+    }
+
+    /// Runs `arguments[0]` from PATH to its end with this process's environment: its exit status (128 + signal when
+    /// killed) and what it wrote to stderr. posix_spawn rather than Foundation's Process, whose run loop, socket and
+    /// reaper thread add ~2 MB to a running unit for one short helper (the whisper's espeak-ng and sox).
+    static func run(_ arguments: [String]) throws -> (status: Int32, errorOutput: String) {
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else { throw PulseAudioError(description: "cannot create a pipe: errno \(errno)") }
+        // Close-on-exec: a helper spawned meanwhile on another thread must not hold this pipe open.
+        for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
+        close(pipeFDs[1])
+        defer { close(pipeFDs[0]) }
+        guard spawned == 0 else {
+            throw PulseAudioError(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
+        }
+        var errorBytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(pipeFDs[0], &buffer, buffer.count)
+            if count > 0 { errorBytes += buffer[..<count]; continue }
+            if count < 0, errno == EINTR { continue }
+            break
+        }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0, errno == EINTR {}
+        let signal = status & 0x7f
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, String(decoding: errorBytes, as: UTF8.self))
     }
 
     /// Whether the child is still running (reaps it if it has exited).

@@ -128,22 +128,15 @@ public struct PromptRenderer: Sendable {
     }
 
     private func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let outcome: (status: Int32, errorOutput: String)
         do {
-            try process.run()
+            outcome = try ChildProcess.run([tool] + arguments)
         } catch {
-            throw PromptRenderError(description: "cannot start \(tool): \(error) (install Debian package \(tool))")
+            throw PromptRenderError(description: "\(error) (install Debian package \(tool))")
         }
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PromptRenderError(description: "\(tool) exited \(process.terminationStatus): "
-                + String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        guard outcome.status == 0 else {
+            throw PromptRenderError(description: "\(tool) exited \(outcome.status): "
+                + outcome.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 

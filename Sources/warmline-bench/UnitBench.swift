@@ -25,6 +25,12 @@ struct UnitBench: AsyncParsableCommand {
     @Flag(name: .customLong("no-speech"), help: "Run the lines without keyword spotting (DTMF only).")
     var noSpeech = false
 
+    @Option(help: "Seconds of the talking window (every caller talks; CPU and RSS are measured over it).")
+    var talkSeconds = 14
+
+    @Option(help: "Also write the measured run's transcript to this file.")
+    var transcript: String?
+
     func run() async throws {
         let binary = warmline ?? (((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
             as NSString).deletingLastPathComponent + "/warmline"
@@ -47,34 +53,50 @@ struct UnitBench: AsyncParsableCommand {
         // A first start renders the prompts into the cache; the measured start finds them there.
         let warmUp = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
         let warmedUp = try warmUp.waitReady(seconds: 120) != nil
+        // `warmline run` registers its SIGTERM source just after READY: a SIGTERM sent at once can be lost.
+        usleep(500_000)
         warmUp.terminate()
         guard warmedUp else { throw ValidationError("warm-up run never became READY:\n\(warmUp.output)") }
         let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
         defer { child.terminate() }
         guard let readyMs = try child.waitReady(seconds: 60) else { throw ValidationError("run never became READY:\n\(child.output)") }
         usleep(1_500_000)  // the boards give the lines back once the host is heard
-        let idleRSS = child.rssKB()
+        let idleRSS = child.memory().rssKB
 
+        // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
         let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
-        var callers: [RealTimeCaller] = []
-        for index in 1...lines {
-            boards[index - 1].send("ring +1555020\(index) \"Bench \(index)\"")
-            callers.append(try RealTimeCaller(server: pulse, sink: "caller\(index)", source: "line\(index).monitor",
-                                              timeline: script, totalFrames: script.samples.count))
-        }
-        usleep(1_000_000)
-        let cpuStart = child.cpuSeconds()
-        let wallStart = MonotonicClock.seconds()
-        var peakRSS = idleRSS
-        while MonotonicClock.seconds() - wallStart < 5 {
-            usleep(200_000)
-            peakRSS = max(peakRSS, child.rssKB())
-        }
-        let cpuPercent = (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
+        let callers = try Self.ring(boards, pulse: pulse, number: "+1555020", name: "Bench", timeline: script)
+        var peak = MemoryPeak(child.memory())
+        peak.watch(child, seconds: 1)
+        let cpuPercent = peak.cpuPercent(child, seconds: 5)
         for caller in callers { _ = try? caller.wait() }
-        usleep(4_000_000)
+        peak.watch(child, seconds: 4)
+        let digitTranscript = child.output
+        let figures = TranscriptFigures(digitTranscript)
+
+        // Talking run: the greeting plays for about 2.5 s, then every caller talks (sentences with short
+        // pauses) through the window: barge-in, the VAD and voice features, the keyword spotter (when on) and the menu's
+        // timeout reprompt (cut again by the talking caller) run at once on every line.
+        let speech = try Self.callerSpeech(directory: work + "/caller-speech")
+        // The first ring burst and caller ID take ~2.3 s before the answer.
+        var talking: [CallerStep] = [.silence(ms: 5000)]
+        var talkingMs = 5000
+        while talkingMs < (talkSeconds + 5) * 1000 {
+            for clip in speech {
+                talking += [.speech(clip), .silence(ms: 700)]
+                talkingMs += clip.count * 1000 / 8000 + 700
+            }
+        }
+        let talkScript = try CallerScript(talking).timeline()
+        let talkers = try Self.ring(boards, pulse: pulse, number: "+1555030", name: "Talker", timeline: talkScript)
+        var talkPeak = MemoryPeak(child.memory())
+        talkPeak.watch(child, seconds: 3)  // ring, caller ID, answer
+        let talkCPUPercent = talkPeak.cpuPercent(child, seconds: Double(talkSeconds))
+        let talkTranscript = String(child.output.dropFirst(digitTranscript.count))
+        for board in boards { board.send("hangup") }
+        for caller in talkers { _ = try? caller.wait() }
         child.terminate()
-        let figures = TranscriptFigures(child.output)
+        if let transcript { try child.output.write(toFile: transcript, atomically: true, encoding: .utf8) }
 
         print("warmline-bench unit: \(lines) lines, PulseAudio real-time path, firmware emulator boards, keyword spotting \(noSpeech ? "off" : "on")")
         func row(_ name: String, _ target: String, _ values: [Double], unit: String) {
@@ -85,8 +107,67 @@ struct UnitBench: AsyncParsableCommand {
         row("emergency digit onset -> FLASH acknowledged", "<= 50 ms", figures.digitToFlashMs, unit: "ms")
         row("hand-off decision -> agent dialled", "<= 1500 ms", figures.dialledMs, unit: "ms")
         row("process start -> READY", "<= 500 ms", [readyMs], unit: "ms")
-        row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peakRSS) / 1024], unit: "MB")
+        row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peak.rssKB) / 1024], unit: "MB")
+        row("  of which anonymous (heap, stacks)", "", [Double(peak.anonymousKB) / 1024], unit: "MB")
         row("CPU with \(lines) active lines (one core)", "<= 25 %", [cpuPercent], unit: "%")
+        row("CPU with \(lines) talking callers (one core)", "<= 25 %", [talkCPUPercent], unit: "%")
+        row("RSS peak, \(lines) talking callers", "<= 60 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
+        row("  of which anonymous (heap, stacks)", "", [Double(talkPeak.anonymousKB) / 1024], unit: "MB")
+        let talkLines = talkTranscript.components(separatedBy: "\n")
+        print("  (talking window \(talkSeconds) s from answer; in the talking calls: \(talkLines.filter { $0.contains(" play ") }.count) prompts played, "
+              + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
+    }
+
+    /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on `timeline`.
+    static func ring(_ boards: [BoardEmulator], pulse: PulseAudioServer, number: String, name: String,
+                     timeline: CallerTimeline) throws -> [RealTimeCaller] {
+        try (1...boards.count).map { line in
+            boards[line - 1].send("ring \(number)\(line) \"\(name) \(line)\"")
+            return try RealTimeCaller(server: pulse, sink: "caller\(line)", source: "line\(line).monitor",
+                                      timeline: timeline, totalFrames: timeline.samples.count)
+        }
+    }
+
+    /// Caller sentences rendered with espeak-ng at the line rate; none holds a keyword, so the calls stay in the menu.
+    static func callerSpeech(directory: String) throws -> [[Int16]] {
+        let sentences = [
+            "I am calling from the station near the river, about the train that was late this morning.",
+            "The weather was warm and the road was quiet, so I walked along the water for a while.",
+            "My brother moved to a small town in the north last winter, and he likes it there.",
+        ]
+        let renderer = PromptRenderer(cacheDirectory: directory)
+        let ids = sentences.indices.map { "caller\($0)" }
+        _ = try renderer.render(PromptCatalog(language: "en", prompts: Dictionary(uniqueKeysWithValues: zip(ids, sentences))))
+        return try zip(ids, sentences).map { try WAVFile.read(path: renderer.path(language: "en", id: $0, text: $1)).samples }
+    }
+}
+
+/// The highest RSS (and its anonymous part) seen while sampling a child.
+struct MemoryPeak {
+    var rssKB: Int
+    var anonymousKB: Int
+
+    init(_ sample: (rssKB: Int, anonymousKB: Int)) {
+        rssKB = sample.rssKB
+        anonymousKB = sample.anonymousKB
+    }
+
+    /// Samples every 100 ms for `seconds`.
+    mutating func watch(_ child: ReadyWatcher, seconds: Double) {
+        let start = MonotonicClock.seconds()
+        while MonotonicClock.seconds() - start < seconds {
+            usleep(100_000)
+            let sample = child.memory()
+            if sample.rssKB > rssKB { (rssKB, anonymousKB) = sample }
+        }
+    }
+
+    /// The child's CPU use over the next `seconds`, in % of one core, sampling memory meanwhile.
+    mutating func cpuPercent(_ child: ReadyWatcher, seconds: Double) -> Double {
+        let cpuStart = child.cpuSeconds()
+        let wallStart = MonotonicClock.seconds()
+        watch(child, seconds: seconds)
+        return (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
     }
 }
 
@@ -187,10 +268,15 @@ final class ReadyWatcher {
         return nil
     }
 
-    func rssKB() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    /// Resident set and its anonymous part (heap, stacks), in kB; the rest is file pages (code and data of the binary
+    /// and its libraries, mapped 64 kB around each touched page by the kernel's fault-around).
+    func memory() -> (rssKB: Int, anonymousKB: Int) {
+        let rollup = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/smaps_rollup", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> Int {
+            let line = rollup.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return (field("Rss"), field("Anonymous"))
     }
 
     func cpuSeconds() -> Double {
@@ -207,6 +293,12 @@ final class ReadyWatcher {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        }
+        // Never leave a run behind: it would hold the boards' ptys through the next measurement.
+        if process.isRunning {
+            print("warmline-bench unit: warmline run (pid \(process.processIdentifier)) ignored SIGTERM for 5 s; killed")
+            kill(process.processIdentifier, SIGKILL)
+            for _ in 0..<200 where process.isRunning { usleep(10_000) }
         }
         if !closed { close(socketFD) }
         closed = true

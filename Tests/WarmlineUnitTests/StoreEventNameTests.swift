@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WarmlineCore
 import WarmlineStore
@@ -30,5 +31,14 @@ struct StoreEventNameTests {
     @Test("Payloads are JSON with sorted keys and escaped text")
     func payloadJSON() {
         #expect(StoreEventName.json(["b": "2", "a": "say \"help\""]) == #"{"a":"say \"help\"","b":"2"}"#)
+    }
+
+    @Test("Any payload text reads back unchanged through a JSON parser (quotes, backslashes, control characters, Cyrillic)")
+    func payloadRoundTrip() throws {
+        let payload = ["text": "line 1\nline\t2 \\ \"q\" \u{1}", "reason": "гривня / 112", "day_pass": "", "days": "3"]
+        let json = StoreEventName.json(payload)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(parsed == payload)
+        #expect(json.hasPrefix(#"{"day_pass":"","days":"3","reason""#))
     }
 }
