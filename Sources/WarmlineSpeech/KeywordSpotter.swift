@@ -35,9 +35,11 @@ public final class KeywordSpotter {
     private var fedFrames = 0
     /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
     public var rejected: [SpottedKeyword] = []
-    /// Every detection of each finished utterance with its best score (a hit reports its first, threshold-crossing
-    /// score); for threshold tuning, the owner may clear it.
+    /// Every detection of each finished utterance with its final score, kept only when `recordsPeakScores` is set
+    /// (threshold tuning); the owner clears it.
     public var peakScores: [(phrase: String, score: Int)] = []
+    /// Keep `peakScores` (off on a line: it would grow for the life of the unit).
+    public var recordsPeakScores = false
     private var wideband = WidebandFill()
     private var acceptedInUtterance: [SpottedKeyword] = []
 
@@ -127,9 +129,9 @@ public final class KeywordSpotter {
         decoder.endUtterance()
         var found = collectDetections(decidedAt: frame)
         // the search raises a detection's score while the keyword's evidence grows: keep each one's best for tuning
-        peakScores += decoder.segments().compactMap { segment in
+        if recordsPeakScores { peakScores += decoder.segments().compactMap { segment in
             keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces)).map { ($0.text, Int(segment.probability)) }
-        }
+        } }
         found += confirmPending(decidedAt: frame, force: true)
         if decodesWholeUtterances { found += decodeWholeUtterance(decidedAt: frame, alreadyFound: found) }
         acceptedInUtterance.removeAll()

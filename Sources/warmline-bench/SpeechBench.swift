@@ -108,6 +108,7 @@ struct SpeechBench: ParsableCommand {
     func evaluate(_ list: KeywordList, utterances: [Utterance], lines: [[Int16]], gated: Bool, name: String) throws -> Tally {
         let spotter = try KeywordSpotter(keywords: list)
         spotter.decodesWholeUtterances = wholeUtterances && gated
+        spotter.recordsPeakScores = verbose
         var tally = Tally()
         let chunk = 160
         let gap = [Int16](repeating: 0, count: 4000)

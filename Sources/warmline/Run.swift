@@ -34,6 +34,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let config = try effectiveConfig()
+        // Watched from the start: a SIGTERM between READY and the serving loop is queued, never lost or fatal.
+        let signals = SignalWatcher(watching: [SIGTERM, SIGINT, SIGHUP])
         let unit: UnitRunner
         do {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
@@ -45,49 +47,31 @@ struct Run: AsyncParsableCommand {
         let notifier = SystemdNotifier()
         _ = notifier.ready(status: "\(config.lines.count) line(s) up")
         ConsoleOutput.line("warmline run: \(config.lines.count) line(s) up; database \(config.databasePath)")
-        await Self.serve(unit: unit, notifier: notifier)
+        await Self.serve(unit: unit, notifier: notifier, signals: signals)
         ConsoleOutput.line("warmline run: log flushed, lines released to bypass")
     }
 
-    /// Waits for SIGTERM/SIGINT (stop) and handles SIGHUP (reload) until then; pings the watchdog meanwhile.
-    static func serve(unit: UnitRunner, notifier: SystemdNotifier) async {
-        for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_IGN) }
-        let queue = DispatchQueue(label: "warmline.signals")
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let stopper = Once()
-            var sources: [DispatchSourceSignal] = []
-            for sig in [SIGTERM, SIGINT] {
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler {
-                    guard stopper.first() else { return }
-                    _ = notifier.stopping()
-                    unit.stop()
-                    done.resume()
-                }
-                source.resume()
-                sources.append(source)
-            }
-            let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-            hangup.setEventHandler {
-                do {
-                    try unit.reload()
-                    ConsoleOutput.line("warmline run: SIGHUP: menu and prompts reloaded; calls starting from now use them")
-                } catch {
-                    ConsoleOutput.line("warmline run: SIGHUP: reload refused, the old flow stays: \(error)")
-                }
-            }
-            hangup.resume()
-            sources.append(hangup)
-            if let interval = notifier.watchdogPingInterval {
-                let timer = DispatchSource.makeTimerSource(queue: queue)
-                timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval.components.seconds * 1000)))
-                // Fed only while every line's thread (idle wait or audio loop) shows progress.
-                timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
-                timer.resume()
-                SignalSources.keep(timer)
-            }
-            SignalSources.keep(sources)
+    /// Stops on SIGTERM/SIGINT and reloads on SIGHUP, in arrival order; pings the watchdog meanwhile.
+    static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: SignalWatcher) async {
+        if let interval = notifier.watchdogPingInterval {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "warmline.watchdog"))
+            timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval.components.seconds * 1000)))
+            // Fed only while every line's thread (idle wait or audio loop) shows progress.
+            timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
+            timer.resume()
+            SignalSources.keep(timer)
         }
+        for await signal in signals.received {
+            guard signal == SIGHUP else { break }
+            do {
+                try unit.reload()
+                ConsoleOutput.line("warmline run: SIGHUP: menu and prompts reloaded; calls starting from now use them")
+            } catch {
+                ConsoleOutput.line("warmline run: SIGHUP: reload refused, the old flow stays: \(error)")
+            }
+        }
+        _ = notifier.stopping()
+        unit.stop()
     }
 
     private func effectiveConfig() throws -> UnitConfig {
@@ -135,11 +119,24 @@ struct Run: AsyncParsableCommand {
     }
 }
 
-/// Runs a block the first time only (a second SIGTERM while stopping does nothing).
-final class Once: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fired = false
-    func first() -> Bool { lock.withLock { defer { fired = true }; return !fired } }
+/// Signals as a stream, from the moment it is made: each arrives once, in order, whatever the program is doing.
+final class SignalWatcher: Sendable {
+    /// The signals received, oldest first.
+    let received: AsyncStream<Int32>
+
+    /// Starts watching `signals`. Dispatch registers a source a moment after `resume()`; until then the default
+    /// action (termination) stands, which is right that early: ignoring the signal first would drop it instead.
+    init(watching signals: [Int32]) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .unbounded)
+        received = stream
+        let queue = DispatchQueue(label: "warmline.signals")
+        for number in signals {
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            SignalSources.keep(source)
+        }
+    }
 }
 
 /// Keeps dispatch sources alive for the life of the process.
