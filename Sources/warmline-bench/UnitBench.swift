@@ -113,6 +113,7 @@ struct UnitBench: AsyncParsableCommand {
         row("CPU with \(lines) talking callers (one core)", "<= 25 %", [talkCPUPercent], unit: "%")
         row("RSS peak, \(lines) talking callers", "<= 60 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
         row("  of which anonymous (heap, stacks)", "", [Double(talkPeak.anonymousKB) / 1024], unit: "MB")
+        row("  PSS at that peak (shared model pages once)", "", [Double(talkPeak.proportionalKB) / 1024], unit: "MB")
         let talkLines = talkTranscript.components(separatedBy: "\n")
         print("  (talking window \(talkSeconds) s from answer; in the talking calls: \(talkLines.filter { $0.contains(" play ") }.count) prompts played, "
               + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
@@ -142,14 +143,14 @@ struct UnitBench: AsyncParsableCommand {
     }
 }
 
-/// The highest RSS (and its anonymous part) seen while sampling a child.
+/// The highest RSS (with its anonymous part and its proportional set size) seen while sampling a child.
 struct MemoryPeak {
     var rssKB: Int
     var anonymousKB: Int
+    var proportionalKB: Int
 
-    init(_ sample: (rssKB: Int, anonymousKB: Int)) {
-        rssKB = sample.rssKB
-        anonymousKB = sample.anonymousKB
+    init(_ sample: (rssKB: Int, anonymousKB: Int, proportionalKB: Int)) {
+        (rssKB, anonymousKB, proportionalKB) = sample
     }
 
     /// Samples every 100 ms for `seconds`.
@@ -158,7 +159,7 @@ struct MemoryPeak {
         while MonotonicClock.seconds() - start < seconds {
             usleep(100_000)
             let sample = child.memory()
-            if sample.rssKB > rssKB { (rssKB, anonymousKB) = sample }
+            if sample.rssKB > rssKB { (rssKB, anonymousKB, proportionalKB) = sample }
         }
     }
 
@@ -269,14 +270,15 @@ final class ReadyWatcher {
     }
 
     /// Resident set and its anonymous part (heap, stacks), in kB; the rest is file pages (code and data of the binary
-    /// and its libraries, mapped 64 kB around each touched page by the kernel's fault-around).
-    func memory() -> (rssKB: Int, anonymousKB: Int) {
+    /// and its libraries, mapped 64 kB around each touched page by the kernel's fault-around). PSS counts a page
+    /// mapped twice once: each line's decoder maps the same model files, which RSS counts once per line.
+    func memory() -> (rssKB: Int, anonymousKB: Int, proportionalKB: Int) {
         let rollup = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/smaps_rollup", encoding: .utf8)) ?? ""
         func field(_ name: String) -> Int {
             let line = rollup.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
             return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         }
-        return (field("Rss"), field("Anonymous"))
+        return (field("Rss"), field("Anonymous"), field("Pss"))
     }
 
     func cpuSeconds() -> Double {
