@@ -3,7 +3,7 @@ import Glibc
 /// A helper process started with posix_spawn: long-running ones (pulseaudio, pacat) stopped by their own pid,
 /// short ones (espeak-ng, sox) run to their end with `run`.
 /// Foundation's Process reaps children on one shared thread and can hang with several live children.
-final class ChildProcess {
+public final class ChildProcess {
     /// The child's pid.
     let pid: pid_t
     private var exited = false
@@ -33,7 +33,7 @@ final class ChildProcess {
     /// Runs `arguments[0]` from PATH to its end with this process's environment: its exit status (128 + signal when
     /// killed) and what it wrote to stderr. posix_spawn rather than Foundation's Process, whose run loop, socket and
     /// reaper thread add ~2 MB to a running unit for one short helper (the whisper's espeak-ng and sox).
-    static func run(_ arguments: [String]) throws -> (status: Int32, errorOutput: String) {
+    public static func run(_ arguments: [String]) throws -> (status: Int32, errorOutput: String) {
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { throw PulseAudioError(description: "cannot create a pipe: errno \(errno)") }
         // Close-on-exec: a helper spawned meanwhile on another thread must not hold this pipe open.
@@ -65,6 +65,15 @@ final class ChildProcess {
         while waitpid(child, &status, 0) < 0, errno == EINTR {}
         let signal = status & 0x7f
         return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, String(decoding: errorBytes, as: UTF8.self))
+    }
+
+    /// Runs `arguments[0]` to its end like `run`; throws, with what it wrote to stderr, unless it exits 0.
+    public static func runSucceeding(_ arguments: [String]) throws {
+        let outcome = try run(arguments)
+        guard outcome.status == 0 else {
+            throw PulseAudioError(description: "\(arguments.joined(separator: " ")) exited with \(outcome.status): "
+                                  + outcome.errorOutput.split(separator: "\n").joined(separator: " / "))
+        }
     }
 
     /// Whether the child is still running (reaps it if it has exited).

@@ -127,15 +127,23 @@ public struct KeywordList: Sendable, Equatable {
 
     /// Checks that the model files exist and every word of every phrase is in the dictionary.
     public func validateModel() throws(SpeechSetupError) {
-        guard let model else { return }
+        _ = try phraseDictionary()
+    }
+
+    /// The dictionary entries of the phrases' words, as dictionary file text (empty without a model); throws, naming
+    /// the phrase's line, when a word is missing.
+    func phraseDictionary() throws(SpeechSetupError) -> String {
+        guard let model else { return "" }
         let needed = Set(phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
-        let words = Set(try model.dictionaryLines(for: needed).map(\.word))
+        let entries = try model.dictionaryLines(for: needed)
+        let words = Set(entries.map(\.word))
         for phrase in phrases {
             for word in phrase.text.split(separator: " ").map(String.init) where !words.contains(word) {
                 throw SpeechSetupError(file: file, line: phrase.line,
                                        reason: "word '\(word)' of '\(phrase.text)' is not in the dictionary \(model.dictionary)")
             }
         }
+        return entries.map(\.line).joined(separator: "\n") + "\n"
     }
 
     private static func yamlLine(_ error: YamlError) -> Int {

@@ -48,13 +48,13 @@ public final class KeywordSpotter {
         guard let model = keywords.model else {
             throw SpeechSetupError(file: keywords.file, reason: keywords.noModelReason ?? "no speech model for '\(keywords.language)'")
         }
-        try keywords.validateModel()
+        // one pass over the dictionary both checks the phrases' words and gives the decoder its entries
+        let dictionaryText = try keywords.phraseDictionary()
         self.keywords = keywords
         let keyphrases = keywords.phrases.map { "\($0.text) /\($0.threshold)/" }.joined(separator: "\n") + "\n"
-        let words = Set(keywords.phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
-        decoder = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, words: words, languageModel: nil)
+        decoder = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, dictionaryText: dictionaryText, languageModel: nil)
         if !keywords.confirmClasses.isEmpty, let languageModel = model.languageModel {
-            let confirmer = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, words: nil,
+            let confirmer = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, dictionaryText: nil,
                                                    languageModel: languageModel, liveCMN: false)
             confirmer.use(search: PocketSphinxDecoder.confirmSearch)
             self.confirmer = confirmer

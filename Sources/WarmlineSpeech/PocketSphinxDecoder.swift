@@ -20,9 +20,9 @@ final class PocketSphinxDecoder {
     static let keywordSearch = "_default"
     static let confirmSearch = "lm"
 
-    /// Loads the model for `keyphrases` (`phrase /threshold/` lines); `words` limits the dictionary to those
-    /// words (nil: the whole dictionary); `languageModel` adds the confirm search.
-    init(model: SpeechModel, keyphrases: String, words: Set<String>?, languageModel: String?,
+    /// Loads the model for `keyphrases` (`phrase /threshold/` lines); `dictionaryText` replaces the model's
+    /// dictionary (nil: the whole dictionary); `languageModel` adds the confirm search.
+    init(model: SpeechModel, keyphrases: String, dictionaryText: String?, languageModel: String?,
          liveCMN: Bool = true) throws(SpeechSetupError) {
         PocketSphinxDecoder.silenceLogOnce
         // Streaming needs live cepstral mean normalisation; the model's feat.params says batch and would win over -cmn.
@@ -31,8 +31,8 @@ final class PocketSphinxDecoder {
         let keyphraseFile = try Self.temporaryFile("kws", keyphrases)
         defer { try? FileManager.default.removeItem(atPath: keyphraseFile) }
         var dictionary = model.dictionary
-        if let words { dictionary = try Self.temporaryFile("dict", try model.dictionaryText(for: words)) }
-        defer { if words != nil { try? FileManager.default.removeItem(atPath: dictionary) } }
+        if let dictionaryText { dictionary = try Self.temporaryFile("dict", dictionaryText) }
+        defer { if dictionaryText != nil { try? FileManager.default.removeItem(atPath: dictionary) } }
         var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", dictionary,
                          "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
         // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes

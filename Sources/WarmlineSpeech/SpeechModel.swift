@@ -94,9 +94,4 @@ public struct SpeechModel: Sendable, Equatable {
             return found
         }
     }
-
-    /// The dictionary's entries for `words`, as dictionary file text for the decoder.
-    func dictionaryText(for words: Set<String>) throws(SpeechSetupError) -> String {
-        try dictionaryLines(for: words).map(\.line).joined(separator: "\n") + "\n"
-    }
 }

@@ -37,26 +37,12 @@ public enum CallerSpeech {
         let raw = "\(directory)/\(slug)-tts.wav"
         let line = "\(directory)/\(slug)-\(sampleRate).wav"
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/flite") {
-            try run("/usr/bin/flite", ["-voice", "slt", "-t", text, "-o", raw])
+            try ChildProcess.runSucceeding(["/usr/bin/flite", "-voice", "slt", "-t", text, "-o", raw])
         } else {
-            try run("/usr/bin/espeak-ng", ["-w", raw, text])
+            try ChildProcess.runSucceeding(["/usr/bin/espeak-ng", "-w", raw, text])
         }
-        try run("/usr/bin/sox", ["-q", "-D", raw, "-r", "\(sampleRate)", "-c", "1", "-b", "16", "-e", "signed-integer", line,
-                                 "sinc", "300-3400", "pad", "0.2", "0.2"])
+        try ChildProcess.runSucceeding(["/usr/bin/sox", "-q", "-D", raw, "-r", "\(sampleRate)", "-c", "1", "-b", "16", "-e", "signed-integer", line,
+                                       "sinc", "300-3400", "pad", "0.2", "0.2"])
         return try WAVFile.read(path: line).samples
-    }
-
-    /// Runs a tool to completion, polling (never `waitUntilExit` on a concurrency thread).
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        while process.isRunning { usleep(2_000) }
-        guard process.terminationStatus == 0 else {
-            throw BoardEmulatorError(description: "\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-        }
     }
 }

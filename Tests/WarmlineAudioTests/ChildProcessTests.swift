@@ -15,4 +15,14 @@ struct ChildProcessTests {
         #expect(try ChildProcess.run(["sh", "-c", "kill -9 $$"]).status == 128 + 9)
         #expect(throws: PulseAudioError.self) { try ChildProcess.run(["warmline-no-such-tool"]) }
     }
+
+    @Test("A helper that must succeed passes on exit 0 and otherwise throws with its command, status and stderr")
+    func runSucceeding() throws {
+        try ChildProcess.runSucceeding(["sh", "-c", "exit 0"])
+        #expect {
+            try ChildProcess.runSucceeding(["sh", "-c", "echo 'sox FAIL formats' >&2; exit 2"])
+        } throws: { error in
+            "\(error)".contains("exited with 2: sox FAIL formats")
+        }
+    }
 }

@@ -16,11 +16,11 @@ enum RenderedSpeech {
             try? FileManager.default.removeItem(atPath: line)
         }
         switch engine {
-        case .flite(let voice): try run("/usr/bin/flite", ["-voice", voice, "-t", text, "-o", raw])
-        case .espeak(let arguments): try run("/usr/bin/espeak-ng", arguments + ["-w", raw, text])
+        case .flite(let voice): try ChildProcess.runSucceeding(["/usr/bin/flite", "-voice", voice, "-t", text, "-o", raw])
+        case .espeak(let arguments): try ChildProcess.runSucceeding(["/usr/bin/espeak-ng"] + arguments + ["-w", raw, text])
         }
-        try run("/usr/bin/sox", ["-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
-                                 "sinc", "300-3400", "pad", "0.3", "0.3"])
+        try ChildProcess.runSucceeding(["/usr/bin/sox", "-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
+                                       "sinc", "300-3400", "pad", "0.3", "0.3"])
         let samples = try WAVFile.read(path: line).samples
         return samples.map { G711.muLawDecode(G711.muLawEncode($0)) }
     }
@@ -29,19 +29,6 @@ enum RenderedSpeech {
     enum Engine {
         case flite(String)
         case espeak([String])
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SpeechSetupError(file: tool, reason: "exited with \(process.terminationStatus)")
-        }
     }
 
     /// `samples` as 20 ms periods, each with WarmlineDSP's VAD decision for the spotter.
