@@ -40,9 +40,12 @@ demo: deps
 	  $(SWIFT) build --product warmline && $(SWIFT) run warmline demo; fi
 
 # Benchmarks: release build, each prints Warmline beside its peer measured in the same run.
-BENCHES ?= dtmf vad store board audio speech
+# `unit` runs the release `warmline` on firmware emulators through PulseAudio (the real-time path).
+BENCHES ?= dtmf vad store board audio speech unit
 bench: deps
 	@python3 -c 'import webrtcvad' 2>/dev/null || python3 -m pip install -q webrtcvad-wheels
+	$(MAKE) -s -C Firmware emulator
+	$(SWIFT) build -c release --product warmline
 	$(SWIFT) build -c release --product warmline-bench
 	@for b in $(BENCHES); do echo "== warmline-bench $$b"; .build/release/warmline-bench $$b || exit 1; done
 

@@ -18,7 +18,11 @@ let package = Package(
         // System libraries (Debian -dev packages, installed by `make deps`).
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
-        .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx", providers: [.apt(["libpocketsphinx-dev"])]),
+        // Compiled against the real headers, linking libpocketsphinx and libsphinxbase only (pkg-config would add
+        // libsphinxad and its PulseAudio/X11 tree, ~4 MB resident per process for a library never called).
+        .target(name: "CPocketSphinx",
+                cSettings: [.unsafeFlags(["-I/usr/include/pocketsphinx"])],
+                linkerSettings: [.linkedLibrary("pocketsphinx"), .linkedLibrary("sphinxbase")]),
 
         // Pure layers: no C library, no Foundation I/O.
         .target(name: "WarmlineDSP"),

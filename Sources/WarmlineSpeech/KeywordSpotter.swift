@@ -30,6 +30,10 @@ public final class KeywordSpotter {
     private var utteranceStartFrame = 0
     private var inUtterance = false
     private var silentFramesInUtterance = 0
+    /// The decoder's cepstral mean before the open utterance: put back when a key tone cut the utterance, so the
+    /// tone cannot drag the next words' normalisation. (Putting it back after every short utterance as well cost
+    /// four false distress hits on the speech bench: the thresholds are tuned with the mean learning from them.)
+    private var cepstralMeanBefore: [Float] = []
     private var reportedDetections: [PocketSphinxDecoder.Segment] = []
     private var pending: [SpottedKeyword] = []
     private var fedFrames = 0
@@ -70,8 +74,16 @@ public final class KeywordSpotter {
     public var framesFed: Int { fedFrames }
 
     /// Feeds a chunk of line audio and the VAD's decision for it; returns keywords decided by the end of it.
-    public func process(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool) -> [SpottedKeyword] {
+    /// `keyTone`: the line's DTMF detector hears a key in this chunk. A key tone is never decoded: it ends the
+    /// open utterance and clears the pre-roll (a tone's cepstra in an utterance drag live cepstral mean
+    /// normalisation so far that the words after it go unheard).
+    public func process(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool, keyTone: Bool = false) -> [SpottedKeyword] {
         defer { fedFrames += samples.count }
+        if keyTone {
+            let found = inUtterance ? finishUtterance(decidedAt: fedFrames, endedByKeyTone: true) : []
+            preRoll.removeAll(keepingCapacity: true)
+            return found
+        }
         if !inUtterance {
             guard isSpeech else {
                 keepPreRoll(samples)
@@ -92,9 +104,9 @@ public final class KeywordSpotter {
         return found
     }
 
-    /// Feeds a chunk of line audio and the VAD's decision for it.
-    public func process(_ samples: [Int16], isSpeech: Bool) -> [SpottedKeyword] {
-        samples.withUnsafeBufferPointer { process($0, isSpeech: isSpeech) }
+    /// Feeds a chunk of line audio and the VAD's decision for it (`keyTone`: see above).
+    public func process(_ samples: [Int16], isSpeech: Bool, keyTone: Bool = false) -> [SpottedKeyword] {
+        samples.withUnsafeBufferPointer { process($0, isSpeech: isSpeech, keyTone: keyTone) }
     }
 
     /// Advances line time over audio that was not fed (dropped chunks); call `flush()` first.
@@ -117,6 +129,7 @@ public final class KeywordSpotter {
     private func startUtterance(at frame: Int) {
         inUtterance = true
         silentFramesInUtterance = 0
+        cepstralMeanBefore = decoder.cepstralMeanState
         reportedDetections.removeAll()
         utteranceStartFrame = frame - preRoll.count / 2
         utterance = preRoll
@@ -125,8 +138,9 @@ public final class KeywordSpotter {
         utterance.withUnsafeBufferPointer { decoder.process($0) }
     }
 
-    private func finishUtterance(decidedAt frame: Int) -> [SpottedKeyword] {
+    private func finishUtterance(decidedAt frame: Int, endedByKeyTone: Bool = false) -> [SpottedKeyword] {
         decoder.endUtterance()
+        if endedByKeyTone { decoder.cepstralMeanState = cepstralMeanBefore }
         var found = collectDetections(decidedAt: frame)
         // the search raises a detection's score while the keyword's evidence grows: keep each one's best for tuning
         if recordsPeakScores { peakScores += decoder.segments().compactMap { segment in

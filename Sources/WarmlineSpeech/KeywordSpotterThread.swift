@@ -7,7 +7,7 @@ import Foundation
 public final class KeywordSpotterThread: @unchecked Sendable {
     private let spotter: KeywordSpotter
     private let condition = NSCondition()
-    private var queue: [(samples: [Int16], isSpeech: Bool)] = []
+    private var queue: [(samples: [Int16], isSpeech: Bool, keyTone: Bool)] = []
     private var hits: [SpottedKeyword] = []
     private var busy = false
     private var flushRequested = false
@@ -33,16 +33,17 @@ public final class KeywordSpotterThread: @unchecked Sendable {
     }
     private var submitted = 0
 
-    /// Queues one period with the VAD's decision; false when the queue was full and it was dropped.
+    /// Queues one period with the VAD's decision (and whether a DTMF key sounds in it); false when the queue was
+    /// full and it was dropped.
     @discardableResult
-    public func submit(_ samples: [Int16], isSpeech: Bool) -> Bool {
+    public func submit(_ samples: [Int16], isSpeech: Bool, keyTone: Bool = false) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard queue.count < capacityPeriods else {
             droppedPeriods += 1
             return false
         }
-        queue.append((samples, isSpeech))
+        queue.append((samples, isSpeech, keyTone))
         submitted += samples.count
         condition.broadcast()
         return true
@@ -88,7 +89,7 @@ public final class KeywordSpotterThread: @unchecked Sendable {
             condition.unlock()
             var found: [SpottedKeyword] = []
             if let next {
-                found = spotter.process(next.samples, isSpeech: next.isSpeech)
+                found = spotter.process(next.samples, isSpeech: next.isSpeech, keyTone: next.keyTone)
                 spotter.rejected.removeAll()
             } else if flushing {
                 found = spotter.flush()

@@ -13,7 +13,6 @@ final class PocketSphinxDecoder {
     }
 
     private let decoder: OpaquePointer
-    private let config: OpaquePointer
     private(set) var activeSearch: String = ""
 
     /// The search `-kws` creates (PocketSphinx's PS_DEFAULT_SEARCH).
@@ -34,7 +33,10 @@ final class PocketSphinxDecoder {
         if let dictionaryText { dictionary = try Self.temporaryFile("dict", dictionaryText) }
         defer { if dictionaryText != nil { try? FileManager.default.removeItem(atPath: dictionary) } }
         var arguments = ["warmline", "-hmm", model.acousticModel, "-dict", dictionary,
-                         "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile]
+                         "-samprate", "16000", "-featparams", featParams, "-kws", keyphraseFile,
+                         // report a keyphrase the frame its score first crosses the threshold, not 10 frames
+                         // later (PocketSphinx's default waits for the best score; the hand-off cannot wait)
+                         "-kws_delay", "0"]
         // the confirmation pass needs the first-pass word sequence only: skip the flat and lattice passes
         if languageModel != nil { arguments += ["-fwdflat", "no", "-bestpath", "no", "-maxhmmpf", "3000", "-maxwpf", "10"] }
         arguments += model.extraArguments
@@ -43,15 +45,13 @@ final class PocketSphinxDecoder {
         guard let config = wl_ps_config(Int32(cStrings.count), &cStrings) else {
             throw .decoderRefused(model.acousticModel, "bad decoder arguments \(arguments.dropFirst().joined(separator: " "))")
         }
-        guard let decoder = ps_init(config) else {
-            cmd_ln_free_r(config)
+        guard let decoder = wl_ps_init(config) else {
             throw .decoderRefused(model.acousticModel, "PocketSphinx could not load the model or the keyphrase list")
         }
         self.decoder = decoder
-        self.config = config
         activeSearch = Self.keywordSearch
         if let languageModel {
-            guard ps_set_lm_file(decoder, Self.confirmSearch, languageModel) == 0 else {
+            guard wl_ps_set_lm_file(decoder, Self.confirmSearch, languageModel) == 0 else {
                 throw .decoderRefused(languageModel, "PocketSphinx could not load the language model")
             }
         }
@@ -79,34 +79,32 @@ final class PocketSphinxDecoder {
     }
 
     deinit {
-        ps_free(decoder)
-        cmd_ln_free_r(config)
+        wl_ps_free(decoder)
     }
 
     private static let silenceLogOnce: Void = { wl_ps_silence_log() }()
 
     /// Switches search (only between utterances).
     func use(search name: String) {
-        guard name != activeSearch, ps_set_search(decoder, name) == 0 else { return }
+        guard name != activeSearch, wl_ps_set_search(decoder, name) == 0 else { return }
         activeSearch = name
     }
 
     /// Starts an utterance.
-    func startUtterance() { ps_start_utt(decoder) }
+    func startUtterance() { wl_ps_start_utt(decoder) }
 
     /// Ends the utterance (final hypothesis becomes available).
-    func endUtterance() { ps_end_utt(decoder) }
+    func endUtterance() { wl_ps_end_utt(decoder) }
 
     /// Feeds 16-bit samples at the model's rate.
     func process(_ samples: UnsafeBufferPointer<Int16>, wholeUtterance: Bool = false) {
         guard let base = samples.baseAddress, !samples.isEmpty else { return }
-        ps_process_raw(decoder, base, samples.count, 0, wholeUtterance ? 1 : 0)
+        wl_ps_process_raw(decoder, base, samples.count, wholeUtterance ? 1 : 0)
     }
 
     /// The current hypothesis text, nil when there is none.
     func hypothesis() -> String? {
-        var score: Int32 = 0
-        guard let text = ps_get_hyp(decoder, &score) else { return nil }
+        guard let text = wl_ps_get_hyp(decoder) else { return nil }
         let string = String(cString: text)
         return string.isEmpty ? nil : string
     }
@@ -114,21 +112,34 @@ final class PocketSphinxDecoder {
     /// Segments of the current hypothesis (for KWS: each detection, for LM: each word).
     func segments() -> [Segment] {
         var result: [Segment] = []
-        var iterator = ps_seg_iter(decoder)
+        var iterator = wl_ps_seg_iter(decoder)
         while let segment = iterator {
             var startFrame: Int32 = 0
             var endFrame: Int32 = 0
-            ps_seg_frames(segment, &startFrame, &endFrame)
-            var acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
-            let probability = ps_seg_prob(segment, &acoustic, &language, &backoff)
-            let word = ps_seg_word(segment).map { String(cString: $0) } ?? ""
+            wl_ps_seg_frames(segment, &startFrame, &endFrame)
+            let probability = wl_ps_seg_prob(segment)
+            let word = wl_ps_seg_word(segment).map { String(cString: $0) } ?? ""
             result.append(Segment(word: word, startFrame: Int(startFrame), endFrame: Int(endFrame),
                                   probability: probability))
-            iterator = ps_seg_next(segment)
+            iterator = wl_ps_seg_next(segment)
         }
         return result
     }
 
+    /// The live cepstral mean normalisation's state (empty when the decoder has none); take and put back
+    /// only between utterances.
+    var cepstralMeanState: [Float] {
+        get {
+            var state = [Float](repeating: 0, count: Int(wl_ps_cmn_state_size(decoder)))
+            if !state.isEmpty { state.withUnsafeMutableBufferPointer { wl_ps_cmn_save(decoder, $0.baseAddress) } }
+            return state
+        }
+        set {
+            guard newValue.count == Int(wl_ps_cmn_state_size(decoder)), !newValue.isEmpty else { return }
+            newValue.withUnsafeBufferPointer { wl_ps_cmn_restore(decoder, $0.baseAddress) }
+        }
+    }
+
     /// Frames (100 per second) processed in the current utterance.
-    var framesInUtterance: Int { Int(ps_get_n_frames(decoder)) }
+    var framesInUtterance: Int { Int(wl_ps_get_n_frames(decoder)) }
 }

@@ -159,7 +159,7 @@ struct CallState {
         var inputs = listener.process(samples)
         self.listener = listener
         if let spotter {
-            spotter.submit(Array(samples), isSpeech: listener.isSpeaking)
+            spotter.submit(Array(samples), isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
             // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
             if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }
             inputs += spotter.collect().map { LineListener.timed($0, baseFrame: spotterBaseFrame) }

@@ -30,6 +30,8 @@ public struct LineListener {
     private var progress: CallProgressDetector?
     private var stress = VoiceStressDetector()
     private var speaking = false
+    private var keyDown = false
+    private var keyToneInPeriod = false
     private let sampleRate: Int
 
     /// A listener at `sampleRate`; `tonePlan` nil skips call-progress detection.
@@ -43,10 +45,17 @@ public struct LineListener {
     /// The voice activity decision after the last period (what the keyword spotter is told).
     public var isSpeaking: Bool { speaking }
 
+    /// Whether a DTMF key sounded in the last period (the keyword spotter skips it).
+    public var heardKeyTone: Bool { keyToneInPeriod }
+
     /// Feeds one period of caller audio; returns what it decided, in frame order.
     public mutating func process(_ samples: UnsafeBufferPointer<Int16>) -> [TimedInput] {
         var out: [TimedInput] = []
-        for event in dtmf.process(samples) where event.kind == .keyDown {
+        keyToneInPeriod = keyDown
+        for event in dtmf.process(samples) {
+            keyToneInPeriod = true
+            keyDown = event.kind == .keyDown
+            guard event.kind == .keyDown else { continue }
             out.append(TimedInput(frame: event.frame, input: .digit(event.digit),
                                   note: "tone onset \((event.frame - event.startFrame) * 1000 / sampleRate) ms before"))
         }

@@ -208,10 +208,8 @@ struct SpeechBench: ParsableCommand {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 5 else { continue }
             let samples = try WAVFile.read(path: directory + "/wav/" + fields[0]).samples
-            let peak = samples.map { abs(Int($0)) }.max() ?? 0
-            let lastLoud = samples.lastIndex { abs(Int($0)) * 30 > peak } ?? samples.count
             result.append(Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],
-                                    samples: samples, speechEndFrame: lastLoud + 1))
+                                    samples: samples, speechEndFrame: SpeechEnd.frame(samples)))
         }
         return result
     }

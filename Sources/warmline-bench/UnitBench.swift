@@ -4,11 +4,12 @@ import WarmlineAudio
 import WarmlineUnit
 
 /// `warmline-bench unit`: the whole unit on the PulseAudio real-time path: `warmline run` on N emulated lines,
-/// real-time callers pressing the emergency digit; answer, FLASH and dial latencies, READY time, RSS and CPU.
+/// real-time callers pressing the emergency digit or saying a distress phrase, then talking; answer, FLASH and dial
+/// latencies, READY time, RSS and CPU.
 struct UnitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unit",
-        abstract: "warmline run on N emulated lines through PulseAudio: answer/FLASH/dial latency, READY, RSS, CPU.")
+        abstract: "warmline run on N emulated lines through PulseAudio: answer/FLASH/dial latency (digit and spoken), READY, RSS, CPU.")
 
     @Option(help: "Lines (emulators) at once.")
     var lines = 4
@@ -53,8 +54,6 @@ struct UnitBench: AsyncParsableCommand {
         // A first start renders the prompts into the cache; the measured start finds them there.
         let warmUp = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "warm-up")
         let warmedUp = try warmUp.waitReady(seconds: 120) != nil
-        // `warmline run` registers its SIGTERM source just after READY: a SIGTERM sent at once can be lost.
-        usleep(500_000)
         warmUp.terminate()
         guard warmedUp else { throw ValidationError("warm-up run never became READY:\n\(warmUp.output)") }
         let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
@@ -65,7 +64,7 @@ struct UnitBench: AsyncParsableCommand {
 
         // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
         let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
-        let callers = try Self.ring(boards, pulse: pulse, number: "+1555020", name: "Bench", timeline: script)
+        let callers = try Self.ring(boards, pulse: pulse, number: "+1555020", name: "Bench", timelines: boards.map { _ in script })
         var peak = MemoryPeak(child.memory())
         peak.watch(child, seconds: 1)
         let cpuPercent = peak.cpuPercent(child, seconds: 5)
@@ -73,6 +72,30 @@ struct UnitBench: AsyncParsableCommand {
         peak.watch(child, seconds: 4)
         let digitTranscript = child.output
         let figures = TranscriptFigures(digitTranscript)
+
+        // Spoken run (keyword spotting on): each caller presses a key the menu does not use, as a marker whose
+        // onset the DTMF detector places exactly in line time, then says a sentence that ends on a distress phrase.
+        // The phrase ends `markerToSpeechMs` + the clip's last loud sample after the marker's onset.
+        var spoken = SpokenDistressFigures()
+        if !noSpeech {
+            let clips = try Self.distressSpeech(directory: work + "/distress-speech")
+            let timelines = try boards.indices.map { index in
+                try CallerScript([.silence(ms: 5000), .dtmf(Self.markerKey), .silence(ms: Self.markerToSpeechMs - 200),
+                                  .speech(clips[index % clips.count].samples), .silence(ms: 6000)]).timeline()
+            }
+            let start = child.output.count
+            let speakers = try Self.ring(boards, pulse: pulse, number: "+1555040", name: "Speaker", timelines: timelines)
+            for caller in speakers { _ = try? caller.wait() }
+            // a caller who was not heard is still in the menu: end every call before the talking run rings again
+            for board in boards { board.send("hangup") }
+            peak.watch(child, seconds: 3)
+            spoken = SpokenDistressFigures(String(child.output.dropFirst(start)),
+                                           phrases: boards.indices.map { clips[$0 % clips.count].text },
+                                           keywordEndAfterMarkerMs: boards.indices.map { index in
+                                               Double(Self.markerToSpeechMs) + clips[index % clips.count].speechEndMs },
+                                           marker: Self.markerKey)
+        }
+        let afterSpoken = child.output.count
 
         // Talking run: the greeting plays for about 2.5 s, then every caller talks (sentences with short
         // pauses) through the window: barge-in, the VAD and voice features, the keyword spotter (when on) and the menu's
@@ -88,11 +111,11 @@ struct UnitBench: AsyncParsableCommand {
             }
         }
         let talkScript = try CallerScript(talking).timeline()
-        let talkers = try Self.ring(boards, pulse: pulse, number: "+1555030", name: "Talker", timeline: talkScript)
+        let talkers = try Self.ring(boards, pulse: pulse, number: "+1555030", name: "Talker", timelines: boards.map { _ in talkScript })
         var talkPeak = MemoryPeak(child.memory())
         talkPeak.watch(child, seconds: 3)  // ring, caller ID, answer
         let talkCPUPercent = talkPeak.cpuPercent(child, seconds: Double(talkSeconds))
-        let talkTranscript = String(child.output.dropFirst(digitTranscript.count))
+        let talkTranscript = String(child.output.dropFirst(afterSpoken))
         for board in boards { board.send("hangup") }
         for caller in talkers { _ = try? caller.wait() }
         child.terminate()
@@ -105,6 +128,11 @@ struct UnitBench: AsyncParsableCommand {
         }
         row("ring count reached -> OFF_HOOK acknowledged", "<= 100 ms", figures.offHookMs, unit: "ms")
         row("emergency digit onset -> FLASH acknowledged", "<= 50 ms", figures.digitToFlashMs, unit: "ms")
+        if !noSpeech {
+            row("distress phrase end -> FLASH acknowledged", "<= 50 ms", spoken.phraseEndToFlashMs, unit: "ms")
+            row("  of which keyword hit -> FLASH acknowledged", "", spoken.hitToFlashMs, unit: "ms")
+            for line in spoken.summary { print("    \(line)") }
+        }
         row("hand-off decision -> agent dialled", "<= 1500 ms", figures.dialledMs, unit: "ms")
         row("process start -> READY", "<= 500 ms", [readyMs], unit: "ms")
         row("RSS, \(lines) lines idle / during calls", "<= 60 MB", [Double(idleRSS) / 1024, Double(peak.rssKB) / 1024], unit: "MB")
@@ -119,13 +147,29 @@ struct UnitBench: AsyncParsableCommand {
               + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
     }
 
-    /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on `timeline`.
+    /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on its timeline.
     static func ring(_ boards: [BoardEmulator], pulse: PulseAudioServer, number: String, name: String,
-                     timeline: CallerTimeline) throws -> [RealTimeCaller] {
+                     timelines: [CallerTimeline]) throws -> [RealTimeCaller] {
         try (1...boards.count).map { line in
             boards[line - 1].send("ring \(number)\(line) \"\(name) \(line)\"")
+            let timeline = timelines[line - 1]
             return try RealTimeCaller(server: pulse, sink: "caller\(line)", source: "line\(line).monitor",
                                       timeline: timeline, totalFrames: timeline.samples.count)
+        }
+    }
+
+    /// The spoken run's marker: a key the main menu has no option for (heard, refused as invalid, nothing else).
+    static let markerKey = "5"
+    /// From the marker's onset to the sentence's first sample (the key sounds 100 ms, then 100 ms of gap).
+    static let markerToSpeechMs = 500
+
+    /// Sentences ending on a distress phrase, in the demo callers' voice (flite slt, else espeak-ng), with the
+    /// end of speech (last sample within 30 dB of the clip's peak, as in `warmline-bench speech`).
+    static func distressSpeech(directory: String) throws -> [(text: String, samples: [Int16], speechEndMs: Double)] {
+        let sentences = ["please help me", "call an ambulance", "this is an emergency", "call the police"]
+        return try sentences.map { text in
+            let samples = try CallerSpeech.render(text, directory: directory)
+            return (text, samples, Double(SpeechEnd.frame(samples)) * 1000 / 8000)
         }
     }
 
@@ -238,7 +282,9 @@ final class ReadyWatcher {
         }
         guard bound == 0 else { throw ValidationError("cannot bind \(socketPath)") }
         outputPath = "\(directory)/\(name).out"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil) else {
+            throw ValidationError("cannot create \(outputPath)")
+        }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -304,5 +350,58 @@ final class ReadyWatcher {
         }
         if !closed { close(socketFD) }
         closed = true
+    }
+}
+
+/// The spoken run's figures, per line: what was said and heard, the phrase's end (from the marker key's onset) to
+/// FLASH acknowledged, and the unit's own share of it (the hit's period to FLASH acknowledged).
+struct SpokenDistressFigures {
+    struct Line {
+        var said: String
+        var heard: String?
+        var phraseEndToFlashMs: Double?
+        var hitToFlashMs: Double?
+    }
+    var lines: [Line] = []
+
+    var phraseEndToFlashMs: [Double] { lines.compactMap(\.phraseEndToFlashMs) }
+    var hitToFlashMs: [Double] { lines.compactMap(\.hitToFlashMs) }
+
+    init() {}
+
+    init(_ transcript: String, phrases: [String], keywordEndAfterMarkerMs: [Double], marker: String) {
+        lines = phrases.map { Line(said: $0) }
+        var markerOnset: [Int: Double] = [:]
+        var hitAt: [Int: Double] = [:]
+        var flashAt: [Int: Double] = [:]
+        for line in transcript.split(separator: "\n").map(String.init) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let lineName = fields.first, let number = Int(lineName.dropFirst()), lines.indices.contains(number - 1),
+                  fields.count > 1, let callMs = TranscriptFigures.callMs(fields[1]) else { continue }
+            let index = number - 1
+            if line.contains("heard: key \(marker)"), markerOnset[index] == nil,
+               let before = TranscriptFigures.number(after: "tone onset ", in: line) {
+                markerOnset[index] = callMs - before
+            }
+            if line.contains("heard: \""), hitAt[index] == nil, let quoted = line.split(separator: "\"").dropFirst().first {
+                lines[index].heard = String(quoted)
+                hitAt[index] = callMs
+            }
+            if line.contains("FLASH 600 ms (caller on hold"), flashAt[index] == nil { flashAt[index] = callMs }
+            if line.contains("board: FLASH acknowledged"), lines[index].phraseEndToFlashMs == nil,
+               let ack = TranscriptFigures.number(before: " ms", in: line),
+               let onset = markerOnset[index], let flash = flashAt[index], let hit = hitAt[index] {
+                lines[index].phraseEndToFlashMs = flash + ack - (onset + keywordEndAfterMarkerMs[index])
+                lines[index].hitToFlashMs = max(0, flash - hit) + ack
+            }
+        }
+    }
+
+    /// One line per caller: said, heard, the figure.
+    var summary: [String] {
+        lines.enumerated().map { index, line in
+            "L\(index + 1) said \"\(line.said)\": " + (line.heard.map { "heard '\($0)', " } ?? "not heard")
+                + (line.phraseEndToFlashMs.map { String(format: "phrase end -> FLASH acknowledged %.0f ms", $0) } ?? "")
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import WarmlineAudio
 import WarmlineDSP
 import WarmlineSpeech
+import WarmlineUnit
 
 /// `warmline speech`: check the speech set-up per language, or spot keywords in a WAV file.
 struct Speech: ParsableCommand {
@@ -43,16 +44,16 @@ struct Speech: ParsableCommand {
             let wav = try WAVFile.read(path: file)
             let (samples, rate) = (wav.samples, wav.sampleRate)
             guard rate == 8000 else { throw ValidationError("\(file): \(rate) Hz; convert with sox FILE -r 8000 -c 1 -b 16 OUT.wav") }
-            var vad = VoiceActivityDetector()
+            // the line's own listener decides speech and key tones, so a file is spotted as a call would be
+            var listener = LineListener(tonePlan: nil)
             var stress = VoiceStressDetector()
             var start = 0
             var hits: [SpottedKeyword] = []
             while start < samples.count {
                 let chunk = Array(samples[start..<min(samples.count, start + 160)])
-                let decisions = vad.process(chunk)
-                let speaking = decisions.contains(where: \.isSpeech)
-                hits += spotter.process(chunk, isSpeech: KeywordSpotter.isVoiced(decisions))
-                for case .stress(let signal) in stress.process(chunk, isSpeech: speaking) {
+                _ = chunk.withUnsafeBufferPointer { listener.process($0) }
+                hits += spotter.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
+                for case .stress(let signal) in stress.process(chunk, isSpeech: listener.isSpeaking) {
                     print(String(format: "%7.2f s  voice  %@", Double(signal.segment.startFrame) / 8000, signal.description))
                 }
                 for rejected in spotter.rejected {

@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 import WarmlineCore
+import WarmlineDSP
 @testable import WarmlineSpeech
 
 @Suite("Keyword spotting on rendered speech", .serialized)
@@ -44,6 +46,52 @@ struct KeywordSpotterTests {
         #expect(distress.confirmedBy?.contains("ambulance") == true)
         #expect(!hits.contains { $0.hit.keywordClass == .distress && $0.hit.phrase != "ambulance" })
         #expect(spotter.rejected.allSatisfy { $0.hit.phrase != "ambulance" && $0.confirmedBy != nil })
+    }
+
+    @Test("a sentence ending on a distress word is decided within 100 ms of the end of speech")
+    func decidedRightAfterTheWord() throws {
+        let spotter = try KeywordSpotter(keywords: Self.keywords.get())
+        let audio = try RenderedSpeech.render("call an ambulance", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        // PocketSphinx's default keyphrase delay alone would add 100 ms here
+        #expect(distress.decidedAtFrame - RenderedSpeech.speechEnd(audio) <= 800)
+    }
+
+    @Test("a key press before the words does not spoil them: its tone is not decoded, and the words after it are heard")
+    func keyToneBeforeTheWords() throws {
+        let spotter = try KeywordSpotter(keywords: Self.keywords.get())
+        let words = try RenderedSpeech.render("this is an emergency", engine: .flite("slt"))
+        let tone = try DTMFGenerator(lowLevelDBm0: -10).tone("5", durationFrames: 800)
+        // digital silence around the key, as a test caller (or a digital line) sends it
+        let audio = [Int16](repeating: 0, count: 4000) + tone + [Int16](repeating: 0, count: 3200) + words
+        var detector = DTMFDetector(sampleRate: 8000)
+        var keyDown = false
+        var hits: [SpottedKeyword] = []
+        for period in RenderedSpeech.periods(audio) {
+            var keyTone = keyDown
+            for event in period.samples.withUnsafeBufferPointer({ detector.process($0) }) {
+                keyTone = true
+                keyDown = event.kind == .keyDown
+            }
+            hits += spotter.process(period.samples, isSpeech: period.isSpeech, keyTone: keyTone)
+        }
+        hits += spotter.flush()
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.hit.phrase == "emergency")
+        #expect(distress.endFrame > 8000)
+    }
+
+    @Test("decoders on several lines map each model file once")
+    func modelFilesMappedOnce() throws {
+        let first = try KeywordSpotter(keywords: Self.keywords.get())
+        let second = try KeywordSpotter(keywords: Self.keywords.get())
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n")
+        let model = SpeechModel.debianEnglish.acousticModel
+        for file in ["mdef", "sendump"] {
+            #expect(maps.filter { $0.hasSuffix(model + "/" + file) }.count == 1, "\(file) mappings")
+        }
+        withExtendedLifetime((first, second)) {}
     }
 
     @Test("a neutral sentence with near-misses gives no distress hit")

@@ -29,6 +29,22 @@ struct LineListenerTests {
         #expect(zip(digits, digits.dropFirst()).allSatisfy { $0.1 < $1.1 })
     }
 
+    @Test("The keyword spotter is told of a key tone while it sounds, and not once it has stopped")
+    func keyToneFlag() throws {
+        let tone = try DTMFGenerator().tone("5", durationFrames: 800)
+        let audio = [Int16](repeating: 0, count: 1600) + tone + [Int16](repeating: 0, count: 1600)
+        var listener = LineListener(tonePlan: nil)
+        var flagged: [Int] = []
+        for (index, start) in stride(from: 0, to: audio.count, by: 160).enumerated() {
+            _ = Array(audio[start..<start + 160]).withUnsafeBufferPointer { listener.process($0) }
+            if listener.heardKeyTone { flagged.append(index) }
+        }
+        // the tone holds periods 10..<15; the detector needs part of it before it is sure
+        #expect(!flagged.isEmpty)
+        #expect(flagged.allSatisfy { (10...16).contains($0) }, "flagged periods \(flagged)")
+        #expect(flagged.contains(14))
+    }
+
     @Test("Silence gives no input, and the same audio gives the same inputs every run")
     func deterministic() throws {
         #expect(Self.listen([Int16](repeating: 0, count: 8000)).isEmpty)
