@@ -56,6 +56,10 @@ int32_t wl_ps_seg_prob(struct ps_seg_s *seg) {
     return ps_seg_prob(seg, &acoustic, &language, &backoff);
 }
 
+#ifdef FIXED_POINT
+#error "the CMN state is exchanged as float: sphinxbase must be built with floating-point features (Debian's is)"
+#endif
+
 /* Live CMN state: the mean, the running sum, then the frame count. */
 static cmn_t *live_cmn(struct ps_decoder_s *ps) {
     feat_t *feat = ps_get_feat(ps);

@@ -31,8 +31,8 @@ public final class KeywordSpotter {
     private var inUtterance = false
     private var silentFramesInUtterance = 0
     /// The decoder's cepstral mean before the open utterance: put back when a key tone cut the utterance, so the
-    /// tone cannot drag the next words' normalisation. (Putting it back after every short utterance as well cost
-    /// four false distress hits on the speech bench: the thresholds are tuned with the mean learning from them.)
+    /// tone cannot drag the next words' normalisation. Every other utterance still teaches the mean the line
+    /// (the thresholds were tuned that way).
     private var cepstralMeanBefore: [Float] = []
     private var reportedDetections: [PocketSphinxDecoder.Segment] = []
     private var pending: [SpottedKeyword] = []
