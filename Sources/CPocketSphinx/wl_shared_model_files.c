@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wl_pocketsphinx.h"
 
 struct mmio_file_s {
     dev_t device;
@@ -88,12 +87,4 @@ void mmio_file_unmap(mmio_file_t *mf) {
     pthread_mutex_unlock(&mapped_lock);
     munmap(mf->pointer, mf->size);
     free(mf);
-}
-
-int wl_ps_shared_model_files(void) {
-    int count = 0;
-    pthread_mutex_lock(&mapped_lock);
-    for (struct mmio_file_s *file = mapped_files; file != NULL; file = file->next) count += 1;
-    pthread_mutex_unlock(&mapped_lock);
-    return count;
 }

@@ -56,6 +56,13 @@ public struct LevelMeter: Sendable {
         return level(meanPower: energy / Double(samples.count))
     }
 
+    /// Where a clean recording's speech ends: the frame after its last sample within 30 dB of its peak (a keyword's
+    /// end when the keyword ends the sentence; the benchmarks' and tests' latency reference).
+    public static func speechEndFrame(_ samples: [Int16]) -> Int {
+        let peak = samples.map { abs(Int($0)) }.max() ?? 0
+        return (samples.lastIndex { abs(Int($0)) * 30 > peak } ?? samples.count - 1) + 1
+    }
+
     static func level(meanPower: Double) -> Double {
         max(silenceFloorDBm0, DBm0.level(meanPower: meanPower))
     }

@@ -78,11 +78,3 @@ enum BenchError: Error, CustomStringConvertible {
     }
 }
 
-/// Where a clean recording's speech ends: the frame after its last sample within 30 dB of its peak
-/// (a keyword's end when the keyword ends the sentence).
-enum SpeechEnd {
-    static func frame(_ samples: [Int16]) -> Int {
-        let peak = samples.map { abs(Int($0)) }.max() ?? 0
-        return (samples.lastIndex { abs(Int($0)) * 30 > peak } ?? samples.count - 1) + 1
-    }
-}

@@ -209,7 +209,7 @@ struct SpeechBench: ParsableCommand {
             guard fields.count == 5 else { continue }
             let samples = try WAVFile.read(path: directory + "/wav/" + fields[0]).samples
             result.append(Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],
-                                    samples: samples, speechEndFrame: SpeechEnd.frame(samples)))
+                                    samples: samples, speechEndFrame: LevelMeter.speechEndFrame(samples)))
         }
         return result
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineAudio
+import WarmlineDSP
 import WarmlineUnit
 
 /// `warmline-bench unit`: the whole unit on the PulseAudio real-time path: `warmline run` on N emulated lines,
@@ -169,7 +170,7 @@ struct UnitBench: AsyncParsableCommand {
         let sentences = ["please help me", "call an ambulance", "this is an emergency", "call the police"]
         return try sentences.map { text in
             let samples = try CallerSpeech.render(text, directory: directory)
-            return (text, samples, Double(SpeechEnd.frame(samples)) * 1000 / 8000)
+            return (text, samples, Double(LevelMeter.speechEndFrame(samples)) * 1000 / 8000)
         }
     }
 

@@ -55,7 +55,7 @@ struct KeywordSpotterTests {
         let hits = RenderedSpeech.spot(audio, with: spotter)
         let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
         // PocketSphinx's default keyphrase delay alone would add 100 ms here
-        #expect(distress.decidedAtFrame - RenderedSpeech.speechEnd(audio) <= 800)
+        #expect(distress.decidedAtFrame - LevelMeter.speechEndFrame(audio) <= 800)
     }
 
     @Test("a key press before the words does not spoil them: its tone is not decoded, and the words after it are heard")

@@ -40,12 +40,6 @@ enum RenderedSpeech {
         }
     }
 
-    /// The frame after the last sample within 30 dB of the peak (where a keyword ending the sentence ends).
-    static func speechEnd(_ samples: [Int16]) -> Int {
-        let peak = samples.map { abs(Int($0)) }.max() ?? 0
-        return (samples.lastIndex { abs(Int($0)) * 30 > peak } ?? samples.count - 1) + 1
-    }
-
     /// Feeds `samples` in 20 ms chunks with WarmlineDSP's VAD deciding speech; returns every hit.
     static func spot(_ samples: [Int16], with spotter: KeywordSpotter) -> [SpottedKeyword] {
         periods(samples).flatMap { spotter.process($0.samples, isSpeech: $0.isSpeech) } + spotter.flush()

@@ -44,7 +44,4 @@ int32_t wl_ps_seg_prob(struct ps_seg_s *seg);
 int wl_ps_cmn_state_size(struct ps_decoder_s *ps);
 void wl_ps_cmn_save(struct ps_decoder_s *ps, float *state);
 void wl_ps_cmn_restore(struct ps_decoder_s *ps, const float *state);
-
-/* Model files mapped at the moment (each mapped once for all decoders; see wl_shared_model_files.c). */
-int wl_ps_shared_model_files(void);
 #endif
