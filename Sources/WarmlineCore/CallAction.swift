@@ -12,8 +12,10 @@ public enum CallAction: Sendable, Equatable {
     case whisper(playbackID: Int, text: String)
     /// Complete the warm transfer (hang up the unit's side so caller and agent stay joined).
     case completeTransfer
-    /// Hang up the line.
+    /// Hang up the line (only after the far end left, or the caller chose to end the call).
     case hangUp
+    /// Hand the line to the board's bypass relay (the agent line); Warmline's part of the call ends, the caller stays.
+    case releaseToBypass
     /// Record this event in the call log.
     case log(CallLogEvent)
     /// Grant an emergency day pass (store: ledger + outbox, idempotent on the key).

@@ -6,6 +6,18 @@ public struct CallConfig: Sendable, Equatable {
     public var emergencyNumber: String = "112"
     /// Caller speech this long stops a playing prompt.
     public var speechBargeInMs: Int = 200
+    /// Speech paused a prompt: it restarts this long after the caller stops.
+    public var resumeAfterSpeechMs: Int = 500
+    /// A prompt paused this long (the caller keeps talking) restarts anyway.
+    public var maxPauseMs: Int = 6000
+    /// A prompt paused this many times plays through (noise or a caller talking to someone else).
+    public var maxPausesPerPrompt: Int = 3
+    /// No speech and no key this long after the safety sentence: the "press 5 twice" prompt.
+    public var silentPromptMs: Int = 8000
+    /// No speech and no key this long from the answer: urgent hand-off (UK "Silent Solution"; at most 30 s).
+    public var silentHandoffMs: Int = 25_000
+    /// Languages whose keywords the unit spots; elsewhere prompts play their keys-only variant (`<id>_keys`).
+    public var speechLanguages: Set<String> = ["en"]
     /// Call time after which a caller still in the menu is handed to a person.
     public var personBoundMs: Int = 60_000
     /// A prompt whose end is never reported counts as finished after this long.
@@ -20,6 +32,8 @@ public struct CallConfig: Sendable, Equatable {
     public var callbackReplyMs: Int = 10_000
     /// Warm hand-off plan.
     public var handoff = HandoffConfig()
+    /// The queue a caller waits in when every target failed.
+    public var queue = QueueConfig()
     /// Emergency day pass policy.
     public var dayPass = DayPassPolicy()
     /// Distress signals, weights and thresholds.
@@ -53,6 +67,21 @@ public struct HandoffConfig: Sendable, Equatable {
         self.dialToneWaitMs = dialToneWaitMs
         self.whisperMaxMs = whisperMaxMs
     }
+}
+
+/// The priority queue a caller who asked for a person (or was flagged) waits in: never a hang-up.
+public struct QueueConfig: Sendable, Equatable {
+    /// Position and wait are announced about this often (only when they improved; else "still waiting").
+    public var announceEveryMs: Int = 30_000
+    /// The targets are tried again this often while the caller waits.
+    public var retryEveryMs: Int = 30_000
+    /// After this long in the queue (every target failing), the line goes to the board's bypass relay (agent line).
+    public var bypassAfterMs: Int = 180_000
+    /// Estimated wait per caller ahead (and for the caller's own turn).
+    public var waitPerCallerMs: Int = 60_000
+
+    /// The shipped queue.
+    public init() {}
 }
 
 /// One person (or group) to hand calls to.

@@ -1,10 +1,13 @@
 /// The emergency day pass dialogue: decide, offer, confirm by digit, grant once, read back the expiry.
 extension CallEngine {
-    mutating func offerDayPass(next: String) {
+    /// What the caller hears about a granted pass: "requested" until billing confirmed it, then "active until".
+    var grantReadbackPrompt: String { passConfirmed ? "day_pass_granted" : "day_pass_requested" }
+
+    mutating func offerDayPass(next: String, declineTo: String) {
         if let grantedPass {
             log(.dayPassRetryIgnored, ["key": grantedPass.idempotencyKey, "reason": "already granted in this call"])
             mode = .announce(then: .grantReadback(next: next))
-            play(["day_pass_granted"])
+            play([grantReadbackPrompt])
             return
         }
         let inDistress = scorer.score >= config.dayPass.distressScore
@@ -14,7 +17,7 @@ extension CallEngine {
         switch decision {
         case .eligible(let key, let failOpen, let reason):
             log(.dayPassOffered, ["key": key, "fail_open": failOpen ? "yes" : "no", "reason": reason])
-            mode = .dayPassConfirm(key: key, failOpen: failOpen, reason: reason, next: next)
+            mode = .dayPassConfirm(key: key, failOpen: failOpen, reason: reason, next: next, declineTo: declineTo)
             failures = 0
             timeouts = 0
             play(["day_pass_offer"])
@@ -32,14 +35,20 @@ extension CallEngine {
             log(.dayPassRefused, ["reason": reason])
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_unknown"])
+        case .noCallerID:
+            // no number: no balance claim and no pass, only the way to a person
+            log(.dayPassRefused, ["reason": "no caller ID: cannot check a balance or grant a pass"])
+            mode = .announce(then: .node(next, long: true))
+            play(["no_caller_id"])
         }
     }
 
-    mutating func dayPassAnswer(_ digit: Character, key: String, failOpen: Bool, reason: String, next: String) {
+    mutating func dayPassAnswer(_ digit: Character, key: String, failOpen: Bool, reason: String, next: String,
+                                declineTo: String) {
         inputDeadline = nil
         if digit == config.dayPass.declineDigit {
             log(.dayPassDeclined, ["reason": "caller pressed \(digit)"])
-            enterNode(next, long: true)
+            enterNode(declineTo, long: true)
             return
         }
         guard digit == config.dayPass.confirmDigit, let callerID = context.callerID else {
@@ -55,11 +64,11 @@ extension CallEngine {
         log(.dayPassGranted, ["key": key, "fail_open": failOpen ? "yes: balance unknown, caller in distress" : "no",
                               "reason": reason, "expires_at": SpokenFormat.dateTime(grant.expiresAt, language: "")])
         mode = .announce(then: .grantReadback(next: next))
-        play(["day_pass_granted"])
+        play([grantReadbackPrompt])
     }
 
     /// A repeated "yes" stopped the read-back: say the expiry again rather than skip it.
     mutating func replayGrantReadback() {
-        play(["day_pass_granted"])
+        play([grantReadbackPrompt])
     }
 }

@@ -1,24 +1,39 @@
-/// The warm hand-off: flash, dial tone, dial, progress, whisper, complete; next target on failure; callback last.
+/// The warm hand-off: flash, dial tone, dial, progress, whisper, complete; next target on failure; then the queue,
+/// which keeps trying and, when no one answers in time (or no target exists), gives the line to the bypass relay.
+/// Warmline never hangs up on a caller who asked for a person or was flagged: only the far end ends such a call.
 extension CallEngine {
     /// Starts the hand-off, or upgrades a running one to urgent. Urgent calls flash in the same audio period.
-    mutating func startHandoff(reason: String, urgent wantUrgent: Bool) {
+    /// `lead` opens the agent's whisper for an urgent call that the distress score did not flag (a silent caller).
+    mutating func startHandoff(reason: String, urgent wantUrgent: Bool, lead: String? = nil) {
         guard mode != .ended else { return }
         if handoffStartedAtFrame != nil {
             guard wantUrgent, !urgent else { return }
             urgent = true
             handoffReason = reason
+            urgentLead = lead
             log(.handoffStarted, ["reason": reason, "priority": "urgent", "upgrade": "yes"])
-            if mode == .handoff(.announcing) {
+            switch mode {
+            case .handoff(.announcing):
                 stopPlayback()
                 flash(toTarget: 0)
+            case .queue(.waiting), .queue(.callbackReadback):
+                // an urgent caller goes to the front and tries the targets now
+                stopPlayback()
+                mode = .queue(.waiting)
+                retryTargets()
+            default:
+                break
             }
             return
         }
         handoffStartedAtFrame = now
         urgent = wantUrgent
         handoffReason = reason
+        urgentLead = lead
         inputDeadline = nil
         interDigitDeadline = nil
+        silentEntryDeadline = nil
+        silentEntry = ""
         digitBuffer = ""
         stopPlayback()
         var payload = ["reason": reason, "priority": urgent ? "urgent" : "normal",
@@ -26,7 +41,7 @@ extension CallEngine {
         if urgent { payload["reasons"] = scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ") }
         log(.handoffStarted, payload)
         if config.handoff.targets.isEmpty {
-            offerCallback(reason: "no hand-off targets configured")
+            releaseToBypass(reason: "no hand-off targets configured")
         } else if urgent {
             // a caller in distress is not kept waiting for a prompt: flash now
             flash(toTarget: 0)
@@ -82,7 +97,7 @@ extension CallEngine {
                 mode = .handoff(.returning(nextTarget: next, flashing: false))
                 play(["still_connecting"])
             } else {
-                offerCallback(reason: "all \(config.handoff.targets.count) targets failed")
+                enterQueue(reason: "all \(config.handoff.targets.count) targets failed")
             }
         default:
             break
@@ -95,7 +110,7 @@ extension CallEngine {
         let text = handoffSummary()
         let id = nextPlaybackID
         nextPlaybackID += 1
-        playing = Playing(playbackID: id, startedAt: now, isWhisper: true)
+        playing = Playing(playbackID: id, startedAt: now, isWhisper: true, item: QueuedPrompt(id: "whisper", language: "en"))
         out.append(.whisper(playbackID: id, text: text))
         log(.whispered, ["text": text])
         mode = .handoff(.whispering(target: index))
@@ -119,46 +134,190 @@ extension CallEngine {
         stepDeadline = now + config.frames(ms: config.handoff.flashMs)
     }
 
-    mutating func offerCallback(reason: String) {
+    // MARK: - The queue
+
+    /// Every target failed this round: the caller waits on the line (first time: announced), or the line goes to bypass.
+    mutating func enterQueue(reason: String) {
         stepDeadline = nil
-        log(.callbackOffered, ["reason": reason, "priority": urgent ? "urgent" : "normal"])
-        personOrCallbackAtFrame = now
-        mode = .callbackOffer
-        play(["callback_offer"])
+        mode = .queue(.waiting)
+        guard let entered = queueEnteredFrame else {
+            queueEnteredFrame = now
+            log(.queued, ["reason": reason, "priority": urgent ? "urgent" : "normal", "position": "\(queuePosition)"])
+            nextRetryFrame = now + config.frames(ms: config.queue.retryEveryMs)
+            announceQueue(entering: true)
+            return
+        }
+        if now >= entered + config.frames(ms: config.queue.bypassAfterMs) {
+            releaseToBypass(reason: "no person answered in \(config.queue.bypassAfterMs / 1000) s of queue")
+            return
+        }
+        nextRetryFrame = now + config.frames(ms: config.queue.retryEveryMs)
+        // the announcement due while the caller was on hold comes now
+        if let due = nextAnnounceFrame, due <= now { announceQueue(entering: false) }
     }
 
-    /// Records the callback (the caller asked for help: recorded even without an answer), then says when.
-    mutating func recordCallback(confirmed: Bool) {
+    /// Minutes the caller will probably wait, from their position (at least one).
+    var estimatedWaitMinutes: Int {
+        max(1, (queuePosition * config.queue.waitPerCallerMs + 59_999) / 60_000)
+    }
+
+    /// A callback can be offered: the network sent a number and none is recorded yet.
+    var canOfferCallback: Bool { context.callerID != nil && !callbackTaken }
+
+    /// Position and wait when they improved (else "still waiting"), the callback offer, and every other time the
+    /// emergency number.
+    mutating func announceQueue(entering: Bool, positionOnly: Bool = false) {
+        var ids: [String] = entering ? ["queue_entered"] : []
+        let improved = lastAnnouncedPosition.map { queuePosition < $0 } ?? true
+        if improved || positionOnly {
+            ids.append("queue_position")
+            lastAnnouncedPosition = queuePosition
+        } else {
+            ids.append("queue_still_waiting")
+        }
+        if positionOnly {
+            play(ids)
+            return
+        }
+        announcements += 1
+        if canOfferCallback { ids.append("queue_callback_offer") }
+        let emergency = announcements % 2 == 1
+        if emergency { ids.append("queue_emergency") }
+        log(.queueAnnounced, ["position": "\(queuePosition)", "wait_minutes": "\(estimatedWaitMinutes)",
+                              "improved": improved ? "yes" : "no", "emergency_number": emergency ? "yes" : "no",
+                              "waited_ms": "\(queuedMs)"])
+        nextAnnounceFrame = now + config.frames(ms: config.queue.announceEveryMs)
+        play(ids)
+    }
+
+    /// Milliseconds in the queue so far.
+    var queuedMs: Int {
+        queueEnteredFrame.map { (now - $0) * 1000 / max(1, config.framesPerSecond) } ?? 0
+    }
+
+    /// Another round through the targets when the caller's turn has come (position within the number of targets).
+    mutating func retryTargets() {
+        retryDue = false
+        guard !config.handoff.targets.isEmpty, queuePosition <= max(1, config.handoff.targets.count) else {
+            nextRetryFrame = now + config.frames(ms: config.queue.retryEveryMs)
+            return
+        }
+        log(.queueRetry, ["position": "\(queuePosition)", "waited_ms": "\(queuedMs)", "priority": urgent ? "urgent" : "normal"])
+        flash(toTarget: 0)
+    }
+
+    mutating func queuePositionChanged(_ position: Int) {
+        let position = max(1, position)
+        guard position != queuePosition else { return }
+        queuePosition = position
+        if isQueued, position < (lastAnnouncedPosition ?? .max), playing == nil, mode == .queue(.waiting) {
+            // a better place is worth saying at once; the regular announcement keeps its rhythm
+            play(["queue_position"])
+            lastAnnouncedPosition = position
+        }
+    }
+
+    mutating func queuePromptsDone(_ step: QueueStep) {
+        switch step {
+        case .waiting:
+            if retryDue { retryTargets() }
+        case .callbackReadback:
+            inputDeadline = now + config.frames(ms: config.callbackReplyMs)
+        case .releasing:
+            out.append(.releaseToBypass)
+            personOrCallbackAtFrame = personOrCallbackAtFrame ?? now
+            end(.releasedToBypass, reason: "line released to the bypass relay (agent line)", hangUp: false)
+        }
+    }
+
+    /// Keys while queued: 1 asks for a callback (the number is read back to confirm); 0 says the position again.
+    mutating func queueDigit(_ digit: Character, step: QueueStep) {
+        switch step {
+        case .waiting:
+            if digit == bundle.flow.person.digit {
+                personRequested(by: "pressed \(digit)")
+            } else if digit == config.callbackConfirmDigit, canOfferCallback {
+                inputDeadline = nil
+                mode = .queue(.callbackReadback)
+                play(["callback_readback"])
+            }
+        case .callbackReadback:
+            inputDeadline = nil
+            if digit == config.callbackConfirmDigit {
+                backToQueue(confirmed: true)
+            } else if digit == config.dayPass.declineDigit {
+                backToQueue(confirmed: false)
+            }
+        case .releasing:
+            break
+        }
+    }
+
+    /// After the callback question: recorded when confirmed, and the caller keeps their place either way.
+    mutating func backToQueue(confirmed: Bool?) {
+        stopPlayback()
+        mode = .queue(.waiting)
+        if confirmed == true {
+            recordCallback(confirmed: true)
+            play(["callback_confirmed"])
+        } else {
+            log(.callbackOffered, ["reason": confirmed == false ? "caller kept waiting" : "no answer to the read-back",
+                                   "recorded": "no"])
+            play(["queue_still_waiting"])
+        }
+    }
+
+    /// Says so, then gives the line to the bypass relay: the agent line rings; Warmline never hangs up on this caller.
+    mutating func releaseToBypass(reason: String) {
+        stepDeadline = nil
         inputDeadline = nil
+        nextAnnounceFrame = nil
+        nextRetryFrame = nil
+        retryDue = false
+        stopPlayback()
+        log(.releasedToBypass, ["reason": reason, "priority": urgent ? "urgent" : "normal", "waited_ms": "\(queuedMs)"])
+        mode = .queue(.releasing)
+        play(["bypass_release"])
+    }
+
+    /// Records the callback (the caller asked for help: recorded even without an answer when they leave the queue).
+    mutating func recordCallback(confirmed: Bool) {
         let request = CallbackRequest(callerID: context.callerID, requestedAt: wallNow,
                                       withinMinutes: config.callbackWithinMinutes, confirmedByCaller: confirmed,
                                       urgent: urgent, summary: handoffSummary())
+        callbackTaken = true
         out.append(.recordCallback(request))
         log(.callbackRecorded, ["caller_id": context.callerID ?? "unknown", "confirmed": confirmed ? "yes" : "no",
                                 "within_minutes": "\(config.callbackWithinMinutes)", "urgent": urgent ? "yes" : "no"])
         personOrCallbackAtFrame = personOrCallbackAtFrame ?? now
-        outcome = .callbackRecorded
-        mode = .closing
-        stopPlayback()
-        play(["callback_confirmed", "goodbye"])
     }
 
-    /// The one-sentence summary for the agent: "urgent: caller in distress (said 'help'); balance zero; day pass granted".
+    /// The one sentence for the agent: why the caller is here, what the unit knows ("urgent: caller in distress
+    /// (said 'help'); balance zero; day pass granted").
     func handoffSummary() -> String {
         var parts: [String] = []
-        if urgent {
+        if urgent, let urgentLead {
+            parts.append("urgent: " + urgentLead)
+        } else if urgent {
             let phrases = scorer.firings.filter { $0.signal != .zeroBalance }.map(\.phrase)
             parts.append("urgent: caller in distress" + (phrases.isEmpty ? "" : " (\(phrases.joined(separator: ", ")))"))
         } else {
             parts.append(handoffReason)
         }
+        if queueEnteredFrame != nil {
+            let seconds = queuedMs / 1000
+            parts.append("waited \(seconds >= 60 ? "\(seconds / 60) min \(seconds % 60) s" : "\(seconds) s") in the queue")
+        }
         switch context.balance {
         case .known(let amount) where amount <= 0: parts.append("balance zero")
         case .known(let amount): parts.append("balance \(SpokenFormat.amount(minorUnits: amount, language: "en"))")
         case .stale(let amount): parts.append("balance \(SpokenFormat.amount(minorUnits: amount, language: "en")) (stale)")
-        case .unknown: parts.append("balance unknown")
+        case .unknown: parts.append(context.callerID == nil ? "number withheld" : "balance unknown")
         }
-        if let grantedPass { parts.append(grantedPass.failOpen ? "day pass granted (fail-open)" : "day pass granted") }
+        if let grantedPass {
+            parts.append(grantedPass.failOpen ? "day pass granted (fail-open)" : "day pass granted")
+        }
+        if callbackTaken { parts.append("callback recorded") }
         if language != "en" { parts.append("speaks \(SpokenFormat.englishName(of: language))") }
         return parts.joined(separator: "; ")
     }

@@ -19,30 +19,72 @@ extension CallEngine {
         if tone == .busy || tone == .reorder { callerGone(reason: "line disconnected (\(tone.rawValue) tone)") }
     }
 
-    /// The caller left: a pending callback offer is still recorded (they asked for help), then the call ends.
+    /// The caller left. One who waited for a person (or had a callback offer open) gets a callback recorded.
     mutating func callerGone(reason: String) {
-        if mode == .callbackOffer { recordCallback(confirmed: false) }
-        end(.callerHungUp, reason: reason, hangUp: true)
+        if isQueued, !callbackTaken, context.callerID != nil, mode != .queue(.releasing) {
+            recordCallback(confirmed: false)
+        }
+        end(callbackTaken ? .callbackRecorded : .callerHungUp, reason: reason, hangUp: true)
     }
 
     mutating func digitPressed(_ digit: Character) {
         log(.digit, ["digit": String(digit)])
-        let wasPlaying: Bool
-        if let playing, !playing.isWhisper {
-            wasPlaying = stopPlayback()
-            log(.bargeIn, ["by": "digit", "digit": String(digit)])
-        } else {
-            wasPlaying = false
+        keysPressed += 1
+        var stopped = false
+        if playing?.isWhisper != true, playing != nil || paused != nil {
+            let hadPaused = paused != nil
+            stopped = stopPlayback(keepSafety: true) || (hadPaused && paused == nil)
+            if stopped { log(.bargeIn, ["by": "digit", "digit": String(digit)]) }
         }
         let wasUrgent = urgent
         record(scorer.observeDigit(atFrame: now))
         guard mode != .ended, urgent == wasUrgent else { return }
+        if silentKeys(digit) { return }
+        routeDigit(digit, stopped: stopped)
+    }
+
+    /// The keys of a caller who cannot speak ("55"), in any state: true when `digit` was taken for them.
+    mutating func silentKeys(_ digit: Character) -> Bool {
+        let sequence = bundle.flow.silentDigits
+        if !silentEntry.isEmpty {
+            let entry = silentEntry + String(digit)
+            if entry == sequence {
+                silentEntry = ""
+                silentEntryDeadline = nil
+                let spoke = callerSpoke
+                log(.silentCaller, ["stage": "keys", "digits": sequence, "spoke": spoke ? "yes" : "no"])
+                let spaced = sequence.map(String.init).joined(separator: " ")
+                let lead = spoke ? "caller pressed \(spaced): cannot speak freely" : "silent caller: pressed \(spaced), has not spoken"
+                startHandoff(reason: lead, urgent: true, lead: lead)
+                return true
+            }
+            if sequence.hasPrefix(entry) {
+                silentEntry = entry
+                return true
+            }
+            // not the sequence after all: the held keys count as ordinary input, then this one
+            let held = silentEntry
+            silentEntry = ""
+            silentEntryDeadline = nil
+            for key in held { routeDigit(key, stopped: false) }
+            return false
+        }
+        guard digit == sequence.first, digitBuffer.isEmpty, !isOnConsultLeg else { return false }
+        silentEntry = String(digit)
+        let wait = bundle.flow.nodes[bundle.flow.startNode]?.interDigitTimeoutMs ?? 2000
+        silentEntryDeadline = now + config.frames(ms: wait)
+        return true
+    }
+
+    /// A digit as the state it arrives in reads it; `stopped` tells that it cut a prompt short.
+    mutating func routeDigit(_ digit: Character, stopped: Bool) {
+        guard mode != .ended else { return }
         if case .menu = mode, !digitBuffer.isEmpty {
             menuDigit(digit)
             return
         }
-        if mode == .callbackOffer {
-            recordCallback(confirmed: digit == config.callbackConfirmDigit)
+        if case .queue(let step) = mode, digit != bundle.flow.emergency.digit {
+            queueDigit(digit, step: step)
             return
         }
         if digit == bundle.flow.person.digit {
@@ -57,14 +99,14 @@ extension CallEngine {
         switch mode {
         case .language: chooseLanguage(digit)
         case .menu: menuDigit(digit)
-        case .dayPassConfirm(let key, let failOpen, let reason, let next):
-            dayPassAnswer(digit, key: key, failOpen: failOpen, reason: reason, next: next)
+        case .dayPassConfirm(let key, let failOpen, let reason, let next, let declineTo):
+            dayPassAnswer(digit, key: key, failOpen: failOpen, reason: reason, next: next, declineTo: declineTo)
         case .announce(.grantReadback) where digit == config.dayPass.confirmDigit:
             // a second press of "yes" must not grant twice nor skip the expiry read-back
             log(.dayPassRetryIgnored, ["key": grantedPass?.idempotencyKey ?? "", "digit": String(digit)])
-            if wasPlaying { replayGrantReadback() }
+            if stopped { replayGrantReadback() }
         default:
-            if wasPlaying { promptsDone() }
+            if stopped, playing == nil, paused == nil, queue.isEmpty { promptsDone() }
         }
     }
 
@@ -76,14 +118,15 @@ extension CallEngine {
         log(.keyword, ["phrase": hit.phrase, "class": isDistress ? "distress" : isPerson ? "person" : hit.keywordClass.rawValue,
                        "confidence": formatted(hit.confidence), "accepted": accepted ? "yes" : "no (below minimum)"])
         guard accepted else { return }
+        callerSpoke = true
         if isDistress {
-            if let playing, !playing.isWhisper { stopPlayback() }
+            stopPlayback(keepSafety: true)
             emergencyRequested(record: scorer.observeDistressKeyword(hit), by: "said '\(hit.phrase)'")
         } else if isPerson {
-            if let playing, !playing.isWhisper { stopPlayback() }
+            stopPlayback(keepSafety: true)
             personRequested(by: "said '\(hit.phrase)'")
         } else if case .menu(let name) = mode, let option = bundle.flow.nodes[name]?.options.first(where: { $0.keywords.contains(hit.phrase) }) {
-            stopPlayback()
+            stopPlayback(keepSafety: true)
             digitBuffer = ""
             take(option, in: name)
         }
@@ -94,12 +137,26 @@ extension CallEngine {
             targetAnswered(target, by: "voice on the line")
             return
         }
+        speechSince = now
         if let playing, !playing.isWhisper { speechStartFrame = now }
+        paused?.resumeAt = nil
     }
 
-    /// The person digit or keyword: hand off (or, during a hand-off, just count it).
+    mutating func speechStopped() {
+        if let since = speechSince, now - since >= config.frames(ms: config.speechBargeInMs) { callerSpoke = true }
+        speechSince = nil
+        speechStartFrame = nil
+        if paused != nil { paused?.resumeAt = now + config.frames(ms: config.resumeAfterSpeechMs) }
+    }
+
+    /// The person digit or keyword: hand off (in the queue: say the position again).
     mutating func personRequested(by how: String) {
+        if mode == .queue(.waiting) {
+            announceQueue(entering: false, positionOnly: true)
+            return
+        }
         if case .handoff = mode { return }
+        if case .queue = mode { return }
         if mode == .closing && handoffStartedAtFrame != nil { return }
         startHandoff(reason: "caller asked for a person (\(how))", urgent: false)
     }

@@ -9,7 +9,30 @@ extension CallEngine {
         inputDeadline = nil
         interDigitDeadline = nil
         log(.nodeEntered, ["node": name, "greeting": long ? "long" : "short"])
+        if long, name == bundle.flow.startNode {
+            queueSafety()
+            if offerDayPassFirst() { return }
+        }
         play(long ? node.greetLong : node.greetShort)
+    }
+
+    /// A caller whose known balance makes them eligible hears the day pass offer before the menu (once a call).
+    mutating func offerDayPassFirst() -> Bool {
+        guard !passOfferedAtStart, grantedPass == nil, context.callerID != nil,
+              let option = bundle.flow.nodes[bundle.flow.startNode]?.options.first(where: {
+                  if case .dayPass = $0.action { true } else { false }
+              }),
+              case .dayPass(let next) = option.action,
+              case .eligible(_, false, _) = config.dayPass.decide(callerID: context.callerID, balance: context.balance,
+                                                                  lastGrantedAt: context.lastDayPassGrantedAt, now: wallNow,
+                                                                  inDistress: false)
+        else { return false }
+        passOfferedAtStart = true
+        log(.optionTaken, ["node": bundle.flow.startNode, "option": "offered first", "action": "day_pass then \(next)",
+                           "why": "balance \(context.balance.logValue) at or below the day pass threshold"])
+        play(["balance_is"])
+        offerDayPass(next: next, declineTo: bundle.flow.startNode)
+        return true
     }
 
     /// The queue ran dry (played out or barged in): wait for input, or move on.
@@ -19,10 +42,10 @@ extension CallEngine {
             inputDeadline = now + config.frames(ms: bundle.flow.nodes[bundle.flow.startNode]?.timeoutMs ?? 10_000)
         case .menu(let name):
             if digitBuffer.isEmpty { inputDeadline = now + config.frames(ms: bundle.flow.nodes[name]?.timeoutMs ?? 10_000) }
-        case .dayPassConfirm(_, _, _, let next):
+        case .dayPassConfirm(_, _, _, let next, _):
             inputDeadline = now + config.frames(ms: bundle.flow.nodes[next]?.timeoutMs ?? 10_000)
-        case .callbackOffer:
-            inputDeadline = now + config.frames(ms: config.callbackReplyMs)
+        case .queue(let step):
+            queuePromptsDone(step)
         case .announce(.node(let name, let long)):
             enterNode(name, long: long)
         case .announce(.grantReadback(let next)):
@@ -45,8 +68,8 @@ extension CallEngine {
             return
         }
         mode = .language
-        queue = bundle.enabledLanguages.map { (id: bundle.flow.languagePrompt, language: $0) }
-        playNext()
+        queue += bundle.enabledLanguages.map { QueuedPrompt(id: bundle.flow.languagePrompt, language: $0) }
+        if playing == nil, paused == nil { playNext() }
     }
 
     mutating func chooseLanguage(_ digit: Character?) {
@@ -55,7 +78,8 @@ extension CallEngine {
         log(.languageChosen, ["language": language,
                               "how": choice != nil ? "pressed \(choice?.digit ?? " ")" : digit.map { "default (pressed \($0))" } ?? "default (no input)"])
         inputDeadline = nil
-        stopPlayback()
+        // the safety sentence already under way in the chosen language goes on; in another language it starts anew
+        stopPlayback(keepSafety: true)
         enterNode(bundle.flow.startNode, long: true)
     }
 
@@ -97,19 +121,24 @@ extension CallEngine {
         case .handoff:
             startHandoff(reason: "caller chose '\(option.label)' in \(name)", urgent: false)
         case .balance(let next):
+            mode = .announce(then: .node(next, long: next != name))
+            guard context.callerID != nil else {
+                log(.balanceRead, ["balance": "none: no caller ID"])
+                play(["no_caller_id"])
+                return
+            }
             let amount = context.balance.minorUnits
             log(.balanceRead, ["balance": context.balance.logValue])
-            mode = .announce(then: .node(next, long: next != name))
             play([amount == nil ? "balance_unknown" : "balance_is"])
         case .dayPass(let next):
-            offerDayPass(next: next)
+            offerDayPass(next: next, declineTo: next)
         case .goto(let next):
             enterNode(next, long: true)
         case .language:
             startLanguageChoice()
         case .callback:
-            mode = .callbackOffer
-            recordCallback(confirmed: true)
+            // a callback is asked of a person: the queue offers it with the number read back, and keeps the line open
+            startHandoff(reason: "caller asked to be called back (\(option.label) in \(name))", urgent: false)
         case .hangup:
             mode = .closing
             play(["goodbye"])
@@ -127,7 +156,7 @@ extension CallEngine {
     mutating func inputTimedOut() {
         switch mode {
         case .language: chooseLanguage(nil)
-        case .callbackOffer: recordCallback(confirmed: false)
+        case .queue(.callbackReadback): backToQueue(confirmed: nil)
         default: missed(.timeout)
         }
     }
@@ -149,7 +178,7 @@ extension CallEngine {
         case .menu(let name):
             nodeName = name
             repeatPrompts = nil
-        case .dayPassConfirm(_, _, _, let next):
+        case .dayPassConfirm(_, _, _, let next, _):
             nodeName = next
             repeatPrompts = ["day_pass_offer"]
         default:
@@ -167,7 +196,9 @@ extension CallEngine {
             exhausted(node, why: "\(count) \(what)")
         } else {
             log(.dayPassDeclined, ["reason": "no answer after \(count) \(what)"])
-            enterNode(nodeName, long: true)
+            if case .dayPassConfirm(_, _, _, _, let declineTo) = mode { enterNode(declineTo, long: true) } else {
+                enterNode(nodeName, long: true)
+            }
         }
     }
 
@@ -213,7 +244,7 @@ extension CallEngine.Mode {
         case .announce: "announce"
         case .dayPassConfirm: "day_pass_confirm"
         case .handoff: "handoff"
-        case .callbackOffer: "callback_offer"
+        case .queue: "queue"
         case .closing: "closing"
         case .ended: "ended"
         }

@@ -9,14 +9,16 @@ public struct CallEngine: Sendable {
     public let config: CallConfig
     /// What the unit knew about the caller at answer time.
     public let context: CallContext
-    /// The caller's language (the default until they choose).
+    /// The caller's language (caller ID guess or the default until they choose).
     public internal(set) var language: String
     /// How the call ended, or `.inProgress`.
     public internal(set) var outcome: CallOutcome = .inProgress
     /// Frame the hand-off started at, if it did.
     public internal(set) var handoffStartedAtFrame: Int?
-    /// Frame the caller reached a person (transfer completed) or was offered a callback.
+    /// Frame the caller reached a person (transfer completed or bypass relay) or had a callback recorded.
     public internal(set) var personOrCallbackAtFrame: Int?
+    /// Frame the safety sentence was first heard in full, if it was.
+    public internal(set) var safetyHeardAtFrame: Int?
 
     var scorer: DistressScorer
     var now = 0
@@ -24,7 +26,8 @@ public struct CallEngine: Sendable {
     var mode: Mode = .notStarted
     var nextPlaybackID = 1
     var playing: Playing?
-    var queue: [(id: String, language: String)] = []
+    var paused: Paused?
+    var queue: [QueuedPrompt] = []
     var speechStartFrame: Int?
     var digitBuffer = ""
     var inputDeadline: Int?
@@ -34,14 +37,51 @@ public struct CallEngine: Sendable {
     var timeouts = 0
     var urgent = false
     var handoffReason = ""
+    /// The whisper's opening for an urgent hand-off that is not the distress score (a silent caller).
+    var urgentLead: String?
     var grantedPass: DayPassGrant?
+    var passConfirmed = false
+    var passOfferedAtStart = false
     var out: [CallAction] = []
+    /// Safety prompts heard in full, as "language/id".
+    var heardSafety: Set<String> = []
+    // The silent caller: speech of barge-in length, keys, the "press 5 twice" prompt and the keys themselves.
+    var callerSpoke = false
+    var keysPressed = 0
+    var speechSince: Int?
+    var silentPromptPlayed = false
+    var silentEntry = ""
+    var silentEntryDeadline: Int?
+    // The priority queue.
+    var queueEnteredFrame: Int?
+    var queuePosition = 1
+    var announcements = 0
+    var lastAnnouncedPosition: Int?
+    var nextAnnounceFrame: Int?
+    var nextRetryFrame: Int?
+    var retryDue = false
+    var callbackTaken = false
+
+    /// A prompt waiting to play, in a language; `pauses` counts how often caller speech paused it.
+    struct QueuedPrompt: Sendable, Equatable {
+        var id: String
+        var language: String
+        var pauses = 0
+    }
 
     /// A prompt (or whisper) being played.
     struct Playing: Sendable {
         var playbackID: Int
         var startedAt: Int
         var isWhisper: Bool
+        var item: QueuedPrompt
+    }
+
+    /// A prompt caller speech paused: it restarts once they stop (or after the longest pause).
+    struct Paused: Sendable {
+        var item: QueuedPrompt
+        var since: Int
+        var resumeAt: Int?
     }
 
     /// Where the call is.
@@ -50,9 +90,9 @@ public struct CallEngine: Sendable {
         case language
         case menu(String)
         case announce(then: After)
-        case dayPassConfirm(key: String, failOpen: Bool, reason: String, next: String)
+        case dayPassConfirm(key: String, failOpen: Bool, reason: String, next: String, declineTo: String)
         case handoff(HandoffStep)
-        case callbackOffer
+        case queue(QueueStep)
         case closing
         case ended
     }
@@ -73,6 +113,13 @@ public struct CallEngine: Sendable {
         case returning(nextTarget: Int, flashing: Bool)
     }
 
+    /// Where a queued caller is.
+    enum QueueStep: Sendable, Equatable {
+        case waiting
+        case callbackReadback
+        case releasing
+    }
+
     /// A call engine for one call; nothing happens until `start(atFrame:)`.
     public init(bundle: FlowBundle, config: CallConfig, context: CallContext) {
         self.bundle = bundle
@@ -90,18 +137,45 @@ public struct CallEngine: Sendable {
     public var distressFirings: [DistressFiring] { scorer.firings }
     /// True when the call is (or was) handed off as urgent: the unit should serve it before others.
     public var isUrgent: Bool { urgent }
+    /// True while the caller waits in the priority queue (the unit ranks such calls across lines).
+    public var isQueued: Bool { if case .queue = mode { true } else { false } }
+    /// True while the caller is on hold and the line carries the consultation leg (the network paces the call).
+    public var isOnHold: Bool { isOnConsultLeg || isReturning }
+    /// Frame the caller entered the queue, if they did.
+    public var queuedAtFrame: Int? { queueEnteredFrame }
+    /// Idempotency key of the day pass granted in this call, if one was.
+    public var grantedDayPassKey: String? { grantedPass?.idempotencyKey }
+    /// True once billing confirmed the pass granted in this call.
+    public var dayPassIsConfirmed: Bool { passConfirmed }
 
-    /// The call is answered: greet, or go straight to a person if the call-start signals already say distress.
+    /// The language a caller probably speaks: the longest matching caller ID prefix, else the default.
+    var guessedLanguage: (language: String, how: String) {
+        let fallback = bundle.enabledLanguages.first ?? language
+        guard bundle.enabledLanguages.count > 1, let callerID = context.callerID else { return (fallback, "default") }
+        let match = bundle.flow.callerIDLanguages
+            .filter { callerID.hasPrefix($0.prefix) && bundle.enabledLanguages.contains($0.language) }
+            .max { $0.prefix.count < $1.prefix.count }
+        return match.map { ($0.language, "caller ID \($0.prefix)") } ?? (fallback, "default")
+    }
+
+    /// The call is answered: the safety sentence first, or straight to a person if the call-start signals say distress.
     public mutating func start(atFrame frame: Int) -> [CallAction] {
         guard mode == .notStarted else { return [] }
         now = frame
         startFrame = frame
+        let guess = guessedLanguage
+        language = guess.language
         log(.callStarted, ["call_id": context.callID, "caller_id": context.callerID ?? "unknown",
                            "balance": context.balance.logValue,
                            "languages": bundle.enabledLanguages.joined(separator: ","),
+                           "language": "\(language) (\(guess.how))",
                            "local_time": SpokenFormat.dateTime(context.startedAt, language: "")])
+        mode = .language  // a live call from here on: a distress hand-off at start may now act
         record(scorer.observeCallStart(context))
-        if mode == .notStarted { startLanguageChoice() }
+        if handoffStartedAtFrame == nil {
+            queueSafety()
+            startLanguageChoice()
+        }
         return flush()
     }
 
@@ -126,9 +200,15 @@ public struct CallEngine: Sendable {
         case .keyword(let hit): keywordHeard(hit)
         case .voice(let features): record(scorer.observeVoice(features, atFrame: now))
         case .speechStarted: speechStarted()
-        case .speechStopped: speechStartFrame = nil
+        case .speechStopped: speechStopped()
         case .promptFinished(let playbackID):
             if playing?.playbackID == playbackID { playbackEnded() }
+        case .queuePosition(let position): queuePositionChanged(position)
+        case .dayPassConfirmed(let key):
+            if grantedPass?.idempotencyKey == key, !passConfirmed {
+                passConfirmed = true
+                log(.dayPassConfirmed, ["key": key])
+            }
         }
         return flush()
     }
@@ -141,6 +221,11 @@ public struct CallEngine: Sendable {
         }
     }
 
+    /// True while the flash back to the caller is under way.
+    var isReturning: Bool {
+        if case .handoff(.returning(_, true)) = mode { true } else { false }
+    }
+
     /// The earliest frame at which a timeout is due, so a unit may sleep until then.
     public var nextDeadlineFrame: Int? {
         guard mode != .ended, mode != .notStarted else { return nil }
@@ -149,7 +234,10 @@ public struct CallEngine: Sendable {
 
     // MARK: - Time
 
-    enum Deadline: Sendable { case prompt, bargeIn, input, interDigit, step, personBound }
+    enum Deadline: Sendable {
+        case prompt, pause, resume, input, interDigit, step, personBound, silentPrompt, silentHandoff, silentKeys
+        case queueAnnounce, queueRetry, bypass
+    }
 
     func deadlines() -> [(frame: Int, kind: Deadline)] {
         var due: [(frame: Int, kind: Deadline)] = []
@@ -157,14 +245,29 @@ public struct CallEngine: Sendable {
             let cap = playing.isWhisper ? config.handoff.whisperMaxMs : config.maxPromptMs
             due.append((playing.startedAt + config.frames(ms: cap), .prompt))
             if let speech = speechStartFrame, !playing.isWhisper {
-                due.append((speech + config.frames(ms: config.speechBargeInMs), .bargeIn))
+                due.append((speech + config.frames(ms: config.speechBargeInMs), .pause))
             }
         }
+        if let paused { due.append((paused.resumeAt ?? paused.since + config.frames(ms: config.maxPauseMs), .resume)) }
         if let inputDeadline { due.append((inputDeadline, .input)) }
         if let interDigitDeadline { due.append((interDigitDeadline, .interDigit)) }
         if let stepDeadline { due.append((stepDeadline, .step)) }
+        if let silentEntryDeadline { due.append((silentEntryDeadline, .silentKeys)) }
         if handoffStartedAtFrame == nil, mode != .closing {
             due.append((startFrame + config.frames(ms: config.personBoundMs), .personBound))
+            if isSilent {
+                due.append((startFrame + config.frames(ms: config.silentHandoffMs), .silentHandoff))
+                if !silentPromptPlayed, let heard = safetyHeardAtFrame {
+                    due.append((heard + config.frames(ms: config.silentPromptMs), .silentPrompt))
+                }
+            }
+        }
+        if mode == .queue(.waiting) {
+            if let nextAnnounceFrame { due.append((nextAnnounceFrame, .queueAnnounce)) }
+            if let nextRetryFrame { due.append((nextRetryFrame, .queueRetry)) }
+        }
+        if case .queue(let step) = mode, step != .releasing, let entered = queueEnteredFrame {
+            due.append((entered + config.frames(ms: config.queue.bypassAfterMs), .bypass))
         }
         return due
     }
@@ -182,11 +285,10 @@ public struct CallEngine: Sendable {
         switch deadline {
         case .prompt:
             playbackEnded()
-        case .bargeIn:
-            log(.bargeIn, ["by": "speech", "speech_ms": "\(config.speechBargeInMs)"])
-            speechStartFrame = nil
-            stopPlayback()
-            playbackEnded()
+        case .pause:
+            pauseForSpeech()
+        case .resume:
+            resumePaused()
         case .input:
             inputDeadline = nil
             inputTimedOut()
@@ -197,16 +299,54 @@ public struct CallEngine: Sendable {
             stepDeadline = nil
             handoffStepTimedOut()
         case .personBound:
-            startHandoff(reason: "no person reached after \(config.personBoundMs / 1000) s of call time",
+            startHandoff(reason: "caller still in the menu after \(config.personBoundMs / 1000) s, no person reached yet",
                          urgent: false)
+        case .silentPrompt:
+            silentPromptPlayed = true
+            log(.silentCaller, ["stage": "prompt", "silent_ms": "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))"])
+            play(["silent_prompt"])
+        case .silentHandoff:
+            let seconds = config.silentHandoffMs / 1000
+            log(.silentCaller, ["stage": "handoff", "silent_ms": "\(config.silentHandoffMs)"])
+            startHandoff(reason: "silent caller: open line, no speech or keys for \(seconds) s", urgent: true,
+                         lead: "silent caller, open line, no speech or keys for \(seconds) s")
+        case .silentKeys:
+            silentEntryDeadline = nil
+            let held = silentEntry
+            silentEntry = ""
+            for digit in held { routeDigit(digit, stopped: false) }
+        case .queueAnnounce:
+            if playing != nil || paused != nil {
+                nextAnnounceFrame = now + config.frames(ms: 5000)
+            } else {
+                announceQueue(entering: false)
+            }
+        case .queueRetry:
+            nextRetryFrame = nil
+            if playing != nil || paused != nil { retryDue = true } else { retryTargets() }
+        case .bypass:
+            releaseToBypass(reason: "no person answered in \(config.queue.bypassAfterMs / 1000) s of queue")
         }
+    }
+
+    /// No speech of barge-in length and no key since the answer (a keyword counts as speech).
+    var isSilent: Bool {
+        guard !callerSpoke, keysPressed == 0 else { return false }
+        if let since = speechSince, now - since >= config.frames(ms: config.speechBargeInMs) { return false }
+        return true
     }
 
     // MARK: - Playback
 
     mutating func play(_ ids: [String]) {
-        queue += ids.map { (id: $0, language: language) }
-        if playing == nil { playNext() }
+        queue += ids.map { QueuedPrompt(id: $0, language: language) }
+        if playing == nil, paused == nil { playNext() }
+    }
+
+    /// The prompt id for `id` in `language`: its keys-only variant where no keywords are spotted in that language.
+    func variant(_ id: String, language: String) -> String {
+        guard !config.speechLanguages.contains(language), bundle.catalogs[language]?.texts[id + "_keys"] != nil else { return id }
+        return id + "_keys"
     }
 
     mutating func playNext() {
@@ -214,29 +354,90 @@ public struct CallEngine: Sendable {
         let next = queue.removeFirst()
         let id = nextPlaybackID
         nextPlaybackID += 1
-        playing = Playing(playbackID: id, startedAt: now, isWhisper: false)
-        out.append(.playPrompt(PromptRequest(playbackID: id, promptID: next.id, language: next.language,
-                                             placeholders: placeholders(for: next.id, language: next.language))))
+        playing = Playing(playbackID: id, startedAt: now, isWhisper: false, item: next)
+        let promptID = variant(next.id, language: next.language)
+        out.append(.playPrompt(PromptRequest(playbackID: id, promptID: promptID, language: next.language,
+                                             placeholders: placeholders(for: promptID, language: next.language))))
     }
 
-    /// Stops whatever plays and drops the queue; true when something was playing.
+    func isSafety(_ item: QueuedPrompt, in language: String) -> Bool {
+        item.language == language && bundle.flow.safetyPrompts.contains(item.id)
+    }
+
+    /// True once every safety prompt was heard in full in `language`.
+    func safetyHeard(in language: String) -> Bool {
+        bundle.flow.safetyPrompts.allSatisfy { heardSafety.contains("\(language)/\($0)") }
+    }
+
+    /// The safety prompts of the caller's language that were not heard and are not pending go first in the queue.
+    mutating func queueSafety() {
+        let pending = queue + [playing?.item, paused?.item].compactMap { $0 }
+        let missing = bundle.flow.safetyPrompts.filter { id in
+            !heardSafety.contains("\(language)/\(id)") && !pending.contains { $0.id == id && $0.language == language }
+        }
+        queue.insert(contentsOf: missing.map { QueuedPrompt(id: $0, language: language) }, at: 0)
+        if playing == nil, paused == nil { playNext() }
+    }
+
+    /// Stops whatever plays and drops the queue; true when something was stopped.
+    /// With `keepSafety` a safety prompt of the caller's language not yet heard in full keeps playing (or stays queued).
     @discardableResult
-    mutating func stopPlayback() -> Bool {
-        queue.removeAll()
+    mutating func stopPlayback(keepSafety: Bool = false) -> Bool {
         speechStartFrame = nil
+        let language = language
+        if keepSafety {
+            let safety = bundle.flow.safetyPrompts
+            queue.removeAll { !($0.language == language && safety.contains($0.id)) }
+            if let paused, !isSafety(paused.item, in: language) { self.paused = nil }
+            if let playing, isSafety(playing.item, in: language) { return false }
+        } else {
+            queue.removeAll()
+            paused = nil
+        }
         guard playing != nil else { return false }
         playing = nil
         out.append(.stopPrompt)
         return true
     }
 
+    /// Caller speech over a prompt: the sentence pauses and restarts when they stop; only a key or a keyword cancels.
+    mutating func pauseForSpeech() {
+        speechStartFrame = nil
+        guard let current = playing, !current.isWhisper, current.item.pauses < config.maxPausesPerPrompt else { return }
+        playing = nil
+        out.append(.stopPrompt)
+        var item = current.item
+        item.pauses += 1
+        paused = Paused(item: item, since: now, resumeAt: nil)
+        log(.bargeIn, ["by": "speech", "speech_ms": "\(config.speechBargeInMs)", "then": "pause", "prompt": item.id])
+    }
+
+    mutating func resumePaused() {
+        guard let paused else { return }
+        self.paused = nil
+        log(.promptResumed, ["prompt": paused.item.id, "paused_ms": "\((now - paused.since) * 1000 / max(1, config.framesPerSecond))"])
+        queue.insert(paused.item, at: 0)
+        if playing == nil { playNext() }
+    }
+
     mutating func playbackEnded() {
-        let wasWhisper = playing?.isWhisper ?? false
+        guard let ended = playing else { return }
         playing = nil
         speechStartFrame = nil
-        if wasWhisper {
+        if ended.isWhisper {
             whisperDone()
-        } else if queue.isEmpty {
+            return
+        }
+        if bundle.flow.safetyPrompts.contains(ended.item.id) {
+            let wasHeard = safetyHeard(in: ended.item.language)
+            heardSafety.insert("\(ended.item.language)/\(ended.item.id)")
+            if !wasHeard, safetyHeard(in: ended.item.language) {
+                safetyHeardAtFrame = safetyHeardAtFrame ?? now
+                log(.safetyHeard, ["language": ended.item.language,
+                                   "ms": "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))"])
+            }
+        }
+        if queue.isEmpty {
             promptsDone()
         } else {
             playNext()
@@ -253,6 +454,9 @@ public struct CallEngine: Sendable {
             case "expires_at": values[name] = grantedPass.map { SpokenFormat.dateTime($0.expiresAt, language: language) }
             case "days": values[name] = "\(config.dayPass.cooldownDays)"
             case "minutes": values[name] = "\(config.callbackWithinMinutes)"
+            case "position": values[name] = "\(queuePosition)"
+            case "wait_minutes": values[name] = "\(estimatedWaitMinutes)"
+            case "caller_number": values[name] = context.callerID
             default: break
             }
         }
@@ -276,11 +480,13 @@ public struct CallEngine: Sendable {
         return out
     }
 
-    /// Never stuck: a live call with nothing playing and nothing to wait for moves on as if its prompts ended.
+    /// Never stuck: a queued prompt plays, and a live call with nothing playing and nothing to wait for moves on.
     mutating func ensureProgress() {
+        if mode != .ended, playing == nil, paused == nil, !queue.isEmpty { playNext() }
         var guardCount = 0
-        while mode != .ended, mode != .notStarted, playing == nil, queue.isEmpty, inputDeadline == nil,
-              interDigitDeadline == nil, stepDeadline == nil, guardCount < 8 {
+        while mode != .ended, mode != .notStarted, playing == nil, paused == nil, queue.isEmpty, inputDeadline == nil,
+              interDigitDeadline == nil, stepDeadline == nil, silentEntryDeadline == nil, mode != .queue(.waiting),
+              guardCount < 8 {
             guardCount += 1
             promptsDone()
         }
@@ -293,6 +499,7 @@ public struct CallEngine: Sendable {
         inputDeadline = nil
         interDigitDeadline = nil
         stepDeadline = nil
+        silentEntryDeadline = nil
         self.outcome = outcome
         mode = .ended
         log(.callEnded, ["reason": reason, "outcome": outcome.logValue])
@@ -304,7 +511,7 @@ extension CallInput {
     var isCallerAudio: Bool {
         switch self {
         case .digit, .speechStarted, .speechStopped, .keyword, .voice: true
-        case .tone, .promptFinished, .board: false
+        case .tone, .promptFinished, .board, .queuePosition, .dayPassConfirmed: false
         }
     }
 }
@@ -315,12 +522,14 @@ public enum CallOutcome: Sendable, Equatable {
     case inProgress
     /// The caller reached a person (transfer completed to this target).
     case transferred(target: String)
-    /// Every target failed; a callback was recorded.
+    /// The caller left after a callback was recorded.
     case callbackRecorded
     /// The caller hung up (or the line dropped).
     case callerHungUp
     /// The caller chose to end the call from the menu.
     case callerChoseHangup
+    /// No target answered in time (or none is configured): the line went to the bypass relay, the agent line.
+    case releasedToBypass
 
     /// Short name for logs.
     public var logValue: String {
@@ -330,6 +539,7 @@ public enum CallOutcome: Sendable, Equatable {
         case .callbackRecorded: "callback_recorded"
         case .callerHungUp: "caller_hung_up"
         case .callerChoseHangup: "caller_chose_hangup"
+        case .releasedToBypass: "released_to_bypass"
         }
     }
 }

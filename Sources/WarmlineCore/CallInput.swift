@@ -16,6 +16,10 @@ public enum CallInput: Sendable, Equatable {
     case promptFinished(playbackID: Int)
     /// Something the line-interface board reported.
     case board(BoardEvent)
+    /// The unit's priority queue (all lines): this caller's position, 1 = next.
+    case queuePosition(Int)
+    /// Billing acknowledged the day pass with this key (outbox sent): it is active now.
+    case dayPassConfirmed(key: String)
 }
 
 /// Call-progress tones WarmlineDSP tells apart.

@@ -35,6 +35,22 @@ public enum CallLogEventType: String, Sendable, Equatable, CaseIterable {
     case keyword
     /// The caller barged in over a prompt.
     case bargeIn = "barge_in"
+    /// A prompt paused by caller speech started again.
+    case promptResumed = "prompt_resumed"
+    /// The safety sentence was heard in full in a language.
+    case safetyHeard = "safety_heard"
+    /// The silent-caller protocol acted (prompt, keys 5 5, open-line hand-off).
+    case silentCaller = "silent_caller"
+    /// The caller entered the priority queue for a person.
+    case queued
+    /// Position, wait or "still waiting" was announced in the queue.
+    case queueAnnounced = "queue_announced"
+    /// The queue tried the targets again.
+    case queueRetry = "queue_retry"
+    /// The line is being handed to the bypass relay (agent line).
+    case releasedToBypass = "released_to_bypass"
+    /// Billing confirmed the day pass.
+    case dayPassConfirmed = "day_pass_confirmed"
     /// Input matched no option.
     case invalidInput = "invalid_input"
     /// No input before the timeout.

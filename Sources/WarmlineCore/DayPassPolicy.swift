@@ -22,7 +22,7 @@ public struct DayPassPolicy: Sendable, Equatable {
     public func decide(callerID: String?, balance: Balance, lastGrantedAt: WallTime?, now: WallTime,
                        inDistress: Bool) -> DayPassDecision {
         guard let callerID, !callerID.isEmpty else {
-            return .notEligible(reason: "no caller ID to grant a pass to")
+            return .noCallerID
         }
         if let last = lastGrantedAt {
             let nextAllowed = last.adding(seconds: Int64(cooldownDays) * 86_400)
@@ -65,4 +65,6 @@ public enum DayPassDecision: Sendable, Equatable {
     case notEligible(reason: String)
     /// The balance is unknown (or stale and above the threshold) and the caller is not in distress.
     case balanceUnknown(reason: String)
+    /// The network sent no caller ID: no balance to check, nobody to grant to.
+    case noCallerID
 }

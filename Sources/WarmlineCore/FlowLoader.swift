@@ -61,6 +61,10 @@ struct FlowValidator {
             fail(1, .duplicateDigit, "everywhere.person and everywhere.emergency both use digit '\(flow.person.digit)'")
         }
         checkLanguages(everywhere, fail)
+        checkSafety(fail)
+        if let key = flow.silentDigits.first, let owner = everywhere[key] {
+            fail(1, .duplicateDigit, "everywhere.silent '\(flow.silentDigits)' starts with '\(key)', which is already \(owner)")
+        }
         for name in flow.nodeOrder {
             guard let node = flow.nodes[name] else { continue }
             var seen: [String: Int] = [:]
@@ -73,6 +77,9 @@ struct FlowValidator {
                     fail(option.line, .duplicateDigit, "digit '\(digits)' is used twice in node '\(name)' (first on line \(first))")
                 } else if digits.count == 1, let owner = digits.first.flatMap({ everywhere[$0] }) {
                     fail(option.line, .duplicateDigit, "digit '\(digits)' in node '\(name)' is already \(owner), which works in every node")
+                } else if digits.first == flow.silentDigits.first {
+                    fail(option.line, .duplicateDigit, "digit '\(digits)' in node '\(name)' starts with '\(flow.silentDigits.prefix(1))', "
+                        + "the key of everywhere.silent ('\(flow.silentDigits)'), which works in every node")
                 }
                 seen[digits] = seen[digits] ?? option.line
             }
@@ -103,6 +110,28 @@ struct FlowValidator {
         }
         for language in enabledLanguages where !flow.languageDigits.contains(where: { $0.language == language }) {
             fail(1, .invalidValue, "language '\(language)' is enabled but has no digit under 'languages:'")
+        }
+    }
+
+    /// The safety sentence exists in every enabled language and names the emergency number there.
+    private func checkSafety(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
+        for language in enabledLanguages {
+            guard let catalog = catalogs[language] else { continue }
+            let missing = flow.safetyPrompts.filter { catalog.texts[$0] == nil }
+            if !missing.isEmpty {
+                fail(flow.safetyLine, .missingPrompt, "the safety sentence is missing in language '\(language)': "
+                    + "\(missing.map { "'\($0)'" }.joined(separator: ", ")) not in \(catalog.file); every caller must hear it")
+                continue
+            }
+            let texts = flow.safetyPrompts.compactMap { catalog.texts[$0] }
+            if !texts.contains(where: { PromptCatalog.placeholders(in: $0).contains("emergency_number") }) {
+                fail(flow.safetyLine, .invalidValue, "the safety sentence in language '\(language)' (\(catalog.file)) never says "
+                    + "{emergency_number}")
+            }
+        }
+        let known = Set(flow.languageDigits.map(\.language))
+        for entry in flow.callerIDLanguages where !known.contains(entry.language) {
+            fail(1, .invalidValue, "language_by_caller_id '\(entry.prefix)' names '\(entry.language)', which is not under 'languages:'")
         }
     }
 

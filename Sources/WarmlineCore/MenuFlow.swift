@@ -2,9 +2,10 @@
 public struct MenuFlow: Sendable, Equatable {
     /// Prompt ids the engine plays itself, outside any node; every enabled language must have them.
     public static let enginePromptIDs = [
-        "balance_is", "balance_unknown", "day_pass_offer", "day_pass_granted", "day_pass_refused",
-        "day_pass_not_eligible", "day_pass_unknown", "connecting", "still_connecting", "callback_offer",
-        "callback_confirmed", "goodbye",
+        "balance_is", "balance_unknown", "no_caller_id", "day_pass_offer", "day_pass_granted", "day_pass_requested",
+        "day_pass_refused", "day_pass_not_eligible", "day_pass_unknown", "connecting", "still_connecting",
+        "silent_prompt", "queue_entered", "queue_position", "queue_still_waiting", "queue_callback_offer",
+        "queue_emergency", "callback_readback", "callback_confirmed", "bypass_release", "goodbye",
     ]
 
     /// File the flow came from.
@@ -19,6 +20,14 @@ public struct MenuFlow: Sendable, Equatable {
     public var person: EverywhereOption
     /// The emergency option: works in every node and fires the emergency-digit distress signal.
     public var emergency: EverywhereOption
+    /// The safety sentence: prompt ids every caller hears in full, in their language, before anything else.
+    public var safetyPrompts: [String]
+    /// Line of `safety:` in the file.
+    public var safetyLine: Int
+    /// The keys a caller who cannot speak presses ("55"): works everywhere and hands off as urgent.
+    public var silentDigits: String
+    /// The language a caller probably speaks, by caller ID prefix (longest prefix wins).
+    public var callerIDLanguages: [CallerIDLanguage]
     /// Nodes by name.
     public var nodes: [String: MenuNode]
     /// Node names in file order.
@@ -33,6 +42,14 @@ public struct MenuFlow: Sendable, Equatable {
         for word in menu where !unique.contains(word) { unique.append(word) }
         return [.person: person.keywords, .distress: emergency.keywords, .menu: unique]
     }
+}
+
+/// A caller ID prefix (country code) and the language its callers probably speak.
+public struct CallerIDLanguage: Sendable, Equatable {
+    /// Prefix of the caller ID, e.g. "+380".
+    public var prefix: String
+    /// Language code.
+    public var language: String
 }
 
 /// The digit that picks one language.

@@ -30,6 +30,10 @@ struct MenuFlowParser {
         var languages: [LanguageDigit] = []
         var person: EverywhereOption?
         var emergency: EverywhereOption?
+        var silent: String?
+        var safety: [String] = []
+        var safetyLine: Int?
+        var callerIDLanguages: [CallerIDLanguage] = []
         var nodeEntries: [(key: String, line: Int, value: Node)] = []
         // defaults first: nodes may come before them in the file
         if let defaultsNode = entries.first(where: { $0.key == "defaults" }) { parseDefaults(defaultsNode.value) }
@@ -42,12 +46,17 @@ struct MenuFlowParser {
                     references.append(PromptReference(promptID: id, line: entry.value.line))
                 }
             case "languages": languages = parseLanguages(entry.value)
-            case "everywhere": (person, emergency) = parseEverywhere(entry.value, line: entry.line)
+            case "everywhere": (person, emergency, silent) = parseEverywhere(entry.value, line: entry.line)
+            case "safety":
+                safety = prompts(entry.value, "safety")
+                safetyLine = entry.line
+            case "language_by_caller_id": callerIDLanguages = parseCallerIDLanguages(entry.value)
             case "defaults": break
             case "nodes": nodeEntries = reader.mapping(entry.value, "nodes") ?? []
             default:
                 reader.fail(line: entry.line, .unknownKey,
-                            "unknown key '\(entry.key)' (known: start, language_prompt, languages, everywhere, defaults, nodes)")
+                            "unknown key '\(entry.key)' (known: start, safety, language_prompt, languages, "
+                                + "language_by_caller_id, everywhere, defaults, nodes)")
             }
         }
         var nodes: [String: MenuNode] = [:]
@@ -56,10 +65,17 @@ struct MenuFlowParser {
         }
         if start == nil { reader.fail(line: 1, .syntax, "missing 'start: <node>'") }
         if nodeEntries.isEmpty { reader.fail(line: 1, .syntax, "missing 'nodes:' with at least one node") }
-        guard let start, let person, let emergency else { return nil }
+        if safetyLine == nil {
+            reader.fail(line: 1, .syntax, "missing 'safety: [prompt ids]': the sentence every caller hears first (emergency "
+                + "number, the person digit, the keys for a caller who cannot speak)")
+        } else if safety.isEmpty, let safetyLine {
+            reader.fail(line: safetyLine, .syntax, "'safety' names no prompt: every caller must hear the safety sentence")
+        }
+        guard let start, let person, let emergency, let silent, let safetyLine, !safety.isEmpty else { return nil }
         return MenuFlow(file: reader.file, startNode: start, languageDigits: languages, languagePrompt: languagePrompt,
-                        person: person, emergency: emergency, nodes: nodes, nodeOrder: nodeEntries.map(\.key),
-                        promptReferences: references)
+                        person: person, emergency: emergency, safetyPrompts: safety, safetyLine: safetyLine,
+                        silentDigits: silent, callerIDLanguages: callerIDLanguages, nodes: nodes,
+                        nodeOrder: nodeEntries.map(\.key), promptReferences: references)
     }
 
     private mutating func parseDefaults(_ node: Node) {
@@ -89,10 +105,48 @@ struct MenuFlowParser {
         }
     }
 
-    private mutating func parseEverywhere(_ node: Node, line: Int) -> (EverywhereOption?, EverywhereOption?) {
+    private mutating func parseCallerIDLanguages(_ node: Node) -> [CallerIDLanguage] {
+        (reader.mapping(node, "language_by_caller_id") ?? []).compactMap { entry in
+            guard let language = reader.string(entry.value, "language_by_caller_id '\(entry.key)'") else { return nil }
+            guard entry.key.hasPrefix("+") || entry.key.allSatisfy(\.isNumber), entry.key.count >= 2 else {
+                reader.fail(line: entry.line, .invalidValue,
+                            "language_by_caller_id: '\(entry.key)' is not a caller ID prefix such as \"+380\"")
+                return nil
+            }
+            return CallerIDLanguage(prefix: entry.key, language: language)
+        }
+    }
+
+    /// `everywhere.silent.digits`: two or more presses of one key (a second key would be a menu choice).
+    private mutating func parseSilent(_ node: Node) -> String? {
+        var digits: String?
+        for field in reader.mapping(node, "everywhere.silent") ?? [] {
+            switch field.key {
+            case "digits": digits = reader.string(field.value, "everywhere.silent.digits")
+            default: reader.fail(line: field.line, .unknownKey, "unknown key '\(field.key)' in everywhere.silent (known: digits)")
+            }
+        }
+        guard let digits else {
+            reader.fail(line: node.line, .syntax, "everywhere.silent needs 'digits', e.g. \"55\"")
+            return nil
+        }
+        guard digits.count >= 2, digits.allSatisfy({ $0 == digits.first }), digits.first?.isDTMF == true else {
+            reader.fail(line: node.line, .invalidValue,
+                        "everywhere.silent.digits '\(digits)' must be one key pressed two or more times, e.g. \"55\"")
+            return nil
+        }
+        return digits
+    }
+
+    private mutating func parseEverywhere(_ node: Node, line: Int) -> (EverywhereOption?, EverywhereOption?, String?) {
         var person: EverywhereOption?
         var emergency: EverywhereOption?
+        var silent: String?
         for entry in reader.mapping(node, "everywhere") ?? [] {
+            if entry.key == "silent" {
+                silent = parseSilent(entry.value)
+                continue
+            }
             var digitValue: Character?
             var keywords: [String] = []
             for field in reader.mapping(entry.value, "everywhere.\(entry.key)") ?? [] {
@@ -110,12 +164,17 @@ struct MenuFlowParser {
             switch entry.key {
             case "person": person = option
             case "emergency": emergency = option
-            default: reader.fail(line: entry.line, .unknownKey, "unknown key '\(entry.key)' in everywhere (known: person, emergency)")
+            default:
+                reader.fail(line: entry.line, .unknownKey, "unknown key '\(entry.key)' in everywhere (known: person, emergency, silent)")
             }
         }
         if person == nil { reader.fail(line: line, .syntax, "everywhere.person is required: a caller must reach a person from every node") }
         if emergency == nil { reader.fail(line: line, .syntax, "everywhere.emergency is required (the greeting promises it)") }
-        return (person, emergency)
+        if silent == nil, !reader.problems.contains(where: { $0.reason.contains("everywhere.silent") }) {
+            reader.fail(line: line, .syntax, "everywhere.silent is required: the safety sentence tells a caller who cannot speak "
+                + "which keys to press")
+        }
+        return (person, emergency, silent)
     }
 
     private mutating func parseNode(name: String, line: Int, _ node: Node) -> MenuNode? {

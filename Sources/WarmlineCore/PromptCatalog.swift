@@ -1,7 +1,9 @@
 /// The prompt texts of one language: a flat map `prompt_id: "text with {placeholder}"`.
 public struct PromptCatalog: Sendable, Equatable {
     /// Placeholders the engine fills; any other `{name}` in a text is refused at load time.
-    public static let knownPlaceholders: Set<String> = ["emergency_number", "balance", "expires_at", "days", "minutes"]
+    public static let knownPlaceholders: Set<String> = [
+        "emergency_number", "balance", "expires_at", "days", "minutes", "position", "wait_minutes", "caller_number",
+    ]
 
     /// Language code (en, uk, tr).
     public let language: String

@@ -15,10 +15,13 @@ public final class KeywordSpotterThread: @unchecked Sendable {
     public let capacityPeriods: Int
     /// Periods dropped because the spotter fell behind.
     public private(set) var droppedPeriods = 0
+    /// The language whose keywords it spots.
+    public let language: String
 
     /// Starts the thread over `spotter`.
     public init(spotter: KeywordSpotter, capacityPeriods: Int = 250) {
         self.spotter = spotter
+        language = spotter.keywords.language
         self.capacityPeriods = capacityPeriods
         let thread = Thread { [self] in run() }
         thread.name = "warmline-keywords"

@@ -59,6 +59,8 @@ public enum CallOutcome {
     public static let callback = "callback"
     /// The line or the unit failed during the call.
     public static let failed = "failed"
+    /// No person answered in time (or no target is configured): the line went to the bypass relay, the agent line.
+    public static let bypassed = "bypassed"
     /// All outcomes, for validating `--outcome`.
-    public static let all = [handedOff, selfServed, abandoned, callback, failed]
+    public static let all = [handedOff, selfServed, abandoned, callback, failed, bypassed]
 }

@@ -33,6 +33,16 @@ extension StoreDatabase {
         }
     }
 
+    /// True once billing acknowledged the pass granted under `idempotencyKey` (its outbox entry is sent).
+    public func isDayPassConfirmed(idempotencyKey: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM outbox JOIN day_passes ON day_passes.id = outbox.day_pass_id
+                               WHERE day_passes.idempotency_key = ? AND outbox.status = 'sent')
+                """, arguments: [idempotencyKey]) ?? false
+        }
+    }
+
     /// Outbox entries billing has not confirmed yet, oldest first.
     public func pendingOutbox() throws -> [OutboxRecord] {
         try pool.read { db in

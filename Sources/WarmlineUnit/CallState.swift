@@ -28,6 +28,14 @@ struct CallState {
     private var distressCall = false
     private var grantExpiresAt: WallTime?
     private var hungUp = false
+    /// The line was handed to the bypass relay (the agent line): never put on hook by Warmline.
+    private(set) var releasedToBypass = false
+    /// Unit time the call joined the queue for a person (milliseconds since the epoch), while it waits there.
+    private var queuedSinceMs: Int64?
+    /// Next call frame at which a pending day pass's billing confirmation is looked up.
+    private var nextPassCheckFrame: Int?
+    /// The language the line's keyword spotter listens for (nil: no spotter).
+    private var spotterLanguage: String?
     private var callbackRecorded = false
     /// Call frames of the hand-off's milestones, for the transcript's timing line.
     private var firstFlashFrame: Int?
@@ -52,8 +60,12 @@ struct CallState {
         currency = found.currency ?? currency
         listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
         spotter = runner.keywordSpotter
+        spotterLanguage = spotter?.language
         spotterBaseFrame = spotter?.submittedFrames ?? 0
-        var engine = CallEngine(bundle: generation.bundle, config: runner.settings.call, context: found.context)
+        var callConfig = runner.settings.call
+        // prompts that invite speech play their keys-only variant wherever no keywords are spotted
+        callConfig.speechLanguages = spotterLanguage.map { [$0] } ?? []
+        var engine = CallEngine(bundle: generation.bundle, config: callConfig, context: found.context)
         say("answered: caller \(callerID ?? "withheld"), balance \(found.context.balance.logValue)"
             + (found.context.lastDayPassGrantedAt.map { ", last day pass at \($0.secondsSinceEpoch)" } ?? "")
             + ", \(found.context.earlierCallsAt.count) earlier calls this hour"
@@ -72,7 +84,7 @@ struct CallState {
     /// True while the call waits on the board or the network (a hand-off in progress, a command unacknowledged).
     var waitsOnBoard: Bool {
         guard let engine, !engine.isEnded else { return pendingBoardCommands > 0 }
-        return pendingBoardCommands > 0 || (engine.handoffStartedAtFrame != nil && engine.personOrCallbackAtFrame == nil)
+        return pendingBoardCommands > 0 || engine.isOnHold
     }
 
     func say(_ text: String, frame: Int) { runner.say(text, frame: frame) }
@@ -117,6 +129,8 @@ struct CallState {
                 }
             case .storeDone(let note):
                 say("store: \(note)")
+            case .callInput(let input):
+                handle(input, at: frame, player: &player)
             }
         }
     }
@@ -159,7 +173,9 @@ struct CallState {
         var inputs = listener.process(samples)
         self.listener = listener
         if let spotter {
-            spotter.submit(Array(samples), isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
+            // the spotter follows the caller's language: in another one its decoder hears no speech at all
+            let spotted = engine?.language == spotterLanguage
+            spotter.submit(Array(samples), isSpeech: spotted && listener.isSpeaking, keyTone: listener.heardKeyTone)
             // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
             if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }
             inputs += spotter.collect().map { LineListener.timed($0, baseFrame: spotterBaseFrame) }
@@ -188,6 +204,38 @@ struct CallState {
         let actions = engine.advance(toFrame: lastFrame)
         self.engine = engine
         perform(actions, player: &player)
+        rankInQueue(player: &player)
+        checkPassConfirmation()
+    }
+
+    /// A queued call takes its place in the unit's queue (across lines) and hears when it moves up.
+    private mutating func rankInQueue(player: inout PromptPlayer) {
+        guard let engine, !engine.isEnded, engine.isQueued else {
+            if queuedSinceMs != nil {
+                runner.callQueue.remove(callID: callID)
+                queuedSinceMs = nil
+            }
+            return
+        }
+        let joined = queuedSinceMs ?? Int64(Date().timeIntervalSince1970 * 1000)
+        queuedSinceMs = joined
+        let position = runner.callQueue.position(callID: callID, urgent: engine.isUrgent, joinedAtMs: joined)
+        handle(.queuePosition(position), at: lastFrame, player: &player)
+    }
+
+    /// While a granted pass waits for billing, its confirmation is looked up every 5 s of call time (off the audio path).
+    private mutating func checkPassConfirmation() {
+        guard let engine, let key = engine.grantedDayPassKey, !engine.dayPassIsConfirmed else { return }
+        let rate = runner.settings.call.framesPerSecond
+        guard let due = nextPassCheckFrame else {
+            nextPassCheckFrame = lastFrame + 5 * rate
+            return
+        }
+        guard lastFrame >= due else { return }
+        nextPassCheckFrame = lastFrame + 5 * rate
+        runner.dispatchStoreInput { store in
+            try store.isDayPassConfirmed(idempotencyKey: key) ? .dayPassConfirmed(key: key) : nil
+        }
     }
 
     private mutating func handle(_ input: CallInput, at frame: Int, player: inout PromptPlayer) {
@@ -228,6 +276,12 @@ struct CallState {
             case .hangUp:
                 say("hang up")
                 hangUpLine()
+            case .releaseToBypass:
+                say("SET_BYPASS on: the line goes to the agent line; Warmline does not hang up")
+                releasedToBypass = true
+                hungUp = true
+                pendingBoardCommands += 1
+                runner.dispatchBoard("SET_BYPASS on") { try await $0.setBypass(true) }
             case .log(let event):
                 log(event)
             case .grantDayPass(let grant):
@@ -285,7 +339,7 @@ struct CallState {
         var values: [String: SpokenValue] = [:]
         for (name, text) in request.placeholders {
             switch name {
-            case "emergency_number": values[name] = .digits(text)
+            case "emergency_number", "caller_number": values[name] = .digits(text)
             case "balance": values[name] = .money(minorUnits: engine?.context.balance.minorUnits ?? 0, currency: currency)
             case "expires_at":
                 if let expires = grantExpiresAt, let engine {
@@ -337,6 +391,7 @@ struct CallState {
                 outcome = WarmlineStore.CallOutcome.handedOff
                 target = name
             case .callbackRecorded: outcome = WarmlineStore.CallOutcome.callback
+            case .releasedToBypass: outcome = WarmlineStore.CallOutcome.bypassed
             case .callerChoseHangup: outcome = WarmlineStore.CallOutcome.selfServed
             case .callerHungUp where callbackRecorded:
                 outcome = WarmlineStore.CallOutcome.callback

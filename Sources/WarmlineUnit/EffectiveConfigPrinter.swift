@@ -36,7 +36,12 @@ public enum EffectiveConfigPrinter {
         }
         let call = config.call
         out.key("call", nil, "call timing")
-        out.key("speech_barge_in_ms", call.speechBargeInMs, "caller speech this long stops a prompt", indent: 1)
+        out.key("speech_barge_in_ms", call.speechBargeInMs, "caller speech this long pauses a prompt (it restarts when they stop)",
+                indent: 1)
+        out.key("silent_prompt_ms", call.silentPromptMs, "no speech or key this long after the safety sentence: \"press 5 twice\"",
+                indent: 1)
+        out.key("silent_handoff_ms", call.silentHandoffMs, "no speech or key this long from the answer: urgent hand-off (<= 30000)",
+                indent: 1)
         out.key("person_bound_ms", call.personBoundMs, "a caller still in the menu after this long goes to a person", indent: 1)
         out.key("max_prompt_ms", call.maxPromptMs, "a prompt never reported finished counts as done after this", indent: 1)
         out.key("keyword_min_confidence", call.keywordMinConfidence, "keyword hits below this are logged and ignored", indent: 1)
@@ -46,6 +51,11 @@ public enum EffectiveConfigPrinter {
         out.key("callback_reply_ms", call.callbackReplyMs, "wait this long for that key before recording the callback",
                 indent: 1)
         let handoff = call.handoff
+        out.key("queue", nil, "a caller who asked for a person waits here when every target failed; never hung up on")
+        out.key("announce_every_ms", call.queue.announceEveryMs, "position and wait announced about this often", indent: 1)
+        out.key("retry_every_ms", call.queue.retryEveryMs, "the targets are tried again this often", indent: 1)
+        out.key("bypass_after_ms", call.queue.bypassAfterMs, "then the line goes to the bypass relay (agent line)", indent: 1)
+        out.key("wait_per_caller_ms", call.queue.waitPerCallerMs, "estimated wait per caller, for the announcement", indent: 1)
         out.key("handoff", nil, "warm transfer to a person")
         out.key("flash_ms", handoff.flashMs, "hook-flash length", indent: 1)
         out.key("dial_tone_wait_ms", handoff.dialToneWaitMs, "wait for dial tone after the flash", indent: 1)

@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineBoard
+import WarmlineCore
 
 /// Something that reaches a line's thread from outside the audio loop.
 public enum LineMessage: Sendable {
@@ -11,6 +12,8 @@ public enum LineMessage: Sendable {
     case whisperReady(playbackID: Int, samples: [Int16]?)
     /// A store write finished (day pass, callback); `note` says what the store did.
     case storeDone(note: String)
+    /// A store lookup found something the call engine must hear (a day pass confirmed by billing).
+    case callInput(CallInput)
 }
 
 /// A thread-safe queue of line messages: producers post, the line's thread drains or waits.

@@ -77,6 +77,8 @@ public final class LineRunner: @unchecked Sendable {
     private let flows: FlowSource
     private var spotter: KeywordSpotterThread?
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
+    /// The unit's queue for a person, shared with the other lines.
+    let callQueue: SharedCallQueue
     private let transcript: @Sendable (String) -> Void
     private let inbox = LineInbox()
     private let storeQueue: DispatchQueue
@@ -89,9 +91,10 @@ public final class LineRunner: @unchecked Sendable {
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
-                spotter: KeywordSpotter?,
+                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(),
                 openAudio: @escaping (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
                 transcript: @escaping @Sendable (String) -> Void) {
+        self.callQueue = callQueue
         self.settings = settings
         self.link = link
         self.store = store
@@ -174,6 +177,11 @@ public final class LineRunner: @unchecked Sendable {
                callerID != nil || rings > settings.answerAfterRings || MonotonicClock.seconds() - reached > 1.0 {
                 let result = runCall(callerID: callerID, ringCountReachedAt: reached)
                 stateLock.withLock { finishedCalls.append(result) }
+                if result.outcome == WarmlineStore.CallOutcome.bypassed {
+                    // the agent line has the caller; the board takes the line back once that call is over
+                    say("the agent line has the caller; the line comes back to Warmline when that call ends")
+                    dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
+                }
                 rings = 0; callerID = nil; ringCountReachedAt = nil
                 link.setHeartbeatTimer(enabled: true)
             }
@@ -293,6 +301,19 @@ public final class LineRunner: @unchecked Sendable {
         let inbox = inbox
         storeQueue.async {
             do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeDone(note: "store write failed: \(error)")) }
+        }
+    }
+
+    /// Runs a store lookup off the audio path; an input it finds comes back through the inbox.
+    func dispatchStoreInput(_ work: @escaping @Sendable (StoreDatabase) throws -> CallInput?) {
+        let store = store
+        let inbox = inbox
+        storeQueue.async {
+            do {
+                if let input = try work(store) { inbox.post(.callInput(input)) }
+            } catch {
+                inbox.post(.storeDone(note: "store lookup failed: \(error)"))
+            }
         }
     }
 

@@ -35,6 +35,14 @@ public enum StoreEventName {
         case .targetAnswered: "handoff.answered"
         case .whispered: "handoff.whisper"
         case .callbackOffered: "callback.offered"
+        case .promptResumed: "prompt.resumed"
+        case .safetyHeard: "prompt.safety_heard"
+        case .silentCaller: "caller.silent"
+        case .queued: "queue.joined"
+        case .queueAnnounced: "queue.announced"
+        case .queueRetry: "queue.retry"
+        case .releasedToBypass: "handoff.bypass"
+        case .dayPassConfirmed: "daypass.confirmed"
         }
     }
 

@@ -49,11 +49,13 @@ public struct UnitConfigLoader: Sendable {
     }
 
     static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "emergency_number",
-                          "database", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "handoff", "day_pass", "distress"]
+                          "database", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
+                          "distress"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
     static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
-    static let callKeys = ["speech_barge_in_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
+    static let queueKeys = ["announce_every_ms", "retry_every_ms", "bypass_after_ms", "wait_per_caller_ms"]
+    static let callKeys = ["speech_barge_in_ms", "silent_prompt_ms", "silent_handoff_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
                            "callback_within_minutes", "callback_confirm_digit", "callback_reply_ms"]
     static let handoffKeys = ["flash_ms", "dial_tone_wait_ms", "whisper_max_ms", "targets"]
     static let targetKeys = ["name", "dial", "ring_timeout_ms"]
@@ -103,6 +105,7 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["languages"] { readLanguages(node, into: &config, &r) }
         if let node = top["lines"] { readLines(node, into: &config, &r) }
         if let node = top["call"] { readCall(node, into: &config.call, &r) }
+        if let node = top["queue"] { readQueue(node, into: &config.call.queue, &r) }
         if let node = top["handoff"] { readHandoff(node, into: &config.call.handoff, &r) }
         if let node = top["day_pass"] { readDayPass(node, into: &config.call.dayPass, &r) }
         if let node = top["distress"] { readDistress(node, into: &config.call.distress, &r) }
@@ -177,6 +180,9 @@ public struct UnitConfigLoader: Sendable {
         let keys = r.entries(node, "call", known: Self.callKeys)
         if let n = keys["speech_barge_in_ms"], let v = r.int(n, "call.speech_barge_in_ms", Self.msRange) { call.speechBargeInMs = v }
         if let n = keys["person_bound_ms"], let v = r.int(n, "call.person_bound_ms", Self.msRange) { call.personBoundMs = v }
+        if let n = keys["silent_prompt_ms"], let v = r.int(n, "call.silent_prompt_ms", 1000...30_000) { call.silentPromptMs = v }
+        // The Silent Solution: an open line with no speech and no key goes to a person as urgent within 30 s.
+        if let n = keys["silent_handoff_ms"], let v = r.int(n, "call.silent_handoff_ms", 5000...30_000) { call.silentHandoffMs = v }
         if let n = keys["max_prompt_ms"], let v = r.int(n, "call.max_prompt_ms", Self.msRange) { call.maxPromptMs = v }
         if let n = keys["keyword_min_confidence"], let v = r.double(n, "call.keyword_min_confidence", 0...1) {
             call.keywordMinConfidence = v
@@ -186,6 +192,17 @@ public struct UnitConfigLoader: Sendable {
         }
         if let n = keys["callback_confirm_digit"], let v = r.digit(n, "call.callback_confirm_digit") { call.callbackConfirmDigit = v }
         if let n = keys["callback_reply_ms"], let v = r.int(n, "call.callback_reply_ms", Self.msRange) { call.callbackReplyMs = v }
+    }
+
+    private func readQueue(_ node: Node, into queue: inout QueueConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "queue", known: Self.queueKeys)
+        // A period of 0 would announce (or dial) in a loop: every period is at least a second.
+        if let n = keys["announce_every_ms"], let v = r.int(n, "queue.announce_every_ms", 1000...600_000) { queue.announceEveryMs = v }
+        if let n = keys["retry_every_ms"], let v = r.int(n, "queue.retry_every_ms", 1000...600_000) { queue.retryEveryMs = v }
+        if let n = keys["bypass_after_ms"], let v = r.int(n, "queue.bypass_after_ms", 0...3_600_000) { queue.bypassAfterMs = v }
+        if let n = keys["wait_per_caller_ms"], let v = r.int(n, "queue.wait_per_caller_ms", 1000...3_600_000) {
+            queue.waitPerCallerMs = v
+        }
     }
 
     private func readHandoff(_ node: Node, into handoff: inout HandoffConfig, _ r: inout ConfigReader) {

@@ -25,6 +25,8 @@ public final class UnitRunner: @unchecked Sendable {
     /// The running lines, in config order.
     public private(set) var lines: [LineRunner] = []
     private var links: [BoardLink] = []
+    /// The queue for a person that every line's waiting caller is ranked in.
+    public let callQueue = SharedCallQueue()
     private let transcript: @Sendable (String) -> Void
     private let openAudio: AudioOpener
 
@@ -77,7 +79,7 @@ public final class UnitRunner: @unchecked Sendable {
             let opener = openAudio
             let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
                                     spotter: speechInBackground ? nil : makeSpotter(line: line.number),
-                                    openAudio: { try opener(line, $0) },
+                                    callQueue: callQueue, openAudio: { try opener(line, $0) },
                                     transcript: transcript)
             links.append(link)
             lines.append(runner)
@@ -111,15 +113,26 @@ public final class UnitRunner: @unchecked Sendable {
         for link in links { link.close() }
     }
 
+    /// The spotter of the first enabled language that has a keyword model (it listens while the caller is in that
+    /// language); nil with speech off or no model in any language.
     private func makeSpotter(line: Int) -> KeywordSpotter? {
-        guard config.speechEnabled, let language = config.languages.first else { return nil }
-        let file = "\(config.promptsDirectory)/\(language)/keywords.yaml"
-        do {
-            return try KeywordSpotter(keywords: try KeywordList.load(file: file))
-        } catch {
-            transcript("L\(line)           keyword spotting off (DTMF only): \(error)")
-            return nil
+        guard config.speechEnabled else { return nil }
+        var reasons: [String] = []
+        for language in config.languages {
+            let file = "\(config.promptsDirectory)/\(language)/keywords.yaml"
+            do {
+                let list = try KeywordList.load(file: file)
+                guard list.model != nil else {
+                    reasons.append("\(language): \(list.noModelReason ?? "no model")")
+                    continue
+                }
+                return try KeywordSpotter(keywords: list)
+            } catch {
+                reasons.append("\(language): \(error)")
+            }
         }
+        transcript("L\(line)           keyword spotting off (DTMF only): \(reasons.joined(separator: "; "))")
+        return nil
     }
 }
 

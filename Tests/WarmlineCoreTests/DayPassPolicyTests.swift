@@ -47,7 +47,7 @@ struct DayPassPolicyTests {
         #expect(policy.decide(callerID: "1", balance: .unknown, lastGrantedAt: nil, now: now, inDistress: false)
             == .balanceUnknown(reason: "balance unknown and caller not in distress"))
         #expect(policy.decide(callerID: nil, balance: .known(minorUnits: 0), lastGrantedAt: nil, now: now, inDistress: true)
-            == .notEligible(reason: "no caller ID to grant a pass to"))
+            == .noCallerID)
     }
 
     @Test("The idempotency key depends only on the caller and their previous grant, not on the call or time")
