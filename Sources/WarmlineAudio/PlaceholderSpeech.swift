@@ -12,6 +12,55 @@ public struct PlaceholderSpeech: Sendable {
 
     /// The pieces that say `value`, in order; throws when a needed piece is missing from pieces.yaml.
     public func pieceIDs(for value: SpokenValue) throws -> [String] {
+        do {
+            return try ids(for: value)
+        } catch let missingPiece as MissingPiece {
+            throw missing("a piece '\(missingPiece.id)'")
+        }
+    }
+
+    /// Amounts in minor units that reach every plural form of the major and of the minor noun (0, 1, 2, 5, 11, 21).
+    static let currencyProbeAmounts = [0, 100, 200, 500, 1100, 2100, 1, 2, 5, 11, 21]
+
+    /// The first piece missing to say amounts of `currency` (`cur.EUR.major`), or nil when every amount can be said.
+    public func missingPiece(forCurrency currency: String) -> String? {
+        for minorUnits in Self.currencyProbeAmounts {
+            do {
+                _ = try ids(for: .money(minorUnits: minorUnits, currency: currency))
+            } catch let missingPiece as MissingPiece {
+                return missingPiece.id
+            } catch {
+                return "\(error)"
+            }
+        }
+        return nil
+    }
+
+    /// Why some of `catalogs`' languages cannot say amounts of `currency`, naming each language's pieces file
+    /// under `root` (nil when every language can).
+    public static func currencyRefusal(_ currency: String, catalogs: [PromptCatalog], root: String) -> String? {
+        var languages: [String] = []
+        var missingByPiece: [(piece: String, files: [String])] = []
+        for catalog in catalogs {
+            guard let piece = PlaceholderSpeech(catalog: catalog).missingPiece(forCurrency: currency) else { continue }
+            languages.append(catalog.language)
+            let file = "\(root)/\(catalog.language)/pieces.yaml"
+            if let index = missingByPiece.firstIndex(where: { $0.piece == piece }) {
+                missingByPiece[index].files.append(file)
+            } else {
+                missingByPiece.append((piece, [file]))
+            }
+        }
+        guard !languages.isEmpty else { return nil }
+        let why = missingByPiece.map { "no \($0.piece) in \($0.files.joined(separator: ", "))" }.joined(separator: "; ")
+        return "currency '\(currency)' cannot be spoken in \(languages.joined(separator: ", ")) (\(why))"
+    }
+
+    private struct MissingPiece: Error {
+        var id: String
+    }
+
+    private func ids(for value: SpokenValue) throws -> [String] {
         let ids: [String]
         switch value {
         case .number(let number):
@@ -38,7 +87,7 @@ public struct PlaceholderSpeech: Sendable {
     private func has(_ id: String) -> Bool { catalog.pieces[id] != nil }
 
     private func piece(_ id: String) throws -> String {
-        guard has(id) else { throw missing("a piece '\(id)'") }
+        guard has(id) else { throw MissingPiece(id: id) }
         return id
     }
 
@@ -56,7 +105,10 @@ public struct PlaceholderSpeech: Sendable {
     /// The noun piece for `base` after `number`: `base.<category>` when the language has it, else `base`.
     private func noun(_ base: String, after number: Int) throws -> String {
         let specific = "\(base).\(category(number))"
-        return has(specific) ? specific : try piece(base)
+        if has(specific) { return specific }
+        if has(base) { return base }
+        // A noun given in plural forms lacks this form; one given in no form at all lacks the noun.
+        throw MissingPiece(id: catalog.pieces.keys.contains { $0.hasPrefix(base + ".") } ? specific : base)
     }
 
     private func cardinal(_ number: Int, feminine: Bool = false) throws -> [String] {

@@ -1,23 +1,49 @@
 import Foundation
 
-/// The prompts of every language, as clips ready for the player; renders what the cache lacks on first use.
+/// The prompts of every language, as clips ready for the player; recordings first, then what is rendered on first use.
 public struct PromptLibrary: Sendable {
     /// Catalog per language code.
     public let catalogs: [String: PromptCatalog]
     /// The renderer and cache the clips come from.
     public let renderer: PromptRenderer
+    /// Human recordings per language code and render id; they are played instead of the rendered audio.
+    public let recordings: [String: [String: RecordedPrompt]]
 
-    /// A library over already loaded catalogs.
-    public init(catalogs: [PromptCatalog], renderer: PromptRenderer) {
+    /// A library over already loaded catalogs and recordings.
+    public init(catalogs: [PromptCatalog], renderer: PromptRenderer, recordings: [String: [String: RecordedPrompt]] = [:]) {
         self.catalogs = Dictionary(catalogs.map { ($0.language, $0) }, uniquingKeysWith: { _, last in last })
         self.renderer = renderer
+        self.recordings = recordings
     }
 
-    /// Loads `<root>/<lang>/prompts.yaml` and `pieces.yaml` for each language.
+    /// Loads `<root>/<lang>/prompts.yaml`, `pieces.yaml` and the `recorded/<id>.wav` files for each language;
+    /// a recording that cannot be played is a `RecordedPromptError` naming every such file.
     public init(root: String, languages: [String], cacheDirectory: String,
                 settings: PromptRenderSettings = PromptRenderSettings()) throws {
-        self.init(catalogs: try languages.map { try PromptCatalog.load(root: root, language: $0) },
-                  renderer: PromptRenderer(cacheDirectory: cacheDirectory, settings: settings))
+        let catalogs = try languages.map { try PromptCatalog.load(root: root, language: $0) }
+        var recordings: [String: [String: RecordedPrompt]] = [:]
+        var problems: [String] = []
+        for catalog in catalogs {
+            do {
+                recordings[catalog.language] = try RecordedPrompt.load(root: root, catalog: catalog, sampleRate: settings.sampleRate)
+            } catch let error as RecordedPromptError {
+                problems += error.problems
+            }
+        }
+        guard problems.isEmpty else { throw RecordedPromptError(problems: problems) }
+        self.init(catalogs: catalogs, renderer: PromptRenderer(cacheDirectory: cacheDirectory, settings: settings),
+                  recordings: recordings)
+    }
+
+    /// The recording that replaces render id `id` in `language`, if there is one.
+    public func recording(_ id: String, language: String) -> RecordedPrompt? { recordings[language]?[id] }
+
+    /// Renders every text of `language` that is neither recorded nor cached yet, and verifies each file.
+    public func render(language: String) throws -> PromptRenderReport {
+        let recorded = Set((recordings[language] ?? [:]).keys)
+        var report = try renderer.render(try catalog(language), skipping: recorded)
+        report.recorded.sort()
+        return report
     }
 
     private func catalog(_ language: String) throws -> PromptCatalog {
@@ -53,13 +79,95 @@ public struct PromptLibrary: Sendable {
     /// The clips that say `promptID` in `language` with `values`; queue them together for a gapless prompt.
     public func clips(_ promptID: String, language: String, values: [String: SpokenValue] = [:]) throws -> [PromptClip] {
         let parts = try parts(promptID, language: language, values: values)
-        let missing = parts.filter { !FileManager.default.fileExists(atPath: renderer.path(language: language, id: $0.id, text: $0.text)) }
+        return try samples(of: parts, language: language).enumerated().map { index, samples in
+            PromptClip(id: "\(language)/\(parts[index].id)", samples: samples)
+        }
+    }
+
+    /// The samples of each render id in `parts`: the recording when there is one, else the rendered file.
+    private func samples(of parts: [(id: String, text: String)], language: String) throws -> [[Int16]] {
+        let recorded = recordings[language] ?? [:]
+        let missing = parts.filter {
+            recorded[$0.id] == nil && !FileManager.default.fileExists(atPath: renderer.path(language: language, id: $0.id, text: $0.text))
+        }
         if !missing.isEmpty {
             _ = try renderer.render(try catalog(language), only: Set(missing.map(\.id)))
         }
         return try parts.map { part in
-            let wav = try renderer.verify(path: renderer.path(language: language, id: part.id, text: part.text))
-            return PromptClip(id: "\(language)/\(part.id)", samples: wav.samples)
+            if let recording = recorded[part.id] { return recording.samples }
+            return try renderer.verify(path: renderer.path(language: language, id: part.id, text: part.text)).samples
         }
+    }
+
+    /// One row per prompt of `language` (sorted by id), then one per piece: where its audio comes from, how long
+    /// its fixed words last and its text; renders what the cache lacks first.
+    public func listing(language: String) throws -> [PromptListing] {
+        let catalog = try catalog(language)
+        _ = try render(language: language)
+        let rate = Double(renderer.settings.sampleRate)
+        var rows: [PromptListing] = []
+        for id in catalog.prompts.keys.sorted() {
+            let segments = try catalog.segments(of: id)
+            let fixed = segments.compactMap { segment -> (id: String, text: String)? in
+                guard case .text(let partID, let text) = segment else { return nil }
+                return (partID, text)
+            }
+            let recordedCount = fixed.filter { recording($0.id, language: language) != nil }.count
+            let source: PromptListing.Source = recordedCount == 0 ? .rendered
+                : recordedCount == fixed.count ? .recorded : .mixed
+            let frames = try samples(of: fixed, language: language).reduce(0) { $0 + $1.count }
+            rows.append(PromptListing(language: language, id: id, source: source, durationSeconds: Double(frames) / rate,
+                                      hasPlaceholders: segments.contains { if case .placeholder = $0 { true } else { false } },
+                                      text: catalog.prompts[id] ?? ""))
+        }
+        for piece in catalog.pieces.keys.sorted() {
+            let part = (id: PromptCatalog.pieceClipID(piece), text: catalog.pieces[piece] ?? "")
+            let frames = try samples(of: [part], language: language)[0].count
+            rows.append(PromptListing(language: language, id: part.id,
+                                      source: recording(part.id, language: language) == nil ? .rendered : .recorded,
+                                      durationSeconds: Double(frames) / rate, hasPlaceholders: false, text: part.text))
+        }
+        return rows
+    }
+}
+
+/// One row of `warmline prompts list`: a prompt or piece, where its audio comes from, and how long it lasts.
+public struct PromptListing: Sendable, Equatable {
+    /// Where the audio of a prompt comes from.
+    public enum Source: String, Sendable {
+        /// Every fixed part is a human recording.
+        case recorded
+        /// Every fixed part is rendered with espeak-ng.
+        case rendered
+        /// Some fixed parts are recorded, the others rendered.
+        case mixed
+    }
+
+    /// Language code.
+    public var language: String
+    /// Prompt id, or `piece.<id>` for a piece.
+    public var id: String
+    /// Recorded, rendered or mixed.
+    public var source: Source
+    /// Seconds of the fixed words (placeholder values add to it at call time).
+    public var durationSeconds: Double
+    /// True when the text has `{placeholders}` filled at call time.
+    public var hasPlaceholders: Bool
+    /// The template text.
+    public var text: String
+
+    /// A row for `id`.
+    public init(language: String, id: String, source: Source, durationSeconds: Double, hasPlaceholders: Bool, text: String) {
+        self.language = language
+        self.id = id
+        self.source = source
+        self.durationSeconds = durationSeconds
+        self.hasPlaceholders = hasPlaceholders
+        self.text = text
+    }
+
+    /// `2.4` or `2.4 + value`: the duration with one decimal, noting what placeholders add.
+    public var durationText: String {
+        String(format: "%.1f", durationSeconds) + (hasPlaceholders ? " + value" : "")
     }
 }

@@ -38,6 +38,8 @@ public struct PromptRenderReport: Sendable, Equatable {
     public var cached: [String] = []
     /// Stale files of older texts or settings that were removed.
     public var removed = 0
+    /// Ids not rendered because a recording replaces them (`Prompts/<lang>/recorded/<id>.wav`).
+    public var recorded: [String] = []
 }
 
 /// Renders prompt texts with espeak-ng into a content-addressed WAV cache and verifies each file.
@@ -59,14 +61,19 @@ public struct PromptRenderer: Sendable {
         return "\(cacheDirectory)/\(language)/\(id).\(String(format: "%016llx", hash)).wav"
     }
 
-    /// Renders every prompt segment and piece of `catalog` (or only the ids in `only`) that is not cached yet.
-    public func render(_ catalog: PromptCatalog, only: Set<String>? = nil) throws -> PromptRenderReport {
+    /// Renders every prompt segment and piece of `catalog` (or only the ids in `only`, never those in `skipping`) not cached yet.
+    public func render(_ catalog: PromptCatalog, only: Set<String>? = nil,
+                       skipping: Set<String> = []) throws -> PromptRenderReport {
         let directory = "\(cacheDirectory)/\(catalog.language)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var report = PromptRenderReport(language: catalog.language)
         var targets: [String: String] = [:]
         var pending: [(id: String, text: String, path: String)] = []
         for (id, text) in try catalog.renderTexts() where only?.contains(id) ?? true {
+            if skipping.contains(id) {
+                report.recorded.append(id)
+                continue
+            }
             let target = path(language: catalog.language, id: id, text: text)
             targets[id] = target
             if (try? verify(path: target)) != nil {

@@ -23,7 +23,9 @@ extension StoreDatabase {
 
     /// Imports subscriber balances from a CSV whose header names the columns; bad rows are skipped and
     /// reported by line, the good ones committed in one transaction. A header missing a column writes nothing.
-    public func importSubscribers(csvAt file: String, nowMs: Int64) throws -> SubscriberImportResult {
+    /// `currencyCheck` returns why a currency cannot be used (e.g. no language can speak it), nil to accept it.
+    public func importSubscribers(csvAt file: String, nowMs: Int64,
+                                  currencyCheck: (String) -> String? = { _ in nil }) throws -> SubscriberImportResult {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StoreError.badCSV(file: file, reason: "cannot read the file")
         }
@@ -65,6 +67,10 @@ extension StoreDatabase {
             let currency = value("currency").uppercased()
             guard currency.wholeMatch(of: /[A-Z]{3}/) != nil else {
                 reject("currency '\(value("currency"))' is not a 3-letter ISO 4217 code (e.g. EUR)")
+                continue
+            }
+            if let refusal = currencyCheck(currency) {
+                reject(refusal)
                 continue
             }
             var updatedAtMs = nowMs

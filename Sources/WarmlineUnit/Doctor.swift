@@ -138,18 +138,23 @@ public struct Doctor {
         let name = "prompts \(language)"
         let renderCommand = "run `warmline prompts render --prompts \(config.promptsDirectory) --cache \(config.promptCacheDirectory) "
             + "--lang \(language) --rate \(config.sampleRate)`"
-        let catalog: PromptCatalog
+        var settings = PromptRenderSettings()
+        settings.sampleRate = config.sampleRate
+        let library: PromptLibrary
         do {
-            catalog = try PromptCatalog.load(root: config.promptsDirectory, language: language)
+            library = try PromptLibrary(root: config.promptsDirectory, languages: [language],
+                                        cacheDirectory: config.promptCacheDirectory, settings: settings)
+        } catch let error as RecordedPromptError {
+            return .fail(name, error.problems.joined(separator: "; "),
+                         fix: "convert or remove the recordings named, then run `warmline doctor` again")
         } catch {
             return .fail(name, "\(error)", fix: "install the prompts under prompts_dir (\(config.promptsDirectory)) "
                          + "or correct prompts_dir in the config")
         }
-        var settings = PromptRenderSettings()
-        settings.sampleRate = config.sampleRate
-        let renderer = PromptRenderer(cacheDirectory: config.promptCacheDirectory, settings: settings)
+        let renderer = library.renderer
+        let recorded = library.recordings[language] ?? [:]
         do {
-            let texts = try catalog.renderTexts()
+            let texts = try library.catalogs[language]?.renderTexts().filter { recorded[$0.id] == nil } ?? []
             var bad: [String] = []
             for (id, text) in texts where (try? renderer.verify(path: renderer.path(language: language, id: id, text: text))) == nil {
                 bad.append(id)
@@ -158,7 +163,8 @@ public struct Doctor {
                 let sample = bad.sorted().prefix(3).joined(separator: ", ") + (bad.count > 3 ? ", ..." : "")
                 return .fail(name, "\(bad.count) of \(texts.count) prompt files missing or bad (\(sample))", fix: renderCommand)
             }
-            return .ok(name, "\(texts.count) prompt files rendered and verified at \(config.sampleRate) Hz")
+            let recordedNote = recorded.isEmpty ? "" : ", \(recorded.count) recorded"
+            return .ok(name, "\(texts.count) prompt files rendered and verified at \(config.sampleRate) Hz\(recordedNote)")
         } catch {
             return .fail(name, "\(error)", fix: "correct the prompt text file, then \(renderCommand)")
         }

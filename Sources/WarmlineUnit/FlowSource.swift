@@ -38,13 +38,11 @@ public final class FlowSource: @unchecked Sendable {
         lock.withLock { generation = fresh }
     }
 
-    /// Renders every prompt of every language that the cache lacks (before calls, not on the audio path).
+    /// Renders every prompt of every language that is neither recorded nor cached (before calls, not on the audio path).
     @discardableResult
     public func renderAll() throws -> [PromptRenderReport] {
         let library = current.library
-        return try languages.compactMap { language in
-            try library.catalogs[language].map { try library.renderer.render($0) }
-        }
+        return try languages.filter { library.catalogs[$0] != nil }.map { try library.render(language: $0) }
     }
 
     private static func load(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws -> Generation {

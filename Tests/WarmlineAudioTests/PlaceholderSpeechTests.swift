@@ -49,4 +49,42 @@ struct PlaceholderSpeechTests {
         let missing = #expect(throws: PromptFileError.self) { try en.pieceIDs(for: .money(minorUnits: 1, currency: "XXX")) }
         #expect(missing?.description.contains("Prompts/en/pieces.yaml") == true)
     }
+
+    @Test("a currency is speakable only when every amount can be said; the refusal names each language and pieces file")
+    func currencyRefusal() throws {
+        let en = try PromptCatalog.load(root: promptsRoot, language: "en")
+        let uk = try PromptCatalog.load(root: promptsRoot, language: "uk")
+        let tr = try PromptCatalog.load(root: promptsRoot, language: "tr")
+        for currency in ["USD", "UAH", "TRY"] {
+            #expect(PlaceholderSpeech.currencyRefusal(currency, catalogs: [en, uk, tr], root: "Prompts") == nil, "\(currency)")
+        }
+        #expect(PlaceholderSpeech.currencyRefusal("EUR", catalogs: [en, uk, tr], root: "Prompts") ==
+            "currency 'EUR' cannot be spoken in en, uk, tr (no cur.EUR.major in Prompts/en/pieces.yaml, "
+            + "Prompts/uk/pieces.yaml, Prompts/tr/pieces.yaml)")
+        var euroEN = en
+        euroEN.pieces["cur.EUR.major"] = "euro"
+        euroEN.pieces["cur.EUR.minor"] = "cent"
+        var euroUK = uk
+        euroUK.pieces["cur.EUR.major.one"] = "євро"
+        #expect(PlaceholderSpeech.currencyRefusal("EUR", catalogs: [euroEN, euroUK, tr], root: "Prompts") ==
+            "currency 'EUR' cannot be spoken in uk, tr (no cur.EUR.major.many in Prompts/uk/pieces.yaml; "
+            + "no cur.EUR.major in Prompts/tr/pieces.yaml)")
+        var noFew = uk
+        noFew.pieces["cur.USD.minor.few"] = nil
+        #expect(PlaceholderSpeech(catalog: noFew).missingPiece(forCurrency: "USD") == "cur.USD.minor.few")
+    }
+
+    @Test("a currency the check accepts can be said for every amount up to 25.00 in every language")
+    func acceptedCurrencyAlwaysSpeaks() throws {
+        var checked = 0
+        for language in ["en", "uk", "tr"] {
+            let speech = try PlaceholderSpeech(catalog: PromptCatalog.load(root: promptsRoot, language: language))
+            for currency in ["USD", "UAH", "TRY"] where speech.missingPiece(forCurrency: currency) == nil {
+                let unsaid = (0...2500).filter { (try? speech.pieceIDs(for: .money(minorUnits: $0, currency: currency))) == nil }
+                #expect(unsaid.isEmpty, "\(language) \(currency): \(unsaid.prefix(5))")
+                checked += 1
+            }
+        }
+        #expect(checked == 9)
+    }
 }

@@ -24,15 +24,58 @@ struct StoreCommandsTests {
         #expect(result.out.isEmpty)
     }
 
+    /// The repository's `Prompts/`.
+    static let prompts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Prompts").path
+
+    /// A unit config offering `languages` from the repository's prompts; returns its path.
+    static func unitConfig(in directory: TemporaryDirectory, languages: [String] = ["en", "uk", "tr"]) throws -> String {
+        let path = directory.file("warmline.yaml")
+        let list = languages.map { "\"\($0)\"" }.joined(separator: ", ")
+        try Data("languages: [\(list)]\nprompts_dir: \"\(prompts)\"\n".utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     @Test("a subscribers CSV missing a column exits 2 and writes nothing")
     func importMissingColumnWritesNothing() throws {
         let directory = TemporaryDirectory()
         let store = try directory.store()
         let csv = directory.file("s.csv")
         try Data("msisdn,balance_minor\n353871234567,100\n".utf8).write(to: URL(fileURLWithPath: csv))
-        let result = try BuildProducts.run("warmline", ["subscribers", "import", csv, "--db", store.path])
+        let config = try Self.unitConfig(in: directory)
+        let result = try BuildProducts.run("warmline", ["subscribers", "import", csv, "--db", store.path, "--config", config])
         #expect(result.status == 2)
         #expect(result.err.contains("missing the column 'currency'"))
+        #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 0)
+    }
+
+    @Test("subscribers import skips, by line, a currency that an enabled language cannot speak, and commits the rest")
+    func importRefusesUnspeakableCurrency() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("s.csv")
+        try Data("msisdn,balance_minor,currency\n353871234567,100,USD\n353871234568,250,EUR\n353871234569,0,uah\n".utf8)
+            .write(to: URL(fileURLWithPath: csv))
+        let result = try BuildProducts.run("warmline", ["subscribers", "import", csv, "--db", store.path,
+                                                        "--config", try Self.unitConfig(in: directory)])
+        #expect(result.status == 1)
+        let files = ["en", "uk", "tr"].map { "\(Self.prompts)/\($0)/pieces.yaml" }.joined(separator: ", ")
+        #expect(result.err == "warmline: \(csv):3: currency 'EUR' cannot be spoken in en, uk, tr (no cur.EUR.major in \(files)); row skipped\n")
+        #expect(result.out == "imported 2 subscribers; skipped 1 rows\n")
+        #expect(try store.subscriber(msisdn: "353871234568") == nil)
+        #expect(try store.subscriber(msisdn: "353871234569")?.currency == "UAH")
+    }
+
+    @Test("subscribers import without a readable unit config exits 2 and writes nothing")
+    func importWithoutConfigWritesNothing() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("s.csv")
+        try Data("msisdn,balance_minor,currency\n353871234567,100,USD\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let missing = directory.file("nowhere.yaml")
+        let result = try BuildProducts.run("warmline", ["subscribers", "import", csv, "--db", store.path, "--config", missing])
+        #expect(result.status == 2)
+        #expect(result.err.contains("\(missing):1: cannot read the config file"), "stderr: \(result.err)")
         #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 0)
     }
 

@@ -46,4 +46,33 @@ struct SubscriberImportTests {
         }
         #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 0)
     }
+
+    @Test("a currency the check refuses is reported by line with the check's reason, and the other rows are committed")
+    func refusedCurrency() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("subscribers.csv")
+        try Data("""
+            msisdn,balance_minor,currency
+            353871234567,1250,USD
+            353871234568,900,eur
+            353871234569,0,UAH
+            353871234570,5,EUR
+
+            """.utf8).write(to: URL(fileURLWithPath: csv))
+        var asked: [String] = []
+        let result = try store.importSubscribers(csvAt: csv, nowMs: 42) { currency in
+            asked.append(currency)
+            return currency == "EUR" ? "currency 'EUR' cannot be spoken in uk (no cur.EUR.major in Prompts/uk/pieces.yaml)" : nil
+        }
+        #expect(asked == ["USD", "EUR", "UAH", "EUR"])
+        #expect(result.imported == 2)
+        #expect(result.rejected == [
+            .init(line: 3, reason: "currency 'EUR' cannot be spoken in uk (no cur.EUR.major in Prompts/uk/pieces.yaml)"),
+            .init(line: 5, reason: "currency 'EUR' cannot be spoken in uk (no cur.EUR.major in Prompts/uk/pieces.yaml)"),
+        ])
+        #expect(try store.subscriber(msisdn: "353871234568") == nil)
+        #expect(try store.subscriber(msisdn: "353871234569")?.currency == "UAH")
+        #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 2)
+    }
 }

@@ -109,6 +109,26 @@ struct DoctorTests {
         #expect(check.fix?.hasPrefix("run `warmline prompts render --prompts \(bench.config.promptsDirectory)") == true)
     }
 
+    @Test("a recorded prompt needs no rendered file, and a recording at the wrong rate fails with the file and the sox command")
+    func recordedPrompts() throws {
+        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        let recording = bench.config.promptsDirectory + "/en/recorded/greeting.wav"
+        try FileManager.default.createDirectory(atPath: bench.config.promptsDirectory + "/en/recorded", withIntermediateDirectories: true)
+        func tone(rate: Int) throws -> Int32 {
+            try ChildProcess.run(["sox", "-n", "-r", "\(rate)", "-c", "1", "-b", "16", recording, "synth", "0.5", "sine", "440"]).status
+        }
+        #expect(try tone(rate: 16000) == 0)
+        let bad = bench.doctor().promptCheck("en")
+        #expect(bad.status == .fail)
+        #expect(bad.detail == "\(recording): 16000 Hz mono 16-bit PCM; recorded prompts must be 8000 Hz mono 16-bit PCM "
+            + "(sox in.wav -r 8000 -c 1 -b 16 greeting.wav)")
+        #expect(try tone(rate: 8000) == 0)
+        let good = bench.doctor().promptCheck("en")
+        #expect(good.status == .ok)
+        #expect(good.detail == "0 prompt files rendered and verified at 8000 Hz, 1 recorded")
+    }
+
     @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes")
     func clock() throws {
         var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineAudio
 @testable import WarmlineUnit
 
 @Suite("Flow source")
@@ -38,5 +39,27 @@ struct FlowSourceTests {
         try text.replacingOccurrences(of: "Goodbye.", with: "Goodbye, take care.").write(toFile: file, atomically: true, encoding: .utf8)
         try source.reload()
         #expect(source.current.library.catalogs["en"]?.prompts["goodbye"] == "Goodbye, take care.")
+    }
+
+    @Test("A reload with a recording at the wrong rate is refused with the file and the sox command, and the old prompts stay")
+    func badRecordingKeepsOldFlow() throws {
+        let directory = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = try FlowSource(promptsDirectory: directory, cacheDirectory: directory + "/cache", languages: ["en"])
+        let recorded = directory + "/en/recorded"
+        try FileManager.default.createDirectory(atPath: recorded, withIntermediateDirectories: true)
+        let status = try WarmlineAudio.ChildProcess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", recorded + "/goodbye.wav",
+                                                         "synth", "0.5", "sine", "440"]).status
+        #expect(status == 0)
+        let error = #expect(throws: RecordedPromptError.self) { try source.reload() }
+        #expect(error?.description == "\(recorded)/goodbye.wav: 16000 Hz mono 16-bit PCM; recorded prompts must be 8000 Hz mono "
+            + "16-bit PCM (sox in.wav -r 8000 -c 1 -b 16 goodbye.wav)")
+        #expect(source.current.library.recordings["en"]?.isEmpty ?? true)
+        let fixed = try WarmlineAudio.ChildProcess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", recorded + "/goodbye.wav",
+                                                        "synth", "0.5", "sine", "440"]).status
+        #expect(fixed == 0)
+        try source.reload()
+        #expect(source.current.library.recording("goodbye", language: "en")?.samples.count == 4000)
+        #expect(try source.renderAll().first?.recorded == ["goodbye"])
     }
 }
