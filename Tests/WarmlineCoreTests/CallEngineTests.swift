@@ -12,15 +12,15 @@ private func hit(_ phrase: String, _ keywordClass: KeywordHit.Class = .menu, _ c
 struct CallEngineTests {
     // MARK: happy paths, one per language
 
-    @Test("An English caller hears the greeting with the emergency number, checks the balance and hangs up")
+    @Test("An English caller hears the safety sentence with the emergency number, checks the balance and hangs up")
     func englishBalance() throws {
         var script = CallScript()
         script.caller = [(7000, .digit("1")), (14_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
-        #expect(Array(trace.promptsPlayed.prefix(4)) == ["greeting", "danger", "main_menu", "balance_is"])
-        #expect(trace.promptRequests[0].placeholders == ["emergency_number": "112"])
-        #expect(trace.promptRequests[3].placeholders == ["balance": "12.50"])
-        #expect(trace.promptsPlayed[4] == "main_menu_short")
+        #expect(Array(trace.promptsPlayed.prefix(5)) == ["safety_person", "safety_danger", "safety_silent", "danger", "balance_is"])
+        #expect(trace.promptRequests[1].placeholders == ["emergency_number": "112"])
+        #expect(trace.promptRequests[4].placeholders == ["balance": "12.50"])
+        #expect(trace.promptsPlayed[5] == "main_menu_short")
         #expect(trace.logs(.balanceRead).first?.payload["balance"] == "1250")
         #expect(trace.engine.outcome == .callerHungUp)
         #expect(trace.actions.last == .log(CallLogEvent(frame: frames(14_000), type: .callEnded,
@@ -31,14 +31,19 @@ struct CallEngineTests {
     func ukrainianPerson() throws {
         var script = CallScript()
         script.languages = ["en", "uk", "tr"]
-        script.caller = [(2500, .digit("2")), (5000, .digit("0"))]
+        script.context.callerID = "+15550100"  // a caller ID that suggests English: the safety sentence plays in English
+        script.caller = [(8500, .digit("2")), (15_000, .digit("0"))]
         let trace = try ScriptRunner.run(script)
-        #expect(trace.promptRequests.prefix(2).map(\.language) == ["en", "uk"])
+        #expect(trace.promptRequests.prefix(4).map(\.language) == ["en", "en", "en", "en"])
+        #expect(trace.promptRequests.prefix(4).map(\.promptID) == ["safety_person", "safety_danger", "safety_silent", "language_name"])
+        // choosing Ukrainian plays the safety sentence in Ukrainian before anything else
+        #expect(trace.promptRequests.dropFirst(5).prefix(3).map(\.promptID) == ["safety_person", "safety_danger", "safety_silent"])
         #expect(trace.logs(.languageChosen).first?.payload["language"] == "uk")
-        #expect(trace.promptRequests.dropFirst(2).allSatisfy { $0.language == "uk" })
+        #expect(trace.promptRequests.dropFirst(5).allSatisfy { $0.language == "uk" })
         #expect(trace.promptsPlayed.contains("connecting"))
         #expect(trace.dialled == ["201"])
         #expect(trace.whispers == ["caller asked for a person (pressed 0); balance 12.50; speaks Ukrainian"])
+        #expect(trace.logs(.safetyHeard).map { $0.payload["language"] ?? "" } == ["en", "uk"])
         #expect(trace.engine.outcome == .transferred(target: "desk"))
         #expect(trace.actions.contains(.completeTransfer))
     }
@@ -48,11 +53,14 @@ struct CallEngineTests {
         var script = CallScript()
         script.languages = ["en", "uk", "tr"]
         script.context.balance = .known(minorUnits: 0)
-        script.caller = [(4500, .digit("3")), (6000, .digit("2")), (9000, .digit("1")), (20_000, .digit("#"))]
+        // the +380 caller ID suggests Ukrainian; pressing 3 during that safety sentence starts it anew in Turkish,
+        // and a zero balance hears the pass offered first (balance 2 s, offer 2 s after the 6 s safety sentence)
+        script.caller = [(4500, .digit("3")), (13_000, .digit("1")), (30_000, .digit("#"))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.engine.language == "tr")
         #expect(trace.grants.count == 1)
-        let readback = try #require(trace.promptRequests.first { $0.promptID == "day_pass_granted" })
+        #expect(trace.promptRequests.prefix(3).allSatisfy { $0.language == "uk" })
+        let readback = try #require(trace.promptRequests.first { $0.promptID == "day_pass_requested" })
         // granted 9 s into a call that started 2026-11-18 13:06:40 local (UTC+2): expires a day later
         #expect(readback.placeholders["expires_at"] == "19 Kasım 13:06")
         #expect(readback.language == "tr")
@@ -66,9 +74,9 @@ struct CallEngineTests {
     @Test("A digit stops the playing prompt in the same frame it arrives")
     func digitBargeIn() throws {
         var script = CallScript()
-        script.caller = [(1000, .digit("1"))]
+        script.caller = [(7000, .digit("1"))]
         let trace = try ScriptRunner.run(script)
-        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(1000))
+        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(7000))
         #expect(trace.logs(.bargeIn).first?.payload["by"] == "digit")
     }
 
@@ -88,21 +96,24 @@ struct CallEngineTests {
         var script = CallScript()
         script.config.distress.repeatedInvalid.weight = 0
         // each invalid input barges in; the invalid prompt and the short menu take 2 s each
-        script.caller = [(1000, .digit("5")), (6000, .digit("6")), (11_000, .digit("7"))]
+        script.caller = [(7000, .digit("6")), (12_000, .digit("7")), (17_000, .digit("8"))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.invalidInput).count == 3)
-        #expect(trace.promptsPlayed.prefix(6) == ["greeting", "invalid", "main_menu_short", "invalid", "main_menu_short", "connecting"])
+        #expect(trace.promptsPlayed.dropFirst(3).prefix(6) == ["danger", "invalid", "main_menu_short", "invalid", "main_menu_short", "connecting"])
         #expect(trace.logs(.menuExhausted).first?.payload["then"] == "handoff")
         #expect(trace.engine.outcome == .transferred(target: "desk"))
     }
 
-    @Test("Three timeouts of 10 s send a silent caller to a person")
+    @Test("Three timeouts of 10 s send a caller who does not answer the menu to a person")
     func timeoutsHandOff() throws {
-        let trace = try ScriptRunner.run(CallScript())
+        var script = CallScript()
+        script.config.silentHandoffMs = 600_000  // the silent-caller protocol is tested on its own
+        script.config.silentPromptMs = 600_000
+        let trace = try ScriptRunner.run(script)
         let timeouts = trace.logs(.inputTimeout)
         #expect(timeouts.count == 3)
-        // greeting is three 2 s prompts; the first timeout is 10 s after the last one ends
-        #expect(timeouts.first?.frame == frames(16_000))
+        // the safety sentence and the greeting are five 2 s prompts; the first timeout is 10 s after the last one ends
+        #expect(timeouts.first?.frame == frames(20_000))
         #expect(trace.logs(.handoffStarted).first?.payload["reason"]?.contains("3 timeouts") == true)
         #expect(trace.engine.outcome == .transferred(target: "desk"))
     }
@@ -110,11 +121,12 @@ struct CallEngineTests {
     @Test("The person keyword works mid-prompt in any node")
     func personKeyword() throws {
         var script = CallScript()
-        script.caller = [(1000, .digit("2")), (2500, hit("operator", .person))]
+        // a zero balance hears the pass offer first (8-10 s); "operator" cuts it
+        script.caller = [(9000, hit("operator", .person))]
         script.context.balance = .known(minorUnits: 0)
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.dayPassOffered).count == 1)
-        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(1000))
+        #expect(trace.firstFrame { $0 == .stopPrompt } == frames(9000))
         #expect(trace.logs(.handoffStarted).first?.payload["reason"] == "caller asked for a person (said 'operator')")
         #expect(trace.grants.isEmpty)
     }
@@ -135,7 +147,7 @@ struct CallEngineTests {
         script.caller = stride(from: 1000, to: 90_000, by: 7000).map { (ms: $0, input: CallInput.digit("1")) }
         let trace = try ScriptRunner.run(script)
         #expect(trace.engine.handoffStartedAtFrame == frames(60_000))
-        #expect(trace.logs(.handoffStarted).first?.payload["reason"] == "no person reached after 60 s of call time")
+        #expect(trace.logs(.handoffStarted).first?.payload["reason"] == "caller still in the menu after 60 s, no person reached yet")
     }
 
     // MARK: hang-up from any state
@@ -201,7 +213,7 @@ struct CallEngineTests {
                          (1500, .voice(VoiceFeatures(loudnessDB: -31, pitchHz: 170))),
                          (2500, .voice(VoiceFeatures(loudnessDB: -29, pitchHz: 190))),
                          (5000, .voice(VoiceFeatures(loudnessDB: -16, pitchHz: 260))),
-                         (7000, .digit("5")), (7300, .digit("5")), (7600, .digit("5")), (7900, .digit("5"))]
+                         (7000, .digit("7")), (7300, .digit("8")), (7600, .digit("7")), (7900, .digit("8"))]
         script.config.distress.repeatedInvalid.weight = 0
         let trace = try ScriptRunner.run(script)
         let signals = trace.logs(.distressSignal).map { $0.payload["signal"] ?? "" }
@@ -231,21 +243,24 @@ struct CallEngineTests {
     func dayPassGranted() throws {
         var script = CallScript()
         script.context.balance = .known(minorUnits: 0)
-        script.caller = [(1000, .digit("2")), (3000, .digit("1")), (9000, .digit("0"))]
+        // offered first: safety 0-6 s, balance 6-8 s, offer 8-10 s
+        script.caller = [(9000, .digit("1")), (16_000, .digit("0"))]
         let trace = try ScriptRunner.run(script)
         let grant = try #require(trace.grants.first)
         #expect(grant.idempotencyKey == "daypass:+380501234567:after:never")
         #expect(grant.expiresAt.secondsSinceEpoch - grant.grantedAt.secondsSinceEpoch == 86_400)
         #expect(!grant.failOpen)
-        #expect(trace.promptRequests.first { $0.promptID == "day_pass_granted" }?.placeholders["expires_at"] == "13:06 on 19 November")
-        #expect(trace.promptsPlayed.firstIndex(of: "offer_person")! > trace.promptsPlayed.firstIndex(of: "day_pass_granted")!)
+        // billing has not confirmed it yet: "requested, active within minutes", never "active"
+        #expect(trace.promptRequests.first { $0.promptID == "day_pass_requested" }?.placeholders["expires_at"] == "13:06 on 19 November")
+        #expect(!trace.promptsPlayed.contains("day_pass_granted"))
+        #expect(trace.promptsPlayed.firstIndex(of: "offer_person")! > trace.promptsPlayed.firstIndex(of: "day_pass_requested")!)
         #expect(trace.whispers == ["caller asked for a person (pressed 0); balance zero; day pass granted"])
     }
 
     @Test("A caller with money above the threshold is told the pass is not for them")
     func dayPassNotEligible() throws {
         var script = CallScript()
-        script.caller = [(1000, .digit("2")), (6000, .board(.farEndDisconnect))]
+        script.caller = [(7000, .digit("2")), (12_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.dayPassRefused).first?.payload["reason"] == "balance 1250 > threshold 0")
         #expect(trace.promptsPlayed.contains("day_pass_not_eligible"))
@@ -257,7 +272,7 @@ struct CallEngineTests {
         var script = CallScript()
         script.context.balance = .known(minorUnits: 0)
         script.context.lastDayPassGrantedAt = script.context.startedAt.adding(seconds: -3 * 86_400)
-        script.caller = [(1000, .digit("2")), (6000, .board(.farEndDisconnect))]
+        script.caller = [(7000, .digit("2")), (12_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.dayPassRefused).first?.payload["reason"] == "rate limited: one pass per 7 days")
         #expect(trace.promptRequests.first { $0.promptID == "day_pass_refused" }?.placeholders == ["days": "7"])
@@ -295,18 +310,19 @@ struct CallEngineTests {
     func retriedGrant() throws {
         var script = CallScript()
         script.context.balance = .known(minorUnits: 0)
-        script.caller = [(1000, .digit("2")), (3000, .digit("1")), (3300, .digit("1")), (8000, .digit("*")),
-                         (9000, .digit("2")), (12_000, .board(.farEndDisconnect))]
+        // offered first (8-10 s): yes, yes again, then star for the menu and 2 for the pass again
+        script.caller = [(9000, .digit("1")), (9300, .digit("1")), (14_000, .digit("*")),
+                         (17_000, .digit("2")), (20_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.grants.count == 1)
         #expect(trace.logs(.dayPassRetryIgnored).count == 2)
-        #expect(trace.promptsPlayed.filter { $0 == "day_pass_granted" }.count == 3)
+        #expect(trace.promptsPlayed.filter { $0 == "day_pass_requested" }.count == 3)
 
         // the unit restarted mid-call: a new call from the same caller, the grant not yet stored
         var restarted = script
         restarted.context.callID = "call-2"
         restarted.context.startedAt = script.context.startedAt.adding(seconds: 40)
-        restarted.caller = [(1000, .digit("2")), (3000, .digit("1")), (5000, .board(.farEndDisconnect))]
+        restarted.caller = [(9000, .digit("1")), (12_000, .board(.farEndDisconnect))]
         let second = try ScriptRunner.run(restarted)
         #expect(second.grants.first?.idempotencyKey == trace.grants.first?.idempotencyKey)
     }
@@ -338,45 +354,60 @@ struct CallEngineTests {
         #expect(trace.engine.outcome == .transferred(target: "supervisor"))
     }
 
-    @Test("Reorder and no dial tone both count as a failed target")
+    @Test("Reorder and no dial tone both count as a failed target, and the caller waits in the queue")
     func reorderAndNoDialTone() throws {
         var script = CallScript()
         script.targets = [.reorder, .noDialTone]
-        script.caller = [(1000, .digit("0")), (60_000, .digit("1"))]
+        script.caller = [(1000, .digit("0"))]
+        script.endMs = 30_000
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.targetFailed).map { $0.payload["reason"] ?? "" } == ["reorder tone", "no dial tone after flash"])
-        #expect(trace.logs(.callbackOffered).count == 1)
+        #expect(trace.logs(.queued).count == 1)
+        #expect(!trace.actions.contains(.hangUp))
     }
 
-    @Test("No answer within 20 s on every target: callback offered, confirmed with 1, recorded and the wait announced")
+    @Test("No answer on every target: the caller is queued, asks for a callback with 1, confirms the number read back, and keeps their place")
     func noAnswerCallback() throws {
         var script = CallScript()
-        script.targets = [.noAnswer, .answers(afterMs: 25_000)]
-        script.caller = [(1000, .digit("0")), (55_000, .digit("1"))]
+        script.targets = [.noAnswer, .noAnswer]
+        script.caller = [(1000, .digit("0")), (55_000, .digit("1")), (60_000, .digit("1"))]
+        script.endMs = 70_000
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.targetFailed).map { $0.payload["reason"] ?? "" } == ["no answer in 20 s", "no answer in 20 s"])
+        #expect(Array(trace.promptsPlayed.drop { $0 != "queue_entered" }.prefix(4))
+            == ["queue_entered", "queue_position", "queue_callback_offer", "queue_emergency"])
+        #expect(trace.promptRequests.first { $0.promptID == "queue_position" }?.placeholders == ["position": "1", "wait_minutes": "1"])
+        #expect(trace.promptRequests.first { $0.promptID == "callback_readback" }?.placeholders == ["caller_number": "+380501234567"])
         let callback = try #require(trace.callbacks.first)
         #expect(callback.confirmedByCaller)
         #expect(callback.callerID == "+380501234567")
         #expect(trace.promptRequests.first { $0.promptID == "callback_confirmed" }?.placeholders == ["minutes": "30"])
-        #expect(trace.engine.outcome == .callbackRecorded)
-        #expect(trace.actions.contains(.hangUp))
+        #expect(trace.engine.isQueued)
+        #expect(!trace.actions.contains(.hangUp))
     }
 
-    @Test("A callback offer with no reply, or a caller hanging up on it, is still recorded")
-    func callbackWithoutReply() throws {
+    @Test("No targets at all: a caller in distress is told and the line goes to the bypass relay, never hung up on")
+    func noTargetsBypass() throws {
         var script = CallScript()
         script.config.handoff.targets = []
         script.caller = [(1000, hit("help", .distress))]
-        let silent = try ScriptRunner.run(script)
-        #expect(silent.logs(.callbackOffered).first?.payload["reason"] == "no hand-off targets configured")
-        #expect(silent.callbacks.map(\.confirmedByCaller) == [false])
-        #expect(silent.callbacks.first?.urgent == true)
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.logs(.releasedToBypass).first?.payload["reason"] == "no hand-off targets configured")
+        #expect(trace.promptsPlayed.last == "bypass_release")
+        #expect(trace.actions.contains(.releaseToBypass))
+        #expect(!trace.actions.contains(.hangUp))
+        #expect(trace.engine.outcome == .releasedToBypass)
+        #expect(trace.engine.personOrCallbackAtFrame == frames(3000))
+    }
 
-        script.caller.append((2500, .board(.farEndDisconnect)))
-        let gone = try ScriptRunner.run(script)
-        #expect(gone.callbacks.count == 1)
-        #expect(gone.engine.outcome == .callerHungUp)
+    @Test("A queued caller who hangs up still gets a callback recorded: they asked for a person")
+    func queuedCallerLeaves() throws {
+        var script = CallScript()
+        script.targets = [.busy, .busy]
+        script.caller = [(7000, .digit("0")), (40_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.callbacks.map(\.confirmedByCaller) == [false])
+        #expect(trace.engine.outcome == .callbackRecorded)
     }
 
     @Test("Distress during a normal hand-off's announcement upgrades it to urgent and flashes at once")
@@ -394,9 +425,11 @@ struct CallEngineTests {
     func multiDigitOptions() throws {
         let menu = """
         start: main
+        safety: [safety_danger]
         everywhere:
           person: {digit: "0", keywords: [person]}
           emergency: {digit: "9", keywords: [help]}
+          silent: {digits: "55"}
         nodes:
           main:
             greet_long: main_menu
@@ -407,14 +440,14 @@ struct CallEngineTests {
         let bundle = try FlowLoader.load(menu: SourceText(name: "menu.yaml", text: menu), prompts: RealPrompts.prompts,
                                          enabledLanguages: ["en"])
         var short = CallScript()
-        short.caller = [(500, .digit("1")), (9000, .board(.farEndDisconnect))]
+        short.caller = [(2500, .digit("1")), (11_000, .board(.farEndDisconnect))]
         let one = try ScriptRunner.run(short, bundle: bundle)
-        #expect(one.logs(.optionTaken).first?.frame == frames(2500))
+        #expect(one.logs(.optionTaken).first?.frame == frames(4500))
         #expect(one.logs(.optionTaken).first?.payload["option"] == "1")
         var long = CallScript()
-        long.caller = [(500, .digit("1")), (1500, .digit("2"))]
+        long.caller = [(2500, .digit("1")), (3500, .digit("2"))]
         let twelve = try ScriptRunner.run(long, bundle: bundle)
-        #expect(twelve.logs(.optionTaken).first?.frame == frames(1500))
+        #expect(twelve.logs(.optionTaken).first?.frame == frames(3500))
         #expect(twelve.engine.outcome == .callerChoseHangup)
     }
 
@@ -422,10 +455,11 @@ struct CallEngineTests {
     func languageDefault() throws {
         var script = CallScript()
         script.languages = ["uk", "en"]
-        script.caller = [(20_000, .board(.farEndDisconnect))]
+        script.context.callerID = "+4930123456"  // no prefix for it: the default language
+        script.caller = [(500, .speechStarted), (900, .speechStopped), (30_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
-        // two language prompts of 2 s, then the 10 s timeout
-        #expect(trace.logs(.languageChosen).first == CallLogEvent(frame: frames(14_000), type: .languageChosen,
+        // "Hello?" pauses the safety sentence at 0.7 s; it starts again at 1.4 s (6 s), two language prompts of 2 s, then 10 s
+        #expect(trace.logs(.languageChosen).first == CallLogEvent(frame: frames(21_400), type: .languageChosen,
                                                                    payload: ["language": "uk", "how": "default (no input)"]))
         #expect(trace.promptRequests.last?.language == "uk")
     }
@@ -434,6 +468,8 @@ struct CallEngineTests {
     func promptCap() throws {
         var script = CallScript()
         script.playerReportsEnd = false
+        script.config.silentHandoffMs = 600_000  // the silent-caller protocol is tested on its own
+        script.config.silentPromptMs = 600_000
         let trace = try ScriptRunner.run(script)
         #expect(trace.engine.outcome == .transferred(target: "desk"))
         #expect(trace.engine.handoffStartedAtFrame == frames(60_000))

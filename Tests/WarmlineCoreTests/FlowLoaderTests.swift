@@ -22,9 +22,9 @@ private func problems(_ menu: String, languages: [String] = ["en"],
 private let header = """
 start: main
 languages: {en: "1", uk: "2", tr: "3"}
-everywhere:
-  person: {digit: "0", keywords: [person]}
-  emergency: {digit: "9", keywords: [help]}
+safety: [safety_person, safety_danger, safety_silent]
+everywhere: {person: {digit: "0", keywords: [person]}, emergency: {digit: "9", keywords: [help]},
+  silent: {digits: "55"}}
 nodes:
 
 """

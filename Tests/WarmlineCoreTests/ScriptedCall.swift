@@ -103,6 +103,7 @@ struct CallTrace {
         case .whisper(let id, let text): return "whisper #\(id) \"\(text)\""
         case .completeTransfer: return "complete transfer"
         case .hangUp: return "hang up"
+        case .releaseToBypass: return "release to bypass"
         case .log(let event): return "log \(event)"
         case .grantDayPass(let g): return "grant day pass key=\(g.idempotencyKey) fail_open=\(g.failOpen)"
         case .recordCallback(let c): return "record callback caller=\(c.callerID ?? "unknown") confirmed=\(c.confirmedByCaller) urgent=\(c.urgent)"
@@ -175,6 +176,15 @@ struct ScriptRunner {
         let endFrame = script.endMs * rate / 1000
         var tick = period
         while tick <= endFrame && !engine.isEnded {
+            // Nothing due before the next event or deadline: jump there (same result as advancing every period,
+            // since deadlines fire at their own frames), so long queued calls stay cheap.
+            let nextEvent = pending.map(\.frame).min() ?? .max
+            let nextDue = min(nextEvent, engine.nextDeadlineFrame ?? .max)
+            if nextDue > tick + period, nextDue != .max {
+                tick = min(endFrame, (nextDue / period) * period)
+            } else if nextDue == .max {
+                tick = endFrame
+            }
             while let next = pending.enumerated().filter({ $0.element.frame <= tick })
                 .min(by: { ($0.element.frame, $0.element.order) < ($1.element.frame, $1.element.order) }) {
                 pending.remove(at: next.offset)
