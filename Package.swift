@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
-        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore"]),
+        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio"]),  // Audio: real prompt durations for the scenarios
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),

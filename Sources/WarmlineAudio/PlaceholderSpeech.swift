@@ -1,4 +1,4 @@
-/// Turns a `SpokenValue` into the piece ids that say it in one language (`23:40 tomorrow` -> `n20 n3 n40 tomorrow`).
+/// Turns a `SpokenValue` into the piece ids that say it in one language (`23:40 tomorrow` -> `tomorrow at n20 hour3 n40` in Ukrainian).
 public struct PlaceholderSpeech: Sendable {
     /// The language's pieces and feminine nouns.
     public let catalog: PromptCatalog
@@ -139,17 +139,92 @@ public struct PlaceholderSpeech: Sendable {
     }
 
     private func time(hour: Int, minute: Int, day: SpokenValue.Day) throws -> [String] {
-        var clock = try cardinal(hour)
-        if minute == 0 {
-            clock.append(try piece("oclock"))
-        } else if minute < 10 {
-            clock += [try piece("minute_zero"), try piece("n\(minute)")]
-        } else {
-            clock += try cardinal(minute)
+        let dayIDs = try self.day(day)
+        switch language {
+        case "en": return try englishClock(hour: hour, minute: minute) + dayIDs
+        case "uk": return try dayIDs + ukrainianClock(hour: hour, minute: minute)
+        case "tr": return try dayIDs + turkishClock(hour: hour, minute: minute)
+        default: return try dayIDs + plainClock(hour: hour, minute: minute)
         }
-        let dayPiece = try piece(day.rawValue)
-        // English says the day after the clock ("23:40 tomorrow"); Ukrainian and Turkish before it.
-        return language == "en" ? clock + [dayPiece] : [dayPiece] + clock
+    }
+
+    /// `today`, `tomorrow`, `day_after_tomorrow`, or `in_days` N `days` `days_later` (each of the last optional but `days`).
+    private func day(_ day: SpokenValue.Day) throws -> [String] {
+        switch day.daysAfterToday {
+        case 0: return [try piece("today")]
+        case 1: return [try piece("tomorrow")]
+        case 2 where has("day_after_tomorrow"): return ["day_after_tomorrow"]
+        case let days where days >= 2:
+            return (has("in_days") ? ["in_days"] : []) + (try cardinal(days, feminine: catalog.feminine.contains("days")))
+                + [try noun("days", after: days)] + (has("days_later") ? ["days_later"] : [])
+        case let days:
+            throw missing("a day today or later, got \(days) days after today")
+        }
+    }
+
+    /// Minutes after the hour: `oh five`, `нуль п'ять` for 1...9, else the cardinal (feminine where `minute` is listed).
+    private func minutes(_ minute: Int) throws -> [String] {
+        let words = try cardinal(minute, feminine: catalog.feminine.contains("minute"))
+        return minute < 10 ? [try piece("minute_zero")] + words : words
+    }
+
+    /// English: midnight, noon, `six o'clock in the evening`, `quarter to seven in the evening`, `twelve thirty four a.m.`.
+    private func englishClock(hour: Int, minute: Int) throws -> [String] {
+        switch minute {
+        case 0 where hour == 0: return [try piece("midnight")]
+        case 0 where hour == 12: return [try piece("noon")]
+        case 0: return try cardinal(twelveHour(hour)) + [piece("oclock"), partOfDay(hour)]
+        case 15: return [try piece("quarter_past")] + (try englishHour(hour))
+        case 30: return [try piece("half_past")] + (try englishHour(hour))
+        case 45: return [try piece("quarter_to")] + (try englishHour((hour + 1) % 24))
+        default: return try cardinal(twelveHour(hour)) + minutes(minute) + [piece(hour < 12 ? "am" : "pm")]
+        }
+    }
+
+    private func twelveHour(_ hour: Int) -> Int { hour % 12 == 0 ? 12 : hour % 12 }
+
+    /// The hour a quarter or half refers to: `midnight`, `noon`, or `seven in the evening`.
+    private func englishHour(_ hour: Int) throws -> [String] {
+        switch hour {
+        case 0: return [try piece("midnight")]
+        case 12: return [try piece("noon")]
+        default: return try cardinal(twelveHour(hour)) + [partOfDay(hour)]
+        }
+    }
+
+    private func partOfDay(_ hour: Int) throws -> String {
+        switch hour {
+        case 0..<12: return try piece("morning")
+        case 12..<18: return try piece("afternoon")
+        case 18..<22: return try piece("evening")
+        default: return try piece("night")
+        }
+    }
+
+    /// Ukrainian: `опівночі`, `опівдні`, `о першій`, `об одинадцятій`, `о нульовій тридцять чотири`, `о двадцять третій нуль п'ять`.
+    private func ukrainianClock(hour: Int, minute: Int) throws -> [String] {
+        if minute == 0, hour == 0 { return [try piece("midnight")] }
+        if minute == 0, hour == 12 { return [try piece("noon")] }
+        // The hour is an ordinal in the feminine locative (о першій): hour<N>, or tens then hour<unit> (двадцять першій).
+        let hourIDs = has("hour\(hour)") ? ["hour\(hour)"] : try cardinal(hour - hour % 10) + [piece("hour\(hour % 10)")]
+        let first = catalog.pieces[hourIDs[0]]?.first.map { "аеєиіїоуюяАЕЄИІЇОУЮЯ".contains($0) } ?? false
+        let at = first && has("at.vowel") ? "at.vowel" : try piece("at")
+        return [at] + hourIDs + (minute == 0 ? [] : try minutes(minute))
+    }
+
+    /// Turkish: `gece yarısına`, `saat bire`, `saat on bir buçuğa`, `saat sıfır otuz dörde` (the last word in the dative).
+    private func turkishClock(hour: Int, minute: Int) throws -> [String] {
+        if minute == 0, hour == 0 { return [try piece("midnight.dative")] }
+        var ids = [try piece("at")] + (try cardinal(hour))
+        if minute == 30, hour != 0 { return ids + [try piece("half.dative")] }
+        if minute != 0 { ids += try minutes(minute) }
+        let last = ids.removeLast()
+        return ids + [try piece("\(last).dative")]
+    }
+
+    /// Any other language: `H MM` or `H oclock`, 24-hour.
+    private func plainClock(hour: Int, minute: Int) throws -> [String] {
+        try cardinal(hour) + (minute == 0 ? [piece("oclock")] : minutes(minute))
     }
 
     private func money(minorUnits: Int, currency: String) throws -> [String] {

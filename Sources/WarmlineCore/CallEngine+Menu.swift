@@ -30,8 +30,9 @@ extension CallEngine {
         passOfferedAtStart = true
         log(.optionTaken, ["node": bundle.flow.startNode, "option": "offered first", "action": "day_pass then \(next)",
                            "why": "balance \(context.balance.logValue) at or below the day pass threshold"])
+        // the offer (and its keys) starts after the balance: a key pressed during the balance does not take the pass
+        mode = .announce(then: .dayPassOffer(next: next, declineTo: bundle.flow.startNode))
         play(["balance_is"])
-        offerDayPass(next: next, declineTo: bundle.flow.startNode)
         return true
     }
 
@@ -50,6 +51,8 @@ extension CallEngine {
             enterNode(name, long: long)
         case .announce(.grantReadback(let next)):
             enterNode(next, long: true)
+        case .announce(.dayPassOffer(let next, let declineTo)):
+            offerDayPass(next: next, declineTo: declineTo)
         case .announce(.handoff(let reason)):
             startHandoff(reason: reason, urgent: false)
         case .handoff(let step):

@@ -102,6 +102,7 @@ public struct CallEngine: Sendable {
         case node(String, long: Bool)
         case handoff(String)
         case grantReadback(next: String)
+        case dayPassOffer(next: String, declineTo: String)
     }
 
     /// Where the warm hand-off is.
@@ -258,7 +259,9 @@ public struct CallEngine: Sendable {
             if isSilent {
                 due.append((startFrame + config.frames(ms: config.silentHandoffMs), .silentHandoff))
                 if !silentPromptPlayed, let heard = safetyHeardAtFrame {
-                    due.append((heard + config.frames(ms: config.silentPromptMs), .silentPrompt))
+                    // 8 s after the safety sentence, but early enough to be heard before the silent hand-off
+                    let latest = startFrame + config.frames(ms: config.silentHandoffMs - config.silentPromptMs)
+                    due.append((max(heard, min(heard + config.frames(ms: config.silentPromptMs), latest)), .silentPrompt))
                 }
             }
         }
@@ -304,7 +307,10 @@ public struct CallEngine: Sendable {
         case .silentPrompt:
             silentPromptPlayed = true
             log(.silentCaller, ["stage": "prompt", "silent_ms": "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))"])
-            play(["silent_prompt"])
+            // it matters more than the menu now playing: the menu waits, the safety sentence is already heard
+            stopPlayback(keepSafety: true)
+            queue.insert(QueuedPrompt(id: "silent_prompt", language: language), at: 0)
+            if playing == nil, paused == nil { playNext() }
         case .silentHandoff:
             let seconds = config.silentHandoffMs / 1000
             log(.silentCaller, ["stage": "handoff", "silent_ms": "\(config.silentHandoffMs)"])

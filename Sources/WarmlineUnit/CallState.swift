@@ -56,7 +56,7 @@ struct CallState {
         let generation = runner.flowSource.current
         self.generation = generation
         let found = try CallerHistory.context(store: runner.storeDatabase, callID: callID, callerID: callerID,
-                                              nowMs: startedAtMs, utcOffsetSeconds: runner.settings.utcOffsetSeconds)
+                                              nowMs: startedAtMs, zone: runner.settings.zone)
         currency = found.currency ?? currency
         listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
         spotter = runner.keywordSpotter
@@ -344,8 +344,8 @@ struct CallState {
             case "expires_at":
                 if let expires = grantExpiresAt, let engine {
                     let local = expires.local
-                    let sameDay = local.day == engine.context.startedAt.local.day
-                    values[name] = .time(hour: local.hour, minute: local.minute, day: sameDay ? .today : .tomorrow)
+                    let days = expires.localDays(since: engine.context.startedAt)
+                    values[name] = .time(hour: local.hour, minute: local.minute, day: SpokenValue.Day(daysAfterToday: days))
                 }
             default:
                 if let number = Int(text) { values[name] = .number(number) } else { values[name] = .digits(text) }

@@ -10,10 +10,10 @@ public enum CallerHistory {
     /// Earlier calls looked back over (the engine's repeat-caller window is shorter).
     public static let recentCallsMs: Int64 = 60 * 60 * 1000
 
-    /// The context of a call answered at `nowMs` from `callerID`, and the subscriber's currency when known.
+    /// The context of a call answered at `nowMs` from `callerID`, its wall times in `zone`, and the subscriber's currency when known.
     public static func context(store: StoreDatabase, callID: String, callerID: String?, nowMs: Int64,
-                               utcOffsetSeconds: Int) throws -> (context: CallContext, currency: String?) {
-        let startedAt = WallTime(secondsSinceEpoch: nowMs / 1000, utcOffsetSeconds: utcOffsetSeconds)
+                               zone: TimeZoneRules) throws -> (context: CallContext, currency: String?) {
+        let startedAt = WallTime(secondsSinceEpoch: nowMs / 1000, zone: zone)
         guard let callerID, !callerID.isEmpty else {
             return (CallContext(callID: callID, callerID: nil, startedAt: startedAt), nil)
         }
@@ -27,7 +27,7 @@ public enum CallerHistory {
              try Int64.fetchAll(db, sql: "SELECT started_at_ms FROM calls WHERE caller_id = ? AND started_at_ms >= ? AND id != ? ORDER BY started_at_ms",
                                 arguments: [callerID, nowMs - recentCallsMs, callID]))
         }
-        let wall = { (ms: Int64) in WallTime(secondsSinceEpoch: ms / 1000, utcOffsetSeconds: utcOffsetSeconds) }
+        let wall = { (ms: Int64) in WallTime(secondsSinceEpoch: ms / 1000, zone: zone) }
         let context = CallContext(callID: callID, callerID: callerID, startedAt: startedAt, balance: balance,
                                   lastDayPassGrantedAt: lastPassMs.map(wall), earlierCallsAt: earlierMs.map(wall))
         return (context, subscriber?.currency)

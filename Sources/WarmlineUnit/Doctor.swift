@@ -202,9 +202,16 @@ public struct Doctor {
             return .fail(name, "time zone '\(config.timeZone)' is not in \(zoneInfoDirectory)",
                          fix: "apt-get install tzdata, or set time_zone to an IANA name such as Europe/Kyiv")
         }
+        let offsets: String
+        do {
+            offsets = try ZoneInfo.load(config.timeZone, directory: zoneInfoDirectory)
+                .summary(atSecondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down)))
+        } catch {
+            return .fail(name, "\(error)", fix: "apt-get install --reinstall tzdata, or set time_zone to another IANA name")
+        }
         let formatter = DateFormatter()
         formatter.timeZone = zone
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"
-        return .ok(name, "\(formatter.string(from: date)) (\(config.timeZone))")
+        return .ok(name, "\(formatter.string(from: date)) (\(config.timeZone), \(offsets))")
     }
 }

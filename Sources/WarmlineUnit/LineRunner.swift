@@ -53,8 +53,8 @@ public final class LineRunner: @unchecked Sendable {
         public var call: CallConfig
         /// Tone plan for call-progress detection.
         public var tonePlan: TonePlan?
-        /// The unit's UTC offset (seconds) for wall times in the call.
-        public var utcOffsetSeconds: Int = 0
+        /// The unit's time zone for wall times in the call (offsets looked up per instant, DST included).
+        public var zone: TimeZoneRules = .fixed(offsetSeconds: 0, name: "UTC")
         /// Where whisper audio is rendered.
         public var whisperCacheDirectory: String
         /// The board reports the agent's answer (CALL_PROGRESS answered): caller audio on hold is then ignored.

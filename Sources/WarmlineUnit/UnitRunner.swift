@@ -61,7 +61,7 @@ public final class UnitRunner: @unchecked Sendable {
         try flows.renderAll()
         var callConfig = config.call
         callConfig.framesPerSecond = config.sampleRate
-        let utcOffset = TimeZone(identifier: config.timeZone)?.secondsFromGMT() ?? 0
+        let zone = loadZone()
         for line in config.lines {
             let link = BoardLink(config: line.boardConfig)
             let info = try await link.connect()
@@ -75,7 +75,7 @@ public final class UnitRunner: @unchecked Sendable {
             var settings = LineRunner.Settings(lineNumber: line.number, call: callConfig, tonePlan: config.resolvedTonePlan,
                                                whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
             settings.answerAfterRings = line.answerAfterRings
-            settings.utcOffsetSeconds = utcOffset
+            settings.zone = zone
             let opener = openAudio
             let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
                                     spotter: speechInBackground ? nil : makeSpotter(line: line.number),
@@ -111,6 +111,16 @@ public final class UnitRunner: @unchecked Sendable {
         _ = writer.flush(timeoutMs: 5_000)
         writer.close()
         for link in links { link.close() }
+    }
+
+    /// The configured zone's rules; unreadable rules leave the lines on UTC (calls still served) and say so.
+    private func loadZone() -> TimeZoneRules {
+        do {
+            return try ZoneInfo.load(config.timeZone)
+        } catch {
+            transcript("unit: \(error): wall times and day-pass expiry are read in UTC until this is fixed")
+            return .fixed(offsetSeconds: 0, name: "UTC")
+        }
     }
 
     /// The spotter of the first enabled language that has a keyword model (it listens while the caller is in that

@@ -39,7 +39,7 @@ struct DistressScorerTests {
         #expect(night.observeCallStart(context).map(\.signal) == [.nightHours])
         var day = scorer()
         var daytime = context
-        daytime.startedAt.utcOffsetSeconds = 0
+        daytime.startedAt.zone = .fixed(offsetSeconds: 0)
         #expect(day.observeCallStart(daytime).isEmpty)
     }
 

@@ -59,6 +59,8 @@ struct CallScript {
     var targets: [FakeTarget] = [.answers(afterMs: 3000)]
     /// How long the fake player takes for each prompt.
     var promptMs = 2000
+    /// When set, each prompt takes this long instead (the real rendered audio's duration, in ms).
+    var promptDurationMs: (@Sendable (PromptRequest) -> Int)?
     /// False: the player never reports a prompt's end (the engine's cap must carry the call on).
     var playerReportsEnd = true
     /// Stop running here.
@@ -136,7 +138,8 @@ struct ScriptRunner {
                 trace.entries.append((frame, action))
                 switch action {
                 case .playPrompt(let p) where script.playerReportsEnd:
-                    schedule(frame + script.promptMs * rate / 1000, .promptFinished(playbackID: p.playbackID))
+                    let ms = script.promptDurationMs?(p) ?? script.promptMs
+                    schedule(frame + ms * rate / 1000, .promptFinished(playbackID: p.playbackID))
                 case .whisper(let id, _):
                     schedule(frame + 1500 * rate / 1000, .promptFinished(playbackID: id))
                 case .flash(let ms):

@@ -129,7 +129,7 @@ struct DoctorTests {
         #expect(good.detail == "0 prompt files rendered and verified at 8000 Hz, 1 recorded")
     }
 
-    @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes")
+    @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes with the zone's offset and next change")
     func clock() throws {
         var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
         defer { bench.scratch.cleanUp() }
@@ -140,6 +140,7 @@ struct DoctorTests {
         doctor.now = { Date(timeIntervalSince1970: 1_760_000_000) }
         doctor.config.timeZone = "Europe/Kyiv"
         #expect(doctor.clockCheck().status == .ok)
+        #expect(doctor.clockCheck().detail.hasSuffix("(Europe/Kyiv, UTC+03:00; next change 2025-10-26 01:00 UTC to UTC+02:00)"))
         bench.config.timeZone = "Nowhere/Atlantis"
         #expect(bench.doctor().clockCheck().status == .fail)
     }
