@@ -260,7 +260,7 @@ public struct CallEngine: Sendable {
                 due.append((startFrame + config.frames(ms: config.silentHandoffMs), .silentHandoff))
                 if !silentPromptPlayed, let heard = safetyHeardAtFrame {
                     // 8 s after the safety sentence, but early enough to be heard before the silent hand-off
-                    let latest = startFrame + config.frames(ms: config.silentHandoffMs - config.silentPromptMs)
+                    let latest = startFrame + config.frames(ms: config.silentHandoffMs - 6000)
                     due.append((max(heard, min(heard + config.frames(ms: config.silentPromptMs), latest)), .silentPrompt))
                 }
             }

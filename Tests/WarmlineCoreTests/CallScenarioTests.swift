@@ -100,7 +100,8 @@ struct CallScenarioTests {
     /// Call ms at which the first safety prompt ("0 for a person") and the whole safety sentence were heard.
     static func safetyTimes(_ trace: CallTrace) -> (person: Int?, all: Int?) {
         let rate = trace.engine.config.framesPerSecond
-        let personID = trace.promptRequests.first { $0.promptID == "safety_person" }?.playbackID
+        // the last start of the person prompt (caller speech may have paused and restarted it)
+        let personID = trace.promptRequests.last { $0.promptID == "safety_person" }?.playbackID
         let ended = trace.entries.first { entry in
             guard case .log(let event) = entry.action, event.type == .safetyHeard else { return false }
             return true
