@@ -181,7 +181,9 @@ struct FlowValidator {
         var missing: [FlowProblem] = []
         for language in enabledLanguages {
             guard let catalog = catalogs[language] else { continue }
-            for reference in flow.promptReferences where catalog.texts[reference.promptID] == nil {
+            // a missing safety prompt is reported once, by checkSafety, in its own words
+            for reference in flow.promptReferences
+            where catalog.texts[reference.promptID] == nil && !flow.safetyPrompts.contains(reference.promptID) {
                 fail(reference.line, .missingPrompt,
                      "prompt '\(reference.promptID)' is missing in language '\(language)' (\(catalog.file))")
             }

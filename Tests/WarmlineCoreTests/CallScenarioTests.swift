@@ -160,6 +160,23 @@ struct CallScenarioTests {
         }
     }
 
+    @Test("A day pass taken on the night clocks go back in Kyiv expires 24 hours later by the zone's rules, not a frozen offset")
+    func dstNight() throws {
+        let kyiv = try TimeZoneRules.posix("EET-2EEST,M3.5.0/3,M10.5.0/4", name: "Europe/Kyiv")
+        // 2026-10-25 03:30 EEST (UTC+3), half an hour before the clocks go back; 24 h later it is 02:30 EET (UTC+2)
+        let start = WallTime(secondsSinceEpoch: 1_792_888_200, zone: kyiv)
+        #expect(start.local.hour == 3 && start.local.minute == 30 && start.utcOffsetSeconds == 10_800)
+        for language in Self.languages {
+            var scenario = Scenario.all[6]
+            scenario.startedAt = start
+            let trace = try ScriptRunner.run(Self.script(scenario, language: language))
+            let grant = try #require(trace.grants.first, "[\(language)] no grant")
+            #expect(grant.expiresAt.local.hour == 2, "[\(language)] expires at \(grant.expiresAt.local)")
+            #expect(grant.expiresAt.utcOffsetSeconds == 7200)
+            #expect(grant.expiresAt.local.day == 26)
+        }
+    }
+
     @Test("Prints the table: caller situation, what happens, audio time to a person or the bypass relay")
     func table() throws {
         var lines = ["| caller situation | lang | what happens | '0 for a person' heard | safety sentence heard | to a person or bypass |",

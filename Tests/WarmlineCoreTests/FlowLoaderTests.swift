@@ -44,6 +44,50 @@ struct FlowLoaderTests {
         #expect(all.flow.keywordsByClass[.distress]?.contains("help") == true)
     }
 
+    @Test("A safety sentence missing in one language, or never saying the emergency number, is refused at the safety line")
+    func safetySentence() {
+        var prompts = RealPrompts.prompts
+        let tr = prompts["tr"]?.text ?? ""
+        prompts["tr"] = SourceText(name: "Prompts/tr/prompts.yaml",
+                                   text: tr.split(separator: "\n").filter { !$0.hasPrefix("safety_silent:") }.joined(separator: "\n"))
+        let en = prompts["en"]?.text ?? ""
+        prompts["en"] = SourceText(name: "Prompts/en/prompts.yaml",
+                                   text: en.replacingOccurrences(of: "dial {emergency_number}", with: "dial the police"))
+        let found = problems(header + """
+          main:
+            greet_long: main_menu
+        """, languages: ["en", "tr"], prompts: prompts).map(\.description)
+        #expect(found == [
+            "menu.yaml:3: the safety sentence in language 'en' (Prompts/en/prompts.yaml) never says {emergency_number}",
+            "menu.yaml:3: the safety sentence is missing in language 'tr': 'safety_silent' not in Prompts/tr/prompts.yaml; every caller must hear it",
+        ])
+    }
+
+    @Test("A flow without a safety sentence, or a menu digit that starts the silent keys, is refused")
+    func noSafetyAndSilentClash() {
+        let found = problems("""
+        start: main
+        everywhere:
+          person: {digit: "0"}
+          emergency: {digit: "9"}
+          silent: {digits: "55"}
+        nodes:
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "5", action: balance}
+        """).map(\.description)
+        #expect(found.contains { $0.hasPrefix("menu.yaml:1: missing 'safety: [prompt ids]'") })
+        #expect(!found.contains { $0.contains("starts with '5', the key of everywhere.silent") })  // no flow: not validated
+        let clash = problems(header + """
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "5", action: balance}
+        """).map(\.description)
+        #expect(clash == ["menu.yaml:10: digit '5' in node 'main' starts with '5', the key of everywhere.silent ('55'), which works in every node"])
+    }
+
     @Test("A node option pointing at a missing node is refused with its line")
     func unknownNode() {
         let found = problems(header + """

@@ -16,6 +16,30 @@ struct UnitConfigLoaderTests {
         }
     }
 
+    @Test("a queue announcement period of 0 or less, or a silent hand-off later than 30 s, is refused with its line")
+    func queueAndSilentLimits() {
+        let found = problems("""
+        call:
+          silent_handoff_ms: 45000
+        queue:
+          announce_every_ms: 0
+          retry_every_ms: -5
+        """).map(\.description)
+        #expect(found.count == 3)
+        #expect(found[0].hasPrefix("w.yaml:2: 'call.silent_handoff_ms'"))
+        #expect(found[1].hasPrefix("w.yaml:4: 'queue.announce_every_ms'"))
+        #expect(found[2].hasPrefix("w.yaml:5: 'queue.retry_every_ms'"))
+    }
+
+    @Test("the queue and the silent-caller timers are read into the call config")
+    func queueRead() throws {
+        let config = try loader.parse("queue: {announce_every_ms: 20000, bypass_after_ms: 120000}\ncall: {silent_handoff_ms: 20000}\n",
+                                      file: "w.yaml")
+        #expect(config.call.queue.announceEveryMs == 20_000)
+        #expect(config.call.queue.bypassAfterMs == 120_000)
+        #expect(config.call.silentHandoffMs == 20_000)
+    }
+
     @Test("an empty file gives the shipped defaults")
     func emptyIsDefaults() throws {
         #expect(try loader.parse("", file: "w.yaml") == UnitConfig())
