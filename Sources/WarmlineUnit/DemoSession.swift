@@ -139,14 +139,17 @@ public final class DemoSession: @unchecked Sendable {
         }
     }
 
-    /// The demo's five callers: a balance check, a zero-balance day pass, "help me please", frantic keys, a hang-up.
+    /// The demo's seven callers: a balance check, a zero-balance day pass, a hang-up, "help me please", frantic keys,
+    /// a caller who says "Hello?" over the safety sentence, and a silent caller.
     public static func demoCallers(speechDirectory: String) throws -> [[ScriptedCaller]] {
         let help = try CallerSpeech.render("help me please", directory: speechDirectory)
+        let hello = try CallerSpeech.render("Hello? Hello?", directory: speechDirectory)
+        // Every caller first hears the safety sentence (about 9 s): a key pressed during it acts after it.
         let balance = ScriptedCaller(label: "balance check", number: "+15550101", name: "Ana Lopez", balanceMinor: 1250,
-                                     steps: [.silence(ms: 1500), .dtmf("1"), .silence(ms: 7000)])
-        let dayPass = ScriptedCaller(label: "zero balance, takes the emergency day pass", number: "+15550102", name: "Ben Okafor",
-                                     balanceMinor: 0,
-                                     steps: [.silence(ms: 1500), .dtmf("2"), .silence(ms: 3000), .dtmf("1"), .silence(ms: 9000)])
+                                     steps: [.silence(ms: 11_000), .dtmf("1"), .silence(ms: 7000)])
+        let dayPass = ScriptedCaller(label: "zero balance, offered the emergency day pass first, takes it", number: "+15550102",
+                                     name: "Ben Okafor", balanceMinor: 0,
+                                     steps: [.silence(ms: 16_000), .dtmf("1"), .silence(ms: 12_000)])
         let hangUp = ScriptedCaller(label: "hangs up during the greeting", number: "+15550105", name: "Eve Park",
                                     steps: [.silence(ms: 1200), .hangUp])
         let distress = ScriptedCaller(label: "says \"help me please\"", number: "+15550103", name: "Cara Diaz",
@@ -154,9 +157,14 @@ public final class DemoSession: @unchecked Sendable {
         let frantic = ScriptedCaller(label: "presses keys frantically", number: "+15550104", name: "Dan Ivanov",
                                      agent: "busy",
                                      steps: [.silence(ms: 1000), .dtmf("73", toneMs: 80, gapMs: 60), .silence(ms: 150),
-                                             .dtmf("3838", toneMs: 80, gapMs: 60), .silence(ms: 150), .dtmf("5", toneMs: 80, gapMs: 60),
+                                             .dtmf("3838", toneMs: 80, gapMs: 60), .silence(ms: 150), .dtmf("7", toneMs: 80, gapMs: 60),
                                              .silence(ms: 6000), .dtmf("1"), .silence(ms: 8000), .dtmf("1"), .silence(ms: 8000)])
-        return [[balance, dayPass, hangUp], [distress, frantic]]
+        let helloCaller = ScriptedCaller(label: "says \"Hello? Hello?\" over the safety sentence, then presses 0", number: "+15550106",
+                                         name: "Fay Moreno", steps: [.silence(ms: 400), .speech(hello), .silence(ms: 14_000), .dtmf("0"),
+                                                                     .silence(ms: 15_000)])
+        let silent = ScriptedCaller(label: "silent caller: never speaks, never presses", number: "+15550107", name: "Gus Lee",
+                                    steps: [.silence(ms: 40_000)])
+        return [[balance, dayPass, hangUp], [distress, frantic], [helloCaller, silent]]
     }
 
     private func importSubscribers(_ callers: [ScriptedCaller]) throws {

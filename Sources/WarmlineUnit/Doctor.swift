@@ -43,6 +43,7 @@ public struct Doctor {
         checks.append(diskCheck())
         checks += config.languages.map(promptCheck)
         checks.append(keywordSpottingCheck())
+        checks.append(handoffCheck())
         checks.append(clockCheck())
         return DoctorReport(configPath: configPath, checks: checks)
     }
@@ -168,6 +169,19 @@ public struct Doctor {
         } catch {
             return .fail(name, "\(error)", fix: "correct the prompt text file, then \(renderCommand)")
         }
+    }
+
+    /// Who a caller who asks for a person reaches: the targets, or with none the bypass relay alone (said plainly).
+    func handoffCheck() -> DoctorCheck {
+        let name = "hand-off targets"
+        let targets = config.call.handoff.targets
+        let queue = config.call.queue
+        guard !targets.isEmpty else {
+            return .ok(name, "none configured: a caller who asks for a person or is in distress goes straight to the bypass "
+                + "relay (the agent line), with no whisper; add handoff.targets for a warm transfer")
+        }
+        return .ok(name, targets.map { "\($0.name) (\($0.dial))" }.joined(separator: ", ")
+            + "; when all fail the caller waits in the queue, then goes to the bypass relay after \(queue.bypassAfterMs / 1000) s")
     }
 
     func keywordSpottingCheck() -> DoctorCheck {

@@ -37,6 +37,10 @@ struct ConfigCheck: ParsableCommand {
     func run() throws {
         let effective = try config.load()
         print(EffectiveConfigPrinter.yaml(effective), terminator: "")
+        if effective.call.handoff.targets.isEmpty {
+            FileHandle.standardError.write(Data(("note: handoff.targets is empty: a caller who asks for a person or is in distress "
+                + "goes straight to the bypass relay (the agent line), with no whisper and no queue\n").utf8))
+        }
     }
 }
 

@@ -71,6 +71,27 @@ extension EndToEnd {
             #expect((row?.handoffLatencyMs ?? 0) > 0)
         }
 
+        @Test("\"Hello?\" pauses the safety sentence, which starts again and is heard in full; then 0 reaches a person")
+        func helloCaller() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550106")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "prompt.resumed").count >= 1)
+            let heard = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "prompt.safety_heard")
+            #expect(heard.count == 1, "\(run.transcript)")
+        }
+
+        @Test("A silent caller is handed off as urgent within 30 s of audio, and the agent hears why")
+        func silentCaller() async throws {
+            let run = try await Self.session.value
+            let call = try run.call("+15550107")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            let whisper = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "handoff.whisper")
+            #expect(whisper.first?.payload.contains("silent caller, open line, no speech or keys for 25 s") == true)
+            let silent = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "caller.silent")
+            #expect(silent.count == 2)  // the "press 5 twice" prompt, then the hand-off
+        }
+
         @Test("Frantic key presses fire key mashing; with every agent busy a callback is recorded")
         func franticKeys() async throws {
             let run = try await Self.session.value
@@ -89,7 +110,7 @@ extension EndToEnd {
             #expect(call.result.outcome == WarmlineStore.CallOutcome.abandoned, "\(run.transcript)")
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.handoffAttempt).isEmpty)
             let report = try StoreDatabase(readingAt: run.databasePath).report(fromMs: 0, toMs: Int64.max)
-            #expect(report.calls == 5)
+            #expect(report.calls == 7)
             #expect(report.dayPassesGranted == 1)
             #expect(report.distressHandoffs == 1)
         }

@@ -56,8 +56,10 @@ extension EndToEnd {
             let msisdn = "+15550301"
             try "msisdn,balance_minor,currency\n\(msisdn),0,USD\n".write(toFile: work + "/subscribers.csv", atomically: true, encoding: .utf8)
             _ = try StoreDatabase(path: database).importSubscribers(csvAt: work + "/subscribers.csv", nowMs: Int64(Date().timeIntervalSince1970 * 1000))
-            // Takes the day pass, then stays silent: the menu times out into a hand-off whose agent never answers.
-            let line = try FileCallerLine(script: CallerScript([.silence(ms: 1500), .dtmf("2"), .silence(ms: 3000), .dtmf("1"),
+            // Offered the day pass first (zero balance), takes it, then asks for it again (2) and stays silent: the menu
+            // times out into a hand-off whose agent never answers. On the second call the pass is not offered first (one
+            // per cooldown): 1 reads the balance and 2 asks for the pass, which is refused.
+            let line = try FileCallerLine(script: CallerScript([.silence(ms: 16_000), .dtmf("1"), .silence(ms: 14_000), .dtmf("2"),
                                                                 .silence(ms: 120_000)]), directory: work + "/caller")
             try line.config.text.write(toFile: work + "/alsa.conf", atomically: true, encoding: .utf8)
             let arguments = ["run", "--db", database, "--prompts", EndToEndRig.promptsDirectory, "--prompt-cache", EndToEndRig.promptCache,

@@ -17,11 +17,23 @@ struct PromptCatalogTests {
         #expect(try catalog.segments(of: "balance_is") == [.text(id: "balance_is.0", text: "Your balance is"), .placeholder("balance")])
     }
 
-    @Test("every shipped prompt file parses in en, uk and tr with the same prompt ids")
+    @Test("every shipped prompt file parses in en, uk and tr with the same prompt ids, besides keys-only variants of prompts that invite speech")
     func shippedPrompts() throws {
-        let ids = try ["en", "uk", "tr"].map { Set(try PromptCatalog.load(root: promptsRoot, language: $0).prompts.keys) }
+        let catalogs = try ["en", "uk", "tr"].map { try PromptCatalog.load(root: promptsRoot, language: $0) }
+        let ids = catalogs.map { Set($0.prompts.keys.filter { !$0.hasSuffix("_keys") }) }
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
         #expect(ids[0].contains("day_pass_granted"))
+        for catalog in catalogs {
+            for (id, text) in catalog.prompts where id.hasSuffix("_keys") {
+                #expect(catalog.prompts[String(id.dropLast(5))] != nil, "\(id) in \(catalog.language) varies no prompt")
+                #expect(!text.lowercased().contains(" say "), "\(id) in \(catalog.language) still invites speech")
+            }
+        }
+        // English is spotted: every prompt that invites speech has a keys-only variant for a unit without the model
+        let english = catalogs[0]
+        for (id, text) in english.prompts where text.lowercased().contains(" say ") {
+            #expect(english.prompts[id + "_keys"] != nil, "\(id) invites speech but has no \(id)_keys")
+        }
     }
 
     @Test("an empty prompt text is an error with the file and line")

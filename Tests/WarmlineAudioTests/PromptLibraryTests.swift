@@ -27,10 +27,10 @@ struct PromptLibraryTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
-        try soxTone("\(root)/en/recorded/greeting.0.wav", seconds: 0.5)
+        try soxTone("\(root)/en/recorded/safety_danger.0.wav", seconds: 0.5)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
-        let clips = try library.clips("greeting", language: "en", values: ["emergency_number": .digits("112")])
-        #expect(clips.map(\.id) == ["en/greeting.0", "en/piece.n1", "en/piece.n1", "en/piece.n2"])
+        let clips = try library.clips("safety_danger", language: "en", values: ["emergency_number": .digits("112")])
+        #expect(clips.map(\.id) == ["en/safety_danger.0", "en/piece.n1", "en/piece.n1", "en/piece.n2"])
         #expect(clips[0].samples.count == 4000)
         #expect(clips.dropFirst().allSatisfy { $0.samples.count > 800 })
     }
@@ -55,7 +55,7 @@ struct PromptLibraryTests {
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
         try soxTone("\(root)/en/recorded/goodbye.wav", seconds: 1.0)
-        try soxTone("\(root)/en/recorded/greeting.0.wav", seconds: 0.5)
+        try soxTone("\(root)/en/recorded/safety_danger.0.wav", seconds: 0.5)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
         let rows = try library.listing(language: "en")
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
@@ -64,9 +64,9 @@ struct PromptLibraryTests {
         #expect(rows.prefix(catalog.prompts.count).map(\.id) == catalog.prompts.keys.sorted())
         #expect(byID["goodbye"] == PromptListing(language: "en", id: "goodbye", source: .recorded, durationSeconds: 1.0,
                                                  hasPlaceholders: false, text: "Goodbye."))
-        #expect(byID["greeting"]?.source == .recorded)
-        #expect(byID["greeting"]?.durationText == "0.5 + value")
-        #expect(byID["greeting"]?.text == catalog.prompts["greeting"])
+        #expect(byID["safety_danger"]?.source == .recorded)
+        #expect(byID["safety_danger"]?.durationText == "0.5 + value")
+        #expect(byID["safety_danger"]?.text == catalog.prompts["safety_danger"])
         let invalid = try #require(byID["invalid"])
         #expect(invalid.source == .rendered && invalid.durationSeconds > 0.5 && invalid.text == "Sorry, I did not get that.")
         #expect(byID["balance_is"]?.durationText.hasSuffix(" + value") == true)
