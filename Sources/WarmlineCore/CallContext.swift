@@ -10,12 +10,19 @@ public struct CallContext: Sendable, Equatable {
     public var balance: Balance
     /// When this caller last got an emergency day pass, if ever.
     public var lastDayPassGrantedAt: WallTime?
+    /// When that pass ends.
+    public var lastDayPassExpiresAt: WallTime?
+    /// True once billing acknowledged that pass (its outbox entry is sent).
+    public var lastDayPassConfirmed = false
     /// Start times of earlier calls from the same caller ID (the store may pass only recent ones).
     public var earlierCallsAt: [WallTime]
 
     /// Makes a call context.
     public init(callID: String, callerID: String?, startedAt: WallTime, balance: Balance = .unknown,
-                lastDayPassGrantedAt: WallTime? = nil, earlierCallsAt: [WallTime] = []) {
+                lastDayPassGrantedAt: WallTime? = nil, earlierCallsAt: [WallTime] = [],
+                lastDayPassExpiresAt: WallTime? = nil, lastDayPassConfirmed: Bool = false) {
+        self.lastDayPassExpiresAt = lastDayPassExpiresAt
+        self.lastDayPassConfirmed = lastDayPassConfirmed
         self.callID = callID
         self.callerID = callerID
         self.startedAt = startedAt

@@ -10,6 +10,14 @@ extension CallEngine {
             play([grantReadbackPrompt])
             return
         }
+        if let expires = context.lastDayPassExpiresAt, wallNow < expires {
+            // the caller's pass still runs: say so honestly (requested until billing has acknowledged it)
+            log(.dayPassRefused, ["reason": "a pass is still running", "confirmed": context.lastDayPassConfirmed ? "yes" : "no",
+                                  "expires_at": SpokenFormat.dateTime(expires, language: "")])
+            mode = .announce(then: .node(next, long: true))
+            play([context.lastDayPassConfirmed ? "day_pass_granted" : "day_pass_requested"])
+            return
+        }
         let inDistress = scorer.score >= config.dayPass.distressScore
         let decision = config.dayPass.decide(callerID: context.callerID, balance: context.balance,
                                              lastGrantedAt: context.lastDayPassGrantedAt, now: wallNow,

@@ -457,7 +457,8 @@ public struct CallEngine: Sendable {
             switch name {
             case "emergency_number": values[name] = config.emergencyNumber
             case "balance": values[name] = context.balance.minorUnits.map { SpokenFormat.amount(minorUnits: $0, language: language) }
-            case "expires_at": values[name] = grantedPass.map { SpokenFormat.dateTime($0.expiresAt, language: language) }
+            case "expires_at":
+                values[name] = (grantedPass?.expiresAt ?? context.lastDayPassExpiresAt).map { SpokenFormat.dateTime($0, language: language) }
             case "days": values[name] = "\(config.dayPass.cooldownDays)"
             case "minutes": values[name] = "\(config.callbackWithinMinutes)"
             case "position": values[name] = "\(queuePosition)"

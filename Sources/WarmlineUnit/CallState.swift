@@ -342,7 +342,7 @@ struct CallState {
             case "emergency_number", "caller_number": values[name] = .digits(text)
             case "balance": values[name] = .money(minorUnits: engine?.context.balance.minorUnits ?? 0, currency: currency)
             case "expires_at":
-                if let expires = grantExpiresAt, let engine {
+                if let expires = grantExpiresAt ?? engine?.context.lastDayPassExpiresAt, let engine {
                     let local = expires.local
                     let days = expires.localDays(since: engine.context.startedAt)
                     values[name] = .time(hour: local.hour, minute: local.minute, day: SpokenValue.Day(daysAfterToday: days))

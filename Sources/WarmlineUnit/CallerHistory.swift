@@ -22,14 +22,20 @@ public enum CallerHistory {
             nowMs - record.updatedAtMs > balanceFreshMs ? .stale(minorUnits: Int(record.balanceMinor))
                                                          : .known(minorUnits: Int(record.balanceMinor))
         } ?? .unknown
-        let (lastPassMs, earlierMs) = try store.pool.read { db in
-            (try Int64.fetchOne(db, sql: "SELECT MAX(granted_at_ms) FROM day_passes WHERE msisdn = ?", arguments: [callerID]),
+        let (lastPass, earlierMs) = try store.pool.read { db in
+            (try Row.fetchOne(db, sql: """
+                SELECT granted_at_ms, expires_at_ms,
+                       EXISTS (SELECT 1 FROM outbox WHERE outbox.day_pass_id = day_passes.id AND outbox.status = 'sent') AS confirmed
+                FROM day_passes WHERE msisdn = ? ORDER BY granted_at_ms DESC LIMIT 1
+                """, arguments: [callerID]),
              try Int64.fetchAll(db, sql: "SELECT started_at_ms FROM calls WHERE caller_id = ? AND started_at_ms >= ? AND id != ? ORDER BY started_at_ms",
                                 arguments: [callerID, nowMs - recentCallsMs, callID]))
         }
         let wall = { (ms: Int64) in WallTime(secondsSinceEpoch: ms / 1000, zone: zone) }
         let context = CallContext(callID: callID, callerID: callerID, startedAt: startedAt, balance: balance,
-                                  lastDayPassGrantedAt: lastPassMs.map(wall), earlierCallsAt: earlierMs.map(wall))
+                                  lastDayPassGrantedAt: lastPass.map { wall($0["granted_at_ms"]) }, earlierCallsAt: earlierMs.map(wall),
+                                  lastDayPassExpiresAt: lastPass.map { wall($0["expires_at_ms"]) },
+                                  lastDayPassConfirmed: lastPass.map { $0["confirmed"] as Bool } ?? false)
         return (context, subscriber?.currency)
     }
 

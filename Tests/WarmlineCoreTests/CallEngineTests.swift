@@ -279,6 +279,37 @@ struct CallEngineTests {
         #expect(trace.grants.isEmpty)
     }
 
+    @Test("A caller whose pass still runs hears 'requested' until billing acknowledged it, then 'active until', never a second pass")
+    func runningPass() throws {
+        for confirmed in [false, true] {
+            var script = CallScript()
+            script.context.balance = .known(minorUnits: 0)
+            script.context.lastDayPassGrantedAt = script.context.startedAt.adding(seconds: -3600)
+            script.context.lastDayPassExpiresAt = script.context.startedAt.adding(seconds: 23 * 3600)
+            script.context.lastDayPassConfirmed = confirmed
+            script.caller = [(7000, .digit("2")), (12_000, .board(.farEndDisconnect))]
+            let trace = try ScriptRunner.run(script)
+            let said = try #require(trace.promptRequests.first { $0.promptID.hasPrefix("day_pass_") })
+            #expect(said.promptID == (confirmed ? "day_pass_granted" : "day_pass_requested"))
+            #expect(said.placeholders["expires_at"] == "12:06 on 19 November")
+            #expect(trace.grants.isEmpty)
+            #expect(!trace.promptsPlayed.contains("day_pass_offer"))
+        }
+    }
+
+    @Test("Billing's acknowledgement during the call turns the read-back from 'requested' to 'active until'")
+    func confirmedDuringCall() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(9000, .digit("1")), (11_000, .dayPassConfirmed(key: "daypass:+380501234567:after:never")),
+                         (16_000, .digit("*")), (19_000, .digit("2")), (30_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.count == 1)
+        #expect(trace.logs(.dayPassConfirmed).count == 1)
+        #expect(trace.promptsPlayed.filter { $0.hasPrefix("day_pass_requested") || $0 == "day_pass_granted" }
+            == ["day_pass_requested", "day_pass_granted"])
+    }
+
     @Test("An unknown balance without distress gets no pass and is pointed to a person")
     func dayPassUnknownBalance() throws {
         var script = CallScript()
