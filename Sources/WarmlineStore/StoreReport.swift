@@ -35,6 +35,8 @@ public struct StoreReport: Codable, Sendable, Equatable {
     public var callbacks: Int
     /// Calls whose outcome is `abandoned`: the caller hung up before reaching a person.
     public var abandonedBeforePerson: Int
+    /// Calls whose outcome is `bypassed`: no person answered in time, so the line went to the bypass relay (agent line).
+    public var releasedToBypass: Int = 0
     /// Hand-off latency of calls handed off in the period.
     public var handoffLatency: Latency
     /// `store.overflow` events: times the event queue was full.
@@ -54,6 +56,7 @@ public struct StoreReport: Codable, Sendable, Equatable {
             ("day passes refused", "\(dayPassesRefused)"),
             ("callbacks", "\(callbacks)"),
             ("abandoned before a person", "\(abandonedBeforePerson)"),
+            ("released to bypass", "\(releasedToBypass)"),
             ("hand-offs timed", "\(handoffLatency.count)"),
             ("hand-off latency p50", ms(handoffLatency.p50Ms)),
             ("hand-off latency p95", ms(handoffLatency.p95Ms)),
@@ -87,9 +90,10 @@ extension StoreDatabase {
             let callCounts = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS calls,
                        COUNT(answered_at_ms) AS answered,
-                       COALESCE(SUM(outcome = ?), 0) AS abandoned
+                       COALESCE(SUM(outcome = ?), 0) AS abandoned,
+                       COALESCE(SUM(outcome = ?), 0) AS bypassed
                 FROM calls WHERE started_at_ms >= ? AND started_at_ms < ?
-                """, arguments: [CallOutcome.abandoned, fromMs, toMs])
+                """, arguments: [CallOutcome.abandoned, CallOutcome.bypassed, fromMs, toMs])
             let latencies = try Int64.fetchAll(db, sql: """
                 SELECT handoff_latency_ms FROM calls
                 WHERE handoff_latency_ms IS NOT NULL AND started_at_ms >= ? AND started_at_ms < ?
@@ -105,6 +109,7 @@ extension StoreDatabase {
                 dayPassesRefused: byType[EventType.dayPassRefused] ?? 0,
                 callbacks: byType[EventType.callbackRequested] ?? 0,
                 abandonedBeforePerson: callCounts?["abandoned"] ?? 0,
+                releasedToBypass: callCounts?["bypassed"] ?? 0,
                 handoffLatency: .init(count: latencies.count, p50Ms: StoreReport.percentile(latencies, 0.5),
                                       p95Ms: StoreReport.percentile(latencies, 0.95), maxMs: latencies.last),
                 storeOverflows: byType[EventType.storeOverflow] ?? 0)

@@ -55,6 +55,14 @@ public final class BoardEmulator: @unchecked Sendable {
     /// The emulator's log so far.
     public func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// True while the bypass relay is energised: the line is Warmline's (a ring now reaches Warmline, not the agent line).
+    public var lineIsWarmlines: Bool {
+        let log = log()
+        guard let claimed = log.range(of: "energised (line to Warmline)", options: .backwards) else { return false }
+        guard let released = log.range(of: "released (line to agent)", options: .backwards) else { return true }
+        return claimed.lowerBound > released.lowerBound
+    }
+
     /// Stops it (quit, then SIGTERM) and waits up to 2 s, polling (never `waitUntilExit` on a concurrency thread).
     public func stop() {
         guard process.isRunning else { return }

@@ -117,6 +117,15 @@ public final class DemoSession: @unchecked Sendable {
                         slot.set(caller, index: number)
                         transcript("L\(index + 1)           ── caller \(number + 1): \(caller.label) (\(caller.number), agent will \(caller.agent)) ──")
                         emulator.send("agent \(caller.agent)")
+                        // A ring while the board still has the line in bypass goes to the agent line, not to Warmline:
+                        // wait for the board to hand the line over (at start, or after a call released to bypass).
+                        let claimBy = MonotonicClock.seconds() + 20
+                        while !emulator.lineIsWarmlines {
+                            guard MonotonicClock.seconds() < claimBy else {
+                                throw BoardEmulatorError(description: "line \(index + 1): the board never gave the line to Warmline")
+                            }
+                            try await Task.sleep(nanoseconds: 20_000_000)
+                        }
                         emulator.send("ring \(caller.number) \"\(caller.name)\"")
                         let deadline = MonotonicClock.seconds() + timeout
                         while runner.results.count <= number {

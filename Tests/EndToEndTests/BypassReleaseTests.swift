@@ -15,7 +15,12 @@ extension EndToEnd {
             let session = DemoSession(options: options, transcript: { transcript.append($0) })
             let caller = ScriptedCaller(label: "in danger, no targets", number: "+15550201", name: "Ida Ross",
                                         steps: [.silence(ms: 11_000), .dtmf("9"), .silence(ms: 12_000)])
-            let calls = try await session.run(lines: [[caller]], agents: [])
+            let calls: [DemoSession.Call]
+            do {
+                calls = try await session.run(lines: [[caller]], agents: [])
+            } catch {
+                throw EndToEndRig.Failure(description: "\(error)\n\(transcript.text)")
+            }
             let call = try #require(calls.first)
             #expect(call.result.outcome == WarmlineStore.CallOutcome.bypassed, "\(transcript.text)")
             let log = try String(contentsOfFile: options.workDirectory + "/emulator-line1.log", encoding: .utf8)

@@ -24,6 +24,20 @@ struct StoreReportTests {
         #expect(table.contains("2026-11-26 00:00:00.000 → 2026-11-27 00:00:00.000"))
     }
 
+    @Test("calls released to the bypass relay are counted apart from abandoned ones")
+    func bypassed() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try store.saveCall(CallRecord(id: "b1", line: 1, callerID: "+15550001", startedAtMs: 1_000, answeredAtMs: 1_000,
+                                      endedAtMs: 200_000, outcome: CallOutcome.bypassed))
+        try store.saveCall(CallRecord(id: "a1", line: 1, callerID: "+15550002", startedAtMs: 2_000, answeredAtMs: 2_000,
+                                      endedAtMs: 9_000, outcome: CallOutcome.abandoned))
+        let report = try store.report(fromMs: 0, toMs: 1_000_000)
+        #expect(report.releasedToBypass == 1)
+        #expect(report.abandonedBeforePerson == 1)
+        #expect(report.renderedTable(timeZone: TimeZone(secondsFromGMT: 0)!).contains("released to bypass         1"))
+    }
+
     @Test("percentiles use the nearest rank")
     func percentiles() {
         let values: [Int64] = Array(1...20)
