@@ -375,6 +375,8 @@ struct CallState {
 
     /// Writes the call row with its outcome and returns the result.
     mutating func finish(reason: String?, outcome forced: String?) -> LineCallResult {
+        // however the call ended, it no longer holds a place in the unit's queue
+        runner.callQueue.remove(callID: callID)
         if let reason, fault == nil { endByFault(reason) }
         if fault == nil, !hungUp { hangUpLine() }
         let rate = runner.settings.call.framesPerSecond

@@ -431,6 +431,24 @@ struct CallEngineTests {
         #expect(trace.engine.personOrCallbackAtFrame == frames(3000))
     }
 
+    @Test("A queued caller hears a better place at once; their turn comes only within the number of targets; the agent hears how long they waited")
+    func queueTurnAndWhisper() throws {
+        var script = CallScript()
+        script.targets = [.busy, .busy, .answers(afterMs: 2000)]
+        // two other callers ahead (the unit's queue), then one leaves
+        script.caller = [(7000, .digit("0")), (8000, .queuePosition(3)), (50_000, .queuePosition(2))]
+        let trace = try ScriptRunner.run(script)
+        let queued = try #require(trace.logs(.queued).first?.frame)
+        // position 3 with 2 targets: no retry until the position is 2
+        let retry = try #require(trace.logs(.queueRetry).first)
+        #expect(retry.frame >= frames(50_000) && retry.payload["position"] == "2")
+        #expect(trace.promptRequests.contains { $0.promptID == "queue_position" && $0.placeholders["position"] == "2" })
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+        #expect(trace.whispers.first?.hasPrefix("caller asked for a person (pressed 0); waited ") == true)
+        #expect(trace.whispers.first?.contains("in the queue") == true)
+        #expect(queued < retry.frame)
+    }
+
     @Test("A queued caller who hangs up still gets a callback recorded: they asked for a person")
     func queuedCallerLeaves() throws {
         var script = CallScript()
