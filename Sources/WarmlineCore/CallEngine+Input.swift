@@ -55,6 +55,10 @@ extension CallEngine {
                 log(.silentCaller, ["stage": "keys", "digits": sequence, "spoke": spoke ? "yes" : "no"])
                 let spaced = sequence.map(String.init).joined(separator: " ")
                 let lead = spoke ? "caller pressed \(spaced): cannot speak freely" : "silent caller: pressed \(spaced), has not spoken"
+                if !urgent {
+                    log(.distressHandoff, ["reasons": "silent_keys=pressed \(spaced)", "score": formatted(scorer.score),
+                                           "threshold": formatted(scorer.config.handoffScore)])
+                }
                 startHandoff(reason: lead, urgent: true, lead: lead)
                 return true
             }

@@ -314,6 +314,9 @@ public struct CallEngine: Sendable {
         case .silentHandoff:
             let seconds = config.silentHandoffMs / 1000
             log(.silentCaller, ["stage": "handoff", "silent_ms": "\(config.silentHandoffMs)"])
+            // a silent open line counts as distress in the log and the reports: someone who cannot speak freely
+            log(.distressHandoff, ["reasons": "silent_open_line=no speech or keys for \(seconds) s", "score": formatted(scorer.score),
+                                   "threshold": formatted(scorer.config.handoffScore)])
             startHandoff(reason: "silent caller: open line, no speech or keys for \(seconds) s", urgent: true,
                          lead: "silent caller, open line, no speech or keys for \(seconds) s")
         case .silentKeys:

@@ -28,6 +28,21 @@ public enum EventDescription {
             return "\(text("target") ?? "?") failed: \(text("reason") ?? "?")"
         case EventType.agentRequested:
             return "caller asked for a person" + (text("via").map { " (\($0))" } ?? "")
+        case "handoff.bypass":
+            return "line released to the bypass relay (agent line): \(text("reason") ?? "?")"
+        case "queue.joined":
+            return "waiting in the queue for a person, position \(text("position") ?? "?") (\(text("reason") ?? "?"))"
+        case "queue.announced":
+            return "told: position \(text("position") ?? "?"), about \(text("wait_minutes") ?? "?") min"
+                + (text("emergency_number") == "yes" ? ", and the emergency number" : "")
+        case "caller.silent":
+            switch text("stage") {
+            case "prompt": return "silent caller: \"press 5 twice\" played"
+            case "keys": return "caller pressed \(text("digits") ?? "55"): cannot speak" + (text("spoke") == "no" ? ", has not spoken" : "")
+            default: return "silent open line: urgent hand-off"
+            }
+        case "prompt.safety_heard":
+            return "safety sentence heard in full (\(text("language") ?? "?")) after \(text("ms") ?? "?") ms"
         default:
             return object.keys.sorted().map { "\($0)=\(render(object[$0] as Any))" }.joined(separator: " ")
         }
