@@ -160,7 +160,7 @@ extension CallEngine {
             return
         }
         if case .handoff = mode { return }
-        if case .queue = mode { return }
+        if case .queue = mode { return }  // reading back a callback number, or releasing to bypass
         if mode == .closing && handoffStartedAtFrame != nil { return }
         startHandoff(reason: "caller asked for a person (\(how))", urgent: false)
     }

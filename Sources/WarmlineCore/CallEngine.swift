@@ -142,8 +142,6 @@ public struct CallEngine: Sendable {
     public var isQueued: Bool { if case .queue = mode { true } else { false } }
     /// True while the caller is on hold and the line carries the consultation leg (the network paces the call).
     public var isOnHold: Bool { isOnConsultLeg || isReturning }
-    /// Frame the caller entered the queue, if they did.
-    public var queuedAtFrame: Int? { queueEnteredFrame }
     /// Idempotency key of the day pass granted in this call, if one was.
     public var grantedDayPassKey: String? { grantedPass?.idempotencyKey }
     /// True once billing confirmed the pass granted in this call.
