@@ -179,18 +179,19 @@ struct CallScenarioTests {
 
     @Test("Prints the table: caller situation, what happens, audio time to a person or the bypass relay")
     func table() throws {
-        var lines = ["| caller situation | lang | what happens | '0 for a person' heard | safety sentence heard | to a person or bypass |",
-                     "|---|---|---|---|---|---|"]
+        var lines = ["| caller situation | lang | what happens | '0 for a person' heard | safety sentence heard | hand-off decided | person or bypass |",
+                     "|---|---|---|---|---|---|---|"]
         for scenario in Scenario.all {
             for language in Self.languages {
                 let trace = try ScriptRunner.run(Self.script(scenario, language: language))
                 let engine = trace.engine
                 let times = Self.safetyTimes(trace)
                 let reached = engine.personOrCallbackAtFrame.map { String(format: "%.1f s", Double($0) / 8000) } ?? "-"
+                let decided = engine.handoffStartedAtFrame.map { String(format: "%.1f s", Double($0) / 8000) } ?? "-"
                 let what = engine.outcome.logValue + (engine.isUrgent ? " (urgent)" : "")
                     + (trace.logs(.queued).isEmpty ? "" : ", queued \(trace.logs(.queueAnnounced).count) announcements")
                 func seconds(_ ms: Int?) -> String { ms.map { String(format: "%.1f s", Double($0) / 1000) } ?? "-" }
-                lines.append("| \(scenario.name) | \(language) | \(what) | \(seconds(times.person)) | \(seconds(times.all)) | \(reached) |")
+                lines.append("| \(scenario.name) | \(language) | \(what) | \(seconds(times.person)) | \(seconds(times.all)) | \(decided) | \(reached) |")
             }
         }
         let table = lines.joined(separator: "\n")
