@@ -52,7 +52,7 @@ public struct DTMFDetector: Sendable {
     static let blockFrames = 26
     static let blocksPerWindow = 4
     static let windowFrames = blockFrames * blocksPerWindow
-    static let historyFrames = 256
+    static let historyFrames = 1024
 
     /// The configuration in force.
     public let configuration: Configuration
@@ -103,7 +103,7 @@ public struct DTMFDetector: Sendable {
     private var zRe = SIMD8<Float>()
     private var zIm = SIMD8<Float>()
     // The last samples, for the close look at a candidate before key-down.
-    private var history: ContiguousArray<Float>
+    private var history: ContiguousArray<Int16>
 
     // Digit state machine (all positions are absolute frames).
     private var candidateDigit: Int = -1
@@ -194,14 +194,16 @@ public struct DTMFDetector: Sendable {
         var index = 0
         let coef = coefficient
         let coefSquaredMinusOne = coef * coef - 1
-        let mask = Self.historyFrames - 1
+        // Copy ahead into the history in stretches short enough never to overwrite what a close look reads.
+        let stretch = Self.historyFrames - TonePairAnalysis.lengthFrames
         while index < count {
-            let take = min(Self.blockFrames - blockFill, count - index)
-            var a = s1, b = s2, energy = blockEnergy, energyOdd: Float = 0
-            var j = index
-            let end = index + take
-            var slot = framesProcessed
-            history.withUnsafeMutableBufferPointer { ring in
+            let stop = index + min(stretch, count - index)
+            remember(base + index, count: stop - index)
+            while index < stop {
+                let take = min(Self.blockFrames - blockFill, stop - index)
+                var a = s1, b = s2, energy = blockEnergy, energyOdd: Float = 0
+                var j = index
+                let end = index + take
                 // Two samples per step: s[n+1] = x1 + c·x0 + (c²-1)·s[n-1] - c·s[n-2], so both new states
                 // depend only on the old pair and the loop-carried chain is one multiply-add per two samples.
                 while j + 1 < end {
@@ -213,9 +215,6 @@ public struct DTMFDetector: Sendable {
                     a = second
                     energy += x0 * x0
                     energyOdd += x1 * x1
-                    ring[slot & mask] = x0
-                    ring[(slot + 1) & mask] = x1
-                    slot += 2
                     j += 2
                 }
                 if j < end {
@@ -224,16 +223,26 @@ public struct DTMFDetector: Sendable {
                     b = a
                     a = next
                     energy += x * x
-                    ring[slot & mask] = x
+                }
+                s1 = a; s2 = b; blockEnergy = energy + energyOdd
+                index += take
+                blockFill += take
+                framesProcessed += take
+                if blockFill == Self.blockFrames {
+                    finishBlock(into: &events)
                 }
             }
-            s1 = a; s2 = b; blockEnergy = energy + energyOdd
-            index += take
-            blockFill += take
-            framesProcessed += take
-            if blockFill == Self.blockFrames {
-                finishBlock(into: &events)
-            }
+        }
+    }
+
+    /// Copies `count` samples (at most `historyFrames`) into the history ring from the current frame position.
+    private mutating func remember(_ samples: UnsafePointer<Int16>, count: Int) {
+        let slot = framesProcessed & (Self.historyFrames - 1)
+        let first = min(count, Self.historyFrames - slot)
+        history.withUnsafeMutableBufferPointer { ring in
+            guard let base = ring.baseAddress else { return }
+            (base + slot).update(from: samples, count: first)
+            if first < count { base.update(from: samples + first, count: count - first) }
         }
     }
 
@@ -330,7 +339,7 @@ public struct DTMFDetector: Sendable {
         let columnShift = DSPMath.atan2(sums.columnZIm, sums.columnZRe) / radiansPerHop[4 + column]
         let rowHz = DTMFKeypad.rowFrequenciesHz[row], columnHz = DTMFKeypad.columnFrequenciesHz[column]
         let pair = history.withUnsafeBufferPointer { ring in
-            analysis.measure(ring: ring, end: framesProcessed,
+            analysis.measure(ring: ring, end: framesProcessed, row: row, column: column,
                              lowHz: rowHz * (1 + Double(rowShift)), highHz: columnHz * (1 + Double(columnShift)))
         }
         return abs(pair.lowHz / rowHz - 1) <= tolerance
