@@ -7,7 +7,7 @@ the TimGM6mb soundfont), all as 8 kHz telephone-band (300-3400 Hz) signed 16-bit
 plus manifest.tsv: row, held_out (1 = never used for tuning), file, seconds. Deterministic: the same
 tools give the same files. Levels are applied by the bench.
 
-Usage: Scripts/dtmf-talkoff.py [OUT_DIR] [--jobs N]   (default .build/dtmf-talkoff; not committed)
+Usage: Scripts/dtmf-talkoff.py [OUT_DIR] [--jobs=N]   (default .build/dtmf-talkoff; not committed)
 Needs: espeak-ng, flite, sox, fluidsynth, timgm6mb-soundfont, pocketsphinx-testdata.
 """
 import concurrent.futures
