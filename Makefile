@@ -44,6 +44,9 @@ demo: deps
 BENCHES ?= dtmf vad store board audio speech unit
 bench: deps
 	@python3 -c 'import webrtcvad' 2>/dev/null || python3 -m pip install -q webrtcvad-wheels
+	@# Bench only: General MIDI talk-off music for `warmline-bench dtmf` (Scripts/dtmf-talkoff.py).
+	@for p in fluidsynth timgm6mb-soundfont; do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fluidsynth timgm6mb-soundfont >/dev/null; break; }; done
 	$(MAKE) -s -C Firmware emulator
 	$(SWIFT) build -c release --product warmline
 	$(SWIFT) build -c release --product warmline-bench

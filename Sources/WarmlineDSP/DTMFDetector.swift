@@ -3,24 +3,39 @@
 /// Eight Goertzel filters run over 26-sample blocks (one SIMD lane per frequency); every block the
 /// last four blocks are combined coherently into a 104-sample window, so a decision is made every
 /// 3.25 ms. A window holds a digit when one row and one column tone carry most of its energy, each
-/// within the frequency tolerance (measured from the phase advance between successive windows),
-/// above the minimum level and within the twist limits. Durations and gaps are counted in samples,
-/// which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause separation; a
-/// window with one block much weaker than the others straddles a tone edge and is not counted.
-/// The same input gives the same events whatever the chunking.
+/// stands clear of the other frequencies of its group, within the frequency tolerance (measured from
+/// the phase advance between successive windows), above the minimum level and within the twist
+/// limits. One window's estimates wobble by ±2 dB and ±0.7 % with leakage between the tones, so
+/// these checks are loose; once a digit has held for 20 ms unbroken, a close look at those samples
+/// (`TonePairAnalysis`) applies the real limits: each frequency within 1.75 %, Q.24's twist, 85 % of
+/// the power in the two tones and no harmonic within 20 dB of its tone (a keypad sends pure sines;
+/// voices and instruments that land on a tone pair do not). Durations and gaps are counted in
+/// samples, which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause
+/// separation; a window with one block much weaker than the others straddles a tone edge and is not
+/// counted. The same input gives the same events whatever the chunking.
 public struct DTMFDetector: Sendable {
     /// Acceptance thresholds; the defaults meet Q.24 with margin.
     public struct Configuration: Sendable, Equatable {
         /// Each tone must be at least this loud (dBm0); Q.24 accepts 0 to -25 per tone plus twist.
         public var minimumToneLevelDBm0: Double = -38
-        /// Largest accepted "normal" twist (high tone weaker than low tone) in dB; Q.24 needs 8.
-        public var normalTwistLimitDB: Double = 11
-        /// Largest accepted "reverse" twist (high tone stronger) in dB; Q.24 needs 4.
-        public var reverseTwistLimitDB: Double = 7
-        /// Largest accepted relative frequency error; Q.24 accepts 1.5 % and rejects 3.5 %.
-        public var frequencyTolerance: Double = 0.025
-        /// Share of the window's power the two tones must carry (rejects speech and noise).
-        public var minimumTonePurity: Double = 0.70
+        /// Largest "normal" twist (high tone weaker than low tone) in dB; Q.24 needs 8 (0.5 dB for the estimate).
+        public var normalTwistLimitDB: Double = 8.5
+        /// Largest "reverse" twist (high tone stronger) in dB; Q.24 needs 4 (0.5 dB for the estimate).
+        public var reverseTwistLimitDB: Double = 4.5
+        /// Extra twist one window may show (the strong tone leaks into the weak tone's bin), in dB.
+        public var windowTwistSlackDB: Double = 3
+        /// Largest relative frequency error of either tone; Q.24 accepts 1.5 % and rejects 3.5 %.
+        public var frequencyTolerance: Double = 0.0175
+        /// Largest relative frequency error in one window (its estimate wobbles with leakage).
+        public var windowFrequencyTolerance: Double = 0.03
+        /// Share of the power the two tones must carry (rejects speech, chords and noise).
+        public var minimumTonePurity: Double = 0.85
+        /// Share of the power the two tones must carry in one window.
+        public var minimumWindowPurity: Double = 0.60
+        /// Each tone must stand this far above the other frequencies of its group in a window, in dB.
+        public var minimumRelativePeakDB: Double = 6
+        /// Strongest second or third harmonic a tone may carry, relative to the tone, in dB (Q.23 sends them 20 dB down).
+        public var maximumHarmonicDB: Double = -20
         /// Every block of a window must hold this share of the window's mean block energy (trims tone edges).
         public var minimumBlockShare: Double = 0.5
         /// Span of window starts that must hold the digit before key-down (frames); sets the ≤ 23 ms rejection.
@@ -37,6 +52,7 @@ public struct DTMFDetector: Sendable {
     static let blockFrames = 26
     static let blocksPerWindow = 4
     static let windowFrames = blockFrames * blocksPerWindow
+    static let historyFrames = 1024
 
     /// The configuration in force.
     public let configuration: Configuration
@@ -55,11 +71,18 @@ public struct DTMFDetector: Sendable {
     private let blockRotRe: ContiguousArray<SIMD8<Float>>
     private let blockRotIm: ContiguousArray<SIMD8<Float>>
     private let minimumTonePower: Float
-    private let normalTwistRatio: Float
-    private let reverseTwistRatio: Float
-    private let tolerance: Float
-    private let purity: Float
+    private let normalTwistRatio: Double
+    private let reverseTwistRatio: Double
+    private let windowNormalTwistRatio: Float
+    private let windowReverseTwistRatio: Float
+    private let tolerance: Double
+    private let windowTolerance: Float
+    private let purity: Double
+    private let windowPurity: Float
+    private let relativePeakRatio: Float
+    private let harmonicRatio: Double
     private let blockShare: Float
+    private let analysis: TonePairAnalysis
 
     // Goertzel state of the block being filled.
     private var s1 = SIMD8<Float>()
@@ -79,16 +102,32 @@ public struct DTMFDetector: Sendable {
     private var previousZIm = SIMD8<Float>()
     private var zRe = SIMD8<Float>()
     private var zIm = SIMD8<Float>()
+    // The last samples, for the close look at a candidate before key-down.
+    private var history: ContiguousArray<Int16>
 
     // Digit state machine (all positions are absolute frames).
     private var candidateDigit: Int = -1
     private var candidateStart = 0
     private var candidateLastEnd = 0
     private var candidateWindows = 0
+    private var candidateSums = WindowReading()
+    private var candidateRunStart = 0
+    private var candidateConfirmed = false
     private var activeCode: Int = -1
     private var activeStart = 0
     private var lastValidEnd = 0
-    private var keyDownReported = false
+
+    /// The digit one window holds and its tones' phase drift; the drifts add up over a candidate's windows.
+    struct WindowReading {
+        var code = -1
+        var rowZRe: Float = 0, rowZIm: Float = 0
+        var columnZRe: Float = 0, columnZIm: Float = 0
+
+        mutating func add(_ other: WindowReading) {
+            rowZRe += other.rowZRe; rowZIm += other.rowZIm
+            columnZRe += other.columnZRe; columnZIm += other.columnZIm
+        }
+    }
 
     /// Creates a detector for `sampleRate` Hz audio; only 8000 is supported.
     public init(sampleRate: Int = 8000, configuration: Configuration = Configuration()) {
@@ -118,14 +157,22 @@ public struct DTMFDetector: Sendable {
         hopRotRe = hr; hopRotIm = hi; radiansPerHop = rph
         blockRotRe = rotRe; blockRotIm = rotIm
         minimumTonePower = Float(DBm0.meanPower(levelDBm0: configuration.minimumToneLevelDBm0))
-        normalTwistRatio = Float(DSPMath.powerRatio(dB: configuration.normalTwistLimitDB))
-        reverseTwistRatio = Float(DSPMath.powerRatio(dB: configuration.reverseTwistLimitDB))
-        tolerance = Float(configuration.frequencyTolerance)
-        purity = Float(configuration.minimumTonePurity)
+        normalTwistRatio = DSPMath.powerRatio(dB: configuration.normalTwistLimitDB)
+        reverseTwistRatio = DSPMath.powerRatio(dB: configuration.reverseTwistLimitDB)
+        windowNormalTwistRatio = Float(DSPMath.powerRatio(dB: configuration.normalTwistLimitDB + configuration.windowTwistSlackDB))
+        windowReverseTwistRatio = Float(DSPMath.powerRatio(dB: configuration.reverseTwistLimitDB + configuration.windowTwistSlackDB))
+        tolerance = configuration.frequencyTolerance
+        windowTolerance = Float(configuration.windowFrequencyTolerance)
+        purity = configuration.minimumTonePurity
+        windowPurity = Float(configuration.minimumWindowPurity)
+        relativePeakRatio = Float(DSPMath.powerRatio(dB: configuration.minimumRelativePeakDB))
+        harmonicRatio = DSPMath.powerRatio(dB: configuration.maximumHarmonicDB)
         blockShare = Float(configuration.minimumBlockShare)
+        analysis = TonePairAnalysis(sampleRate: sampleRate)
         ringRe = ContiguousArray(repeating: SIMD8<Float>(), count: Self.blocksPerWindow)
         ringIm = ringRe
         ringEnergy = ContiguousArray(repeating: 0, count: Self.blocksPerWindow)
+        history = ContiguousArray(repeating: 0, count: Self.historyFrames)
     }
 
     /// Feeds samples and returns the events they complete, with absolute frame offsets.
@@ -147,38 +194,55 @@ public struct DTMFDetector: Sendable {
         var index = 0
         let coef = coefficient
         let coefSquaredMinusOne = coef * coef - 1
+        // Copy ahead into the history in stretches short enough never to overwrite what a close look reads.
+        let stretch = Self.historyFrames - TonePairAnalysis.lengthFrames
         while index < count {
-            let take = min(Self.blockFrames - blockFill, count - index)
-            var a = s1, b = s2, energy = blockEnergy, energyOdd: Float = 0
-            var j = index
-            let end = index + take
-            // Two samples per step: s[n+1] = x1 + c·x0 + (c²-1)·s[n-1] - c·s[n-2], so both new states
-            // depend only on the old pair and the loop-carried chain is one multiply-add per two samples.
-            while j + 1 < end {
-                let x0 = Float(base[j]), x1 = Float(base[j + 1])
-                let v0 = SIMD8<Float>(repeating: x0), v1 = SIMD8<Float>(repeating: x1)
-                let first = (v0 - b) + coef * a
-                let second = (v1 + coef * (v0 - b)) + coefSquaredMinusOne * a
-                b = first
-                a = second
-                energy += x0 * x0
-                energyOdd += x1 * x1
-                j += 2
+            let stop = index + min(stretch, count - index)
+            remember(base + index, count: stop - index)
+            while index < stop {
+                let take = min(Self.blockFrames - blockFill, stop - index)
+                var a = s1, b = s2, energy = blockEnergy, energyOdd: Float = 0
+                var j = index
+                let end = index + take
+                // Two samples per step: s[n+1] = x1 + c·x0 + (c²-1)·s[n-1] - c·s[n-2], so both new states
+                // depend only on the old pair and the loop-carried chain is one multiply-add per two samples.
+                while j + 1 < end {
+                    let x0 = Float(base[j]), x1 = Float(base[j + 1])
+                    let v0 = SIMD8<Float>(repeating: x0), v1 = SIMD8<Float>(repeating: x1)
+                    let first = (v0 - b) + coef * a
+                    let second = (v1 + coef * (v0 - b)) + coefSquaredMinusOne * a
+                    b = first
+                    a = second
+                    energy += x0 * x0
+                    energyOdd += x1 * x1
+                    j += 2
+                }
+                if j < end {
+                    let x = Float(base[j])
+                    let next = (SIMD8<Float>(repeating: x) - b) + coef * a
+                    b = a
+                    a = next
+                    energy += x * x
+                }
+                s1 = a; s2 = b; blockEnergy = energy + energyOdd
+                index += take
+                blockFill += take
+                framesProcessed += take
+                if blockFill == Self.blockFrames {
+                    finishBlock(into: &events)
+                }
             }
-            if j < end {
-                let x = Float(base[j])
-                let next = (SIMD8<Float>(repeating: x) - b) + coef * a
-                b = a
-                a = next
-                energy += x * x
-            }
-            s1 = a; s2 = b; blockEnergy = energy + energyOdd
-            index += take
-            blockFill += take
-            framesProcessed += take
-            if blockFill == Self.blockFrames {
-                finishBlock(into: &events)
-            }
+        }
+    }
+
+    /// Copies `count` samples (at most `historyFrames`) into the history ring from the current frame position.
+    private mutating func remember(_ samples: UnsafePointer<Int16>, count: Int) {
+        let slot = framesProcessed & (Self.historyFrames - 1)
+        let first = min(count, Self.historyFrames - slot)
+        history.withUnsafeMutableBufferPointer { ring in
+            guard let base = ring.baseAddress else { return }
+            (base + slot).update(from: samples, count: first)
+            if first < count { base.update(from: samples + first, count: count - first) }
         }
     }
 
@@ -225,41 +289,65 @@ public struct DTMFDetector: Sendable {
         zIm = newZIm + previousZIm
         previousZRe = newZRe
         previousZIm = newZIm
-        var code = -1
+        var reading = WindowReading()
         // A block much weaker than the window's mean means the window straddles a tone edge.
         if blocksSeen > Self.blocksPerWindow, smallestBlock * Float(Self.blocksPerWindow) >= blockShare * total {
-            code = classify(re: re, im: im, totalEnergy: total)
+            reading = classify(re: re, im: im, totalEnergy: total)
         }
         previousRe = re
         previousIm = im
-        advanceStateMachine(code: code, into: &events)
+        advanceStateMachine(reading, into: &events)
     }
 
-    /// Returns the digit code (row * 4 + column) the window holds, or -1.
-    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> Int {
+    /// The digit the window holds (code = row * 4 + column, or -1) with its tone estimates.
+    private func classify(re: SIMD8<Float>, im: SIMD8<Float>, totalEnergy: Float) -> WindowReading {
+        let none = WindowReading()
         let n = Float(Self.windowFrames)
         // Cheap exit: the window cannot hold two tones at the minimum level.
-        guard totalEnergy >= 2 * minimumTonePower * n else { return -1 }
+        guard totalEnergy >= 2 * minimumTonePower * n else { return none }
         let power = re * re + im * im
         var row = 0, column = 4
         for lane in 1..<4 where power[lane] > power[row] { row = lane }
         for lane in 5..<8 where power[lane] > power[column] { column = lane }
+        // Each tone stands clear of the rest of its group (a chord or a vowel's formant fills several bins).
+        for lane in 0..<4 where lane != row && power[lane] * relativePeakRatio > power[row] { return none }
+        for lane in 4..<8 where lane != column && power[lane] * relativePeakRatio > power[column] { return none }
 
         // Phase advance over one hop relative to the nominal one gives the frequency error.
         let rowShift = phaseShift(lane: row)
         let columnShift = phaseShift(lane: column)
-        guard abs(rowShift) <= tolerance * radiansPerHop[row],
-              abs(columnShift) <= tolerance * radiansPerHop[column] else { return -1 }
+        guard abs(rowShift) <= windowTolerance * radiansPerHop[row],
+              abs(columnShift) <= windowTolerance * radiansPerHop[column] else { return none }
 
         // Tone power, corrected for the window's response at the measured frequency error.
         let scale = 2 / (n * n)
         let rowPower = power[row] * scale / Self.windowGain(hopShift: rowShift)
         let columnPower = power[column] * scale / Self.windowGain(hopShift: columnShift)
-        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower else { return -1 }
-        guard columnPower <= rowPower * reverseTwistRatio,
-              rowPower <= columnPower * normalTwistRatio else { return -1 }
-        guard rowPower + columnPower >= purity * totalEnergy / n else { return -1 }
-        return row * 4 + (column - 4)
+        guard rowPower >= minimumTonePower, columnPower >= minimumTonePower else { return none }
+        guard columnPower <= rowPower * windowReverseTwistRatio,
+              rowPower <= columnPower * windowNormalTwistRatio else { return none }
+        guard rowPower + columnPower >= windowPurity * totalEnergy / n else { return none }
+        return WindowReading(code: row * 4 + (column - 4), rowZRe: zRe[row], rowZIm: zIm[row],
+                             columnZRe: zRe[column], columnZIm: zIm[column])
+    }
+
+    /// Whether a close look at the last samples finds a keypad's pair: frequencies, twist, share of power, no harmonics.
+    private func pairHolds(_ sums: WindowReading) -> Bool {
+        let row = sums.code / 4, column = sums.code % 4
+        // The windows' mean phase drift puts the close look within a few hertz of each tone.
+        let rowShift = DSPMath.atan2(sums.rowZIm, sums.rowZRe) / radiansPerHop[row]
+        let columnShift = DSPMath.atan2(sums.columnZIm, sums.columnZRe) / radiansPerHop[4 + column]
+        let rowHz = DTMFKeypad.rowFrequenciesHz[row], columnHz = DTMFKeypad.columnFrequenciesHz[column]
+        let pair = history.withUnsafeBufferPointer { ring in
+            analysis.measure(ring: ring, end: framesProcessed, row: row, column: column,
+                             lowHz: rowHz * (1 + Double(rowShift)), highHz: columnHz * (1 + Double(columnShift)))
+        }
+        return abs(pair.lowHz / rowHz - 1) <= tolerance
+            && abs(pair.highHz / columnHz - 1) <= tolerance
+            && pair.highPower <= pair.lowPower * reverseTwistRatio
+            && pair.lowPower <= pair.highPower * normalTwistRatio
+            && pair.lowPower + pair.highPower >= purity * pair.meanPower
+            && pair.worstHarmonicRatio <= harmonicRatio
     }
 
     @inline(__always)
@@ -274,7 +362,8 @@ public struct DTMFDetector: Sendable {
         return max(sinc * sinc, 1e-3)
     }
 
-    private mutating func advanceStateMachine(code: Int, into events: inout [DTMFEvent]) {
+    private mutating func advanceStateMachine(_ reading: WindowReading, into events: inout [DTMFEvent]) {
+        let code = reading.code
         let windowEnd = framesProcessed
         let windowStart = windowEnd - Self.windowFrames
         let bridged = configuration.bridgedGapFrames
@@ -287,22 +376,25 @@ public struct DTMFDetector: Sendable {
             // A short break inside a tone does not restart it: the candidate bridges gaps like the active digit.
             if code == candidateDigit, windowStart - candidateLastEnd <= bridged {
                 candidateWindows += 1
+                candidateSums.add(reading)
+                // A window or two lost to a wobbling estimate keeps the run; a real break loses seven or more.
+                if windowEnd - candidateLastEnd > 3 * Self.blockFrames { candidateRunStart = windowStart }
             } else {
-                candidateDigit = code
-                candidateStart = windowStart
-                candidateWindows = 1
+                startCandidate(reading, at: windowStart)
             }
             candidateLastEnd = windowEnd
-            if windowStart - candidateStart >= configuration.keyDownSpanFrames,
+            // The close look needs an unbroken stretch of tone: a break's phase jump would read as splatter.
+            if !candidateConfirmed, windowEnd - candidateRunStart >= TonePairAnalysis.lengthFrames {
+                if pairHolds(candidateSums) {
+                    candidateConfirmed = true
+                } else {
+                    // Not a keypad digit so far: judge the next stretch on its own windows.
+                    startCandidate(reading, at: windowStart)
+                }
+            }
+            if candidateConfirmed, windowStart - candidateStart >= configuration.keyDownSpanFrames,
                candidateWindows >= configuration.minimumValidWindows {
-                if activeCode >= 0 { events.append(keyUpEvent()) }
-                activeCode = code
-                activeDigit = Self.digit(code)
-                activeStart = candidateStart
-                lastValidEnd = windowEnd
-                candidateDigit = -1
-                events.append(DTMFEvent(kind: .keyDown, digit: Self.digit(code), frame: windowEnd,
-                                        startFrame: activeStart, durationFrames: windowEnd - activeStart))
+                keyDown(code, at: windowEnd, into: &events)
             }
         } else if candidateDigit >= 0, windowStart - candidateLastEnd > bridged {
             candidateDigit = -1
@@ -312,6 +404,26 @@ public struct DTMFDetector: Sendable {
             activeCode = -1
             activeDigit = nil
         }
+    }
+
+    private mutating func keyDown(_ code: Int, at windowEnd: Int, into events: inout [DTMFEvent]) {
+        if activeCode >= 0 { events.append(keyUpEvent()) }
+        activeCode = code
+        activeDigit = Self.digit(code)
+        activeStart = candidateStart
+        lastValidEnd = windowEnd
+        candidateDigit = -1
+        events.append(DTMFEvent(kind: .keyDown, digit: Self.digit(code), frame: windowEnd,
+                                startFrame: activeStart, durationFrames: windowEnd - activeStart))
+    }
+
+    private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int) {
+        candidateDigit = reading.code
+        candidateStart = windowStart
+        candidateWindows = 1
+        candidateSums = reading
+        candidateRunStart = windowStart
+        candidateConfirmed = false
     }
 
     private func keyUpEvent() -> DTMFEvent {

@@ -11,6 +11,9 @@ struct DTMFBench: ParsableCommand {
     @Option(help: "Throughput passes over the whole corpus (the fastest counts).")
     var passes = 5
 
+    @Flag(help: "List every talk-off false digit (clip, level, time) for both detectors.")
+    var listFalseDigits = false
+
     /// Key-downs and the matching result for one detector on one condition.
     struct Score {
         var detected = 0
@@ -93,8 +96,71 @@ struct DTMFBench: ParsableCommand {
                                 String(format: "%.0f", seconds / wTime), String(format: "%.0f", seconds / sTime),
                                 "", "", "", "", "≥1.0×", tpPass ? "pass" : "FAIL"], widths: widths))
         print(String(format: "throughput ratio Warmline/spandsp: %.2f×", ratio))
+        allPass = try runTalkOff() && allPass
         print("all bars: \(allPass ? "pass" : "FAIL")")
         print("columns: detection rate per condition; spl = tones reported more than once (split); fls = false digits (no tone, or wrong digit).")
+    }
+
+    /// False digits per talk-off row and level, Warmline beside spandsp; prints the table and returns whether all pass.
+    func runTalkOff() throws -> Bool {
+        let clips = try DTMFTalkOff.clips()
+        let levels = DTMFTalkOff.levelsDBm0
+        var rowNames: [String] = []
+        var minutes: [String: Double] = [:]
+        var heldOut: [String: Bool] = [:]
+        var counts: [String: [(w: Int, s: Int)]] = [:]
+        for clip in clips {
+            if minutes[clip.row] == nil {
+                rowNames.append(clip.row)
+                counts[clip.row] = Array(repeating: (0, 0), count: levels.count)
+            }
+            minutes[clip.row, default: 0] += clip.seconds / 60
+            heldOut[clip.row] = clip.heldOut
+            for (index, level) in levels.enumerated() {
+                let samples = try DTMFTalkOff.samples(of: clip, levelDBm0: level)
+                let w = Self.runWarmline(samples), s = Self.runSpanDSP(samples, chunk: 160)
+                counts[clip.row]?[index].w += w.count
+                counts[clip.row]?[index].s += s.count
+                if listFalseDigits {
+                    for (name, found) in [("Warmline", w), ("spandsp", s)] {
+                        for (digit, frame) in found {
+                            print(String(format: "false digit: %@ '%@' at %.2f s in %@ at %.0f dBm0", name, String(digit),
+                                         Double(frame) / 8000, clip.url.lastPathComponent, level))
+                        }
+                    }
+                }
+            }
+        }
+
+        let widths = [70, 6] + Array(repeating: 5, count: 2 * levels.count) + [6, 6, 8, 5]
+        let total = minutes.values.reduce(0, +)
+        print("")
+        print(String(format: "DTMF talk-off — %.1f min of speech and music (Scripts/dtmf-talkoff.py), each played at %@ dBm0; false digits, same run",
+                     total, levels.map { String(Int($0)) }.joined(separator: ", ")))
+        var header = ["material row", "min"]
+        for level in levels { header += ["W\(Int(level))", "S\(Int(level))"] }
+        print(BenchSupport.row(header + ["W all", "S all", "bar", ""], widths: widths))
+        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * widths.count)
+        var allPass = true
+        for held in [false, true] {
+            print(rule)
+            var sumMinutes = 0.0, sumW = 0, sumS = 0
+            for name in rowNames where heldOut[name] == held {
+                let perLevel = counts[name] ?? []
+                let w = perLevel.map(\.w).reduce(0, +), s = perLevel.map(\.s).reduce(0, +)
+                sumMinutes += minutes[name] ?? 0; sumW += w; sumS += s
+                let pass = w == 0
+                allPass = allPass && pass
+                var cells = [name, String(format: "%.1f", minutes[name] ?? 0)]
+                for count in perLevel { cells += ["\(count.w)", "\(count.s)"] }
+                print(BenchSupport.row(cells + ["\(w)", "\(s)", "0 false", pass ? "pass" : "FAIL"], widths: widths))
+            }
+            let label = held ? "held out (never used for tuning): total" : "tuning material: total"
+            print(BenchSupport.row([label, String(format: "%.1f", sumMinutes)] + Array(repeating: "", count: 2 * levels.count)
+                                   + ["\(sumW)", "\(sumS)", "", ""], widths: widths))
+        }
+        print(rule)
+        return allPass
     }
 
     static func runWarmline(_ samples: [Int16]) -> [(Character, Int)] {

@@ -116,6 +116,60 @@ struct DTMFDetectorTests {
         #expect(Self.keyDowns(TestSignals.voicedSyllables(count: 12, levelDBm0: -15)).isEmpty)
     }
 
+    @Test("twist at Q.24's limits (-8 and +4 dB) is accepted; 1 dB beyond them (-9 and +5 dB) is rejected")
+    func twistLimits() {
+        for digit in DTMFKeypad.allDigits {
+            for (twist, accepted) in [(-8.0, true), (4.0, true), (-9.0, false), (5.0, false)] {
+                let low = twist < 0 ? -10.0 : -15.0
+                let downs = Self.keyDowns(Self.padded(TestSignals.dtmf(digit, ms: 60, lowDBm0: low, twistDB: twist)))
+                #expect(downs.map(\.digit) == (accepted ? [digit] : []), "digit \(digit) twist \(twist) dB")
+            }
+        }
+    }
+
+    @Test("a tone pair with a second harmonic 10 dB down (on both tones, or the row tone alone) is rejected; 30 dB down it is a digit")
+    func secondHarmonic() throws {
+        for digit in DTMFKeypad.allDigits {
+            let f = try #require(DTMFKeypad.frequencies(of: digit))
+            for (harmonicDB, onColumn, accepted) in [(-10.0, true, false), (-10.0, false, false), (-30.0, true, true)] {
+                var parts = [(f.lowHz, -10.0), (f.highHz, -10.0), (2 * f.lowHz, -10 + harmonicDB)]
+                if onColumn { parts.append((2 * f.highHz, -10 + harmonicDB)) }
+                let downs = Self.keyDowns(Self.padded(TestSignals.tones(parts, ms: 70)))
+                #expect(downs.map(\.digit) == (accepted ? [digit] : []), "digit \(digit) harmonic \(harmonicDB) dB, column too: \(onColumn)")
+            }
+        }
+    }
+
+    @Test("a tone pair carrying 70 % of the power in broadband noise is rejected; 20 dB above the noise it is a digit")
+    func broadbandEnergy() {
+        for (index, digit) in DTMFKeypad.allDigits.enumerated() {
+            // Each tone at -13 dBm0: the pair is -10 dBm0; noise at -13.7 dBm0 leaves the pair 70 % of the power.
+            for (noiseDBm0, accepted) in [(-13.7, false), (-30.0, true)] {
+                let tone = TestSignals.dtmf(digit, ms: 70, lowDBm0: -13)
+                let noisy = TestSignals.mix(tone, TestSignals.noise(ms: 70, levelDBm0: noiseDBm0, seed: UInt64(index + 1)))
+                let downs = Self.keyDowns(Self.padded(noisy))
+                #expect(downs.map(\.digit) == (accepted ? [digit] : []), "digit \(digit) noise \(noiseDBm0) dBm0")
+            }
+        }
+    }
+
+    @Test("espeak-ng voices saying a fixed sentence, pitch-shifted up to +700 cents, give no digit")
+    func renderedTalkOff() throws {
+        let sentence = "Hello, I am calling about my account. Can I speak to a person please? "
+            + "Noooo, wait, I said nine, nine, nine. Ahhh, yes, eeee, mmmm, I think so."
+        // The detector before issue 14 heard digits in 8 of these 18 renderings: C, **, A, *, 6, 9, 9999, 448.
+        for voice in ["en-us+f3", "en+f2", "en-us+f5"] {
+            for pitch in [50, 85] {
+                for cents in [0, 400, 700] {
+                    let speech = try RenderedTalkOff.render(sentence, voice: voice, pitch: pitch, cents: cents)
+                    #expect(speech.count > 8000 * 5, "\(voice) rendered only \(speech.count) samples")
+                    let downs = Self.keyDowns(speech)
+                    #expect(downs.isEmpty, "\(voice) pitch \(pitch) +\(cents) cents: \(downs)")
+                }
+            }
+        }
+    }
+
     @Test("a detector built for 16 kHz audio stops with a message naming the rate")
     func wrongSampleRate() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
