@@ -20,8 +20,9 @@ public final class Recognizer: @unchecked Sendable {
         public var timeoutMs = 3000
         /// Utterances waiting for the worker at most (beyond these a request is answered `.busy` at once).
         public var queueCapacity = 8
-        /// Resident memory above which the worker is replaced after an answer (ONNX Runtime's arena only grows).
-        public var maxResidentMB = 1500
+        /// Resident memory above which the worker is replaced after an answer: libmoonshine 0.1.4 leaks ~30-40 MB per
+        /// transcript (measured with the wheel's own Python binding too), from ~430 MB after load.
+        public var maxResidentMB = 1000
         /// Longest model load before the worker is taken as hung.
         public var startTimeoutMs = 30_000
         /// Longest decode before the worker is taken as hung and replaced.

@@ -14,6 +14,7 @@ struct PhraseMatcherTests {
         "He's going to kill me.", "This is an emergency.", "I can't breathe.", "Please don't hurt me.",
         "My husband keeps hitting me.", "I've been stabbed.", "I'm not safe here.", "Someone is breaking into my house.",
         "Call 9-1-1.", "Nine one one, please.", "Somebody help!", "I don't need the police, I need an ambulance.",
+        "I don't feel safe at home.",
     ])
     func requestsAreDistress(transcript: String) throws {
         let decision = try decide(transcript)
@@ -25,6 +26,8 @@ struct PhraseMatcherTests {
     @Test("a caller asking for a person is person, and distress in the same breath wins", arguments: [
         ("Can I speak to a person?", PhraseDecision.Kind.person), ("I want to talk to a real human.", .person), ("Operator.", .person),
         ("Put me through to someone please.", .person), ("Let me speak to someone, he is hitting me.", .distress),
+        ("Put me through to an agent, please.", .person), ("Is there a person I can talk to?", .person),
+        ("Let me talk to some one.", .person),
     ])
     func personRequests(transcript: String, kind: PhraseDecision.Kind) throws {
         #expect(try decide(transcript).kind == kind, "\(transcript)")
