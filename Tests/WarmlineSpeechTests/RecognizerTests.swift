@@ -73,6 +73,24 @@ struct RecognizerTests {
         #expect(recognizer.transcribe(try RenderedSpeech.render("call the police", engine: .flite("kal")), timeoutMs: 20_000).text != nil)
     }
 
+    @Test("a worker that stops answering (SIGSTOP) is killed after the hang limit and replaced; its caller had its timeout")
+    func hungWorkerIsReplaced() throws {
+        let recognizer = try InstalledRecognizer.start { $0.hangLimitMs = 1500 }
+        defer { recognizer.stop() }
+        let firstPID = try #require(recognizer.statistics.workerPID)
+        #expect(kill(firstPID, SIGSTOP) == 0)
+        let audio = try RenderedSpeech.render("call the police", engine: .flite("kal"))
+        #expect(recognizer.transcribe(audio, timeoutMs: 300) == .timedOut(afterMs: 300))
+        // a real process on the wall clock: look every 20 ms for the supervisor to give up on it
+        let givenUpBy = ContinuousClock.now + .seconds(5)
+        while recognizer.statistics.starts < 2, ContinuousClock.now < givenUpBy { usleep(20_000) }
+        let status = recognizer.waitUntilSettled(timeoutMs: 10_000)
+        #expect(status.isReady, "\(status)")
+        #expect(recognizer.statistics.workerPID != firstPID)
+        #expect(recognizer.statistics.lastStopReason?.contains("gave no answer within 1500 ms") == true)
+        #expect(recognizer.transcribe(audio, timeoutMs: 20_000).text != nil)
+    }
+
     @Test("a caller is answered by its timeout while the worker is still decoding, and the late answer is dropped")
     func timeoutBoundsTheWait() throws {
         let recognizer = try InstalledRecognizer.start()
