@@ -64,9 +64,17 @@ public final class MoonshineTranscriber {
         return String(cString: text)
     }
 
-    /// The transcript of 8 kHz line audio: interpolated to the 16 kHz the model takes (nothing added above 4 kHz).
+    /// Shortest line audio handed to the model: its first convolution aborts the process on a few samples, so shorter
+    /// audio is padded with silence.
+    public static let minimumLineFrames = 4000
+
+    /// The transcript of 8 kHz line audio: interpolated to the 16 kHz the model takes (nothing added above 4 kHz);
+    /// nothing in, nothing out.
     public func transcribe(line samples: [Int16]) throws(SpeechSetupError) -> String {
-        try transcribe(wideband: Self.wideband(samples))
+        guard !samples.isEmpty else { return "" }
+        let padded = samples.count >= Self.minimumLineFrames
+            ? samples : samples + [Int16](repeating: 0, count: Self.minimumLineFrames - samples.count)
+        return try transcribe(wideband: Self.wideband(padded))
     }
 
     /// 16 kHz floats in -1...1 for 8 kHz 16-bit line samples.

@@ -148,8 +148,9 @@ public final class Recognizer: @unchecked Sendable {
     /// Stops the worker and the supervisor; waiting utterances are answered `.unavailable`.
     public func stop() {
         condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return }
         stopping = true
-        condition.unlock()
         wake()
     }
 
@@ -209,6 +210,7 @@ public final class Recognizer: @unchecked Sendable {
         return { completion(outcome) }
     }
 
+    /// Wakes the supervisor's poll; call with `condition` held.
     private func wake() {
         var byte: UInt8 = 1
         _ = write(wakeFDs[1], &byte, 1)
@@ -244,7 +246,11 @@ public final class Recognizer: @unchecked Sendable {
                 condition.unlock()
                 completions.forEach { $0() }
                 _ = state.worker?.stop(kill: true)
+                // under the lock: wake() is only ever called holding it, so it never writes to a closed descriptor
+                condition.lock()
                 close(wakeFDs[0]); close(wakeFDs[1])
+                wakeFDs = [-1, -1]
+                condition.unlock()
                 return
             }
             // callers whose time is up hear so now; the queue drops what nobody waits for
