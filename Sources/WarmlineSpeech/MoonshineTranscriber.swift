@@ -71,10 +71,33 @@ public final class MoonshineTranscriber {
     /// The transcript of 8 kHz line audio: interpolated to the 16 kHz the model takes (nothing added above 4 kHz);
     /// nothing in, nothing out.
     public func transcribe(line samples: [Int16]) throws(SpeechSetupError) -> String {
-        guard !samples.isEmpty else { return "" }
-        let padded = samples.count >= Self.minimumLineFrames
-            ? samples : samples + [Int16](repeating: 0, count: Self.minimumLineFrames - samples.count)
-        return try transcribe(wideband: Self.wideband(padded))
+        let speech = Self.trimmedToSpeech(samples)
+        guard !speech.isEmpty else { return "" }
+        let text = try transcribe(wideband: Self.wideband(Self.padded(samples)))
+        // an empty answer for audio with speech in it: once more on the speech alone (on the held-out set trimming
+        // every utterance cost as many transcripts as it saved; on empties it saves most)
+        guard text.isEmpty, speech.count < samples.count else { return text }
+        return try transcribe(wideband: Self.wideband(Self.padded(Array(speech))))
+    }
+
+    private static func padded(_ samples: [Int16]) -> [Int16] {
+        samples.count >= minimumLineFrames ? samples : samples + [Int16](repeating: 0, count: minimumLineFrames - samples.count)
+    }
+
+    /// The stretch of `samples` from the first to the last 10 ms frame within 35 dB of the loudest (and above -45 dBFS),
+    /// with `marginFrames` either side: Moonshine base-en sometimes answers nothing for a short phrase in half a second
+    /// of silence (33 of 553 files of the speech corpus; 31 of them transcribed once trimmed to 100 ms).
+    static func trimmedToSpeech(_ samples: [Int16], marginFrames: Int = 800) -> ArraySlice<Int16> {
+        let frame = 80
+        guard samples.count >= frame else { return samples[...] }
+        let levelsDB = stride(from: 0, to: samples.count - frame + 1, by: frame).map { start in
+            let energy = samples[start..<(start + frame)].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(frame)
+            return 10 * log10(max(energy, 1) / (32768.0 * 32768.0))
+        }
+        let threshold = max((levelsDB.max() ?? -100) - 35, -45)
+        guard let first = levelsDB.firstIndex(where: { $0 >= threshold }),
+              let last = levelsDB.lastIndex(where: { $0 >= threshold }) else { return samples[0..<0] }
+        return samples[max(0, first * frame - marginFrames)..<min(samples.count, (last + 1) * frame + marginFrames)]
     }
 
     /// 16 kHz floats in -1...1 for 8 kHz 16-bit line samples.
