@@ -52,7 +52,7 @@ let transcriber: MoonshineTranscriber
 do {
     transcriber = try MoonshineTranscriber(model: model)
     // the first decode sizes ONNX Runtime's buffers: pay for it here, not on a caller's words
-    _ = try transcriber.transcribe(line: [Int16](repeating: 0, count: 8000))
+    _ = try transcriber.transcribe(wideband: [Float](repeating: 0, count: 16000))
 } catch {
     _ = send(RecognizerFrame.answer(.init(id: 0, kind: .refused, milliseconds: milliseconds(clock.now - loadStart), text: error.description)))
     writeError("warmline-recognizer: \(error)")
