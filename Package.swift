@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "warmline", targets: ["warmline"]),
         .executable(name: "warmline-bench", targets: ["warmline-bench"]),
+        .executable(name: "warmline-recognizer", targets: ["warmline-recognizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +56,8 @@ let package = Package(
         ]),
 
         .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
+        // Moonshine in its own process, shared by all lines: ONNX Runtime's memory and crashes stay out of the unit.
+        .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio"]),  // Audio: real prompt durations for the scenarios

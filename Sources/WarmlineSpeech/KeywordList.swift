@@ -28,6 +28,8 @@ public struct KeywordList: Sendable, Equatable {
     public var phrases: [Phrase]
     /// Classes whose hits need a second-pass confirmation before they count.
     public var confirmClasses: Set<KeywordHit.Class>
+    /// Reads the recogniser's transcripts: request, negation or mention (nil when the file has no `matcher:`).
+    public var matcher: PhraseMatcher?
 
     /// The phrase entry for a spotted text.
     public func phrase(_ text: String) -> Phrase? { phrases.first { $0.text == text } }
@@ -60,7 +62,7 @@ public struct KeywordList: Sendable, Equatable {
         }
         let reader = Reader(file: file)
         let top = try reader.mapping(root, "the file")
-        let known = ["language", "model", "reason", "keywords", "confirm"]
+        let known = ["language", "model", "reason", "keywords", "confirm", "matcher"]
         for entry in top where !known.contains(entry.key) {
             throw SpeechSetupError(file: file, line: entry.line,
                                    reason: "unknown key '\(entry.key)' (expected one of \(known.joined(separator: ", ")))")
@@ -121,6 +123,10 @@ public struct KeywordList: Sendable, Equatable {
                 throw SpeechSetupError(file: file, line: confirm.line,
                                        reason: "confirm needs model.language_model (the second pass decodes with it)")
             }
+        }
+        if let matcher = top.first(where: { $0.key == "matcher" }) {
+            let requested = list.phrases.filter { $0.keywordClass != .menu }.map(\.text)
+            list.matcher = try PhraseMatcher.parse(matcher.value, keywords: requested, reader: reader)
         }
         return list
     }

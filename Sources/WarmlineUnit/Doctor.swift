@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WarmlineAudio
 import WarmlineBoard
+import WarmlineSpeech
 
 /// The technician's self-test: checks every part the unit needs and says how to fix what fails.
 public struct Doctor {
@@ -195,7 +196,16 @@ public struct Doctor {
         let keywordFiles = config.languages.map { "\(config.promptsDirectory)/\($0)/keywords.yaml" }
             .filter { FileManager.default.fileExists(atPath: $0) }
         let files = keywordFiles.isEmpty ? "no keywords.yaml (built-in keywords)" : keywordFiles.joined(separator: ", ")
-        return .ok(name, "model \(keywordModelPath); \(files)")
+        // the recogniser is optional: without it the spotter's hits stand alone
+        let recognizerModel = RecognizerModel.locate()
+        let recognizer: String
+        do {
+            try recognizerModel.validateFiles()
+            recognizer = "recogniser Moonshine base-en in \(recognizerModel.directory) (`warmline speech check` loads it)"
+        } catch {
+            recognizer = "no recogniser, PocketSphinx alone: \(error)"
+        }
+        return .ok(name, "model \(keywordModelPath); \(files); \(recognizer)")
     }
 
     func clockCheck() -> DoctorCheck {

@@ -1,19 +1,21 @@
 import ArgumentParser
 import Foundation
 import WarmlineAudio
+import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
 import WarmlineUnit
 
-/// `warmline speech`: check the speech set-up per language, or spot keywords in a WAV file.
+/// `warmline speech`: check the speech set-up per language and the recogniser, or spot keywords in a WAV file.
 struct Speech: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Speech keywords: check each language's keywords.yaml and model, or spot keywords in a file.",
-        subcommands: [Check.self, Spot.self])
+        abstract: "Speech keywords: check each language's keywords.yaml, its model and the recogniser, or spot keywords in a file.",
+        subcommands: [Check.self, Spot.self, Evaluate.self])
 
     /// `warmline speech check`: one status line per language (what `warmline doctor` shows).
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show per language whether keyword spotting runs or DTMF only, and why.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show per language whether keyword spotting runs or DTMF only, and whether the recogniser loads, and why not.")
 
         @Option(help: "Prompts directory holding <lang>/keywords.yaml.")
         var prompts = "Prompts"
@@ -21,16 +23,39 @@ struct Speech: ParsableCommand {
         @Option(parsing: .upToNextOption, help: "Languages to check.")
         var languages = ["en", "uk", "tr"]
 
+        @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
+        var model: String?
+
         func run() throws {
             for language in languages {
-                print(SpeechStatus.check(keywordsFile: "\(prompts)/\(language)/keywords.yaml", language: language).status)
+                let (status, keywords) = SpeechStatus.check(keywordsFile: "\(prompts)/\(language)/keywords.yaml", language: language)
+                print(status)
+                if let matcher = keywords?.matcher {
+                    print("speech \(language): phrase matcher on, \(matcher.rules.count) patterns")
+                }
             }
+            print(Self.recognizerReport(model: model.map(RecognizerModel.init(directory:)) ?? .locate()))
+        }
+
+        /// Starts the worker once and says what happened: model, library, worker, load time, or why not.
+        static func recognizerReport(model: RecognizerModel) -> String {
+            let recognizer = Recognizer(configuration: .init(model: model))
+            defer { recognizer.stop() }
+            let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
+            guard status.isReady else { return status.description }
+            let resident = recognizer.statistics.workerPID.flatMap { pid in
+                (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(separator: "\n")
+                    .first { $0.hasPrefix("VmRSS:") }.map { $0.split(separator: " ").dropFirst().joined(separator: " ") }
+            }
+            return "\(status): Moonshine base-en in \(model.directory), library \(model.path(RecognizerModel.libraryFile)), "
+                + "worker \(recognizer.configuration.workerPath)" + (resident.map { ", worker resident \($0)" } ?? "")
         }
     }
 
-    /// `warmline speech spot FILE.wav`: keyword hits and voice stress in an 8 kHz 16-bit mono file.
+    /// `warmline speech spot FILE.wav`: per utterance, keyword hits, the recogniser's transcript and the matcher's verdict.
     struct Spot: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Spot keywords and raised voice in an 8 kHz 16-bit mono WAV file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Spot keywords, transcribe and judge each utterance, and show raised voice in an 8 kHz 16-bit mono WAV file.")
 
         @Argument(help: "8 kHz 16-bit mono WAV file.")
         var file: String
@@ -38,37 +63,187 @@ struct Speech: ParsableCommand {
         @Option(help: "Keywords file.")
         var keywords = "Prompts/en/keywords.yaml"
 
+        @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
+        var model: String?
+
+        @Flag(help: "PocketSphinx alone: do not start the recogniser.")
+        var noRecognizer = false
+
         func run() throws {
             let list = try KeywordList.load(file: keywords)
-            let spotter = try KeywordSpotter(keywords: list)
-            let wav = try WAVFile.read(path: file)
-            let (samples, rate) = (wav.samples, wav.sampleRate)
-            guard rate == 8000 else { throw ValidationError("\(file): \(rate) Hz; convert with sox FILE -r 8000 -c 1 -b 16 OUT.wav") }
-            // the line's own listener decides speech and key tones, so a file is spotted as a call would be
-            var listener = LineListener(tonePlan: nil)
-            var stress = VoiceStressDetector()
-            var start = 0
-            var hits: [SpottedKeyword] = []
-            while start < samples.count {
-                let chunk = Array(samples[start..<min(samples.count, start + 160)])
-                _ = chunk.withUnsafeBufferPointer { listener.process($0) }
-                hits += spotter.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
-                for case .stress(let signal) in stress.process(chunk, isSpeech: listener.isSpeaking) {
+            let recognizer = noRecognizer ? nil : FileAnalysis.startRecognizer(model: model)
+            defer { recognizer?.stop() }
+            let analysis = try FileAnalysis(file: file, keywords: list, recognizer: recognizer, printing: true)
+            var heardAnything = !analysis.hits.isEmpty
+            for hit in analysis.strayHits { print(FileAnalysis.describe(hit)) }
+            for (index, utterance) in analysis.utterances.enumerated() {
+                print(String(format: "%7.2f s  utterance %d, %.2f s", Double(utterance.audio.startFrame) / 8000, index + 1,
+                             Double(utterance.audio.samples.count) / 8000))
+                for hit in utterance.hits { print(FileAnalysis.describe(hit)) }
+                if let outcome = utterance.outcome { print("           transcript \(outcome)") }
+                if let decision = utterance.decision {
+                    if decision.keywordClass != nil { heardAnything = true }
+                    print("           matcher    \(decision)")
+                }
+            }
+            if !heardAnything { print("no keyword heard") }
+        }
+    }
+
+    /// `warmline speech evaluate DIR`: recall and false triggers of PocketSphinx alone beside the recogniser and matcher.
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per class, how often PocketSphinx alone and the recogniser with the phrase matcher hear a labelled set of WAV files.",
+            discussion: "DIR holds manifest.tsv (file, class, phrase, voice, text; as Scripts/speech-corpus.sh writes it) and wav/. "
+                + "Classes distress and person are requests; neutral and mention must not trigger.")
+
+        @Argument(help: "Directory with manifest.tsv and wav/.")
+        var directory: String
+
+        @Option(help: "Keywords file.")
+        var keywords = "Prompts/en/keywords.yaml"
+
+        @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
+        var model: String?
+
+        @Flag(help: "Print every file's verdicts.")
+        var verbose = false
+
+        func run() throws {
+            let list = try KeywordList.load(file: keywords)
+            guard list.matcher != nil else { throw ValidationError("\(keywords) has no matcher: section") }
+            let recognizer = FileAnalysis.startRecognizer(model: model)
+            defer { recognizer.stop() }
+            guard recognizer.status.isReady else { throw ValidationError("\(recognizer.status)") }
+            let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
+            var files: [String: Int] = [:], sphinx: [String: Int] = [:], matched: [String: Int] = [:], either: [String: Int] = [:]
+            var decodeMs: [Int] = [], audioMs: [Int] = [], failures = 0
+            for line in manifest.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                guard fields.count >= 5 else { continue }
+                let (file, label, text) = (fields[0], fields[1], fields[4])
+                let analysis = try FileAnalysis(file: directory + "/wav/" + file, keywords: list, recognizer: recognizer, printing: false)
+                // a request counts when its own class is heard; on neutral speech and mentions any distress or person is false
+                let wanted: Set<KeywordHit.Class> = label == "distress" ? [.distress] : label == "person" ? [.person, .distress] : [.distress, .person]
+                let bySphinx = analysis.hits.contains { wanted.contains($0.hit.keywordClass) }
+                let byMatcher = analysis.utterances.contains { $0.decision?.keywordClass.map(wanted.contains) == true }
+                for utterance in analysis.utterances {
+                    if case .transcript(let transcript) = utterance.outcome {
+                        decodeMs.append(transcript.decodeMs)
+                        audioMs.append(transcript.audioMs)
+                    } else if utterance.outcome != nil {
+                        failures += 1
+                    }
+                }
+                files[label, default: 0] += 1
+                sphinx[label, default: 0] += bySphinx ? 1 : 0
+                matched[label, default: 0] += byMatcher ? 1 : 0
+                either[label, default: 0] += bySphinx || byMatcher ? 1 : 0
+                if verbose {
+                    let heard = analysis.utterances.compactMap { $0.outcome?.text }.joined(separator: " / ")
+                    let verdicts = analysis.utterances.compactMap { $0.decision?.kind.rawValue }.joined(separator: ",")
+                    print("\(label)\t\(bySphinx ? "S" : "-")\(byMatcher ? "M" : "-")\t\(file)\t'\(text)' -> '\(heard)' [\(verdicts)] "
+                          + "sphinx: \(analysis.hits.map(\.hit.phrase))")
+                }
+            }
+            print("class     files  PocketSphinx alone  recogniser+matcher  either    (neutral, mention: false triggers)")
+            for label in ["distress", "person", "neutral", "mention"] where files[label] != nil {
+                let count = files[label] ?? 0
+                func share(_ table: [String: Int]) -> String {
+                    String(format: "%3d (%5.1f %%)", table[label] ?? 0, 100 * Double(table[label] ?? 0) / Double(max(1, count)))
+                }
+                print(String(format: "%-9@ %5d  %@     %@     %@", label, count, share(sphinx), share(matched), share(either)))
+            }
+            let sorted = decodeMs.sorted()
+            if !sorted.isEmpty {
+                let stats = recognizer.statistics
+                print(String(format: "recogniser: %d utterances, %.2f s of audio on average; decode median %d ms, p95 %d ms, max %d ms; "
+                             + "%d without a transcript; worker resident %d MB after the last, peak %d MB; %d worker starts",
+                             sorted.count, Double(audioMs.reduce(0, +)) / Double(audioMs.count) / 1000, sorted[sorted.count / 2],
+                             sorted[min(sorted.count - 1, sorted.count * 95 / 100)], sorted.last ?? 0, failures,
+                             stats.residentMB ?? 0, stats.peakResidentMB, stats.starts))
+            }
+        }
+    }
+}
+
+/// One WAV file as a line hears it: the spotter's hits, the recorder's utterances, each transcribed and judged.
+struct FileAnalysis {
+    /// One utterance with what was heard in it.
+    struct Utterance {
+        var audio: UtteranceRecorder.Utterance
+        var hits: [SpottedKeyword] = []
+        var outcome: RecognizerOutcome?
+        var decision: PhraseDecision?
+    }
+
+    var hits: [SpottedKeyword] = []
+    var utterances: [Utterance] = []
+    /// Hits before the first utterance began.
+    var strayHits: [SpottedKeyword] = []
+
+    /// A recogniser for a command: started and waited for; prints why when it is not ready.
+    static func startRecognizer(model: String?) -> Recognizer {
+        let recognizer = Recognizer(configuration: .init(model: model.map(RecognizerModel.init(directory:)) ?? .locate()))
+        let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
+        if !status.isReady { print(status) }
+        return recognizer
+    }
+
+    /// Spots, cuts, transcribes and judges `file`; `printing` shows voice stress and second-pass rejections as they come.
+    init(file: String, keywords: KeywordList, recognizer: Recognizer?, printing: Bool) throws {
+        let spotter = try KeywordSpotter(keywords: keywords)
+        let wav = try WAVFile.read(path: file)
+        let (samples, rate) = (wav.samples, wav.sampleRate)
+        guard rate == 8000 else { throw ValidationError("\(file): \(rate) Hz; convert with sox FILE -r 8000 -c 1 -b 16 OUT.wav") }
+        // the line's own listener decides speech and key tones, so a file is spotted as a call would be
+        var listener = LineListener(tonePlan: nil)
+        var stress = VoiceStressDetector()
+        var recorder = UtteranceRecorder()
+        var start = 0
+        var cut: [UtteranceRecorder.Utterance] = []
+        while start < samples.count {
+            let chunk = Array(samples[start..<min(samples.count, start + 160)])
+            _ = chunk.withUnsafeBufferPointer { listener.process($0) }
+            hits += spotter.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
+            if let utterance = recorder.process(chunk, isSpeech: listener.isSpeaking) { cut.append(utterance) }
+            let signals = stress.process(chunk, isSpeech: listener.isSpeaking)
+            if printing {
+                for case .stress(let signal) in signals {
                     print(String(format: "%7.2f s  voice  %@", Double(signal.segment.startFrame) / 8000, signal.description))
                 }
                 for rejected in spotter.rejected {
                     print(String(format: "%7.2f s  (rejected %@ '%@': second pass heard '%@')", Double(rejected.endFrame) / 8000,
                                  rejected.hit.keywordClass.rawValue, rejected.hit.phrase, rejected.confirmedBy ?? ""))
                 }
-                spotter.rejected.removeAll()
-                start += 160
             }
-            hits += spotter.flush()
-            for hit in hits {
-                print(String(format: "%7.2f s  %-8@ '%@' confidence %.2f (score %d), decided %.0f ms after its end%@",
-                             Double(hit.endFrame) / 8000, hit.hit.keywordClass.rawValue, hit.hit.phrase, hit.hit.confidence,
-                             hit.score, Double(hit.decidedAtFrame - hit.endFrame) / 8, hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? ""))
+            spotter.rejected.removeAll()
+            start += 160
+        }
+        hits += spotter.flush()
+        if let last = recorder.flush() { cut.append(last) }
+        utterances = cut.map { Utterance(audio: $0) }
+        // each hit goes with the last utterance begun (100 ms of slack: the spotter's VAD differs from the recorder's)
+        for hit in hits {
+            if let owner = utterances.lastIndex(where: { $0.audio.startFrame - 800 < hit.endFrame }) {
+                utterances[owner].hits.append(hit)
+            } else {
+                strayHits.append(hit)
             }
         }
+        // a worker being replaced (memory limit) queues the utterance; only a recogniser that cannot run is skipped
+        guard let recognizer else { return }
+        if case .unavailable = recognizer.status { return }
+        for index in utterances.indices {
+            let outcome = recognizer.transcribe(utterances[index].audio.samples, timeoutMs: recognizer.configuration.hangLimitMs)
+            utterances[index].outcome = outcome
+            if let text = outcome.text { utterances[index].decision = keywords.matcher?.decide(text) }
+        }
+    }
+
+    static func describe(_ hit: SpottedKeyword) -> String {
+        String(format: "%7.2f s  %-8@ '%@' confidence %.2f (score %d), decided %.0f ms after its end%@",
+               Double(hit.endFrame) / 8000, hit.hit.keywordClass.rawValue, hit.hit.phrase, hit.hit.confidence,
+               hit.score, Double(hit.decidedAtFrame - hit.endFrame) / 8, hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? "")
     }
 }

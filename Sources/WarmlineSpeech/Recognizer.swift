@@ -1,0 +1,447 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Moonshine base-en in one `warmline-recognizer` worker process shared by every line: utterances in, transcripts out.
+///
+/// One supervisor thread owns the worker: it starts it, sends it one utterance at a time from a bounded queue, answers
+/// each caller by its deadline, restarts the worker when it dies, hangs or outgrows its memory limit, and reports
+/// `.unavailable` with the reason when there is no model. A caller's thread never waits longer than its timeout; any
+/// outcome but `.transcript` means the line goes on with PocketSphinx alone.
+public final class Recognizer: @unchecked Sendable {
+    /// How the recogniser runs.
+    public struct Configuration: Sendable {
+        /// The model and its libraries.
+        public var model: RecognizerModel
+        /// The worker executable.
+        public var workerPath: String
+        /// How long a caller waits for a transcript unless it says otherwise.
+        public var timeoutMs = 3000
+        /// Utterances waiting for the worker at most (beyond these a request is answered `.busy` at once).
+        public var queueCapacity = 8
+        /// Resident memory above which the worker is replaced after an answer: libmoonshine 0.1.4 leaks ~30-40 MB per
+        /// transcript (measured with the wheel's own Python binding too), from ~430 MB after load.
+        public var maxResidentMB = 1000
+        /// Longest model load before the worker is taken as hung.
+        public var startTimeoutMs = 30_000
+        /// Longest decode before the worker is taken as hung and replaced.
+        public var hangLimitMs = 15_000
+
+        /// The model found by `RecognizerModel.locate()` and the worker beside this executable, unless given.
+        public init(model: RecognizerModel = .locate(), workerPath: String = Recognizer.defaultWorkerPath()) {
+            self.model = model
+            self.workerPath = workerPath
+        }
+    }
+
+    /// The worker's name.
+    public static let workerName = "warmline-recognizer"
+    /// Where an installed unit keeps the worker when it is not beside the running executable.
+    public static let installedWorkerPath = "/usr/lib/warmline/warmline-recognizer"
+
+    /// `warmline-recognizer` beside the running executable (a build directory), else the installed one.
+    public static func defaultWorkerPath() -> String {
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let beside = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(workerName).path
+            if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        }
+        return installedWorkerPath
+    }
+
+    /// Its configuration.
+    public let configuration: Configuration
+    private let condition = NSCondition()
+    private var phase: RecognizerStatus
+    private var stats = RecognizerStatistics()
+    private var queue: [Request] = []
+    private var stopping = false
+    private var nextID: UInt32 = 1
+    private var wakeFDs: [Int32] = [-1, -1]
+    private let clock = ContinuousClock()
+
+    /// Checks the model and the worker, then starts the worker on the supervisor thread; never blocks on the model load.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        do throws(SpeechSetupError) {
+            try configuration.model.validateFiles()
+            guard FileManager.default.isExecutableFile(atPath: configuration.workerPath) else {
+                throw SpeechSetupError(file: configuration.workerPath,
+                                       reason: "recogniser worker missing or not executable (build it: swift build --product \(Self.workerName))")
+            }
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &wakeFDs) == 0 else {
+                throw SpeechSetupError(file: configuration.workerPath, reason: "cannot make the supervisor's wake socket: \(String(cString: strerror(errno)))")
+            }
+            for fd in wakeFDs { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        } catch {
+            phase = .unavailable(reason: error.description)
+            return
+        }
+        phase = .starting
+        let thread = Thread { [self] in supervise() }
+        thread.name = "warmline-recognizer"
+        thread.start()
+    }
+
+    /// Whether utterances are answered now, or why not.
+    public var status: RecognizerStatus {
+        condition.lock()
+        defer { condition.unlock() }
+        return phase
+    }
+
+    /// Counters since start.
+    public var statistics: RecognizerStatistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return stats
+    }
+
+    /// Waits until the worker is ready or cannot be (for start-up checks and tests; a line never calls it).
+    @discardableResult
+    public func waitUntilSettled(timeoutMs: Int) -> RecognizerStatus {
+        let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            switch phase {
+            case .ready, .unavailable: return phase
+            case .starting, .restarting: if !condition.wait(until: deadline) { return phase }
+            }
+        }
+    }
+
+    /// The transcript of one utterance of 8 kHz line audio, waiting at most `timeoutMs` (default from the configuration).
+    public func transcribe(_ samples: [Int16], timeoutMs: Int? = nil) -> RecognizerOutcome {
+        let timeout = timeoutMs ?? configuration.timeoutMs
+        let request: Request
+        switch enqueue(samples, timeoutMs: timeout, completion: nil) {
+        case .done(let outcome): return outcome
+        case .queued(let queued): request = queued
+        }
+        let deadline = Date(timeIntervalSinceNow: Double(timeout) / 1000)
+        condition.lock()
+        defer { condition.unlock() }
+        while request.outcome == nil {
+            if !condition.wait(until: deadline), request.outcome == nil {
+                request.outcome = .timedOut(afterMs: timeout)
+                stats.timedOut += 1
+            }
+        }
+        return request.outcome ?? .timedOut(afterMs: timeout)
+    }
+
+    /// The transcript of one utterance without holding a thread: resumes by the deadline whatever the worker does.
+    public func transcription(of samples: [Int16], timeoutMs: Int? = nil) async -> RecognizerOutcome {
+        await withCheckedContinuation { continuation in
+            submit(samples, timeoutMs: timeoutMs) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Queues one utterance; `completion` runs once, on the supervisor thread (or at once when busy or unavailable).
+    public func submit(_ samples: [Int16], timeoutMs: Int? = nil, completion: @escaping @Sendable (RecognizerOutcome) -> Void) {
+        if case .done(let outcome) = enqueue(samples, timeoutMs: timeoutMs ?? configuration.timeoutMs, completion: completion) {
+            completion(outcome)
+        }
+    }
+
+    /// Stops the worker and the supervisor; waiting utterances are answered `.unavailable`.
+    public func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return }
+        stopping = true
+        wake()
+    }
+
+    // MARK: - Requests
+
+    private final class Request {
+        let id: UInt32
+        let samples: [Int16]
+        let enqueuedAt: ContinuousClock.Instant
+        let deadline: ContinuousClock.Instant
+        let completion: (@Sendable (RecognizerOutcome) -> Void)?
+        var outcome: RecognizerOutcome?
+
+        init(id: UInt32, samples: [Int16], timeoutMs: Int, completion: (@Sendable (RecognizerOutcome) -> Void)?) {
+            self.id = id
+            self.samples = samples
+            enqueuedAt = .now
+            deadline = enqueuedAt + .milliseconds(timeoutMs)
+            self.completion = completion
+        }
+    }
+
+    private enum Enqueued {
+        case done(RecognizerOutcome)
+        case queued(Request)
+    }
+
+    private func enqueue(_ samples: [Int16], timeoutMs: Int, completion: (@Sendable (RecognizerOutcome) -> Void)?) -> Enqueued {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopping { return .done(.unavailable(reason: "recogniser stopped")) }
+        switch phase {
+        case .unavailable(let reason): return .done(.unavailable(reason: reason))
+        // no worker for a while yet (it keeps dying): answer now rather than at the deadline
+        case .restarting(let reason): return .done(.unavailable(reason: "restarting after: \(reason)"))
+        case .starting, .ready: break
+        }
+        guard queue.count < configuration.queueCapacity else {
+            stats.busy += 1
+            return .done(.busy(queued: queue.count))
+        }
+        let request = Request(id: nextID, samples: samples, timeoutMs: timeoutMs, completion: completion)
+        nextID = nextID == UInt32.max ? 1 : nextID + 1
+        queue.append(request)
+        wake()
+        return .queued(request)
+    }
+
+    /// Sets a request's outcome unless its caller already has one; returns the completion to run outside the lock.
+    private func finish(_ request: Request, _ outcome: RecognizerOutcome) -> (() -> Void)? {
+        guard request.outcome == nil else { return nil }
+        request.outcome = outcome
+        if case .timedOut = outcome { stats.timedOut += 1 }
+        if case .transcript = outcome { stats.answered += 1 }
+        condition.broadcast()
+        guard let completion = request.completion else { return nil }
+        return { completion(outcome) }
+    }
+
+    /// Wakes the supervisor's poll; call with `condition` held.
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeFDs[1], &byte, 1)
+    }
+
+    // MARK: - The supervisor thread
+
+    private struct Supervision {
+        var worker: RecognizerWorkerProcess?
+        var reader = RecognizerFrame.Reader()
+        var inFlight: Request?
+        var sentAt: ContinuousClock.Instant?
+        var restartAt: ContinuousClock.Instant? = .now
+        /// Quick deaths in a row, for the back-off.
+        var quickDeaths = 0
+        /// Workers in a row that died before saying ready (a model that crashes ONNX Runtime on load does so every time).
+        var deathsBeforeReady = 0
+        var workerReady = false
+    }
+
+    private func supervise() {
+        var state = Supervision()
+        while true {
+            var completions: [() -> Void] = []
+            condition.lock()
+            let now = clock.now
+            if stopping {
+                let pending = queue + (state.inFlight.map { [$0] } ?? [])
+                queue.removeAll()
+                completions += pending.compactMap { finish($0, .unavailable(reason: "recogniser stopped")) }
+                phase = .unavailable(reason: "recogniser stopped")
+                condition.broadcast()
+                condition.unlock()
+                completions.forEach { $0() }
+                _ = state.worker?.stop(kill: true)
+                // under the lock: wake() is only ever called holding it, so it never writes to a closed descriptor
+                condition.lock()
+                close(wakeFDs[0]); close(wakeFDs[1])
+                wakeFDs = [-1, -1]
+                condition.unlock()
+                return
+            }
+            // callers whose time is up hear so now; the queue drops what nobody waits for
+            for request in queue + (state.inFlight.map { [$0] } ?? []) where request.outcome == nil && now >= request.deadline {
+                completions += finish(request, .timedOut(afterMs: (request.deadline - request.enqueuedAt).milliseconds)).map { [$0] } ?? []
+            }
+            queue.removeAll { $0.outcome != nil }
+            var toSend: Request?
+            if phase.isReady, state.inFlight == nil, !queue.isEmpty {
+                toSend = queue.removeFirst()
+            }
+            var wakeAt = (queue + (state.inFlight.map { [$0] } ?? [])).filter { $0.outcome == nil }.map(\.deadline).min()
+            condition.unlock()
+            completions.forEach { $0() }
+            completions.removeAll()
+
+            if state.worker == nil, let restartAt = state.restartAt, now >= restartAt {
+                start(&state)
+                continue
+            }
+            if let request = toSend, let worker = state.worker {
+                state.inFlight = request
+                state.sentAt = clock.now
+                condition.lock()
+                stats.sent += 1
+                condition.unlock()
+                if !worker.send(RecognizerFrame.request(id: request.id, samples: request.samples),
+                                deadline: clock.now + .milliseconds(configuration.hangLimitMs)) {
+                    workerStopped(&state, kill: true, because: "stopped reading requests")
+                }
+                continue
+            }
+            if let worker = state.worker {
+                if let sentAt = state.sentAt {
+                    let limit = sentAt + .milliseconds(configuration.hangLimitMs)
+                    if clock.now >= limit {
+                        workerStopped(&state, kill: true, because: "gave no answer within \(configuration.hangLimitMs) ms")
+                        continue
+                    }
+                    wakeAt = min(wakeAt ?? limit, limit)
+                } else if case .starting = status {
+                    let limit = worker.startedAt + .milliseconds(configuration.startTimeoutMs)
+                    if clock.now >= limit {
+                        workerStopped(&state, kill: true, because: "did not load the model within \(configuration.startTimeoutMs) ms")
+                        continue
+                    }
+                    wakeAt = min(wakeAt ?? limit, limit)
+                }
+            } else if let restartAt = state.restartAt {
+                wakeAt = min(wakeAt ?? restartAt, restartAt)
+            }
+            let timeout = wakeAt.map { max(0, ($0 - clock.now).milliseconds + 1) } ?? -1
+            var entries = [pollfd(fd: wakeFDs[0], events: Int16(POLLIN), revents: 0)]
+            if let worker = state.worker {
+                entries.append(pollfd(fd: worker.socket, events: Int16(POLLIN), revents: 0))
+                if worker.errorPipeOpen { entries.append(pollfd(fd: worker.errorPipe, events: Int16(POLLIN), revents: 0)) }
+            }
+            _ = poll(&entries, nfds_t(entries.count), Int32(clamping: timeout))
+            if entries[0].revents != 0 {
+                var drain = [UInt8](repeating: 0, count: 64)
+                while read(wakeFDs[0], &drain, drain.count) > 0 {}
+            }
+            guard let worker = state.worker else { continue }
+            if entries.count > 2, entries[2].revents != 0 { worker.drainErrors() }
+            if entries[1].revents != 0 { readAnswers(&state, from: worker) }
+        }
+    }
+
+    private func start(_ state: inout Supervision) {
+        state.restartAt = nil
+        state.workerReady = false
+        state.reader = RecognizerFrame.Reader()
+        do {
+            let worker = try RecognizerWorkerProcess(worker: configuration.workerPath, model: configuration.model)
+            state.worker = worker
+            condition.lock()
+            stats.starts += 1
+            stats.workerPID = worker.pid
+            phase = .starting
+            condition.broadcast()
+            condition.unlock()
+        } catch {
+            settle(&state, unavailable: error.description)
+        }
+    }
+
+    private func readAnswers(_ state: inout Supervision, from worker: RecognizerWorkerProcess) {
+        guard let bytes = worker.receive() else {
+            workerStopped(&state, kill: false, because: nil)
+            return
+        }
+        state.reader.append(bytes)
+        while true {
+            let payload: ArraySlice<UInt8>
+            do {
+                guard let next = try state.reader.next() else { return }
+                payload = next
+            } catch {
+                workerStopped(&state, kill: true, because: error.description)
+                return
+            }
+            guard let answer = RecognizerFrame.parseAnswer(payload) else {
+                workerStopped(&state, kill: true, because: "sent a malformed answer of \(payload.count) bytes")
+                return
+            }
+            switch answer.kind {
+            case .ready:
+                state.workerReady = true
+                state.deathsBeforeReady = 0
+                condition.lock()
+                phase = .ready(loadMs: Int(answer.milliseconds))
+                condition.broadcast()
+                condition.unlock()
+            case .refused:
+                _ = worker.stop(kill: true)
+                state.worker = nil
+                settle(&state, unavailable: answer.text)
+                return
+            case .transcript, .failed:
+                guard let request = state.inFlight, request.id == answer.id else { continue }
+                state.inFlight = nil
+                state.sentAt = nil
+                let outcome: RecognizerOutcome = answer.kind == .transcript
+                    ? .transcript(RecognizerTranscript(text: answer.text.trimmingCharacters(in: .whitespaces),
+                                                       decodeMs: Int(answer.milliseconds),
+                                                       waitedMs: (clock.now - request.enqueuedAt).milliseconds,
+                                                       audioMs: request.samples.count / 8))
+                    : .unavailable(reason: "the worker could not decode: \(answer.text)")
+                let resident = worker.residentMB
+                let replace = resident.map { $0 > configuration.maxResidentMB } ?? false
+                if let resident, replace {
+                    // put down before the caller hears back, so the next utterance already waits for the new worker
+                    state.quickDeaths = 0
+                    workerStopped(&state, kill: true, because: "replaced at \(resident) MB resident (limit \(configuration.maxResidentMB) MB)",
+                                  expected: true)
+                }
+                condition.lock()
+                let completion = finish(request, outcome)
+                stats.residentMB = resident
+                stats.peakResidentMB = max(stats.peakResidentMB, resident ?? 0)
+                condition.unlock()
+                completion?()
+                if replace { return }
+            }
+        }
+    }
+
+    /// The model cannot load: no recogniser until the unit restarts, every waiting utterance told why.
+    private func settle(_ state: inout Supervision, unavailable reason: String) {
+        condition.lock()
+        phase = .unavailable(reason: reason)
+        stats.lastStopReason = reason
+        stats.workerPID = nil
+        let completions = queue.compactMap { finish($0, .unavailable(reason: reason)) }
+        queue.removeAll()
+        condition.broadcast()
+        condition.unlock()
+        completions.forEach { $0() }
+    }
+
+    /// The worker is gone (or is put down): reap it, answer its request, schedule the next one.
+    private func workerStopped(_ state: inout Supervision, kill: Bool, because cause: String?, expected: Bool = false) {
+        guard let worker = state.worker else { return }
+        let lastError = worker.lastErrorLine
+        let ended = worker.stop(kill: kill)
+        var reason = "worker \(worker.pid) " + (cause.map { "\($0) and was stopped" } ?? ended)
+        if let lastError, !expected { reason += " (its last words: \(lastError))" }
+        let lived = clock.now - worker.startedAt
+        state.worker = nil
+        state.sentAt = nil
+        if !state.workerReady {
+            state.deathsBeforeReady += 1
+            if state.deathsBeforeReady >= 2 {
+                settle(&state, unavailable: "\(reason), twice while loading the model from \(configuration.model.directory); "
+                       + "run `make deps` to check the files against their SHA-256")
+                return
+            }
+        }
+        state.workerReady = false
+        if !expected { state.quickDeaths = lived < .seconds(10) ? state.quickDeaths + 1 : 0 }
+        // first death: straight back; a worker that keeps dying is retried after 1, 2, 4 ... 30 s
+        let backOff: Duration = state.quickDeaths <= 1 ? .zero : .seconds(min(30, 1 << min(5, state.quickDeaths - 2)))
+        state.restartAt = clock.now + backOff
+        condition.lock()
+        stats.lastStopReason = reason
+        stats.workerPID = nil
+        let completion = state.inFlight.flatMap { finish($0, .unavailable(reason: "\(reason) during the request")) }
+        state.inFlight = nil
+        phase = backOff == .zero ? .starting : .restarting(reason: reason)
+        condition.broadcast()
+        condition.unlock()
+        completion?()
+    }
+}

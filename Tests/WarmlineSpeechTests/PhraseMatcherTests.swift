@@ -1,0 +1,152 @@
+import Testing
+@testable import WarmlineSpeech
+
+@Suite("Phrase matcher")
+struct PhraseMatcherTests {
+    static let shipped = Result { try PhraseMatcher.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
+
+    func decide(_ transcript: String) throws -> PhraseDecision {
+        try #require(try Self.shipped.get()).decide(transcript)
+    }
+
+    @Test("a caller asking for help in the recogniser's words is distress", arguments: [
+        "Call the police!", "Someone is hurting me.", "Please help me.", "Help!", "I need an ambulance.",
+        "He's going to kill me.", "This is an emergency.", "I can't breathe.", "Please don't hurt me.",
+        "My husband keeps hitting me.", "I've been stabbed.", "I'm not safe here.", "Someone is breaking into my house.",
+        "Call 9-1-1.", "Nine one one, please.", "Somebody help!", "I don't need the police, I need an ambulance.",
+        "I don't feel safe at home.",
+    ])
+    func requestsAreDistress(transcript: String) throws {
+        let decision = try decide(transcript)
+        #expect(decision.kind == .distress, "\(transcript) → \(decision)")
+        #expect(decision.keywordClass == .distress)
+        #expect(decision.rule?.intent == .distress)
+    }
+
+    @Test("a caller asking for a person is person, and distress in the same breath wins", arguments: [
+        ("Can I speak to a person?", PhraseDecision.Kind.person), ("I want to talk to a real human.", .person), ("Operator.", .person),
+        ("Put me through to someone please.", .person), ("Let me speak to someone, he is hitting me.", .distress),
+        ("Put me through to an agent, please.", .person), ("Is there a person I can talk to?", .person),
+        ("Let me talk to some one.", .person),
+    ])
+    func personRequests(transcript: String, kind: PhraseDecision.Kind) throws {
+        #expect(try decide(transcript).kind == kind, "\(transcript)")
+    }
+
+    @Test("a keyword only talked about is a mention, never a request", arguments: [
+        "The police station is near the market.", "The staff were very helpful.", "Can you help me with my balance?",
+        "I need help topping up my phone.", "What is the emergency number?", "I am calling about the emergency day pass.",
+        "The ambulance station is closed on Sundays.",
+    ])
+    func mentions(transcript: String) throws {
+        let decision = try decide(transcript)
+        #expect(decision.kind == .mention, "\(transcript) → \(decision)")
+        #expect(decision.keywordClass == nil)
+        #expect(!decision.mentioned.isEmpty)
+    }
+
+    @Test("a negated request is not one, and says which word negated it", arguments: [
+        ("I don't need help, thank you.", "not"), ("No, I do not need an ambulance.", "not"), ("He is not hurting me.", "not"),
+        ("I'm not hurt.", "not"), ("I never said call the police.", "never"),
+    ])
+    func negations(transcript: String, negation: String) throws {
+        let decision = try decide(transcript)
+        #expect(decision.kind == .negated, "\(transcript) → \(decision)")
+        #expect(decision.because == negation)
+        #expect(decision.keywordClass == nil)
+    }
+
+    @Test("words spelled otherwise for the same sounds still match; words that only look alike do not")
+    func nearMatches() throws {
+        #expect(try decide("call an ambulanse").kind == .distress)
+        #expect(try decide("call the polise").kind == .distress)
+        #expect(try decide("this is an emergancy").kind == .distress)
+        #expect(try decide("please stop hurtin me").kind == .distress)
+        #expect(try decide("please call me back").kind == .nothing)
+        #expect(try decide("he keeps calling me").kind == .nothing)  // not "killing"
+        #expect(PhraseMatcher.soundsAlike("ambulance", "ambulanse"))
+        #expect(!PhraseMatcher.soundsAlike("police", "please"))
+        #expect(!PhraseMatcher.soundsAlike("danger", "ranger"))
+        #expect(!PhraseMatcher.soundsAlike("help", "helps"))
+    }
+
+    @Test("a transcript with no keyword is nothing")
+    func nothing() throws {
+        #expect(try decide("What time do you open on Sundays?").kind == .nothing)
+        #expect(try decide("").kind == .nothing)
+    }
+
+    @Test("contractions are opened and punctuation splits clauses before matching")
+    func normalisation() throws {
+        let matcher = try #require(try Self.shipped.get())
+        #expect(matcher.normalizedClauses("No, I don't need help. He's fine!") == [["no"], ["i", "do", "not", "need", "help"], ["he", "is", "fine"]])
+        #expect(matcher.normalizedClauses("Call 9-1-1 now") == [["call", "911", "now"]])
+    }
+
+    // MARK: - Rules refused at load, with their line
+
+    let header = """
+        language: en
+        model:
+          acoustic: /usr/share/pocketsphinx/model/en-us/en-us
+          dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+        keywords:
+          distress:
+            help: 1e-20
+        matcher:
+          person:
+            - speak ... person
+
+        """
+
+    func error(_ matcherLines: String) -> SpeechSetupError? {
+        do {
+            _ = try KeywordList.parse(header + matcherLines, file: "keywords.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a pattern that starts with '...' is refused with its file and line")
+    func gapFirst() {
+        #expect(error("  distress:\n    - ... help me\n")?.description
+                == "keywords.yaml:12: distress pattern '... help me': '...' must stand between two words")
+    }
+
+    @Test("broken brackets, empty alternatives and contractions in patterns are refused at their line")
+    func badWords() {
+        #expect(error("  distress:\n    - help\n    - \"[please help\"\n")?.line == 13)
+        #expect(error("  distress:\n    - help\n    - \"[please help\"\n")?.reason.contains("optional word is written [word]") == true)
+        #expect(error("  distress:\n    - help\n    - [please]\n")?.reason.contains("must be quoted") == true)
+        #expect(error("  distress:\n    - call||get police\n")?.reason.contains("empty alternative") == true)
+        #expect(error("  distress:\n    - don't hurt me\n")?.reason.contains("write 'do not'") == true)
+        #expect(error("  distress:\n    - \"[please]\"\n")?.reason.contains("at least one word that is not optional") == true)
+    }
+
+    @Test("a pattern listed twice names the earlier line; an unknown matcher key names the expected ones")
+    func duplicatesAndUnknownKeys() {
+        let duplicate = error("  distress:\n    - help me\n    - help  me\n")
+        #expect(duplicate?.line == 13)
+        #expect(duplicate?.reason == "distress pattern 'help me' is already listed on line 12")
+        let unknown = error("  distress:\n    - help me\n  requests:\n    - help\n")
+        #expect(unknown?.line == 13)
+        #expect(unknown?.reason.hasPrefix("unknown matcher key 'requests'") == true)
+    }
+
+    @Test("a matcher without distress patterns is refused")
+    func needsDistress() {
+        #expect(error("")?.reason == "matcher has no distress patterns")
+    }
+
+    @Test("the shipped English rules load, and the languages without a model have no matcher")
+    func shippedRules() throws {
+        let matcher = try #require(try Self.shipped.get())
+        #expect(matcher.rules.contains { $0.intent == .mention })
+        #expect(matcher.negations.contains("not"))
+        #expect(matcher.keywords.contains("police") && !matcher.keywords.contains("balance"))
+        for language in ["uk", "tr"] {
+            #expect(try PhraseMatcher.load(file: RenderedSpeech.promptsDirectory + "/\(language)/keywords.yaml") == nil)
+        }
+    }
+}
