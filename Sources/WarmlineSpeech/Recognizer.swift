@@ -9,6 +9,7 @@ import Glibc
 /// each caller by its deadline, restarts the worker when it dies, hangs or outgrows its memory limit, and reports
 /// `.unavailable` with the reason when there is no model. A caller's thread never waits longer than its timeout; any
 /// outcome but `.transcript` means the line goes on with PocketSphinx alone.
+// @unchecked: every mutable field is read and written under `condition` (callers' threads and the supervisor thread).
 public final class Recognizer: @unchecked Sendable {
     /// How the recogniser runs.
     public struct Configuration: Sendable {

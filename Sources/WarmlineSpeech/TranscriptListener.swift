@@ -3,6 +3,7 @@ import Foundation
 /// A line's ear for whole utterances: cuts the line audio with an `UtteranceRecorder`, sends each utterance to the
 /// shared `Recognizer`, and hands back the phrase matcher's verdicts. Never waits: `process` only records and queues,
 /// verdicts arrive from the recogniser's thread and are taken with `collect()`, like `KeywordSpotterThread`.
+// @unchecked: the recorder is the line thread's alone; verdicts from the recogniser's thread go through `lock`.
 public final class TranscriptListener: @unchecked Sendable {
     /// One utterance heard through to its verdict.
     public struct Verdict: Sendable, Equatable {
