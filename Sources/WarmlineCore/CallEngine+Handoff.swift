@@ -209,7 +209,13 @@ extension CallEngine {
     mutating func queuePositionChanged(_ position: Int) {
         let position = max(1, position)
         guard position != queuePosition else { return }
+        let before = queuePosition
         queuePosition = position
+        let turn = max(1, config.handoff.targets.count)
+        if urgent, mode == .queue(.waiting), before > turn, position <= turn {
+            // an urgent caller whose turn has come does not wait for the next retry
+            nextRetryFrame = now
+        }
         if isQueued, position < (lastAnnouncedPosition ?? .max), playing == nil, mode == .queue(.waiting) {
             // a better place is worth saying at once; the regular announcement keeps its rhythm
             play(["queue_position"])

@@ -449,6 +449,19 @@ struct CallEngineTests {
         #expect(queued < retry.frame)
     }
 
+    @Test("An urgent queued caller tries the targets as soon as their turn comes, not at the next retry")
+    func urgentTurnAtOnce() throws {
+        var script = CallScript()
+        script.config.handoff.targets = [HandoffTarget(name: "desk", dial: "201")]
+        script.targets = [.busy, .answers(afterMs: 2000)]
+        script.caller = [(7000, .digit("9")), (8000, .queuePosition(2)), (50_000, .queuePosition(1))]
+        let trace = try ScriptRunner.run(script)
+        // its better place is said first (about 2 s), then the targets; the regular retry would have been near 69 s
+        let retry = try #require(trace.logs(.queueRetry).first?.frame)
+        #expect(retry >= frames(50_000) && retry <= frames(54_000))
+        #expect(trace.engine.outcome == .transferred(target: "desk"))
+    }
+
     @Test("A queued caller who hangs up still gets a callback recorded: they asked for a person")
     func queuedCallerLeaves() throws {
         var script = CallScript()
