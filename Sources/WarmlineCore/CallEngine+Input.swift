@@ -119,16 +119,18 @@ extension CallEngine {
         let isPerson = hit.keywordClass == .person || flow.person.keywords.contains(hit.phrase)
         let isDistress = hit.keywordClass == .distress || flow.emergency.keywords.contains(hit.phrase)
         let accepted = hit.confidence >= config.keywordMinConfidence
-        log(.keyword, ["phrase": hit.phrase, "class": isDistress ? "distress" : isPerson ? "person" : hit.keywordClass.rawValue,
-                       "confidence": formatted(hit.confidence), "accepted": accepted ? "yes" : "no (below minimum)"])
+        var payload = ["phrase": hit.phrase, "class": isDistress ? "distress" : isPerson ? "person" : hit.keywordClass.rawValue,
+                       "confidence": formatted(hit.confidence), "accepted": accepted ? "yes" : "no (below minimum)"]
+        if let transcript = hit.transcript { payload["transcript"] = transcript }
+        log(.keyword, payload)
         guard accepted else { return }
         callerSpoke = true
         if isDistress {
             stopPlayback(keepSafety: true)
-            emergencyRequested(record: scorer.observeDistressKeyword(hit), by: "said '\(hit.phrase)'")
+            emergencyRequested(record: scorer.observeDistressKeyword(hit), by: hit.spokenSummary)
         } else if isPerson {
             stopPlayback(keepSafety: true)
-            personRequested(by: "said '\(hit.phrase)'")
+            personRequested(by: hit.spokenSummary)
         } else if case .menu(let name) = mode, let option = bundle.flow.nodes[name]?.options.first(where: { $0.keywords.contains(hit.phrase) }) {
             stopPlayback(keepSafety: true)
             digitBuffer = ""

@@ -53,12 +53,21 @@ public struct KeywordHit: Sendable, Equatable {
     public var keywordClass: Class
     /// Spotter confidence, 0...1.
     public var confidence: Double
+    /// What the recogniser heard the caller say, when a transcript decided the hit ("someone is hurting me").
+    public var transcript: String?
 
     /// Makes a keyword hit.
-    public init(phrase: String, keywordClass: Class, confidence: Double) {
+    public init(phrase: String, keywordClass: Class, confidence: Double, transcript: String? = nil) {
         self.phrase = phrase
         self.keywordClass = keywordClass
         self.confidence = confidence
+        self.transcript = transcript
+    }
+
+    /// How the hit reads to the agent and in the log: "caller said: 'someone is hurting me'", or "said 'help'".
+    public var spokenSummary: String {
+        if let transcript, !transcript.isEmpty { return "caller said: '\(transcript)'" }
+        return "said '\(phrase)'"
     }
 }
 

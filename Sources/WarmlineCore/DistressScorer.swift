@@ -181,7 +181,7 @@ public struct DistressScorer: Sendable {
     public mutating func observeDistressKeyword(_ hit: KeywordHit) -> [DistressFiring] {
         guard hit.confidence >= config.distressKeyword.threshold else { return [] }
         return fire(.distressKeyword, config.distressKeyword.weight,
-                    value: "'\(hit.phrase)' confidence \(formatted(hit.confidence))", phrase: "said '\(hit.phrase)'")
+                    value: "'\(hit.phrase)' confidence \(formatted(hit.confidence))", phrase: hit.spokenSummary)
     }
 
     /// Voice features: the first seconds build the caller's baseline, later ones are compared to it.

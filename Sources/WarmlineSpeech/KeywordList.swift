@@ -30,6 +30,8 @@ public struct KeywordList: Sendable, Equatable {
     public var confirmClasses: Set<KeywordHit.Class>
     /// Reads the recogniser's transcripts: request, negation or mention (nil when the file has no `matcher:`).
     public var matcher: PhraseMatcher?
+    /// How the recogniser confirms the first pass (defaults when the file has no `second_pass:`).
+    public var secondPass = SecondPassSettings()
 
     /// The phrase entry for a spotted text.
     public func phrase(_ text: String) -> Phrase? { phrases.first { $0.text == text } }
@@ -62,7 +64,7 @@ public struct KeywordList: Sendable, Equatable {
         }
         let reader = Reader(file: file)
         let top = try reader.mapping(root, "the file")
-        let known = ["language", "model", "reason", "keywords", "confirm", "matcher"]
+        let known = ["language", "model", "reason", "keywords", "confirm", "matcher", "second_pass"]
         for entry in top where !known.contains(entry.key) {
             throw SpeechSetupError(file: file, line: entry.line,
                                    reason: "unknown key '\(entry.key)' (expected one of \(known.joined(separator: ", ")))")
@@ -127,6 +129,9 @@ public struct KeywordList: Sendable, Equatable {
         if let matcher = top.first(where: { $0.key == "matcher" }) {
             let requested = list.phrases.filter { $0.keywordClass != .menu }.map(\.text)
             list.matcher = try PhraseMatcher.parse(matcher.value, keywords: requested, reader: reader)
+        }
+        if let secondPass = top.first(where: { $0.key == "second_pass" }) {
+            list.secondPass = try SecondPassSettings.parse(secondPass.value, reader: reader)
         }
         return list
     }

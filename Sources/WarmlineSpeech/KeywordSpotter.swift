@@ -37,6 +37,10 @@ public final class KeywordSpotter {
     private var reportedDetections: [PocketSphinxDecoder.Segment] = []
     private var pending: [SpottedKeyword] = []
     private var fedFrames = 0
+    /// Decoder frames of the utterances before this one: the keyphrase search numbers its detections' frames from its
+    /// first utterance on, not from the open one's start (measured: the second utterance's detections start past its
+    /// own length).
+    private var searchFrameBase = 0
     /// Candidates the second pass turned down, with what it heard instead (for the log); the owner may clear it.
     public var rejected: [SpottedKeyword] = []
     /// Every detection of each finished utterance with its final score, kept only when `recordsPeakScores` is set
@@ -46,16 +50,52 @@ public final class KeywordSpotter {
     public var recordsPeakScores = false
     private var wideband = WidebandFill()
     private var acceptedInUtterance: [SpottedKeyword] = []
+    /// The shared recogniser of the second pass (nil: PocketSphinx alone).
+    public let recognizer: Recognizer?
+    // Two passes: the caller's open sentence in 8 kHz line audio (pre-roll included), cut at 500 ms of silence rather
+    // than the decoder's 200 ms (a comma's pause must not split what the recogniser reads), and its candidates.
+    private var sentence: [Int16] = []
+    private var sentenceStartFrame = 0
+    private var sentenceSilentFrames = 0
+    private var inSentence = false
+    private var linePreRoll: [Int16] = []
+    private let sentenceTailFrames = 4000
+    private let longestSentenceFrames = 160_000
+    private var candidates: [Candidate] = []
+    private var decidedClasses: Set<KeywordHit.Class> = []
 
-    /// Loads the model for `keywords`; throws when the list has no model or the model cannot load.
-    public init(keywords: KeywordList) throws(SpeechSetupError) {
+    /// A detection of a second-pass class in the open utterance, at the loose cut.
+    private struct Candidate {
+        var phrase: KeywordList.Phrase
+        var startFrame: Int
+        var endFrame: Int
+        var peakScore: Int
+        var sent = false
+        var settled = false
+    }
+
+    /// Wait for a transcript up to the recogniser's hang limit instead of `second_pass.timeout_ms` (a file-fed call, where
+    /// the same audio must give the same decisions however loaded the machine is; a live line never sets it).
+    public var patient = false
+
+    /// True when hits of the second-pass classes are decided by the recogniser's transcript (a recogniser was given
+    /// and the list has matcher rules); the first pass then runs at the loose candidate cuts.
+    public var isTwoPass: Bool { recognizer != nil && keywords.matcher != nil }
+
+    /// Loads the model for `keywords`; with `recognizer` (and matcher rules in the list) distress and person hits go
+    /// through the second pass. Throws when the list has no model or the model cannot load.
+    public init(keywords: KeywordList, recognizer: Recognizer? = nil) throws(SpeechSetupError) {
         guard let model = keywords.model else {
             throw SpeechSetupError(file: keywords.file, reason: keywords.noModelReason ?? "no speech model for '\(keywords.language)'")
         }
         // one pass over the dictionary both checks the phrases' words and gives the decoder its entries
         let dictionaryText = try keywords.phraseDictionary()
         self.keywords = keywords
-        let keyphrases = keywords.phrases.map { "\($0.text) /\($0.threshold)/" }.joined(separator: "\n") + "\n"
+        self.recognizer = keywords.matcher == nil ? nil : recognizer
+        let twoPass = self.recognizer != nil
+        let keyphrases = keywords.phrases.map { phrase in
+            "\(phrase.text) /\(twoPass ? keywords.secondPass.candidateThreshold(for: phrase) : phrase.threshold)/"
+        }.joined(separator: "\n") + "\n"
         decoder = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, dictionaryText: dictionaryText, languageModel: nil)
         if !keywords.confirmClasses.isEmpty, let languageModel = model.languageModel {
             let confirmer = try PocketSphinxDecoder(model: model, keyphrases: keyphrases, dictionaryText: nil,
@@ -78,6 +118,12 @@ public final class KeywordSpotter {
     /// open utterance and clears the pre-roll (a tone's cepstra in an utterance drag live cepstral mean
     /// normalisation so far that the words after it go unheard).
     public func process(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool, keyTone: Bool = false) -> [SpottedKeyword] {
+        let found = spot(samples, isSpeech: isSpeech, keyTone: keyTone)
+        guard isTwoPass else { return found }
+        return found + followSentence(samples, isSpeech: isSpeech, keyTone: keyTone)
+    }
+
+    private func spot(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool, keyTone: Bool) -> [SpottedKeyword] {
         defer { fedFrames += samples.count }
         if keyTone {
             let found = inUtterance ? finishUtterance(decidedAt: fedFrames, endedByKeyTone: true) : []
@@ -113,12 +159,17 @@ public final class KeywordSpotter {
     public func skip(frames: Int) {
         fedFrames += frames
         preRoll.removeAll(keepingCapacity: true)
+        linePreRoll.removeAll(keepingCapacity: true)
+        sentence.removeAll(keepingCapacity: true)
+        inSentence = false
+        candidates.removeAll()
+        decidedClasses.removeAll()
     }
 
     /// Ends any open utterance (line idle or call over) and returns what it still held.
     public func flush() -> [SpottedKeyword] {
-        guard inUtterance else { return [] }
-        return finishUtterance(decidedAt: fedFrames)
+        let found = inUtterance ? finishUtterance(decidedAt: fedFrames) : []
+        return found + (inSentence ? endSentence(decidedAt: fedFrames) : [])
     }
 
     private func keepPreRoll(_ samples: UnsafeBufferPointer<Int16>) {
@@ -149,6 +200,7 @@ public final class KeywordSpotter {
         found += confirmPending(decidedAt: frame, force: true)
         if decodesWholeUtterances { found += decodeWholeUtterance(decidedAt: frame, alreadyFound: found) }
         acceptedInUtterance.removeAll()
+        searchFrameBase += decoder.framesInUtterance
         inUtterance = false
         let keep = min(2 * preRollFrames, utterance.count)
         preRoll = Array(utterance.suffix(keep))
@@ -160,7 +212,12 @@ public final class KeywordSpotter {
     private func collectDetections(decidedAt frame: Int) -> [SpottedKeyword] {
         // The keyphrase search lists every detection of the utterance so far, newest first.
         // a detection that is later improved keeps its word and overlaps its first report: report it once
-        let segments = decoder.segments().reversed().filter { segment in
+        let all = decoder.segments()
+        let secondPassClasses = isTwoPass ? keywords.secondPass.classes : []
+        if isTwoPass { updateCandidates(all) }
+        let segments = all.reversed().filter { segment in
+            !secondPassClasses.contains(keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces))?.keywordClass ?? .menu)
+        }.filter { segment in
             !reportedDetections.contains { $0.word == segment.word && $0.startFrame <= segment.endFrame && $0.endFrame >= segment.startFrame }
         }
         guard !segments.isEmpty else { return [] }
@@ -171,8 +228,8 @@ public final class KeywordSpotter {
             let spotted = SpottedKeyword(
                 hit: KeywordHit(phrase: phrase.text, keywordClass: phrase.keywordClass,
                                 confidence: Self.confidence(score: Int(segment.probability), threshold: phrase.threshold)),
-                startFrame: utteranceStartFrame + segment.startFrame * 80,
-                endFrame: utteranceStartFrame + (segment.endFrame + 1) * 80,
+                startFrame: utteranceStartFrame + (segment.startFrame - searchFrameBase) * 80,
+                endFrame: utteranceStartFrame + (segment.endFrame + 1 - searchFrameBase) * 80,
                 decidedAtFrame: frame, score: Int(segment.probability))
             if confirmer != nil, keywords.confirmClasses.contains(phrase.keywordClass) {
                 pending.append(spotted)
@@ -256,6 +313,185 @@ public final class KeywordSpotter {
     private static func sameWord(_ word: String, _ keyword: String) -> Bool {
         if word == keyword || word == keyword + "s" { return true }
         return keyword.count >= 7 && word.count >= 7 && word.prefix(7) == keyword.prefix(7)
+    }
+
+    // MARK: - Two passes
+
+    /// Follows the caller's sentence for the recogniser (after `spot` has taken the chunk): opens it on speech with
+    /// 300 ms of pre-roll, ends it at 500 ms of silence, a key tone or 20 s, and runs the second pass.
+    private func followSentence(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool, keyTone: Bool) -> [SpottedKeyword] {
+        let chunkStart = fedFrames - samples.count
+        if keyTone {
+            linePreRoll.removeAll(keepingCapacity: true)
+            return inSentence ? endSentence(decidedAt: fedFrames) : []
+        }
+        guard inSentence else {
+            if isSpeech {
+                inSentence = true
+                sentenceStartFrame = chunkStart - linePreRoll.count
+                sentence = linePreRoll
+                sentence.append(contentsOf: samples)
+                sentenceSilentFrames = 0
+                linePreRoll.removeAll(keepingCapacity: true)
+            } else {
+                linePreRoll.append(contentsOf: samples)
+                if linePreRoll.count > preRollFrames { linePreRoll.removeFirst(linePreRoll.count - preRollFrames) }
+            }
+            return secondPass(decidedAt: fedFrames, utteranceOver: false)
+        }
+        sentence.append(contentsOf: samples)
+        sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
+        var found = secondPass(decidedAt: fedFrames, utteranceOver: false)
+        if sentenceSilentFrames >= sentenceTailFrames || sentence.count >= longestSentenceFrames {
+            found += endSentence(decidedAt: fedFrames)
+        }
+        return found
+    }
+
+    /// The sentence is over: its candidates are decided now and forgotten.
+    private func endSentence(decidedAt frame: Int) -> [SpottedKeyword] {
+        let found = secondPass(decidedAt: frame, utteranceOver: true)
+        linePreRoll = Array(sentence.suffix(preRollFrames))
+        sentence.removeAll(keepingCapacity: true)
+        inSentence = false
+        candidates.removeAll()
+        decidedClasses.removeAll()
+        return found
+    }
+
+    /// Folds the decoder's detections of second-pass phrases into the candidates: a detection the search improves keeps
+    /// its word and overlaps the earlier one, so it raises that candidate's peak score instead of adding one.
+    private func updateCandidates(_ segments: [PocketSphinxDecoder.Segment]) {
+        for segment in segments {
+            guard let phrase = keywords.phrase(segment.word.trimmingCharacters(in: .whitespaces)),
+                  keywords.secondPass.classes.contains(phrase.keywordClass) else { continue }
+            let start = utteranceStartFrame + (segment.startFrame - searchFrameBase) * 80
+            let end = utteranceStartFrame + (segment.endFrame + 1 - searchFrameBase) * 80
+            let score = Int(segment.probability)
+            if let index = candidates.firstIndex(where: { $0.phrase.text == phrase.text && $0.startFrame <= end && $0.endFrame >= start }) {
+                candidates[index].peakScore = max(candidates[index].peakScore, score)
+                candidates[index].endFrame = max(candidates[index].endFrame, end)
+            } else {
+                candidates.append(Candidate(phrase: phrase, startFrame: start, endFrame: end, peakScore: score))
+            }
+        }
+    }
+
+    /// Score units a candidate stands above its phrase's own (tuned) cut; negative below it.
+    private static func excess(_ candidate: Candidate) -> Double {
+        Double(candidate.peakScore) + 1500 - log(candidate.phrase.threshold) / log(1.0001) / 1024
+    }
+
+    private func spotted(_ candidate: Candidate, decidedAt frame: Int, verdict: String) -> SpottedKeyword {
+        var hit = SpottedKeyword(
+            hit: KeywordHit(phrase: candidate.phrase.text, keywordClass: candidate.phrase.keywordClass,
+                            confidence: Self.confidence(score: candidate.peakScore, threshold: candidate.phrase.threshold)),
+            startFrame: candidate.startFrame, endFrame: candidate.endFrame, decidedAtFrame: frame, score: candidate.peakScore)
+        hit.verdict = verdict
+        return hit
+    }
+
+    /// The second pass over the open utterance's candidates: a sure first-pass hit counts at once; the others wait for
+    /// `margin_ms` of audio after them (or the utterance's end), then the recogniser's transcript and the phrase
+    /// matcher decide. Without a transcript (no recogniser, restarting, busy, timed out) the first pass decides alone
+    /// at the phrases' own cuts, as a unit without the recogniser does.
+    private func secondPass(decidedAt frame: Int, utteranceOver: Bool) -> [SpottedKeyword] {
+        guard let recognizer, let matcher = keywords.matcher, !candidates.isEmpty else { return [] }
+        let settings = keywords.secondPass
+        var found: [SpottedKeyword] = []
+        func accept(_ index: Int, verdict: String, recognizerMs: Int? = nil) {
+            let keywordClass = candidates[index].phrase.keywordClass
+            candidates[index].settled = true
+            guard !decidedClasses.contains(keywordClass) else { return }
+            decidedClasses.insert(keywordClass)
+            var hit = spotted(candidates[index], decidedAt: frame, verdict: verdict)
+            hit.recognizerMs = recognizerMs
+            found.append(hit)
+        }
+        func turnDown(_ index: Int, verdict: String, heard: String?, recognizerMs: Int?) {
+            candidates[index].settled = true
+            var hit = spotted(candidates[index], decidedAt: frame, verdict: verdict)
+            hit.confirmedBy = heard
+            hit.recognizerMs = recognizerMs
+            rejected.append(hit)
+        }
+        for index in candidates.indices where !candidates[index].settled && Self.excess(candidates[index]) >= Double(settings.sureMargin) {
+            accept(index, verdict: String(format: "first pass, sure (%.0f over its cut)", Self.excess(candidates[index])))
+        }
+        let open = candidates.indices.filter { !candidates[$0].settled && !candidates[$0].sent
+            && !decidedClasses.contains(candidates[$0].phrase.keywordClass) }
+        guard !open.isEmpty else { return found }
+        let status = recognizer.status
+        guard status.isReady else {
+            // the worker is starting, restarting or missing: PocketSphinx alone, at the phrases' own cuts
+            for index in open where Self.excess(candidates[index]) >= 0 {
+                accept(index, verdict: "first pass alone (\(status))")
+            }
+            if utteranceOver {
+                for index in open where !candidates[index].settled {
+                    turnDown(index, verdict: "below its cut, no transcript (\(status))", heard: nil, recognizerMs: nil)
+                }
+            }
+            return found
+        }
+        let lastEnd = open.map { candidates[$0].endFrame }.max() ?? frame
+        let marginFrames = settings.marginMs * 8
+        let lineEnd = sentenceStartFrame + sentence.count
+        guard utteranceOver || lineEnd >= lastEnd + marginFrames else { return found }
+        let to = utteranceOver ? sentence.count : min(sentence.count, lastEnd + marginFrames - sentenceStartFrame)
+        let from = max(0, to - settings.windowMs * 8)
+        guard from < to else { return found }
+        let timeout = patient ? max(settings.timeoutMs, recognizer.configuration.hangLimitMs) : settings.timeoutMs
+        let outcome = recognizer.transcribe(Array(sentence[from..<to]), timeoutMs: timeout)
+        for index in open { candidates[index].sent = true }
+        switch outcome {
+        case .transcript(let transcript):
+            let decision = matcher.decide(transcript.text)
+            if let keywordClass = decision.keywordClass {
+                for index in open { candidates[index].settled = true }
+                guard !decidedClasses.contains(keywordClass) else { return found }
+                decidedClasses.insert(keywordClass)
+                let best = open.max { candidates[$0].peakScore < candidates[$1].peakScore } ?? open[0]
+                var hit = SpottedKeyword(
+                    hit: KeywordHit(phrase: decision.words, keywordClass: keywordClass, confidence: 0.9,
+                                    transcript: Self.snippet(transcript.text)),
+                    startFrame: open.map { candidates[$0].startFrame }.min() ?? candidates[best].startFrame,
+                    endFrame: lastEnd, decidedAtFrame: frame, score: candidates[best].peakScore, confirmedBy: transcript.text)
+                hit.verdict = "transcript: \(decision)"
+                hit.recognizerMs = transcript.waitedMs
+                found.append(hit)
+            } else if decision.kind == .nothing {
+                // the recogniser heard no keyword at all: it may have misheard the word, so a candidate clearly over its
+                // own cut still counts (a mention or a negation, below, is evidence against and always turns it down)
+                for index in open where Self.excess(candidates[index]) >= Double(settings.unheardMargin) {
+                    accept(index, verdict: String(format: "first pass (%.0f over its cut); the transcript has no keyword: '%@'",
+                                                  Self.excess(candidates[index]), transcript.text), recognizerMs: transcript.waitedMs)
+                }
+                for index in open where !candidates[index].settled {
+                    turnDown(index, verdict: decision.description, heard: transcript.text, recognizerMs: transcript.waitedMs)
+                }
+            } else {
+                for index in open {
+                    turnDown(index, verdict: decision.description, heard: transcript.text, recognizerMs: transcript.waitedMs)
+                }
+            }
+        case .timedOut, .unavailable, .busy:
+            let waited: Int? = if case .timedOut(let ms) = outcome { ms } else { nil }
+            for index in open where Self.excess(candidates[index]) >= 0 {
+                accept(index, verdict: "first pass alone (\(outcome))", recognizerMs: waited)
+            }
+            for index in open where !candidates[index].settled {
+                turnDown(index, verdict: "below its cut, no transcript (\(outcome))", heard: nil, recognizerMs: waited)
+            }
+        }
+        return found
+    }
+
+    /// The transcript as the agent hears it: trimmed, at most 16 words.
+    static func snippet(_ text: String) -> String {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        let kept = words.prefix(16).joined(separator: " ")
+        return words.count > 16 ? kept + " ..." : kept
     }
 
     /// Maps the keyphrase score to 0...1: 0.5 at the phrase's own threshold, ~0.9 at 200 units (log base 1.0001, shifted 10 bits) over it.

@@ -7,8 +7,9 @@ import Foundation
 public final class KeywordSpotterThread: @unchecked Sendable {
     private let spotter: KeywordSpotter
     private let condition = NSCondition()
-    private var queue: [(samples: [Int16], isSpeech: Bool, keyTone: Bool)] = []
+    private var queue: [(samples: [Int16], isSpeech: Bool, keyTone: Bool, patient: Bool)] = []
     private var hits: [SpottedKeyword] = []
+    private var turnedDown: [SpottedKeyword] = []
     private var busy = false
     private var flushRequested = false
     /// Most periods queued before new audio is dropped (the loop never waits in real time).
@@ -37,16 +38,16 @@ public final class KeywordSpotterThread: @unchecked Sendable {
     private var submitted = 0
 
     /// Queues one period with the VAD's decision (and whether a DTMF key sounds in it); false when the queue was
-    /// full and it was dropped.
+    /// full and it was dropped. `patient`: a file-fed call, whose transcripts are waited for (see `KeywordSpotter.patient`).
     @discardableResult
-    public func submit(_ samples: [Int16], isSpeech: Bool, keyTone: Bool = false) -> Bool {
+    public func submit(_ samples: [Int16], isSpeech: Bool, keyTone: Bool = false, patient: Bool = false) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard queue.count < capacityPeriods else {
             droppedPeriods += 1
             return false
         }
-        queue.append((samples, isSpeech, keyTone))
+        queue.append((samples, isSpeech, keyTone, patient))
         submitted += samples.count
         condition.broadcast()
         return true
@@ -68,6 +69,18 @@ public final class KeywordSpotterThread: @unchecked Sendable {
         hits.removeAll()
         return all
     }
+
+    /// Candidates the second pass turned down since the last call (with the transcript and why), oldest first.
+    public func collectRejected() -> [SpottedKeyword] {
+        condition.lock()
+        defer { condition.unlock() }
+        let all = turnedDown
+        turnedDown.removeAll()
+        return all
+    }
+
+    /// The recogniser behind the second pass, if any.
+    public var recognizer: Recognizer? { spotter.recognizer }
 
     /// Waits until everything submitted has been decoded, calling `tick` every 20 ms meanwhile (heartbeats).
     public func waitUntilIdle(tick: () -> Void) {
@@ -92,13 +105,17 @@ public final class KeywordSpotterThread: @unchecked Sendable {
             condition.unlock()
             var found: [SpottedKeyword] = []
             if let next {
+                spotter.patient = next.patient
                 found = spotter.process(next.samples, isSpeech: next.isSpeech, keyTone: next.keyTone)
-                spotter.rejected.removeAll()
             } else if flushing {
                 found = spotter.flush()
             }
+            let rejected = spotter.rejected
+            spotter.rejected.removeAll()
             condition.lock()
             hits += found
+            // kept for the log; bounded so a line nobody collects from cannot grow
+            turnedDown = Array((turnedDown + rejected).suffix(64))
             busy = false
             if flushing { flushRequested = false }
             condition.broadcast()

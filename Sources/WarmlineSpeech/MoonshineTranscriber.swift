@@ -24,15 +24,15 @@ public final class MoonshineTranscriber {
         try model.validateFiles()
         self.model = model
         // libmoonshine.so needs libonnxruntime.so.1 and has no rpath: load the runtime first, globally, by full path
-        guard dlopen(model.path(RecognizerModel.onnxRuntimeFile), RTLD_NOW | RTLD_GLOBAL) != nil else {
-            throw SpeechSetupError(file: model.path(RecognizerModel.onnxRuntimeFile), reason: "cannot load ONNX Runtime: \(Self.dlerrorText())")
+        guard dlopen(model.onnxRuntimePath, RTLD_NOW | RTLD_GLOBAL) != nil else {
+            throw SpeechSetupError(file: model.onnxRuntimePath, reason: "cannot load ONNX Runtime: \(Self.dlerrorText())")
         }
-        guard let library = dlopen(model.path(RecognizerModel.libraryFile), RTLD_NOW | RTLD_LOCAL) else {
-            throw SpeechSetupError(file: model.path(RecognizerModel.libraryFile), reason: "cannot load libmoonshine.so: \(Self.dlerrorText())")
+        guard let library = dlopen(model.libraryPath, RTLD_NOW | RTLD_LOCAL) else {
+            throw SpeechSetupError(file: model.libraryPath, reason: "cannot load libmoonshine.so: \(Self.dlerrorText())")
         }
         func symbol<T>(_ name: String, as type: T.Type) throws(SpeechSetupError) -> T {
             guard let address = dlsym(library, name) else {
-                throw SpeechSetupError(file: model.path(RecognizerModel.libraryFile),
+                throw SpeechSetupError(file: model.libraryPath,
                                        reason: "libmoonshine.so has no '\(name)' (expected the moonshine-cpp 0.1.4 C API)")
             }
             return unsafeBitCast(address, to: type)

@@ -5,6 +5,9 @@ import Foundation
 public struct RecognizerModel: Sendable, Equatable {
     /// The directory holding the files.
     public var directory: String
+    /// libmoonshine.so to load when it is not the model directory's (another build, e.g. moonshine-voice's aarch64 one);
+    /// its ONNX Runtime (`libonnxruntime.so*`) is taken from beside it.
+    public var library: String?
 
     /// Where an installed unit keeps the model.
     public static let installedDirectory = "/usr/lib/warmline/moonshine"
@@ -23,8 +26,21 @@ public struct RecognizerModel: Sendable, Equatable {
     public static let onnxRuntimeFile = "libonnxruntime.so.1.22.1"
 
     /// Describes the model in `directory`.
-    public init(directory: String) {
+    public init(directory: String, library: String? = nil) {
         self.directory = directory
+        self.library = library
+    }
+
+    /// The libmoonshine.so that is loaded.
+    public var libraryPath: String { library ?? path(Self.libraryFile) }
+
+    /// The ONNX Runtime loaded before it: the model directory's, or the first `libonnxruntime.so*` beside `library`.
+    public var onnxRuntimePath: String {
+        guard let library else { return path(Self.onnxRuntimeFile) }
+        let folder = URL(fileURLWithPath: library).deletingLastPathComponent().path
+        let found = (try? FileManager.default.contentsOfDirectory(atPath: folder))?
+            .filter { $0.hasPrefix("libonnxruntime.so") }.sorted().last
+        return folder + "/" + (found ?? Self.onnxRuntimeFile)
     }
 
     /// The installed model when it is there, else the repository's `make deps` copy under `root`.
@@ -47,10 +63,10 @@ public struct RecognizerModel: Sendable, Equatable {
             throw SpeechSetupError(file: directory, reason: "recogniser model directory missing (run `make deps`, "
                                    + "or copy .cache/models/moonshine-base-en to \(Self.installedDirectory))")
         }
-        for file in [Self.encoderFile, Self.decoderFile, Self.tokenizerFile, Self.libraryFile, Self.onnxRuntimeFile] {
-            guard manager.isReadableFile(atPath: path(file)) else {
-                throw SpeechSetupError(file: path(file), reason: "recogniser model is incomplete: '\(file)' missing or unreadable "
-                                       + "(run `make deps`, which checks each file's SHA-256)")
+        for file in [path(Self.encoderFile), path(Self.decoderFile), path(Self.tokenizerFile), libraryPath, onnxRuntimePath] {
+            guard manager.isReadableFile(atPath: file) else {
+                throw SpeechSetupError(file: file, reason: "recogniser model is incomplete: '\(URL(fileURLWithPath: file).lastPathComponent)' "
+                                       + "missing or unreadable (run `make deps`, which checks each file's SHA-256)")
             }
         }
     }

@@ -12,8 +12,13 @@ public struct SpottedKeyword: Sendable, Equatable {
     public var decidedAtFrame: Int
     /// Keyphrase score over the phone loop minus 1500, as PocketSphinx reports it (log base 1.0001, shifted 10 bits); larger is surer.
     public var score: Int
-    /// Second-pass result: true confirmed, nil when the class needs no confirmation.
+    /// What the second pass heard (a transcript, or the language-model decode); nil when no second pass ran.
     public var confirmedBy: String?
+    /// How the hit was decided: "first pass, sure", "transcript: distress: 'call the police' (...)",
+    /// "first pass alone: recogniser unavailable: ...", or for a rejected candidate why it was turned down.
+    public var verdict: String?
+    /// Wall-clock milliseconds the recogniser took to answer, when it was asked (the decision waited that long).
+    public var recognizerMs: Int?
 
     /// Makes a spotted keyword.
     public init(hit: KeywordHit, startFrame: Int, endFrame: Int, decidedAtFrame: Int, score: Int, confirmedBy: String? = nil) {

@@ -175,10 +175,30 @@ struct CallState {
         if let spotter {
             // the spotter follows the caller's language: in another one its decoder hears no speech at all
             let spotted = engine?.language == spotterLanguage
-            spotter.submit(Array(samples), isSpeech: spotted && listener.isSpeaking, keyTone: listener.heardKeyTone)
+            spotter.submit(Array(samples), isSpeech: spotted && listener.isSpeaking, keyTone: listener.heardKeyTone, patient: waitForSpeech)
             // A file-fed call waits for the spotter each period: the same hits at the same frames every run.
             if waitForSpeech { spotter.waitUntilIdle { runner.serviceTick() } }
             inputs += spotter.collect().map { LineListener.timed($0, baseFrame: spotterBaseFrame) }
+            // one line per transcript: every candidate it turned down, what the caller said and why
+            let turnedDown = spotter.collectRejected()
+            var groups: [(key: String, frame: Int, phrases: [String], first: SpottedKeyword)] = []
+            for turned in turnedDown {
+                let key = "\(turned.decidedAtFrame)|\(turned.verdict ?? "")|\(turned.confirmedBy ?? "")"
+                if let index = groups.firstIndex(where: { $0.key == key }) {
+                    if !groups[index].phrases.contains(turned.hit.phrase) { groups[index].phrases.append(turned.hit.phrase) }
+                } else {
+                    groups.append((key, turned.decidedAtFrame - spotterBaseFrame, [turned.hit.phrase], turned))
+                }
+            }
+            for group in groups {
+                let turned = group.first
+                say("second pass: not a request (first-pass candidates " + group.phrases.map { "'\($0)'" }.joined(separator: ", ") + "): "
+                    + (turned.verdict ?? "turned down") + (turned.confirmedBy.map { "; caller said: '\($0)'" } ?? ""), frame: group.frame)
+                _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(max(0, group.frame)), type: EventType.speechKeyword,
+                                               payload: StoreEventName.json(["phrase": group.phrases.joined(separator: ", "),
+                                                                             "class": turned.hit.keywordClass.rawValue,
+                                                                             "accepted": "no (\(turned.verdict ?? "second pass"))",                                                                             "transcript": turned.confirmedBy ?? ""]))
+            }
         }
         for timed in inputs {
             // On hold the capture is the consultation leg; with the board's answer supervision the caller's own

@@ -148,10 +148,10 @@ public final class DemoSession: @unchecked Sendable {
         }
     }
 
-    /// The demo's seven callers: a balance check, a zero-balance day pass, a hang-up, "help me please", frantic keys,
+    /// The demo's seven callers: a balance check, a zero-balance day pass, a hang-up, "please, someone is hurting me", frantic keys,
     /// a caller who says "Hello?" over the safety sentence, and a silent caller.
     public static func demoCallers(speechDirectory: String) throws -> [[ScriptedCaller]] {
-        let help = try CallerSpeech.render("help me please", directory: speechDirectory)
+        let help = try CallerSpeech.render("please, someone is hurting me", directory: speechDirectory)
         let hello = try CallerSpeech.render("Hello? Hello?", directory: speechDirectory)
         // Every caller first hears the safety sentence (about 9 s): a key pressed during it acts after it.
         let balance = ScriptedCaller(label: "balance check", number: "+15550101", name: "Ana Lopez", balanceMinor: 1250,
@@ -161,7 +161,7 @@ public final class DemoSession: @unchecked Sendable {
                                      steps: [.silence(ms: 16_000), .dtmf("1"), .silence(ms: 12_000)])
         let hangUp = ScriptedCaller(label: "hangs up during the greeting", number: "+15550105", name: "Eve Park",
                                     steps: [.silence(ms: 1200), .hangUp])
-        let distress = ScriptedCaller(label: "says \"help me please\"", number: "+15550103", name: "Cara Diaz",
+        let distress = ScriptedCaller(label: "says \"please, someone is hurting me\"", number: "+15550103", name: "Cara Diaz",
                                       steps: [.silence(ms: 2500), .speech(help), .silence(ms: 40_000)])
         let frantic = ScriptedCaller(label: "presses keys frantically", number: "+15550104", name: "Dan Ivanov",
                                      agent: "busy",

@@ -196,14 +196,23 @@ public struct Doctor {
         let keywordFiles = config.languages.map { "\(config.promptsDirectory)/\($0)/keywords.yaml" }
             .filter { FileManager.default.fileExists(atPath: $0) }
         let files = keywordFiles.isEmpty ? "no keywords.yaml (built-in keywords)" : keywordFiles.joined(separator: ", ")
-        // the recogniser is optional: without it the spotter's hits stand alone
-        let recognizerModel = RecognizerModel.locate()
+        // the recogniser is optional: without it the first pass decides alone at its tuned cuts
+        let settings = config.recognizer
         let recognizer: String
-        do {
-            try recognizerModel.validateFiles()
-            recognizer = "recogniser Moonshine base-en in \(recognizerModel.directory) (`warmline speech check` loads it)"
-        } catch {
-            recognizer = "no recogniser, PocketSphinx alone: \(error)"
+        if !settings.enabled {
+            recognizer = "recogniser off in the config: PocketSphinx alone"
+        } else {
+            let model = RecognizerModel(directory: settings.modelDirectory ?? RecognizerModel.locate().directory, library: settings.library)
+            let worker = settings.workerPath ?? Recognizer.defaultWorkerPath()
+            do {
+                try model.validateFiles()
+                recognizer = FileManager.default.isExecutableFile(atPath: worker)
+                    ? "recogniser Moonshine base-en in \(model.directory), library \(model.libraryPath), worker \(worker) "
+                        + "(`warmline speech check` loads it)"
+                    : "no recogniser, PocketSphinx alone: worker \(worker) missing (install it with `warmline install`)"
+            } catch {
+                recognizer = "no recogniser, PocketSphinx alone: \(error)"
+            }
         }
         return .ok(name, "model \(keywordModelPath); \(files); \(recognizer)")
     }

@@ -16,6 +16,24 @@ public enum EffectiveConfigPrinter {
                 "languages offered to callers, default first; each needs prompts_dir/<lang>")
         out.key("time_zone", quoted(config.timeZone), "IANA time zone for night hours and expiry read-back")
         out.key("speech", config.speechEnabled, "keyword spotting on (DTMF only when the model is missing)")
+        out.key("recognizer", nil, "second pass: Moonshine base-en confirms spoken requests (PocketSphinx alone without it)")
+        out.key("enabled", config.recognizer.enabled, "transcribe the first pass's candidates", indent: 1)
+        if let directory = config.recognizer.modelDirectory {
+            out.key("model_dir", quoted(directory), "model files and libraries", indent: 1)
+        } else {
+            out.raw("  # model_dir: \"/usr/lib/warmline/moonshine\"  # model files and libraries (unset: installed, else .cache/models)")
+        }
+        if let library = config.recognizer.library {
+            out.key("library", quoted(library), "libmoonshine.so to load instead of the model directory's", indent: 1)
+        } else {
+            out.raw("  # library: \"/usr/lib/warmline/moonshine/libmoonshine.so\"  # another build, e.g. aarch64 (unset: model_dir's)")
+        }
+        if let worker = config.recognizer.workerPath {
+            out.key("worker", quoted(worker), "the recogniser worker executable", indent: 1)
+        } else {
+            out.raw("  # worker: \"/usr/lib/warmline/warmline-recognizer\"  # the worker (unset: beside warmline, else installed)")
+        }
+        out.key("max_resident_mb", config.recognizer.maxResidentMB, "worker replaced above this resident memory", indent: 1)
         out.key("emergency_number", quoted(config.call.emergencyNumber), "national emergency number the greeting names")
         out.key("database", quoted(config.databasePath), "SQLite file of calls, events and decisions")
         out.key("prompts_dir", quoted(config.promptsDirectory), "menu.yaml and the per-language prompt texts")

@@ -83,8 +83,13 @@ public struct LineListener {
 
     /// A spotted keyword as an input at its call frame (`baseFrame`: the spotter's frames at the answer).
     public static func timed(_ hit: SpottedKeyword, baseFrame: Int) -> TimedInput {
-        TimedInput(frame: hit.decidedAtFrame - baseFrame, input: .keyword(hit.hit),
-                   note: "score \(hit.score)" + (hit.confirmedBy.map { ", confirmed by \"\($0)\"" } ?? ""))
+        let how: String
+        if let verdict = hit.verdict {
+            how = ", " + verdict + (hit.recognizerMs.map { ", recogniser answered in \($0) ms" } ?? "")
+        } else {
+            how = hit.confirmedBy.map { ", confirmed by \"\($0)\"" } ?? ""
+        }
+        return TimedInput(frame: hit.decidedAtFrame - baseFrame, input: .keyword(hit.hit), note: "score \(hit.score)" + how)
     }
 
     private static func toneKind(_ tone: CallProgressTone) -> ToneKind {

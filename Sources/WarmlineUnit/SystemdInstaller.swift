@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineSpeech
 
 /// Installs the unit's systemd service, default config and ALSA example under a prefix (`/` on a real unit).
 public struct SystemdInstaller: Sendable {
@@ -42,7 +43,36 @@ public struct SystemdInstaller: Sendable {
         let config = try write(String(configPath.drop { $0 == "/" }), EffectiveConfigPrinter.yaml(UnitConfig(), comments: true),
                                what: "default config", overwrite: false)
         let alsa = try write(Self.alsaExampleRelativePath, Self.alsaExample, what: "ALSA config example", overwrite: true)
-        return [unit, config, alsa]
+        return [unit, config, alsa] + (try installRecognizer())
+    }
+
+    /// The recogniser's worker (from beside `executablePath`) and Moonshine base-en (from `recognizerModel`, by default
+    /// the repository's `make deps` copy) under `/usr/lib/warmline`, each file checked on the way; when either is
+    /// missing nothing is copied and the unit runs on PocketSphinx alone, which the returned entry says.
+    public func installRecognizer(recognizerModel: RecognizerModel = RecognizerModel(directory: RecognizerModel.cacheDirectory))
+        throws -> [InstalledFile] {
+        let worker = URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent(Recognizer.workerName).path
+        let workerTarget = (prefix as NSString).appendingPathComponent(String(Recognizer.installedWorkerPath.drop { $0 == "/" }))
+        let modelTarget = (prefix as NSString).appendingPathComponent(String(RecognizerModel.installedDirectory.drop { $0 == "/" }))
+        let manager = FileManager.default
+        guard manager.isExecutableFile(atPath: worker), (try? recognizerModel.validateFiles()) != nil else {
+            return [InstalledFile(path: modelTarget, written: false,
+                                  what: "recogniser (no worker beside \(executablePath) or no model in \(recognizerModel.directory): "
+                                      + "run `make deps`; until then spoken requests are decided by PocketSphinx alone)")]
+        }
+        try manager.createDirectory(atPath: modelTarget, withIntermediateDirectories: true)
+        var files = [InstalledFile]()
+        for name in [RecognizerModel.encoderFile, RecognizerModel.decoderFile, RecognizerModel.tokenizerFile,
+                     RecognizerModel.libraryFile, RecognizerModel.onnxRuntimeFile] {
+            let target = modelTarget + "/" + name
+            if manager.fileExists(atPath: target) { try manager.removeItem(atPath: target) }
+            try manager.copyItem(atPath: recognizerModel.path(name), toPath: target)
+            files.append(InstalledFile(path: target, written: true, what: "recogniser model file"))
+        }
+        if manager.fileExists(atPath: workerTarget) { try manager.removeItem(atPath: workerTarget) }
+        try manager.copyItem(atPath: worker, toPath: workerTarget)
+        files.append(InstalledFile(path: workerTarget, written: true, what: "recogniser worker"))
+        return files
     }
 
     /// The service file: notify-type with a 5 s watchdog, restarted always, reloaded with SIGHUP.

@@ -25,6 +25,8 @@ public struct UnitConfig: Sendable, Equatable {
     public var timeZone: String = "UTC"
     /// Keyword spotting on (falls back to DTMF only when the model or keyword file is missing).
     public var speechEnabled: Bool = true
+    /// The second pass: Moonshine base-en in a worker process shared by the lines.
+    public var recognizer = RecognizerConfig()
     /// Extra ALSA configuration (asoundrc syntax) laid over the system's, defining the lines' PCMs; nil uses the system's alone.
     public var alsaConfigPath: String?
     /// Call behaviour: emergency number, hand-off targets, day-pass policy, distress weights.
@@ -35,6 +37,23 @@ public struct UnitConfig: Sendable, Equatable {
 
     /// The tone plan this config names.
     public var resolvedTonePlan: TonePlan? { TonePlan.named(tonePlan) }
+}
+
+/// The recogniser of the second pass (`recognizer:` in warmline.yaml).
+public struct RecognizerConfig: Sendable, Equatable {
+    /// Transcribe the first pass's candidates (off: PocketSphinx alone).
+    public var enabled = true
+    /// Directory of the model files and libraries; nil: the installed one, else the repository's `.cache/models` copy.
+    public var modelDirectory: String?
+    /// libmoonshine.so to load (another build, e.g. moonshine-voice's aarch64 one); nil: the one in the model directory.
+    public var library: String?
+    /// The worker executable; nil: beside the running `warmline`, else the installed one.
+    public var workerPath: String?
+    /// Resident memory above which the worker is replaced (MB).
+    public var maxResidentMB = 1000
+
+    /// The shipped defaults.
+    public init() {}
 }
 
 /// One phone line: its audio devices and its board link.

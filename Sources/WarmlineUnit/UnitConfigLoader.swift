@@ -48,11 +48,12 @@ public struct UnitConfigLoader: Sendable {
         return config
     }
 
-    static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "emergency_number",
+    static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
                           "database", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
                           "distress"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
+    static let recognizerKeys = ["enabled", "model_dir", "library", "worker", "max_resident_mb"]
     static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
     static let queueKeys = ["announce_every_ms", "retry_every_ms", "bypass_after_ms", "wait_per_caller_ms"]
     static let callKeys = ["speech_barge_in_ms", "silent_prompt_ms", "silent_handoff_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
@@ -93,6 +94,7 @@ public struct UnitConfigLoader: Sendable {
             }
         }
         if let node = top["speech"], let on = r.bool(node, "speech") { config.speechEnabled = on }
+        if let node = top["recognizer"] { readRecognizer(node, into: &config.recognizer, &r) }
         if let node = top["emergency_number"], let number = r.dialString(node, "emergency_number") {
             config.call.emergencyNumber = number
         }
@@ -192,6 +194,16 @@ public struct UnitConfigLoader: Sendable {
         }
         if let n = keys["callback_confirm_digit"], let v = r.digit(n, "call.callback_confirm_digit") { call.callbackConfirmDigit = v }
         if let n = keys["callback_reply_ms"], let v = r.int(n, "call.callback_reply_ms", Self.msRange) { call.callbackReplyMs = v }
+    }
+
+    private func readRecognizer(_ node: Node, into recognizer: inout RecognizerConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "recognizer", known: Self.recognizerKeys)
+        if let n = keys["enabled"], let v = r.bool(n, "recognizer.enabled") { recognizer.enabled = v }
+        if let n = keys["model_dir"], let v = r.string(n, "recognizer.model_dir") { recognizer.modelDirectory = v }
+        if let n = keys["library"], let v = r.string(n, "recognizer.library") { recognizer.library = v }
+        if let n = keys["worker"], let v = r.string(n, "recognizer.worker") { recognizer.workerPath = v }
+        // below ~500 MB the model does not load at all; the worker is replaced when it passes this after an answer
+        if let n = keys["max_resident_mb"], let v = r.int(n, "recognizer.max_resident_mb", 500...8000) { recognizer.maxResidentMB = v }
     }
 
     private func readQueue(_ node: Node, into queue: inout QueueConfig, _ r: inout ConfigReader) {

@@ -29,6 +29,8 @@ public final class UnitRunner: @unchecked Sendable {
     public let callQueue = SharedCallQueue()
     private let transcript: @Sendable (String) -> Void
     private let openAudio: AudioOpener
+    /// The second pass all lines share (nil: speech or the recogniser is off in the config).
+    public private(set) var recognizer: Recognizer?
 
     /// Opens the store and loads the flow; nothing touches the board until `start()`.
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
@@ -59,6 +61,7 @@ public final class UnitRunner: @unchecked Sendable {
                                payload: StoreEventName.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
         }
         try flows.renderAll()
+        startRecognizer()
         var callConfig = config.call
         callConfig.framesPerSecond = config.sampleRate
         let zone = loadZone()
@@ -108,6 +111,7 @@ public final class UnitRunner: @unchecked Sendable {
     public func stop() {
         for line in lines { line.requestStop() }
         for line in lines { line.waitUntilStopped() }
+        recognizer?.stop()
         _ = writer.flush(timeoutMs: 5_000)
         writer.close()
         for link in links { link.close() }
@@ -120,6 +124,32 @@ public final class UnitRunner: @unchecked Sendable {
         } catch {
             transcript("unit: \(error): wall times and day-pass expiry are read in UTC until this is fixed")
             return .fixed(offsetSeconds: 0, name: "UTC")
+        }
+    }
+
+    /// Starts the shared recogniser worker (it loads in the background; until it is ready, and whenever it is not, the
+    /// lines decide on PocketSphinx alone) and says in the transcript when it is ready or why it is not.
+    private func startRecognizer() {
+        guard config.speechEnabled, config.recognizer.enabled else {
+            transcript("unit: recogniser off in the config: spoken requests are decided by PocketSphinx alone")
+            return
+        }
+        let settings = config.recognizer
+        let model = settings.modelDirectory.map { RecognizerModel(directory: $0, library: settings.library) }
+            ?? RecognizerModel(directory: RecognizerModel.locate().directory, library: settings.library)
+        var configuration = Recognizer.Configuration(model: model, workerPath: settings.workerPath ?? Recognizer.defaultWorkerPath())
+        configuration.maxResidentMB = settings.maxResidentMB
+        let recognizer = Recognizer(configuration: configuration)
+        self.recognizer = recognizer
+        let transcript = transcript
+        Thread.detachNewThread {
+            let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
+            switch status {
+            case .ready(let loadMs):
+                transcript("unit: recogniser ready (Moonshine base-en, loaded in \(loadMs) ms): spoken requests are confirmed by transcript")
+            default:
+                transcript("unit: recogniser \(status): spoken requests are decided by PocketSphinx alone")
+            }
         }
     }
 
@@ -136,7 +166,7 @@ public final class UnitRunner: @unchecked Sendable {
                     reasons.append("\(language): \(list.noModelReason ?? "no model")")
                     continue
                 }
-                return try KeywordSpotter(keywords: list)
+                return try KeywordSpotter(keywords: list, recognizer: list.matcher == nil ? nil : recognizer)
             } catch {
                 reasons.append("\(language): \(error)")
             }

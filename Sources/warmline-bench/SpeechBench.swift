@@ -5,20 +5,31 @@ import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
 
-/// `warmline-bench speech`: keyword spotting on the rendered evaluation set through G.711 and line noise.
+/// `warmline-bench speech`: spoken distress and person requests on a labelled evaluation set, four systems side by side:
+/// the two passes (PocketSphinx candidates confirmed by Moonshine's transcript), PocketSphinx alone at its tuned cuts,
+/// Moonshine alone on every utterance, and plain PocketSphinx KWS as the peer.
 struct SpeechBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "speech",
-        abstract: "Keyword spotting per class: recall, false hits per hour, latency, CPU; Warmline vs plain PocketSphinx KWS.")
+        abstract: "Spoken requests per class: recall, false hits per hour, decision latency, CPU; two passes vs PocketSphinx and Moonshine alone.")
 
-    @Option(help: "Evaluation set directory (rendered by Scripts/speech-corpus.sh when missing).")
-    var corpus = "bench-out/speech-corpus"
+    @Option(help: "Evaluation set directory: Scripts/speech-evalset.py's (channels and noise applied, split and SNR columns), or Scripts/speech-corpus.sh's (clean; the bench adds noise at --snr). Rendered when missing.")
+    var corpus = "bench-out/speech-evalset"
+
+    @Option(help: "Only this split of an evaluation set (tune or heldout).")
+    var split: String?
+
+    @Option(help: "Systems to run, comma separated: two-pass, pocketsphinx, moonshine, peer.")
+    var systems = "two-pass,pocketsphinx,moonshine,peer"
+
+    @Option(help: "Recogniser model directory (default: the installed one, else ./.cache/models/moonshine-base-en).")
+    var model: String?
 
     @Option(help: "Keywords file with per-phrase thresholds.")
     var keywords = "Prompts/en/keywords.yaml"
 
-    @Option(help: "Line noise SNRs in dB, comma separated.")
-    var snr = "30,20,10"
+    @Option(help: "SNRs in dB, comma separated: the noise the bench adds to a clean corpus (default 30,20,10), or the rendered SNRs of an evaluation set to run (default all; 'clean' for its noiseless files).")
+    var snr: String?
 
     @Option(help: "Single keyphrase threshold of the peer (plain PocketSphinx KWS, ungated, unconfirmed).")
     var peerThreshold = 1e-10
@@ -48,9 +59,12 @@ struct SpeechBench: ParsableCommand {
         var voice: String
         var text: String
         var samples: [Int16]
-        /// Frame just after the last clean speech sample (the keyword's end when the keyword ends the sentence).
+        /// tune or heldout (evaluation sets), else "all".
+        var split = "all"
+        /// SNR the set rendered it at (nil: clean, the bench adds noise; +inf: clean in an evaluation set).
+        var renderedSNR: Double?
+        /// Frame just after the last speech sample.
         var speechEndFrame: Int
-        var keywordIsFinal: Bool { label != "neutral" && text.lowercased().hasSuffix(phrase) }
     }
 
     /// Counts for one system at one SNR.
@@ -63,38 +77,117 @@ struct SpeechBench: ParsableCommand {
         var cpuSeconds = 0.0
         var audioSeconds = 0.0
         var speechSeconds = 0.0
+        /// Utterances the recogniser transcribed, their audio and its wall-clock decode time.
+        var transcriptions = 0
+        var transcribedSeconds = 0.0
+        var decodeSeconds = 0.0
+        /// Requests per voice: (asked, heard).
+        var byVoice: [String: (asked: Int, heard: Int)] = [:]
+    }
+
+    enum System: String, CaseIterable {
+        case twoPass = "two-pass"
+        case pocketsphinx
+        case moonshine
+        case peer
     }
 
     func run() throws {
         if !FileManager.default.fileExists(atPath: corpus + "/manifest.tsv") {
-            try BenchSupport.shell("Scripts/speech-corpus.sh \(BenchCorpus.shellQuote(corpus))")
+            let script = corpus.contains("evalset") ? "python3 Scripts/speech-evalset.py" : "Scripts/speech-corpus.sh"
+            try BenchSupport.shell("\(script) \(BenchCorpus.shellQuote(corpus))")
         }
-        let utterances = try Self.loadCorpus(corpus).filter { only == nil || $0.file.contains(only ?? "") }
+        let utterances = try Self.loadCorpus(corpus).filter {
+            (only == nil || $0.file.contains(only ?? "")) && (split == nil || $0.split == split)
+        }
+        let chosen: [System] = try systems.split(separator: ",").map { name -> System in
+            guard let system = System(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown system '\(name)' (expected \(System.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return system
+        }.filter { !(noPeer && $0 == .peer) && !(peerOnly && $0 != .peer) }
         let list = try KeywordList.load(file: keywords)
         var peerList = list
         peerList.confirmClasses = []
+        peerList.matcher = nil
         for index in peerList.phrases.indices { peerList.phrases[index].threshold = peerThreshold }
+        var recognizer: Recognizer?
+        if chosen.contains(.twoPass) || chosen.contains(.moonshine) {
+            let started = Recognizer(configuration: .init(model: model.map { RecognizerModel(directory: $0) } ?? .locate()))
+            let status = started.waitUntilSettled(timeoutMs: started.configuration.startTimeoutMs)
+            guard status.isReady else { throw ValidationError("the recogniser is not ready: \(status) (run `make deps`)") }
+            recognizer = started
+        }
+        defer { recognizer?.stop() }
         let voices = Set(utterances.map(\.voice)).sorted()
-        print("speech bench: \(utterances.count) utterances, voices \(voices.joined(separator: " "))")
-        print("channel: pink line noise at SNR below speech (\(Int(Self.speechLevelDBm0)) dBm0 active level), then G.711 µ-law")
-        print("warmline: \(keywords), per-phrase thresholds, VAD-gated, confirm \(list.confirmClasses.map(\.rawValue).sorted())")
-        print("peer:     PocketSphinx KWS alone, every phrase at \(peerThreshold), ungated, no confirmation")
-        print("latency: keyword end (end of speech, keyword-final sentences) to the hit, audio time plus the compute time of the call that decided")
-        print("CPU: process CPU seconds per second of speech (VAD) and per second of line audio; recall counts the expected class")
-        let header = "system    SNR  distress  person   menu     mention  false distress/h  false person/h  false menu/h  latency p50/p90/max ms  CPU/speech  CPU/audio"
-        print(header)
-        for snrDB in snr.split(separator: ",").compactMap({ Double($0) }) {
-            let lines = utterances.enumerated().map { index, utterance in
-                Self.line(utterance, snrDB: snrDB, seed: UInt64(index) &* 7919 &+ UInt64(snrDB))
+        let rendered = utterances.contains { $0.renderedSNR != nil }
+        print("speech bench: \(utterances.count) utterances (\(String(format: "%.1f", Double(utterances.map(\.samples.count).reduce(0, +)) / 8000 / 60)) min), "
+              + "\(voices.count) voices: \(voices.joined(separator: " "))")
+        if rendered {
+            print("channel: as rendered by the evaluation set (band-pass, codec, noise, level, style per file); rows per split and SNR")
+        } else {
+            print("channel: pink line noise at SNR below speech (\(Int(Self.speechLevelDBm0)) dBm0 active level), then G.711 µ-law")
+        }
+        print("two-pass:     PocketSphinx at loose candidate cuts \(list.secondPass.candidateThresholds.map { "\($0.key.rawValue) \($0.value)" }.sorted()), "
+              + "sure at +\(list.secondPass.sureMargin) over a phrase's cut, else Moonshine base-en's transcript of the utterance "
+              + "(\(list.secondPass.marginMs) ms after the candidate) and the phrase matcher decide")
+        print("pocketsphinx: \(keywords), per-phrase thresholds, VAD-gated (the unit without the recogniser)")
+        print("moonshine:    every VAD utterance transcribed at its end (500 ms of silence), phrase matcher decides")
+        print("peer:         PocketSphinx KWS alone, every phrase at \(peerThreshold), ungated, no confirmation")
+        print("latency: end of speech (request-final sentences) to the decision: audio waited plus the wall time of the call that decided")
+        print("CPU: seconds per second of line audio, spotter process plus the recogniser's decode wall time")
+        print(Self.header)
+        var groups: [(name: String, snr: Double, utterances: [Utterance], lines: [[Int16]])] = []
+        if rendered {
+            for splitName in Set(utterances.map(\.split)).sorted() {
+                let wanted = snr.map { $0.split(separator: ",").map { $0 == "clean" ? Double.infinity : Double($0) ?? .nan } }
+                for snrDB in Set(utterances.compactMap(\.renderedSNR)).sorted(by: >) where wanted?.contains(snrDB) ?? true {
+                    let members = utterances.filter { $0.split == splitName && $0.renderedSNR == snrDB }
+                    if !members.isEmpty { groups.append((splitName, snrDB, members, members.map(\.samples))) }
+                }
             }
-            if !peerOnly {
-                let ours = try evaluate(list, utterances: utterances, lines: lines, gated: true, name: "warmline")
-                print(Self.row("warmline", snrDB, ours))
+        } else {
+            for snrDB in (snr ?? "30,20,10").split(separator: ",").compactMap({ Double($0) }) {
+                let lines = utterances.enumerated().map { index, utterance in
+                    Self.line(utterance, snrDB: snrDB, seed: UInt64(index) &* 7919 &+ UInt64(snrDB))
+                }
+                groups.append(("all", snrDB, utterances, lines))
             }
-            if !noPeer {
-                let peer = try evaluate(peerList, utterances: utterances, lines: lines, gated: false, name: "peer")
-                print(Self.row("peer", snrDB, peer))
+        }
+        var perVoice: [System: [String: (asked: Int, heard: Int)]] = [:]
+        for group in groups {
+            for system in chosen {
+                let tally: Tally
+                switch system {
+                case .peer: tally = try evaluate(peerList, utterances: group.utterances, lines: group.lines, gated: false, name: "peer")
+                case .pocketsphinx: tally = try evaluate(list, utterances: group.utterances, lines: group.lines, gated: true, name: "pocketsphinx")
+                case .twoPass: tally = try evaluate(list, utterances: group.utterances, lines: group.lines, gated: true, name: "two-pass",
+                                                    recognizer: recognizer)
+                case .moonshine: tally = try evaluateRecognizerAlone(list, utterances: group.utterances, lines: group.lines, recognizer: recognizer)
+                }
+                print(Self.row(system.rawValue, group.name, group.snr, tally))
+                for (voice, counts) in tally.byVoice {
+                    let old = perVoice[system, default: [:]][voice] ?? (0, 0)
+                    perVoice[system, default: [:]][voice] = (old.asked + counts.asked, old.heard + counts.heard)
+                }
             }
+        }
+        // per voice: distress and person requests heard, every condition of the set together
+        let shown = chosen.filter { $0 != .peer }
+        print("\nrequests heard per voice (distress + person, all conditions)")
+        print("voice" + String(repeating: " ", count: 20) + shown.map { $0.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
+        let splitOf = Dictionary(utterances.map { ($0.voice, $0.split) }, uniquingKeysWith: { first, _ in first })
+        for voice in voices {
+            let name = "\(voice) (\(splitOf[voice] ?? "-"))".padding(toLength: 25, withPad: " ", startingAt: 0)
+            let cells = shown.map { system -> String in
+                let counts = perVoice[system]?[voice] ?? (0, 0)
+                return BenchSupport.percent(counts.heard, counts.asked).padding(toLength: 16, withPad: " ", startingAt: 0)
+            }
+            print(name + cells.joined())
+        }
+        if let stats = recognizer?.statistics {
+            print("\nrecogniser: \(stats.sent) utterances sent, \(stats.answered) answered, \(stats.timedOut) timed out, \(stats.busy) busy; "
+                  + "worker resident \(stats.residentMB ?? 0) MB after the last, peak \(stats.peakResidentMB) MB, \(stats.starts) worker starts")
         }
     }
 
@@ -105,8 +198,9 @@ struct SpeechBench: ParsableCommand {
         return zip(speech, noise).map { G711.muLawDecode(G711.muLawEncode(DTMFGenerator.quantize($0 + $1))) }
     }
 
-    func evaluate(_ list: KeywordList, utterances: [Utterance], lines: [[Int16]], gated: Bool, name: String) throws -> Tally {
-        let spotter = try KeywordSpotter(keywords: list)
+    func evaluate(_ list: KeywordList, utterances: [Utterance], lines: [[Int16]], gated: Bool, name: String,
+                  recognizer: Recognizer? = nil) throws -> Tally {
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
         spotter.decodesWholeUtterances = wholeUtterances && gated
         spotter.recordsPeakScores = verbose
         var tally = Tally()
@@ -122,17 +216,17 @@ struct SpeechBench: ParsableCommand {
                 let piece = Array(line[start..<min(line.count, start + chunk)])
                 let speaking = gated ? KeywordSpotter.isVoiced(vad.process(piece)) : true
                 if speaking { tally.speechSeconds += Double(piece.count) / 8000 }
-                let callStart = BenchSupport.cpuSeconds()
+                let callStart = MonotonicClock.seconds()
                 var found = spotter.process(piece, isSpeech: speaking)
-                // the decision reaches the engine only after the call that made it returns: count its compute time
-                let computeFrames = Int((BenchSupport.cpuSeconds() - callStart) * 8000)
+                // the decision reaches the engine only after the call that made it returns: count its wall time
+                let computeFrames = Int((MonotonicClock.seconds() - callStart) * 8000)
                 for index in found.indices { found[index].decidedAtFrame += computeFrames }
                 hits += found
                 start += chunk
             }
-            let flushStart = BenchSupport.cpuSeconds()
+            let flushStart = MonotonicClock.seconds()
             var flushed = spotter.flush()
-            let flushFrames = Int((BenchSupport.cpuSeconds() - flushStart) * 8000)
+            let flushFrames = Int((MonotonicClock.seconds() - flushStart) * 8000)
             for index in flushed.indices { flushed[index].decidedAtFrame += flushFrames }
             hits += flushed
             let rejected = spotter.rejected
@@ -141,8 +235,54 @@ struct SpeechBench: ParsableCommand {
             spotter.peakScores.removeAll()
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
             tally.audioSeconds += Double(line.count) / 8000
+            for decided in hits + rejected where decided.recognizerMs != nil {
+                tally.transcriptions += 1
+                tally.decodeSeconds += Double(decided.recognizerMs ?? 0) / 1000
+            }
             _ = spotter.process(gap, isSpeech: false)
             score(utterance, hits: hits, rejected: rejected, peaks: peaks, base: base, into: &tally, name: name)
+        }
+        return tally
+    }
+
+    /// Moonshine alone: every utterance the recorder cuts is transcribed at its end and the matcher decides.
+    func evaluateRecognizerAlone(_ list: KeywordList, utterances: [Utterance], lines: [[Int16]], recognizer: Recognizer?) throws -> Tally {
+        guard let recognizer, let matcher = list.matcher else { throw ValidationError("\(keywords) has no matcher: section") }
+        var tally = Tally()
+        let chunk = 160
+        for (utterance, line) in zip(utterances, lines) {
+            var vad = VoiceActivityDetector()
+            var recorder = UtteranceRecorder()
+            var hits: [SpottedKeyword] = []
+            let cpuStart = BenchSupport.cpuSeconds()
+            var cut: [(UtteranceRecorder.Utterance, Int)] = []
+            var start = 0
+            while start < line.count {
+                let piece = Array(line[start..<min(line.count, start + chunk)])
+                let speaking = KeywordSpotter.isVoiced(vad.process(piece))
+                if let done = piece.withUnsafeBufferPointer({ recorder.process($0, isSpeech: speaking) }) { cut.append((done, start + piece.count)) }
+                start += chunk
+            }
+            // the line goes quiet after the file: the recorder's tail ends the last utterance there
+            if let last = recorder.flush() { cut.append((last, max(line.count, last.endFrame + recorder.tailFrames))) }
+            for (piece, decidedAt) in cut {
+                let began = MonotonicClock.seconds()
+                let outcome = recognizer.transcribe(piece.samples, timeoutMs: recognizer.configuration.hangLimitMs)
+                let waitedFrames = Int((MonotonicClock.seconds() - began) * 8000)
+                guard case .transcript(let transcript) = outcome else { continue }
+                tally.transcriptions += 1
+                tally.transcribedSeconds += Double(piece.samples.count) / 8000
+                tally.decodeSeconds += Double(transcript.decodeMs) / 1000
+                let decision = matcher.decide(transcript.text)
+                guard let keywordClass = decision.keywordClass else { continue }
+                hits.append(SpottedKeyword(hit: KeywordHit(phrase: decision.words, keywordClass: keywordClass, confidence: 0.9,
+                                                           transcript: transcript.text),
+                                           startFrame: piece.startFrame, endFrame: piece.endFrame,
+                                           decidedAtFrame: decidedAt + waitedFrames, score: 0, confirmedBy: transcript.text))
+            }
+            tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
+            tally.audioSeconds += Double(line.count) / 8000
+            score(utterance, hits: hits, rejected: [], peaks: [], base: 0, into: &tally, name: "moonshine")
         }
         return tally
     }
@@ -150,66 +290,83 @@ struct SpeechBench: ParsableCommand {
     func score(_ utterance: Utterance, hits: [SpottedKeyword], rejected: [SpottedKeyword],
                peaks: [(phrase: String, score: Int)], base: Int, into tally: inout Tally, name: String) {
         tally.utterances[utterance.label, default: 0] += 1
-        if utterance.label == "neutral" { tally.neutralSeconds += Double(utterance.samples.count) / 8000 }
-        let expected: KeywordHit.Class? = switch utterance.label {
-        case "distress": .distress
-        case "person": .person
-        case "menu": .menu
-        default: nil
+        let innocent = utterance.label == "neutral" || utterance.label == "mention"
+        if innocent { tally.neutralSeconds += Double(utterance.samples.count) / 8000 }
+        // a person request is served by a distress hit too (both reach a person); a mention "recalled" means it triggered
+        let wanted: Set<KeywordHit.Class> = switch utterance.label {
+        case "distress": [.distress]
+        case "person": [.person, .distress]
+        case "menu": [.menu]
+        case "mention": [.distress, .person]
+        default: []
         }
         var recalled = false
         for spotted in hits {
-            if let expected, spotted.hit.keywordClass == expected {
-                if !recalled, utterance.keywordIsFinal {
-                    tally.latenciesMs.append(Double(spotted.decidedAtFrame - base - utterance.speechEndFrame) / 8)
+            if wanted.contains(spotted.hit.keywordClass) {
+                if !recalled, !innocent, utterance.label != "menu" {
+                    // decided before the speech ended counts as 0
+                    tally.latenciesMs.append(max(0, Double(spotted.decidedAtFrame - base - utterance.speechEndFrame) / 8))
                 }
                 recalled = true
-            } else if utterance.label == "mention", spotted.hit.phrase == utterance.phrase {
-                recalled = true
-            } else if utterance.label == "neutral" || utterance.label == "mention" {
+            }
+            if innocent, spotted.hit.keywordClass != .menu {
                 tally.falseByClass[spotted.hit.keywordClass.rawValue, default: 0] += 1
             }
         }
+        let expected: KeywordHit.Class? = utterance.label == "distress" ? .distress : utterance.label == "person" ? .person : nil
         if recalled { tally.recalled[utterance.label, default: 0] += 1 }
+        if expected == .distress || expected == .person {
+            let old = tally.byVoice[utterance.voice] ?? (0, 0)
+            tally.byVoice[utterance.voice] = (old.asked + 1, old.heard + (recalled ? 1 : 0))
+        }
         if verbose {
-            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.confirmedBy ?? "-"))" }.joined(separator: " ")
-            let turnedDown = rejected.map { "\($0.hit.phrase)(\($0.score)) not in '\($0.confirmedBy ?? "")'" }.joined(separator: " ")
+            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.verdict ?? $0.confirmedBy ?? "-"))" }.joined(separator: " ")
+            let turnedDown = rejected.map { "\($0.hit.phrase)(\($0.score)) \($0.verdict ?? "") '\($0.confirmedBy ?? "")'" }.joined(separator: " ")
             let best = peaks.map { "\($0.phrase)[\($0.score)]" }.joined(separator: " ")
             print("  \(name) \(recalled ? "HIT " : "MISS") \(utterance.label) \(utterance.file) '\(utterance.text)' -> \(heard)"
                   + (turnedDown.isEmpty ? "" : " | rejected: \(turnedDown)") + (best.isEmpty ? "" : " | peaks: \(best)"))
         }
     }
 
-    static func row(_ name: String, _ snrDB: Double, _ tally: Tally) -> String {
+    static let header = "system        split     SNR  distress       person         mention(trig)  false hand-offs/h (distress+person)  "
+        + "latency p50/p90/max ms  CPU/audio  transcribed"
+
+    static func row(_ name: String, _ split: String, _ snrDB: Double, _ tally: Tally) -> String {
         func recall(_ label: String) -> String {
             BenchSupport.percent(tally.recalled[label, default: 0], tally.utterances[label, default: 0])
         }
-        func perHour(_ keywordClass: String) -> String {
-            let hours = tally.neutralSeconds / 3600
-            let count = tally.falseByClass[keywordClass, default: 0]
-            return String(format: "%.1f (%d)", Double(count) / max(hours, 1e-9), count)
-        }
+        let hours = tally.neutralSeconds / 3600
+        let falseCount = tally.falseByClass["distress", default: 0] + tally.falseByClass["person", default: 0]
+        let falsePerHour = String(format: "%.1f (%d in %.1f min)", Double(falseCount) / max(hours, 1e-9), falseCount, tally.neutralSeconds / 60)
         let sorted = tally.latenciesMs.sorted()
         func percentile(_ p: Double) -> String {
             sorted.isEmpty ? "-" : String(format: "%.0f", sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))])
         }
         let latency = "\(percentile(0.5))/\(percentile(0.9))/\(sorted.last.map { String(format: "%.0f", $0) } ?? "-")"
-        return String(format: "%-8@ %4.0f  %-8@  %-7@  %-7@  %-7@  %-16@  %-14@  %-12@  %-22@  %-10@  %@",
-                      name, snrDB, recall("distress"), recall("person"), recall("menu"), recall("mention"),
-                      perHour("distress"), perHour("person"), perHour("menu"), latency,
-                      String(format: "%.3f", tally.cpuSeconds / max(tally.speechSeconds, 1e-9)),
-                      String(format: "%.3f", tally.cpuSeconds / max(tally.audioSeconds, 1e-9)))
+        let total = tally.utterances.values.reduce(0, +)
+        return String(format: "%-13@ %-8@ %4@  %-13@  %-13@  %-7@  %-35@  %-22@  %-9@  %@",
+                      name, split, snrDB.isInfinite ? "clean" : String(format: "%.0f", snrDB), recall("distress"), recall("person"), recall("mention"),
+                      falsePerHour, latency,
+                      String(format: "%.3f", (tally.cpuSeconds + tally.decodeSeconds) / max(tally.audioSeconds, 1e-9)),
+                      "\(tally.transcriptions) of \(total) files")
     }
 
     static func loadCorpus(_ directory: String) throws -> [Utterance] {
         let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
         var result: [Utterance] = []
+        let columns = manifest.split(separator: "\n").first.map { $0.split(separator: "\t").map(String.init) } ?? []
         for line in manifest.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 5 else { continue }
+            guard fields.count >= 5 else { continue }
             let samples = try WAVFile.read(path: directory + "/wav/" + fields[0]).samples
-            result.append(Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],
-                                    samples: samples, speechEndFrame: LevelMeter.speechEndFrame(samples)))
+            var utterance = Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],
+                                      samples: samples, speechEndFrame: LevelMeter.speechEndFrame(samples))
+            // evaluation sets add: split, channel, noise, snr_db (blank or "inf": clean), level, style
+            if let index = columns.firstIndex(of: "split"), index < fields.count { utterance.split = fields[index] }
+            if let index = columns.firstIndex(of: "snr_db"), index < fields.count {
+                utterance.renderedSNR = Double(fields[index]) ?? .infinity
+            }
+            result.append(utterance)
         }
         return result
     }

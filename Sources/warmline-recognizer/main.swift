@@ -4,7 +4,7 @@ import Glibc
 import WarmlineSpeech
 
 func usage() -> Never {
-    writeError("usage: warmline-recognizer --model DIR   (DIR holds Moonshine base-en and libmoonshine.so, as `make deps` unpacks it)")
+    writeError("usage: warmline-recognizer --model DIR [--library LIBMOONSHINE]   (DIR holds Moonshine base-en and libmoonshine.so, as `make deps` unpacks it)")
     exit(64)
 }
 
@@ -44,8 +44,9 @@ func closeInheritedDescriptors() {
 
 closeInheritedDescriptors()
 let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count == 2, arguments[0] == "--model" else { usage() }
-let model = RecognizerModel(directory: arguments[1])
+guard arguments.count == 2 || arguments.count == 4, arguments[0] == "--model" else { usage() }
+if arguments.count == 4, arguments[2] != "--library" { usage() }
+let model = RecognizerModel(directory: arguments[1], library: arguments.count == 4 ? arguments[3] : nil)
 let clock = ContinuousClock()
 let loadStart = clock.now
 let transcriber: MoonshineTranscriber

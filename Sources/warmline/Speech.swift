@@ -26,6 +26,9 @@ struct Speech: ParsableCommand {
         @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
         var model: String?
 
+        @Option(help: "libmoonshine.so to load instead of the model directory's (e.g. moonshine-voice's aarch64 build).")
+        var library: String?
+
         func run() throws {
             for language in languages {
                 let (status, keywords) = SpeechStatus.check(keywordsFile: "\(prompts)/\(language)/keywords.yaml", language: language)
@@ -34,7 +37,7 @@ struct Speech: ParsableCommand {
                     print("speech \(language): phrase matcher on, \(matcher.rules.count) patterns")
                 }
             }
-            print(Self.recognizerReport(model: model.map(RecognizerModel.init(directory:)) ?? .locate()))
+            print(Self.recognizerReport(model: RecognizerModel(directory: model ?? RecognizerModel.locate().directory, library: library)))
         }
 
         /// Starts the worker once and says what happened: model, library, worker, load time, or why not.
@@ -47,7 +50,7 @@ struct Speech: ParsableCommand {
                 (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(separator: "\n")
                     .first { $0.hasPrefix("VmRSS:") }.map { $0.split(separator: " ").dropFirst().joined(separator: " ") }
             }
-            return "\(status): Moonshine base-en in \(model.directory), library \(model.path(RecognizerModel.libraryFile)), "
+            return "\(status): Moonshine base-en in \(model.directory), library \(model.libraryPath), "
                 + "worker \(recognizer.configuration.workerPath)" + (resident.map { ", worker resident \($0)" } ?? "")
         }
     }
@@ -74,19 +77,18 @@ struct Speech: ParsableCommand {
             let recognizer = noRecognizer ? nil : FileAnalysis.startRecognizer(model: model)
             defer { recognizer?.stop() }
             let analysis = try FileAnalysis(file: file, keywords: list, recognizer: recognizer, printing: true)
-            var heardAnything = !analysis.hits.isEmpty
-            for hit in analysis.strayHits { print(FileAnalysis.describe(hit)) }
             for (index, utterance) in analysis.utterances.enumerated() {
                 print(String(format: "%7.2f s  utterance %d, %.2f s", Double(utterance.audio.startFrame) / 8000, index + 1,
                              Double(utterance.audio.samples.count) / 8000))
-                for hit in utterance.hits { print(FileAnalysis.describe(hit)) }
                 if let outcome = utterance.outcome { print("           transcript \(outcome)") }
-                if let decision = utterance.decision {
-                    if decision.keywordClass != nil { heardAnything = true }
-                    print("           matcher    \(decision)")
-                }
+                if let decision = utterance.decision { print("           matcher    \(decision)") }
             }
-            if !heardAnything { print("no keyword heard") }
+            let mode = analysis.twoPass ? "two passes: PocketSphinx candidates, Moonshine transcript" : "PocketSphinx alone"
+            if analysis.hits.isEmpty {
+                print("no keyword heard (\(mode))")
+            } else {
+                print("decided (\(mode)): " + analysis.hits.map { "\($0.hit.keywordClass.rawValue) '\($0.hit.phrase)'" }.joined(separator: ", "))
+            }
         }
     }
 
@@ -116,7 +118,7 @@ struct Speech: ParsableCommand {
             defer { recognizer.stop() }
             guard recognizer.status.isReady else { throw ValidationError("\(recognizer.status)") }
             let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
-            var files: [String: Int] = [:], sphinx: [String: Int] = [:], matched: [String: Int] = [:], either: [String: Int] = [:]
+            var files: [String: Int] = [:], sphinx: [String: Int] = [:], matched: [String: Int] = [:], twoPass: [String: Int] = [:]
             var decodeMs: [Int] = [], audioMs: [Int] = [], failures = 0
             for line in manifest.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -125,7 +127,8 @@ struct Speech: ParsableCommand {
                 let analysis = try FileAnalysis(file: directory + "/wav/" + file, keywords: list, recognizer: recognizer, printing: false)
                 // a request counts when its own class is heard; on neutral speech and mentions any distress or person is false
                 let wanted: Set<KeywordHit.Class> = label == "distress" ? [.distress] : label == "person" ? [.person, .distress] : [.distress, .person]
-                let bySphinx = analysis.hits.contains { wanted.contains($0.hit.keywordClass) }
+                let bySphinx = analysis.aloneHits.contains { wanted.contains($0.hit.keywordClass) }
+                let byTwoPass = analysis.hits.contains { wanted.contains($0.hit.keywordClass) }
                 let byMatcher = analysis.utterances.contains { $0.decision?.keywordClass.map(wanted.contains) == true }
                 for utterance in analysis.utterances {
                     if case .transcript(let transcript) = utterance.outcome {
@@ -138,21 +141,21 @@ struct Speech: ParsableCommand {
                 files[label, default: 0] += 1
                 sphinx[label, default: 0] += bySphinx ? 1 : 0
                 matched[label, default: 0] += byMatcher ? 1 : 0
-                either[label, default: 0] += bySphinx || byMatcher ? 1 : 0
+                twoPass[label, default: 0] += byTwoPass ? 1 : 0
                 if verbose {
                     let heard = analysis.utterances.compactMap { $0.outcome?.text }.joined(separator: " / ")
                     let verdicts = analysis.utterances.compactMap { $0.decision?.kind.rawValue }.joined(separator: ",")
-                    print("\(label)\t\(bySphinx ? "S" : "-")\(byMatcher ? "M" : "-")\t\(file)\t'\(text)' -> '\(heard)' [\(verdicts)] "
-                          + "sphinx: \(analysis.hits.map(\.hit.phrase))")
+                    print("\(label)\t\(bySphinx ? "S" : "-")\(byMatcher ? "M" : "-")\(byTwoPass ? "2" : "-")\t\(file)\t'\(text)' -> '\(heard)' [\(verdicts)] "
+                          + "sphinx: \(analysis.aloneHits.map(\.hit.phrase)) two-pass: \(analysis.hits.map(\.hit.phrase))")
                 }
             }
-            print("class     files  PocketSphinx alone  recogniser+matcher  either    (neutral, mention: false triggers)")
+            print("class     files  PocketSphinx alone  recogniser alone    two passes    (neutral, mention: false triggers)")
             for label in ["distress", "person", "neutral", "mention"] where files[label] != nil {
                 let count = files[label] ?? 0
                 func share(_ table: [String: Int]) -> String {
                     String(format: "%3d (%5.1f %%)", table[label] ?? 0, 100 * Double(table[label] ?? 0) / Double(max(1, count)))
                 }
-                print(String(format: "%-9@ %5d  %@     %@     %@", label, count, share(sphinx), share(matched), share(either)))
+                print(String(format: "%-9@ %5d  %@     %@     %@", label, count, share(sphinx), share(matched), share(twoPass)))
             }
             let sorted = decodeMs.sorted()
             if !sorted.isEmpty {
@@ -177,14 +180,21 @@ struct FileAnalysis {
         var decision: PhraseDecision?
     }
 
+    /// The unit's decisions: the two passes with a recogniser, else PocketSphinx alone.
     var hits: [SpottedKeyword] = []
+    /// PocketSphinx alone at its tuned cuts (the unit without the recogniser).
+    var aloneHits: [SpottedKeyword] = []
+    /// Candidates the second pass turned down, with the transcript and why.
+    var rejected: [SpottedKeyword] = []
     var utterances: [Utterance] = []
     /// Hits before the first utterance began.
     var strayHits: [SpottedKeyword] = []
+    /// The decisions came from the two passes.
+    var twoPass = false
 
     /// A recogniser for a command: started and waited for; prints why when it is not ready.
     static func startRecognizer(model: String?) -> Recognizer {
-        let recognizer = Recognizer(configuration: .init(model: model.map(RecognizerModel.init(directory:)) ?? .locate()))
+        let recognizer = Recognizer(configuration: .init(model: model.map { RecognizerModel(directory: $0) } ?? .locate()))
         let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
         if !status.isReady { print(status) }
         return recognizer
@@ -192,7 +202,13 @@ struct FileAnalysis {
 
     /// Spots, cuts, transcribes and judges `file`; `printing` shows voice stress and second-pass rejections as they come.
     init(file: String, keywords: KeywordList, recognizer: Recognizer?, printing: Bool) throws {
-        let spotter = try KeywordSpotter(keywords: keywords)
+        let usable = recognizer.flatMap { recognizer -> Recognizer? in
+            if case .unavailable = recognizer.status { return nil }
+            return recognizer
+        }
+        let spotter = try KeywordSpotter(keywords: keywords, recognizer: usable)
+        let alone = usable == nil ? nil : try KeywordSpotter(keywords: keywords)
+        twoPass = spotter.isTwoPass
         let wav = try WAVFile.read(path: file)
         let (samples, rate) = (wav.samples, wav.sampleRate)
         guard rate == 8000 else { throw ValidationError("\(file): \(rate) Hz; convert with sox FILE -r 8000 -c 1 -b 16 OUT.wav") }
@@ -205,22 +221,31 @@ struct FileAnalysis {
         while start < samples.count {
             let chunk = Array(samples[start..<min(samples.count, start + 160)])
             _ = chunk.withUnsafeBufferPointer { listener.process($0) }
-            hits += spotter.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
+            let found = spotter.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone)
+            hits += found
+            if printing { for hit in found { print(FileAnalysis.describe(hit)) } }
+            aloneHits += alone?.process(chunk, isSpeech: listener.isSpeaking, keyTone: listener.heardKeyTone) ?? []
             if let utterance = recorder.process(chunk, isSpeech: listener.isSpeaking) { cut.append(utterance) }
             let signals = stress.process(chunk, isSpeech: listener.isSpeaking)
             if printing {
                 for case .stress(let signal) in signals {
                     print(String(format: "%7.2f s  voice  %@", Double(signal.segment.startFrame) / 8000, signal.description))
                 }
-                for rejected in spotter.rejected {
-                    print(String(format: "%7.2f s  (rejected %@ '%@': second pass heard '%@')", Double(rejected.endFrame) / 8000,
-                                 rejected.hit.keywordClass.rawValue, rejected.hit.phrase, rejected.confirmedBy ?? ""))
-                }
+                for turned in spotter.rejected { print(FileAnalysis.describe(rejected: turned)) }
             }
+            rejected += spotter.rejected
             spotter.rejected.removeAll()
             start += 160
         }
-        hits += spotter.flush()
+        let last = spotter.flush()
+        hits += last
+        if printing {
+            for hit in last { print(FileAnalysis.describe(hit)) }
+            for turned in spotter.rejected { print(FileAnalysis.describe(rejected: turned)) }
+        }
+        rejected += spotter.rejected
+        aloneHits += alone?.flush() ?? []
+        if alone == nil { aloneHits = hits }
         if let last = recorder.flush() { cut.append(last) }
         utterances = cut.map { Utterance(audio: $0) }
         // each hit goes with the last utterance begun (100 ms of slack: the spotter's VAD differs from the recorder's)
@@ -242,8 +267,20 @@ struct FileAnalysis {
     }
 
     static func describe(_ hit: SpottedKeyword) -> String {
-        String(format: "%7.2f s  %-8@ '%@' confidence %.2f (score %d), decided %.0f ms after its end%@",
-               Double(hit.endFrame) / 8000, hit.hit.keywordClass.rawValue, hit.hit.phrase, hit.hit.confidence,
-               hit.score, Double(hit.decidedAtFrame - hit.endFrame) / 8, hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? "")
+        let how: String
+        if let verdict = hit.verdict {
+            how = ", " + verdict + (hit.recognizerMs.map { " (recogniser answered in \($0) ms)" } ?? "")
+        } else {
+            how = hit.confirmedBy.map { ", confirmed by '\($0)'" } ?? ""
+        }
+        return String(format: "%7.2f s  %-8@ '%@' confidence %.2f (score %d), decided %.0f ms of audio after its end%@",
+                      Double(hit.endFrame) / 8000, hit.hit.keywordClass.rawValue, hit.hit.phrase, hit.hit.confidence,
+                      hit.score, Double(hit.decidedAtFrame - hit.endFrame) / 8, how)
+    }
+
+    static func describe(rejected turned: SpottedKeyword) -> String {
+        String(format: "%7.2f s  not a request: %@ candidate '%@' (score %d): %@%@", Double(turned.endFrame) / 8000,
+               turned.hit.keywordClass.rawValue, turned.hit.phrase, turned.score, turned.verdict ?? "turned down",
+               turned.confirmedBy.map { "; caller said: '\($0)'" } ?? "")
     }
 }

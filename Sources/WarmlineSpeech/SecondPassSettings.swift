@@ -1,0 +1,83 @@
+import WarmlineCore
+import Yams
+
+/// How the two passes share the work (`second_pass:` in keywords.yaml): PocketSphinx flags candidates at a loose cut,
+/// the recogniser transcribes the utterance around them, and the phrase matcher decides.
+public struct SecondPassSettings: Sendable, Equatable {
+    /// Loose first-pass keyphrase threshold per class: a detection at this cut makes its utterance a candidate
+    /// (a phrase whose own threshold is looser keeps its own).
+    public var candidateThresholds: [KeywordHit.Class: Double] = [.distress: 1e-30, .person: 1e-30]
+    /// First-pass score units (log base 1.0001, shifted 10 bits) above a phrase's own cut at which a hit counts at
+    /// once, before the transcript: the unambiguous ones still flash without waiting.
+    public var sureMargin = 250
+    /// Score units over a phrase's own cut at which a candidate still counts when the transcript holds no keyword at all
+    /// (the recogniser misheard the word: "shelve me" for "help me"); a transcript that reads it as a mention or a
+    /// negated request always turns it down.
+    public var unheardMargin = 0
+    /// Audio after the candidate's end before it is transcribed, unless the utterance ends first (milliseconds). Moonshine
+    /// misreads a clip cut in the middle of a sentence ("someone is hur-" came back as "-8-0-8-0"), so by default a
+    /// candidate waits for the end of the caller's sentence (200 ms of silence) or 1.5 s of further speech.
+    public var marginMs = 1500
+    /// Longest stretch of the utterance sent, ending at the margin (milliseconds).
+    public var windowMs = 6000
+    /// Longest wait for the transcript before the first pass decides alone (milliseconds).
+    public var timeoutMs = 2500
+
+    /// The defaults.
+    public init() {}
+
+    /// The classes that go through the second pass.
+    public var classes: Set<KeywordHit.Class> { Set(candidateThresholds.keys) }
+
+    /// The cut a phrase of `keywordClass` is detected at in two-pass mode.
+    public func candidateThreshold(for phrase: KeywordList.Phrase) -> Double {
+        guard let loose = candidateThresholds[phrase.keywordClass] else { return phrase.threshold }
+        return min(loose, phrase.threshold)
+    }
+
+    static func parse(_ node: Node, reader: KeywordList.Reader) throws(SpeechSetupError) -> SecondPassSettings {
+        var settings = SecondPassSettings()
+        for entry in try reader.mapping(node, "second_pass") {
+            switch entry.key {
+            case "candidate":
+                settings.candidateThresholds = [:]
+                for item in try reader.mapping(entry.value, "second_pass.candidate") {
+                    guard let keywordClass = KeywordHit.Class(rawValue: item.key), keywordClass != .menu else {
+                        throw SpeechSetupError(file: reader.file, line: item.line,
+                                               reason: "second_pass.candidate: '\(item.key)' is not distress or person")
+                    }
+                    let raw = try reader.string(item.value, "second_pass.candidate.\(item.key)")
+                    guard let threshold = Double(raw), threshold > 0, threshold <= 1e50 else {
+                        throw SpeechSetupError(file: reader.file, line: item.line,
+                                               reason: "second_pass.candidate.\(item.key) must be a positive number up to 1e50 such as 1e-30, not '\(raw)'")
+                    }
+                    settings.candidateThresholds[keywordClass] = threshold
+                }
+            case "sure_margin":
+                settings.sureMargin = try integer(entry, reader: reader, range: 0...5000)
+            case "unheard_margin":
+                settings.unheardMargin = try integer(entry, reader: reader, range: -2000...5000)
+            case "margin_ms":
+                settings.marginMs = try integer(entry, reader: reader, range: 0...2000)
+            case "window_ms":
+                settings.windowMs = try integer(entry, reader: reader, range: 1000...30_000)
+            case "timeout_ms":
+                settings.timeoutMs = try integer(entry, reader: reader, range: 100...30_000)
+            default:
+                throw SpeechSetupError(file: reader.file, line: entry.line,
+                                       reason: "unknown key 'second_pass.\(entry.key)' (expected candidate, sure_margin, unheard_margin, margin_ms, window_ms, timeout_ms)")
+            }
+        }
+        return settings
+    }
+
+    private static func integer(_ entry: (key: String, line: Int, value: Node), reader: KeywordList.Reader,
+                                range: ClosedRange<Int>) throws(SpeechSetupError) -> Int {
+        let raw = try reader.string(entry.value, "second_pass.\(entry.key)")
+        guard let value = Int(raw), range.contains(value) else {
+            throw SpeechSetupError(file: reader.file, line: entry.line,
+                                   reason: "second_pass.\(entry.key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(raw)'")
+        }
+        return value
+    }
+}

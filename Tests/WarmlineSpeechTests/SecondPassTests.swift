@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import WarmlineCore
+@testable import WarmlineSpeech
+
+/// The two passes on rendered speech with the real Moonshine model: PocketSphinx flags candidates, the transcript decides.
+@Suite("Two passes: PocketSphinx candidates, Moonshine transcripts", .serialized,
+       .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+struct SecondPassTests {
+    static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
+
+    /// A list whose sure cut is out of reach, so every distress and person decision waits for the transcript.
+    static func transcriptDecides() throws -> KeywordList {
+        var list = try keywords.get()
+        list.secondPass.sureMargin = 5000
+        // a loaded test machine decodes slowly: a timeout here would test the fallback, not the transcript
+        list.secondPass.timeoutMs = 30_000
+        return list
+    }
+
+    @Test("a request is decided by the transcript: distress, with what the caller said for the whisper")
+    func requestDecidedByTranscript() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let spotter = try KeywordSpotter(keywords: Self.transcriptDecides(), recognizer: recognizer)
+        #expect(spotter.isTwoPass)
+        let audio = try RenderedSpeech.render("please call the police now", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "rejected: \(spotter.rejected.map(\.verdict))")
+        #expect(distress.hit.transcript?.lowercased().contains("police") == true, "\(distress.verdict ?? "")")
+        #expect(distress.verdict?.hasPrefix("transcript: distress") == true)
+        #expect(distress.recognizerMs != nil)
+        #expect(distress.hit.spokenSummary.hasPrefix("caller said: '"))
+        #expect(hits.filter { $0.hit.keywordClass == .distress }.count == 1)
+    }
+
+    @Test("a mention and a negation fire first-pass candidates but no hit: the transcript turns them down",
+          arguments: ["the police station is near the market", "no thanks I do not need any help"])
+    func mentionTurnedDown(_ sentence: String) throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let spotter = try KeywordSpotter(keywords: Self.transcriptDecides(), recognizer: recognizer)
+        let audio = try RenderedSpeech.render(sentence, engine: .flite("kal"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        #expect(!hits.contains { $0.hit.keywordClass != .menu }, "\(hits.map(\.verdict))")
+        // the loose first pass did fire on it, and the transcript is why nothing counted
+        let turned = try #require(spotter.rejected.first, "no candidate fired on '\(sentence)'")
+        #expect(turned.confirmedBy != nil, "\(turned.verdict ?? "")")
+        // the matcher's reading of the transcript: a mention, a negated request, or no keyword at all
+        let verdict = turned.verdict ?? ""
+        #expect(verdict.hasPrefix("mention only") || verdict.hasPrefix("not a request") || verdict.hasPrefix("no keyword"),
+                "\(verdict) / \(turned.confirmedBy ?? "")")
+        // PocketSphinx alone at its tuned cuts is what the second pass saves the caller from (or at least no better)
+        let alone = try KeywordSpotter(keywords: Self.keywords.get())
+        let aloneHits = RenderedSpeech.spot(audio, with: alone).filter { $0.hit.keywordClass != .menu }
+        #expect(aloneHits.count >= hits.filter { $0.hit.keywordClass != .menu }.count)
+    }
+
+    @Test("a sure first-pass hit counts at once, before any transcript")
+    func sureHitDoesNotWait() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        var list = try Self.keywords.get()
+        list.secondPass.sureMargin = 0
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let audio = try RenderedSpeech.render("help me", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("first pass, sure") == true)
+        #expect(distress.recognizerMs == nil)
+        #expect(recognizer.statistics.sent == 0)
+    }
+
+    @Test("a line goes on when its recogniser's worker is killed mid-sentence: the first pass decides, and the worker is back within 5 s")
+    func workerKilledMidSentence() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let spotter = try KeywordSpotter(keywords: Self.transcriptDecides(), recognizer: recognizer)
+        let thread = KeywordSpotterThread(spotter: spotter)
+        let first = try RenderedSpeech.render("please help me", engine: .flite("slt"))
+        let periods = RenderedSpeech.periods(first + [Int16](repeating: 0, count: 8000))
+        let pid = try #require(recognizer.statistics.workerPID)
+        // the worker dies while the caller is still speaking
+        for (index, period) in periods.enumerated() {
+            if index == periods.count / 4 { #expect(kill(pid, SIGKILL) == 0) }
+            thread.submit(period.samples, isSpeech: period.isSpeech, patient: true)
+            thread.waitUntilIdle {}
+        }
+        let killedAt = ContinuousClock.now
+        let hits = thread.collect()
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(thread.collectRejected().map(\.verdict))")
+        #expect(distress.verdict?.hasPrefix("first pass alone") == true, "\(distress.verdict ?? "")")
+        #expect(recognizer.waitUntilSettled(timeoutMs: 5000).isReady)
+        #expect(ContinuousClock.now - killedAt < .seconds(5))
+        #expect(recognizer.statistics.workerPID != pid)
+        // the next sentence on the same line is read by the new worker
+        let second = try RenderedSpeech.render("please call the police now", engine: .flite("slt"))
+        for period in RenderedSpeech.periods(second + [Int16](repeating: 0, count: 8000)) {
+            thread.submit(period.samples, isSpeech: period.isSpeech, patient: true)
+            thread.waitUntilIdle {}
+        }
+        let next = thread.collect().first { $0.hit.keywordClass == .distress }
+        #expect(next?.hit.transcript?.lowercased().contains("police") == true, "\(next?.verdict ?? "no hit")")
+    }
+
+    @Test("with the model missing the spotter decides on PocketSphinx alone at the tuned cuts, and says so in the verdict")
+    func missingModelFallsBack() throws {
+        let missing = RecognizerModel(directory: FileManager.default.temporaryDirectory.path + "/no-such-model-\(getpid())")
+        let recognizer = Recognizer(configuration: .init(model: missing))
+        defer { recognizer.stop() }
+        #expect(!recognizer.status.isReady)
+        var list = try Self.keywords.get()
+        list.secondPass.sureMargin = 5000
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let audio = try RenderedSpeech.render("please help me", engine: .flite("slt"))
+        let hits = RenderedSpeech.spot(audio, with: spotter)
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("first pass alone") == true)
+        #expect(distress.hit.transcript == nil)
+        // at the tuned cuts: the same decision PocketSphinx alone makes
+        let alone = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: Self.keywords.get()))
+        #expect(alone.contains { $0.hit.keywordClass == .distress })
+    }
+}
+
+@Suite("second_pass settings in keywords.yaml")
+struct SecondPassSettingsTests {
+    static let head = """
+    language: en
+    model:
+      acoustic: /usr/share/pocketsphinx/model/en-us/en-us
+      dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+    keywords:
+      distress:
+        help: 1e-10
+
+    """
+
+    @Test("settings are read, and a phrase already looser than its class's candidate cut keeps its own")
+    func parsed() throws {
+        let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n",
+                                         file: "k.yaml")
+        #expect(list.secondPass.candidateThresholds == [.distress: 1e-20])
+        #expect(list.secondPass.sureMargin == 300)
+        #expect(list.secondPass.marginMs == 200)
+        let phrase = try #require(list.phrase("help"))
+        #expect(list.secondPass.candidateThreshold(for: phrase) == 1e-20)
+        var loose = phrase
+        loose.threshold = 1e-30
+        #expect(list.secondPass.candidateThreshold(for: loose) == 1e-30)
+    }
+
+    @Test("bad settings are refused with file, line and reason",
+          arguments: [("second_pass:\n  candidate: {menu: 1e-20}\n", 9, "not distress or person"),
+                      ("second_pass:\n  margin_ms: -5\n", 9, "whole number from 0 to 2000"),
+                      ("second_pass:\n  candidate: {person: loose}\n", 9, "positive number"),
+                      ("second_pass:\n  sure: 3\n", 9, "unknown key 'second_pass.sure'")])
+    func refused(_ tail: String, _ line: Int, _ reason: String) throws {
+        do {
+            _ = try KeywordList.parse(Self.head + tail, file: "k.yaml")
+            Issue.record("accepted: \(tail)")
+        } catch {
+            #expect(error.description.contains("k.yaml:\(line)"), "\(error)")
+            #expect(error.description.contains(reason), "\(error)")
+        }
+    }
+}
