@@ -422,8 +422,13 @@ public final class KeywordSpotter {
             && !decidedClasses.contains(candidates[$0].phrase.keywordClass) }
         guard !open.isEmpty else { return found }
         let status = recognizer.status
-        guard status.isReady else {
-            // the worker is starting, restarting or missing: PocketSphinx alone, at the phrases' own cuts
+        // a worker being replaced (memory limit) queues the sentence like a busy one; one that keeps dying or is missing
+        // would only make the caller wait: PocketSphinx alone, at the phrases' own cuts
+        let transcribes = switch status {
+        case .ready, .starting: true
+        case .restarting, .unavailable: false
+        }
+        guard transcribes else {
             for index in open where Self.excess(candidates[index]) >= 0 {
                 accept(index, verdict: "first pass alone (\(status))")
             }

@@ -22,8 +22,10 @@ public final class Recognizer: @unchecked Sendable {
         /// Utterances waiting for the worker at most (beyond these a request is answered `.busy` at once).
         public var queueCapacity = 8
         /// Resident memory above which the worker is replaced after an answer: libmoonshine 0.1.4 leaks ~30-40 MB per
-        /// transcript (measured with the wheel's own Python binding too), from ~430 MB after load.
-        public var maxResidentMB = 1000
+        /// transcript (measured with the wheel's own Python binding too), from ~430 MB after load. 800 keeps the worker's
+        /// peak (this plus one decode's arena) and the line process together under 1 GB; a replacement costs ~1.5 s in
+        /// which sentences queue.
+        public var maxResidentMB = 800
         /// Longest model load before the worker is taken as hung.
         public var startTimeoutMs = 30_000
         /// Longest decode before the worker is taken as hung and replaced.

@@ -4,8 +4,8 @@ import Yams
 /// How the two passes share the work (`second_pass:` in keywords.yaml): PocketSphinx flags candidates at a loose cut,
 /// the recogniser transcribes the utterance around them, and the phrase matcher decides.
 public struct SecondPassSettings: Sendable, Equatable {
-    /// Loose first-pass keyphrase threshold per class: a detection at this cut makes its utterance a candidate
-    /// (a phrase whose own threshold is looser keeps its own).
+    /// How far each class's phrases are loosened for the first pass, as a factor on each phrase's own threshold: a
+    /// detection at that cut makes its sentence a candidate (1e-20: twenty orders of magnitude looser than the cut).
     public var candidateThresholds: [KeywordHit.Class: Double] = [.distress: 1e-30, .person: 1e-30]
     /// First-pass score units (log base 1.0001, shifted 10 bits) above a phrase's own cut at which a hit counts at
     /// once, before the transcript: the unambiguous ones still flash without waiting.
@@ -29,10 +29,10 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// The classes that go through the second pass.
     public var classes: Set<KeywordHit.Class> { Set(candidateThresholds.keys) }
 
-    /// The cut a phrase of `keywordClass` is detected at in two-pass mode.
+    /// The cut a phrase is detected at in two-pass mode: its own, loosened by its class's factor.
     public func candidateThreshold(for phrase: KeywordList.Phrase) -> Double {
-        guard let loose = candidateThresholds[phrase.keywordClass] else { return phrase.threshold }
-        return min(loose, phrase.threshold)
+        guard let factor = candidateThresholds[phrase.keywordClass] else { return phrase.threshold }
+        return max(1e-50, phrase.threshold * factor)
     }
 
     static func parse(_ node: Node, reader: KeywordList.Reader) throws(SpeechSetupError) -> SecondPassSettings {
@@ -47,9 +47,9 @@ public struct SecondPassSettings: Sendable, Equatable {
                                                reason: "second_pass.candidate: '\(item.key)' is not distress or person")
                     }
                     let raw = try reader.string(item.value, "second_pass.candidate.\(item.key)")
-                    guard let threshold = Double(raw), threshold > 0, threshold <= 1e50 else {
+                    guard let threshold = Double(raw), threshold > 0, threshold <= 1 else {
                         throw SpeechSetupError(file: reader.file, line: item.line,
-                                               reason: "second_pass.candidate.\(item.key) must be a positive number up to 1e50 such as 1e-30, not '\(raw)'")
+                                               reason: "second_pass.candidate.\(item.key) must be a factor above 0 and at most 1 such as 1e-20, not '\(raw)'")
                     }
                     settings.candidateThresholds[keywordClass] = threshold
                 }

@@ -50,7 +50,7 @@ public struct RecognizerConfig: Sendable, Equatable {
     /// The worker executable; nil: beside the running `warmline`, else the installed one.
     public var workerPath: String?
     /// Resident memory above which the worker is replaced (MB).
-    public var maxResidentMB = 1000
+    public var maxResidentMB = 800
 
     /// The shipped defaults.
     public init() {}

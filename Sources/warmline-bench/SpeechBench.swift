@@ -235,10 +235,11 @@ struct SpeechBench: ParsableCommand {
             spotter.peakScores.removeAll()
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
             tally.audioSeconds += Double(line.count) / 8000
-            for decided in hits + rejected where decided.recognizerMs != nil {
-                tally.transcriptions += 1
-                tally.decodeSeconds += Double(decided.recognizerMs ?? 0) / 1000
-            }
+            // one transcript decides every candidate of its sentence at one frame: count it once
+            var transcribedAt: [Int: Int] = [:]
+            for decided in hits + rejected { if let ms = decided.recognizerMs { transcribedAt[decided.decidedAtFrame] = ms } }
+            tally.transcriptions += transcribedAt.count
+            tally.decodeSeconds += Double(transcribedAt.values.reduce(0, +)) / 1000
             _ = spotter.process(gap, isSpeech: false)
             score(utterance, hits: hits, rejected: rejected, peaks: peaks, base: base, into: &tally, name: name)
         }
@@ -328,7 +329,7 @@ struct SpeechBench: ParsableCommand {
         }
     }
 
-    static let header = "system        split     SNR  distress       person         mention(trig)  false hand-offs/h (distress+person)  "
+    static let header = "system        split    SNR   distress       person         mention(trig)  false hand-offs/h (distress+person)  "
         + "latency p50/p90/max ms  CPU/audio  transcribed"
 
     static func row(_ name: String, _ split: String, _ snrDB: Double, _ tally: Tally) -> String {
@@ -344,11 +345,12 @@ struct SpeechBench: ParsableCommand {
         }
         let latency = "\(percentile(0.5))/\(percentile(0.9))/\(sorted.last.map { String(format: "%.0f", $0) } ?? "-")"
         let total = tally.utterances.values.reduce(0, +)
-        return String(format: "%-13@ %-8@ %4@  %-13@  %-13@  %-7@  %-35@  %-22@  %-9@  %@",
-                      name, split, snrDB.isInfinite ? "clean" : String(format: "%.0f", snrDB), recall("distress"), recall("person"), recall("mention"),
-                      falsePerHour, latency,
-                      String(format: "%.3f", (tally.cpuSeconds + tally.decodeSeconds) / max(tally.audioSeconds, 1e-9)),
-                      "\(tally.transcriptions) of \(total) files")
+        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        return pad(name, 13) + " " + pad(split, 8) + " " + pad(snrDB.isInfinite ? "clean" : String(format: "%.0f", snrDB), 5) + " "
+            + pad(recall("distress"), 14) + " " + pad(recall("person"), 14) + " " + pad(recall("mention"), 14) + " "
+            + pad(falsePerHour, 36) + " " + pad(latency, 23) + " "
+            + pad(String(format: "%.3f", (tally.cpuSeconds + tally.decodeSeconds) / max(tally.audioSeconds, 1e-9)), 10) + " "
+            + "\(tally.transcriptions) for \(total) files"
     }
 
     static func loadCorpus(_ directory: String) throws -> [Utterance] {

@@ -143,6 +143,14 @@ struct UnitBench: AsyncParsableCommand {
         row("RSS peak, \(lines) talking callers", "<= 60 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
         row("  of which anonymous (heap, stacks)", "", [Double(talkPeak.anonymousKB) / 1024], unit: "MB")
         row("  PSS at that peak (shared model pages once)", "", [Double(talkPeak.proportionalKB) / 1024], unit: "MB")
+        if !noSpeech {
+            row("recogniser worker CPU, talking callers", "", [talkPeak.childrenCPUPercent], unit: "%")
+            row("line process + worker CPU (one core)", "<= 50 %", [talkCPUPercent + talkPeak.childrenCPUPercent], unit: "%")
+            row("recogniser worker RSS peak", "", [Double(talkPeak.childrenKB) / 1024], unit: "MB")
+            row("all of the unit's processes, RSS peak", "<= 1024 MB", [Double(talkPeak.totalKB) / 1024], unit: "MB")
+            let second = talkTranscript.components(separatedBy: "\n").filter { $0.contains("second pass: not a request") || $0.contains("transcript:") || $0.contains("recogniser answered") }
+            print("  (second pass in the talking calls: \(second.count) transcript decisions)")
+        }
         let talkLines = talkTranscript.components(separatedBy: "\n")
         print("  (talking window \(talkSeconds) s from answer; in the talking calls: \(talkLines.filter { $0.contains(" play ") }.count) prompts played, "
               + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
@@ -193,6 +201,11 @@ struct MemoryPeak {
     var rssKB: Int
     var anonymousKB: Int
     var proportionalKB: Int
+    /// The highest RSS of the unit's other processes (the recogniser worker) and of all its processes together.
+    var childrenKB = 0
+    var totalKB = 0
+    /// CPU of the other processes over the last `cpuPercent` window, in % of one core.
+    var childrenCPUPercent = 0.0
 
     init(_ sample: (rssKB: Int, anonymousKB: Int, proportionalKB: Int)) {
         (rssKB, anonymousKB, proportionalKB) = sample
@@ -205,15 +218,21 @@ struct MemoryPeak {
             usleep(100_000)
             let sample = child.memory()
             if sample.rssKB > rssKB { (rssKB, anonymousKB, proportionalKB) = sample }
+            let children = child.childrenMemoryKB()
+            childrenKB = max(childrenKB, children)
+            totalKB = max(totalKB, sample.rssKB + children)
         }
     }
 
     /// The child's CPU use over the next `seconds`, in % of one core, sampling memory meanwhile.
     mutating func cpuPercent(_ child: ReadyWatcher, seconds: Double) -> Double {
         let cpuStart = child.cpuSeconds()
+        let childrenStart = child.childrenCPUSeconds()
         let wallStart = MonotonicClock.seconds()
         watch(child, seconds: seconds)
-        return (child.cpuSeconds() - cpuStart) / (MonotonicClock.seconds() - wallStart) * 100
+        let wall = MonotonicClock.seconds() - wallStart
+        childrenCPUPercent = (child.childrenCPUSeconds() - childrenStart) / wall * 100
+        return (child.cpuSeconds() - cpuStart) / wall * 100
     }
 }
 
@@ -326,6 +345,37 @@ final class ReadyWatcher {
             return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         }
         return (field("Rss"), field("Anonymous"), field("Pss"))
+    }
+
+    /// The unit's own children (the recogniser worker), from /proc.
+    func childPIDs() -> [Int32] {
+        let parent = process.processIdentifier
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 2 && Int32(fields[2]) == parent
+        }
+    }
+
+    /// RSS of the children together, in kB.
+    func childrenMemoryKB() -> Int {
+        childPIDs().reduce(0) { total, pid in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return total + (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0)
+        }
+    }
+
+    /// CPU seconds of the children: the live ones, and those the unit has reaped (its cutime and cstime).
+    func childrenCPUSeconds() -> Double {
+        func times(_ pid: Int32, from first: Int) -> Double {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            guard fields.count > first + 1, let user = Double(fields[first]), let system = Double(fields[first + 1]) else { return 0 }
+            return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        return times(process.processIdentifier, from: 13) + childPIDs().reduce(0) { $0 + times($1, from: 11) }
     }
 
     func cpuSeconds() -> Double {
