@@ -11,7 +11,9 @@ Whole voices are held out (SPLIT below): tune thresholds on `tune`, report on `h
 
 Output: OUT/wav/*.wav (8 kHz mono 16-bit) and OUT/manifest.tsv with a header row and the columns
   file  class  phrase  voice  text  split  channel  noise  snr_db  level_dbm0  style
-(the first five are what `warmline speech evaluate OUT` reads), plus OUT/tune/ and OUT/heldout/, each a
+(the first five are what `warmline speech evaluate OUT` reads; channel is the band and codec, noise none,
+pink or babble, snr_db the speech's active level over the noise RMS ("-" when clean), level_dbm0 the
+speech's P.56 active level before noise and codec), plus OUT/tune/ and OUT/heldout/, each a
 manifest.tsv of that split alone and a wav link to ../wav, so `warmline speech evaluate OUT/heldout`
 scores the held-out voices alone.
 
@@ -659,7 +661,10 @@ def main():
     for tool in ("sox",):
         if shutil.which(tool) is None:
             sys.exit(f"speech-evalset: {tool} is missing (apt-get install sox libsox-fmt-all)")
-    wanted = sorted(SPLIT) if not args.voices else sorted(v for v in args.voices.split(",") if v in SPLIT)
+    wanted = sorted(SPLIT) if not args.voices else sorted(set(args.voices.split(",")))
+    unknown = [v for v in wanted if v not in SPLIT]
+    if unknown:
+        sys.exit(f"speech-evalset: unknown voice {', '.join(unknown)}; voices: {', '.join(sorted(SPLIT))}")
     voices = probe_voices(wanted)
     if not voices:
         sys.exit("speech-evalset: no voice works")
