@@ -40,7 +40,10 @@ import tempfile
 import time
 import wave
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("speech-evalset: needs numpy (python3 -m pip install numpy)")
 
 RATE = 8000
 LEAD, TAIL = 0.3, 0.5  # seconds of line (silence or noise) before and after the speech
@@ -453,7 +456,9 @@ def babble(n, voice, rng, babble_dir):
             if name.endswith(".npy"):
                 _babble_sources[name[:-4]] = np.load(os.path.join(babble_dir, name))
     others = sorted(k for k in _babble_sources if not k.startswith(voice + "--"))
-    talkers = rng.sample(others, rng.randint(4, 6))
+    if len(others) < 6:  # a run with one or two voices: the voice's own sentences join the crowd
+        others = sorted(_babble_sources)
+    talkers = rng.sample(others, min(rng.randint(4, 6), len(others)))
     mix = np.zeros(n)
     for key in talkers:
         s = _babble_sources[key]
