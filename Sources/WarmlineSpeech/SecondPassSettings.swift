@@ -13,7 +13,7 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// Score units over a phrase's own cut at which a candidate still counts when the transcript holds no keyword at all
     /// (the recogniser misheard the word: "shelve me" for "help me"); a transcript that reads it as a mention or a
     /// negated request always turns it down.
-    public var unheardMargin = 0
+    public var unheardMargin = 150
     /// Audio after the candidate's end before it is transcribed, unless the utterance ends first (milliseconds). Moonshine
     /// misreads a clip cut in the middle of a sentence ("someone is hur-" came back as "-8-0-8-0"), so by default a
     /// candidate waits for the end of the caller's sentence (200 ms of silence) or 1.5 s of further speech.
