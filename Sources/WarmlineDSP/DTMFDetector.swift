@@ -9,7 +9,9 @@
 /// these checks are loose; once a digit has held for 20 ms unbroken, a close look at those samples
 /// (`TonePairAnalysis`) applies the real limits: each frequency within 1.75 %, Q.24's twist, 85 % of
 /// the power in the two tones and no harmonic within 20 dB of its tone (a keypad sends pure sines;
-/// voices and instruments that land on a tone pair do not). Durations and gaps are counted in
+/// voices and instruments that land on a tone pair do not). At key-down each tone must still have
+/// the level it started with, within 0.75 dB plus what the line's noise explains: a keypad holds its
+/// level, while struck notes decay and synth leads beat. Durations and gaps are counted in
 /// samples, which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause
 /// separation; a window with one block much weaker than the others straddles a tone edge and is not
 /// counted. The same input gives the same events whatever the chunking.
@@ -36,6 +38,8 @@ public struct DTMFDetector: Sendable {
         public var minimumRelativePeakDB: Double = 6
         /// Strongest second or third harmonic a tone may carry, relative to the tone, in dB (Q.23 sends them 20 dB down).
         public var maximumHarmonicDB: Double = -20
+        /// Largest change of either tone's level from a digit's start to key-down on a clean line, in dB (more in noise).
+        public var maximumLevelChangeDB: Double = 0.75
         /// Every block of a window must hold this share of the window's mean block energy (trims tone edges).
         public var minimumBlockShare: Double = 0.5
         /// Span of window starts that must hold the digit before key-down (frames); sets the ≤ 23 ms rejection.
@@ -53,6 +57,10 @@ public struct DTMFDetector: Sendable {
     static let blocksPerWindow = 4
     static let windowFrames = blockFrames * blocksPerWindow
     static let historyFrames = 1024
+    /// Frames after a run's first window start that may still precede the tone (a window counts with 12 of 26 samples).
+    static let onsetGuardFrames = 16
+    /// Standard deviations of the noise-driven spread a level change may add to `maximumLevelChangeDB`.
+    static let levelChangeSigmas = 4.0
 
     /// The configuration in force.
     public let configuration: Configuration
@@ -82,6 +90,7 @@ public struct DTMFDetector: Sendable {
     private let relativePeakRatio: Float
     private let harmonicRatio: Double
     private let blockShare: Float
+    private let levelChangeRatio: Double
     private let analysis: TonePairAnalysis
 
     // Goertzel state of the block being filled.
@@ -113,6 +122,8 @@ public struct DTMFDetector: Sendable {
     private var candidateSums = WindowReading()
     private var candidateRunStart = 0
     private var candidateConfirmed = false
+    private var candidateLook: TonePairAnalysis.Reading?
+    private var candidateEarlyLevels: (low: Double, high: Double)?
     private var activeCode: Int = -1
     private var activeStart = 0
     private var lastValidEnd = 0
@@ -168,6 +179,7 @@ public struct DTMFDetector: Sendable {
         relativePeakRatio = Float(DSPMath.powerRatio(dB: configuration.minimumRelativePeakDB))
         harmonicRatio = DSPMath.powerRatio(dB: configuration.maximumHarmonicDB)
         blockShare = Float(configuration.minimumBlockShare)
+        levelChangeRatio = DSPMath.powerRatio(dB: configuration.maximumLevelChangeDB)
         analysis = TonePairAnalysis(sampleRate: sampleRate)
         ringRe = ContiguousArray(repeating: SIMD8<Float>(), count: Self.blocksPerWindow)
         ringIm = ringRe
@@ -194,8 +206,8 @@ public struct DTMFDetector: Sendable {
         var index = 0
         let coef = coefficient
         let coefSquaredMinusOne = coef * coef - 1
-        // Copy ahead into the history in stretches short enough never to overwrite what a close look reads.
-        let stretch = Self.historyFrames - TonePairAnalysis.lengthFrames
+        // Copy ahead into the history in stretches short enough never to overwrite what a close look or a level hold reads.
+        let stretch = Self.historyFrames - TonePairAnalysis.maximumSpanFrames
         while index < count {
             let stop = index + min(stretch, count - index)
             remember(base + index, count: stop - index)
@@ -331,8 +343,9 @@ public struct DTMFDetector: Sendable {
                              columnZRe: zRe[column], columnZIm: zIm[column])
     }
 
-    /// Whether a close look at the last samples finds a keypad's pair: frequencies, twist, share of power, no harmonics.
-    private func pairHolds(_ sums: WindowReading) -> Bool {
+    /// A close look at the last samples if it finds a keypad's pair (frequencies, twist, share of power, no
+    /// harmonics); nil otherwise.
+    private func closeLook(_ sums: WindowReading) -> TonePairAnalysis.Reading? {
         let row = sums.code / 4, column = sums.code % 4
         // The windows' mean phase drift puts the close look within a few hertz of each tone.
         let rowShift = DSPMath.atan2(sums.rowZIm, sums.rowZRe) / radiansPerHop[row]
@@ -342,12 +355,41 @@ public struct DTMFDetector: Sendable {
             analysis.measure(ring: ring, end: framesProcessed, row: row, column: column,
                              lowHz: rowHz * (1 + Double(rowShift)), highHz: columnHz * (1 + Double(columnShift)))
         }
-        return abs(pair.lowHz / rowHz - 1) <= tolerance
+        let holds = abs(pair.lowHz / rowHz - 1) <= tolerance
             && abs(pair.highHz / columnHz - 1) <= tolerance
             && pair.highPower <= pair.lowPower * reverseTwistRatio
             && pair.lowPower <= pair.highPower * normalTwistRatio
             && pair.lowPower + pair.highPower >= purity * pair.meanPower
             && pair.worstHarmonicRatio <= harmonicRatio
+        return holds ? pair : nil
+    }
+
+    /// Whether both tones still have the level they had at the start of the digit (read at its first key-down
+    /// attempt, from the start of that unbroken run), within what a keypad on a line with the noise `look` measured
+    /// can show.
+    @inline(never)
+    private mutating func levelHolds(_ look: TonePairAnalysis.Reading, code: Int) -> Bool {
+        let span = framesProcessed - (candidateRunStart + Self.onsetGuardFrames)
+        let hold = history.withUnsafeBufferPointer { ring in
+            analysis.levelHold(ring: ring, end: framesProcessed, span: span, row: code / 4, column: code % 4,
+                               lowHz: look.lowHz, highHz: look.highHz)
+        }
+        // A later attempt (after a failed one) still compares with the start: a struck note's decay slows, a keypad's
+        // level never moved.
+        let early = candidateEarlyLevels ?? (hold.lowEarly, hold.highEarly)
+        candidateEarlyLevels = early
+        let noise = max(look.meanPower - look.lowPower - look.highPower, 0)
+        let n = Double(TonePairAnalysis.levelWindowFrames)
+        func holds(_ early: Double, _ late: Double, power: Double) -> Bool {
+            // White noise of power σ² moves the amplitude read in an n-sample Hann window by δ = √(1.5σ²/(n·P)) of
+            // itself (one standard deviation), 8.69·δ dB; the difference of two reads by √2 times that. k of those
+            // in dB, as a power ratio, is e^(2kδ).
+            let spread = (3 * noise / (n * max(power, .leastNormalMagnitude))).squareRoot()
+            let allowed = levelChangeRatio * DSPMath.exp(2 * Self.levelChangeSigmas * spread)
+            return late <= early * allowed && early <= late * allowed
+        }
+        return holds(early.low, hold.lowLate, power: look.lowPower)
+            && holds(early.high, hold.highLate, power: look.highPower)
     }
 
     @inline(__always)
@@ -380,21 +422,29 @@ public struct DTMFDetector: Sendable {
                 // A window or two lost to a wobbling estimate keeps the run; a real break loses seven or more.
                 if windowEnd - candidateLastEnd > 3 * Self.blockFrames { candidateRunStart = windowStart }
             } else {
-                startCandidate(reading, at: windowStart)
+                startCandidate(reading, at: windowStart, fresh: true)
             }
             candidateLastEnd = windowEnd
-            // The close look needs an unbroken stretch of tone: a break's phase jump would read as splatter.
-            if !candidateConfirmed, windowEnd - candidateRunStart >= TonePairAnalysis.lengthFrames {
-                if pairHolds(candidateSums) {
+            // The close looks need an unbroken stretch of tone: a break's phase jump would read as splatter.
+            let unbroken = windowEnd - candidateRunStart >= TonePairAnalysis.lengthFrames
+            if !candidateConfirmed, unbroken {
+                if let look = closeLook(candidateSums) {
                     candidateConfirmed = true
+                    candidateLook = look
                 } else {
                     // Not a keypad digit so far: judge the next stretch on its own windows.
-                    startCandidate(reading, at: windowStart)
+                    startCandidate(reading, at: windowStart, fresh: false)
                 }
             }
-            if candidateConfirmed, windowStart - candidateStart >= configuration.keyDownSpanFrames,
+            if candidateConfirmed, unbroken, let look = candidateLook,
+               windowStart - candidateStart >= configuration.keyDownSpanFrames,
                candidateWindows >= configuration.minimumValidWindows {
-                keyDown(code, at: windowEnd, into: &events)
+                if levelHolds(look, code: code) {
+                    keyDown(code, at: windowEnd, into: &events)
+                } else {
+                    // The level moved: look again later, against the same start.
+                    startCandidate(reading, at: windowStart, fresh: false)
+                }
             }
         } else if candidateDigit >= 0, windowStart - candidateLastEnd > bridged {
             candidateDigit = -1
@@ -417,13 +467,17 @@ public struct DTMFDetector: Sendable {
                                 startFrame: activeStart, durationFrames: windowEnd - activeStart))
     }
 
-    private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int) {
+    /// Starts judging `reading`'s digit from its window at `windowStart`; a `fresh` digit (not a later stretch of one
+    /// that failed a check) forgets the level its tones started at.
+    private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int, fresh: Bool) {
         candidateDigit = reading.code
         candidateStart = windowStart
         candidateWindows = 1
         candidateSums = reading
         candidateRunStart = windowStart
         candidateConfirmed = false
+        candidateLook = nil
+        if fresh { candidateEarlyLevels = nil }
     }
 
     private func keyUpEvent() -> DTMFEvent {
