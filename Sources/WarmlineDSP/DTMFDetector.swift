@@ -9,7 +9,10 @@
 /// these checks are loose; once a digit has held for 20 ms unbroken, a close look at those samples
 /// (`TonePairAnalysis`) applies the real limits: each frequency within 1.75 %, Q.24's twist, 85 % of
 /// the power in the two tones and no harmonic within 20 dB of its tone (a keypad sends pure sines;
-/// voices and instruments that land on a tone pair do not). At key-down each tone must still have
+/// voices and instruments that land on a tone pair do not), and the digit's windows 5 dB louder than
+/// the line just before it began: a key press starts out of a pause or a quieter background (85 % of
+/// the power in the pair already keeps a background that goes on 8 dB down), while a note pair in
+/// music often takes over, legato, from notes as loud. At key-down each tone must still have
 /// the level it started with, within 0.75 dB plus what the line's noise explains: a keypad holds its
 /// level, while struck notes decay and synth leads beat. Durations and gaps are counted in
 /// samples, which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause
@@ -40,6 +43,8 @@ public struct DTMFDetector: Sendable {
         public var maximumHarmonicDB: Double = -20
         /// Largest change of either tone's level from a digit's start to key-down on a clean line, in dB (more in noise).
         public var maximumLevelChangeDB: Double = 0.75
+        /// How much louder a digit's windows must be than the line just before the digit began, in dB.
+        public var minimumOnsetContrastDB: Double = 5
         /// Every block of a window must hold this share of the window's mean block energy (trims tone edges).
         public var minimumBlockShare: Double = 0.5
         /// Span of window starts that must hold the digit before key-down (frames); sets the ≤ 23 ms rejection.
@@ -57,6 +62,10 @@ public struct DTMFDetector: Sendable {
     static let blocksPerWindow = 4
     static let windowFrames = blockFrames * blocksPerWindow
     static let historyFrames = 1024
+    /// Blocks whose energy is kept (a power of two): a window's four, and the onset windows' before it.
+    static let energyRingCount = 16
+    /// Windows ending at or before a digit's first window start whose median energy is the line before the digit.
+    static let onsetWindows = 8
     /// Frames after a run's first window start that may still precede the tone (a window counts with 12 of 26 samples).
     static let onsetGuardFrames = 16
     /// Standard deviations of the noise-driven spread a level change may add to `maximumLevelChangeDB`.
@@ -90,6 +99,7 @@ public struct DTMFDetector: Sendable {
     private let relativePeakRatio: Float
     private let harmonicRatio: Double
     private let blockShare: Float
+    private let onsetContrastRatio: Float
     private let levelChangeRatio: Double
     private let analysis: TonePairAnalysis
 
@@ -99,7 +109,7 @@ public struct DTMFDetector: Sendable {
     private var blockEnergy: Float = 0
     private var blockFill = 0
 
-    // Ring of the last blocks' spectra and energies.
+    // Ring of the last blocks' spectra; their energies, indexed by block number, go further back.
     private var ringRe: ContiguousArray<SIMD8<Float>>
     private var ringIm: ContiguousArray<SIMD8<Float>>
     private var ringEnergy: ContiguousArray<Float>
@@ -123,6 +133,7 @@ public struct DTMFDetector: Sendable {
     private var candidateRunStart = 0
     private var candidateConfirmed = false
     private var candidateLook: TonePairAnalysis.Reading?
+    private var candidateOnsetEnergy: Float = 0
     private var candidateEarlyLevels: (low: Double, high: Double)?
     private var activeCode: Int = -1
     private var activeStart = 0
@@ -179,11 +190,12 @@ public struct DTMFDetector: Sendable {
         relativePeakRatio = Float(DSPMath.powerRatio(dB: configuration.minimumRelativePeakDB))
         harmonicRatio = DSPMath.powerRatio(dB: configuration.maximumHarmonicDB)
         blockShare = Float(configuration.minimumBlockShare)
+        onsetContrastRatio = Float(DSPMath.powerRatio(dB: configuration.minimumOnsetContrastDB))
         levelChangeRatio = DSPMath.powerRatio(dB: configuration.maximumLevelChangeDB)
         analysis = TonePairAnalysis(sampleRate: sampleRate)
         ringRe = ContiguousArray(repeating: SIMD8<Float>(), count: Self.blocksPerWindow)
         ringIm = ringRe
-        ringEnergy = ContiguousArray(repeating: 0, count: Self.blocksPerWindow)
+        ringEnergy = ContiguousArray(repeating: 0, count: Self.energyRingCount)
         history = ContiguousArray(repeating: 0, count: Self.historyFrames)
     }
 
@@ -272,7 +284,7 @@ public struct DTMFDetector: Sendable {
     private mutating func finishBlock(into events: inout [DTMFEvent]) {
         ringRe[ringHead] = s1 - cosW * s2
         ringIm[ringHead] = sinW * s2
-        ringEnergy[ringHead] = blockEnergy
+        ringEnergy[blocksSeen & (Self.energyRingCount - 1)] = blockEnergy
         ringHead = (ringHead + 1) % Self.blocksPerWindow
         s1 = .zero; s2 = .zero; blockEnergy = 0; blockFill = 0
         blocksSeen += 1
@@ -288,8 +300,9 @@ public struct DTMFDetector: Sendable {
             let rr = blockRotRe[i], ri = blockRotIm[i]
             re += xr * rr - xi * ri
             im += xr * ri + xi * rr
-            total += ringEnergy[slot]
-            smallestBlock = min(smallestBlock, ringEnergy[slot])
+            let energy = ringEnergy[(blocksSeen - Self.blocksPerWindow + i) & (Self.energyRingCount - 1)]
+            total += energy
+            smallestBlock = min(smallestBlock, energy)
         }
         // z = X_t · conj(X_{t-1}) · e^{-jωL}: its angle is the phase drift per hop (the frequency error).
         let ar = re * previousRe + im * previousIm
@@ -344,7 +357,7 @@ public struct DTMFDetector: Sendable {
     }
 
     /// A close look at the last samples if it finds a keypad's pair (frequencies, twist, share of power, no
-    /// harmonics); nil otherwise.
+    /// harmonics) in a window clearly louder than the line before the digit began; nil otherwise.
     private func closeLook(_ sums: WindowReading) -> TonePairAnalysis.Reading? {
         let row = sums.code / 4, column = sums.code % 4
         // The windows' mean phase drift puts the close look within a few hertz of each tone.
@@ -361,7 +374,44 @@ public struct DTMFDetector: Sendable {
             && pair.lowPower <= pair.highPower * normalTwistRatio
             && pair.lowPower + pair.highPower >= purity * pair.meanPower
             && pair.worstHarmonicRatio <= harmonicRatio
+            && windowEnergy(endingAtBlock: blocksSeen) >= candidateOnsetEnergy * onsetContrastRatio
         return holds ? pair : nil
+    }
+
+    /// Energy of the window of the four blocks before block count `end` (blocks before the stream are silent).
+    private func windowEnergy(endingAtBlock end: Int) -> Float {
+        var energy: Float = 0
+        for block in (end - Self.blocksPerWindow)..<end where block >= 0 {
+            energy += ringEnergy[block & (Self.energyRingCount - 1)]
+        }
+        return energy
+    }
+
+    /// The median energy of the `onsetWindows` windows (a block apart) that ended by the time the current window
+    /// began: the line just before it. The median passes over a gap between two notes, and over a window or two of
+    /// a tone whose first windows failed the checks.
+    @inline(never)
+    private func energyBeforeWindow() -> Float {
+        // The blocks the windows span, newest first, then each window's four.
+        let newest = blocksSeen - Self.blocksPerWindow - 1
+        var blocks = SIMD16<Float>()
+        for i in 0..<(Self.onsetWindows + Self.blocksPerWindow - 1) where newest - i >= 0 {
+            blocks[i] = ringEnergy[(newest - i) & (Self.energyRingCount - 1)]
+        }
+        var energies = SIMD8<Float>()
+        for i in 0..<Self.onsetWindows {
+            energies[i] = blocks[i] + blocks[i + 1] + blocks[i + 2] + blocks[i + 3]
+        }
+        // The lower median of eight: the value with at most three below it and at least four at or below it.
+        for i in 0..<Self.onsetWindows {
+            var below = 0, atOrBelow = 0
+            for j in 0..<Self.onsetWindows {
+                if energies[j] < energies[i] { below += 1 }
+                if energies[j] <= energies[i] { atOrBelow += 1 }
+            }
+            if below <= 3, atOrBelow >= 4 { return energies[i] }
+        }
+        return energies.min()
     }
 
     /// Whether both tones still have the level they had at the start of the digit (read at its first key-down
@@ -432,7 +482,7 @@ public struct DTMFDetector: Sendable {
                     candidateConfirmed = true
                     candidateLook = look
                 } else {
-                    // Not a keypad digit so far: judge the next stretch on its own windows.
+                    // Not a keypad digit so far: judge the next stretch on its own windows, from the same onset.
                     startCandidate(reading, at: windowStart, fresh: false)
                 }
             }
@@ -468,7 +518,7 @@ public struct DTMFDetector: Sendable {
     }
 
     /// Starts judging `reading`'s digit from its window at `windowStart`; a `fresh` digit (not a later stretch of one
-    /// that failed a check) forgets the level its tones started at.
+    /// that failed a check) notes the line's energy before it and forgets the level its tones started at.
     private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int, fresh: Bool) {
         candidateDigit = reading.code
         candidateStart = windowStart
@@ -477,7 +527,10 @@ public struct DTMFDetector: Sendable {
         candidateRunStart = windowStart
         candidateConfirmed = false
         candidateLook = nil
-        if fresh { candidateEarlyLevels = nil }
+        if fresh {
+            candidateOnsetEnergy = energyBeforeWindow()
+            candidateEarlyLevels = nil
+        }
     }
 
     private func keyUpEvent() -> DTMFEvent {

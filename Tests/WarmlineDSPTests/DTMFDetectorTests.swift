@@ -193,6 +193,17 @@ struct DTMFDetectorTests {
         }
     }
 
+    @Test("A#5 + F#6 taking over legato from G#5 + F6 as loud is no digit; after a 60 ms pause, or without the onset check, it is '#'")
+    func legatoNotePair() {
+        let before = TestSignals.tones([(830.61, -10), (1396.91, -10)], ms: 150)
+        let pair = TestSignals.tones([(Self.noteRowHz, -10), (Self.noteColumnHz, -10)], ms: 120)
+        var noContrast = DTMFDetector.Configuration()
+        noContrast.minimumOnsetContrastDB = -60
+        #expect(Self.keyDowns(Self.padded(before + pair)).isEmpty)
+        #expect(Self.keyDowns(Self.padded(before + pair), configuration: noContrast).map(\.digit) == ["#"])
+        #expect(Self.keyDowns(Self.padded(before + TestSignals.silence(ms: 60) + pair)).map(\.digit) == ["#"])
+    }
+
     @Test("a keypad '#' at A#5 + F#6, at Q.24's twist limits and 50 ms long, in white noise 15 dB below the pair, is a digit")
     func keypadAtNoteFrequencies() {
         for (twist, low) in [(-8.0, -10.0), (4.0, -16.0), (0.0, -20.0)] {
