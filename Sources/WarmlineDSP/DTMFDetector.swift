@@ -9,7 +9,12 @@
 /// these checks are loose; once a digit has held for 20 ms unbroken, a close look at those samples
 /// (`TonePairAnalysis`) applies the real limits: each frequency within 1.75 %, Q.24's twist, 85 % of
 /// the power in the two tones and no harmonic within 20 dB of its tone (a keypad sends pure sines;
-/// voices and instruments that land on a tone pair do not). Durations and gaps are counted in
+/// voices and instruments that land on a tone pair do not), and the digit's windows 5 dB louder than
+/// the line just before it began: a key press starts out of a pause or a quieter background (85 % of
+/// the power in the pair already keeps a background that goes on 8 dB down), while a note pair in
+/// music often takes over, legato, from notes as loud. At key-down each tone must still have
+/// the level it started with, within 0.75 dB plus what the line's noise explains: a keypad holds its
+/// level, while struck notes decay and synth leads beat. Durations and gaps are counted in
 /// samples, which gives the ≤ 23 ms rejection, the 10 ms break bridging and the 40 ms pause
 /// separation; a window with one block much weaker than the others straddles a tone edge and is not
 /// counted. The same input gives the same events whatever the chunking.
@@ -36,6 +41,10 @@ public struct DTMFDetector: Sendable {
         public var minimumRelativePeakDB: Double = 6
         /// Strongest second or third harmonic a tone may carry, relative to the tone, in dB (Q.23 sends them 20 dB down).
         public var maximumHarmonicDB: Double = -20
+        /// Largest change of either tone's level from a digit's start to key-down on a clean line, in dB (more in noise).
+        public var maximumLevelChangeDB: Double = 0.75
+        /// How much louder a digit's windows must be than the line just before the digit began, in dB.
+        public var minimumOnsetContrastDB: Double = 5
         /// Every block of a window must hold this share of the window's mean block energy (trims tone edges).
         public var minimumBlockShare: Double = 0.5
         /// Span of window starts that must hold the digit before key-down (frames); sets the ≤ 23 ms rejection.
@@ -53,6 +62,14 @@ public struct DTMFDetector: Sendable {
     static let blocksPerWindow = 4
     static let windowFrames = blockFrames * blocksPerWindow
     static let historyFrames = 1024
+    /// Blocks whose energy is kept (a power of two): a window's four, and the onset windows' before it.
+    static let energyRingCount = 16
+    /// Windows ending at or before a digit's first window start whose median energy is the line before the digit.
+    static let onsetWindows = 8
+    /// Frames after a run's first window start that may still precede the tone (a window counts with 12 of 26 samples).
+    static let onsetGuardFrames = 16
+    /// Standard deviations of the noise-driven spread a level change may add to `maximumLevelChangeDB`.
+    static let levelChangeSigmas = 4.0
 
     /// The configuration in force.
     public let configuration: Configuration
@@ -82,6 +99,8 @@ public struct DTMFDetector: Sendable {
     private let relativePeakRatio: Float
     private let harmonicRatio: Double
     private let blockShare: Float
+    private let onsetContrastRatio: Float
+    private let levelChangeRatio: Double
     private let analysis: TonePairAnalysis
 
     // Goertzel state of the block being filled.
@@ -90,7 +109,7 @@ public struct DTMFDetector: Sendable {
     private var blockEnergy: Float = 0
     private var blockFill = 0
 
-    // Ring of the last blocks' spectra and energies.
+    // Ring of the last blocks' spectra; their energies, indexed by block number, go further back.
     private var ringRe: ContiguousArray<SIMD8<Float>>
     private var ringIm: ContiguousArray<SIMD8<Float>>
     private var ringEnergy: ContiguousArray<Float>
@@ -113,6 +132,9 @@ public struct DTMFDetector: Sendable {
     private var candidateSums = WindowReading()
     private var candidateRunStart = 0
     private var candidateConfirmed = false
+    private var candidateLook: TonePairAnalysis.Reading?
+    private var candidateOnsetEnergy: Float = 0
+    private var candidateEarlyLevels: (low: Double, high: Double)?
     private var activeCode: Int = -1
     private var activeStart = 0
     private var lastValidEnd = 0
@@ -168,10 +190,12 @@ public struct DTMFDetector: Sendable {
         relativePeakRatio = Float(DSPMath.powerRatio(dB: configuration.minimumRelativePeakDB))
         harmonicRatio = DSPMath.powerRatio(dB: configuration.maximumHarmonicDB)
         blockShare = Float(configuration.minimumBlockShare)
+        onsetContrastRatio = Float(DSPMath.powerRatio(dB: configuration.minimumOnsetContrastDB))
+        levelChangeRatio = DSPMath.powerRatio(dB: configuration.maximumLevelChangeDB)
         analysis = TonePairAnalysis(sampleRate: sampleRate)
         ringRe = ContiguousArray(repeating: SIMD8<Float>(), count: Self.blocksPerWindow)
         ringIm = ringRe
-        ringEnergy = ContiguousArray(repeating: 0, count: Self.blocksPerWindow)
+        ringEnergy = ContiguousArray(repeating: 0, count: Self.energyRingCount)
         history = ContiguousArray(repeating: 0, count: Self.historyFrames)
     }
 
@@ -194,8 +218,8 @@ public struct DTMFDetector: Sendable {
         var index = 0
         let coef = coefficient
         let coefSquaredMinusOne = coef * coef - 1
-        // Copy ahead into the history in stretches short enough never to overwrite what a close look reads.
-        let stretch = Self.historyFrames - TonePairAnalysis.lengthFrames
+        // Copy ahead into the history in stretches short enough never to overwrite what a close look or a level hold reads.
+        let stretch = Self.historyFrames - TonePairAnalysis.maximumSpanFrames
         while index < count {
             let stop = index + min(stretch, count - index)
             remember(base + index, count: stop - index)
@@ -260,7 +284,7 @@ public struct DTMFDetector: Sendable {
     private mutating func finishBlock(into events: inout [DTMFEvent]) {
         ringRe[ringHead] = s1 - cosW * s2
         ringIm[ringHead] = sinW * s2
-        ringEnergy[ringHead] = blockEnergy
+        ringEnergy[blocksSeen & (Self.energyRingCount - 1)] = blockEnergy
         ringHead = (ringHead + 1) % Self.blocksPerWindow
         s1 = .zero; s2 = .zero; blockEnergy = 0; blockFill = 0
         blocksSeen += 1
@@ -276,8 +300,9 @@ public struct DTMFDetector: Sendable {
             let rr = blockRotRe[i], ri = blockRotIm[i]
             re += xr * rr - xi * ri
             im += xr * ri + xi * rr
-            total += ringEnergy[slot]
-            smallestBlock = min(smallestBlock, ringEnergy[slot])
+            let energy = ringEnergy[(blocksSeen - Self.blocksPerWindow + i) & (Self.energyRingCount - 1)]
+            total += energy
+            smallestBlock = min(smallestBlock, energy)
         }
         // z = X_t · conj(X_{t-1}) · e^{-jωL}: its angle is the phase drift per hop (the frequency error).
         let ar = re * previousRe + im * previousIm
@@ -331,8 +356,9 @@ public struct DTMFDetector: Sendable {
                              columnZRe: zRe[column], columnZIm: zIm[column])
     }
 
-    /// Whether a close look at the last samples finds a keypad's pair: frequencies, twist, share of power, no harmonics.
-    private func pairHolds(_ sums: WindowReading) -> Bool {
+    /// A close look at the last samples if it finds a keypad's pair (frequencies, twist, share of power, no
+    /// harmonics) in a window clearly louder than the line before the digit began; nil otherwise.
+    private func closeLook(_ sums: WindowReading) -> TonePairAnalysis.Reading? {
         let row = sums.code / 4, column = sums.code % 4
         // The windows' mean phase drift puts the close look within a few hertz of each tone.
         let rowShift = DSPMath.atan2(sums.rowZIm, sums.rowZRe) / radiansPerHop[row]
@@ -342,12 +368,78 @@ public struct DTMFDetector: Sendable {
             analysis.measure(ring: ring, end: framesProcessed, row: row, column: column,
                              lowHz: rowHz * (1 + Double(rowShift)), highHz: columnHz * (1 + Double(columnShift)))
         }
-        return abs(pair.lowHz / rowHz - 1) <= tolerance
+        let holds = abs(pair.lowHz / rowHz - 1) <= tolerance
             && abs(pair.highHz / columnHz - 1) <= tolerance
             && pair.highPower <= pair.lowPower * reverseTwistRatio
             && pair.lowPower <= pair.highPower * normalTwistRatio
             && pair.lowPower + pair.highPower >= purity * pair.meanPower
             && pair.worstHarmonicRatio <= harmonicRatio
+            && windowEnergy(endingAtBlock: blocksSeen) >= candidateOnsetEnergy * onsetContrastRatio
+        return holds ? pair : nil
+    }
+
+    /// Energy of the window of the four blocks before block count `end` (blocks before the stream are silent).
+    private func windowEnergy(endingAtBlock end: Int) -> Float {
+        var energy: Float = 0
+        for block in (end - Self.blocksPerWindow)..<end where block >= 0 {
+            energy += ringEnergy[block & (Self.energyRingCount - 1)]
+        }
+        return energy
+    }
+
+    /// The median energy of the `onsetWindows` windows (a block apart) that ended by the time the current window
+    /// began: the line just before it. The median passes over a gap between two notes, and over a window or two of
+    /// a tone whose first windows failed the checks.
+    @inline(never)
+    private func energyBeforeWindow() -> Float {
+        // The blocks the windows span, newest first, then each window's four.
+        let newest = blocksSeen - Self.blocksPerWindow - 1
+        var blocks = SIMD16<Float>()
+        for i in 0..<(Self.onsetWindows + Self.blocksPerWindow - 1) where newest - i >= 0 {
+            blocks[i] = ringEnergy[(newest - i) & (Self.energyRingCount - 1)]
+        }
+        var energies = SIMD8<Float>()
+        for i in 0..<Self.onsetWindows {
+            energies[i] = blocks[i] + blocks[i + 1] + blocks[i + 2] + blocks[i + 3]
+        }
+        // The lower median of eight: the value with at most three below it and at least four at or below it.
+        for i in 0..<Self.onsetWindows {
+            var below = 0, atOrBelow = 0
+            for j in 0..<Self.onsetWindows {
+                if energies[j] < energies[i] { below += 1 }
+                if energies[j] <= energies[i] { atOrBelow += 1 }
+            }
+            if below <= 3, atOrBelow >= 4 { return energies[i] }
+        }
+        return energies.min()
+    }
+
+    /// Whether both tones still have the level they had at the start of the digit (read at its first key-down
+    /// attempt, from the start of that unbroken run), within what a keypad on a line with the noise `look` measured
+    /// can show.
+    @inline(never)
+    private mutating func levelHolds(_ look: TonePairAnalysis.Reading, code: Int) -> Bool {
+        let span = framesProcessed - (candidateRunStart + Self.onsetGuardFrames)
+        let hold = history.withUnsafeBufferPointer { ring in
+            analysis.levelHold(ring: ring, end: framesProcessed, span: span, row: code / 4, column: code % 4,
+                               lowHz: look.lowHz, highHz: look.highHz)
+        }
+        // A later attempt (after a failed one) still compares with the start: a struck note's decay slows, a keypad's
+        // level never moved.
+        let early = candidateEarlyLevels ?? (hold.lowEarly, hold.highEarly)
+        candidateEarlyLevels = early
+        let noise = max(look.meanPower - look.lowPower - look.highPower, 0)
+        let n = Double(TonePairAnalysis.levelWindowFrames)
+        func holds(_ early: Double, _ late: Double, power: Double) -> Bool {
+            // White noise of power σ² moves the amplitude read in an n-sample Hann window by δ = √(1.5σ²/(n·P)) of
+            // itself (one standard deviation), 8.69·δ dB; the difference of two reads by √2 times that. k of those
+            // in dB, as a power ratio, is e^(2kδ).
+            let spread = (3 * noise / (n * max(power, .leastNormalMagnitude))).squareRoot()
+            let allowed = levelChangeRatio * DSPMath.exp(2 * Self.levelChangeSigmas * spread)
+            return late <= early * allowed && early <= late * allowed
+        }
+        return holds(early.low, hold.lowLate, power: look.lowPower)
+            && holds(early.high, hold.highLate, power: look.highPower)
     }
 
     @inline(__always)
@@ -380,21 +472,29 @@ public struct DTMFDetector: Sendable {
                 // A window or two lost to a wobbling estimate keeps the run; a real break loses seven or more.
                 if windowEnd - candidateLastEnd > 3 * Self.blockFrames { candidateRunStart = windowStart }
             } else {
-                startCandidate(reading, at: windowStart)
+                startCandidate(reading, at: windowStart, fresh: true)
             }
             candidateLastEnd = windowEnd
-            // The close look needs an unbroken stretch of tone: a break's phase jump would read as splatter.
-            if !candidateConfirmed, windowEnd - candidateRunStart >= TonePairAnalysis.lengthFrames {
-                if pairHolds(candidateSums) {
+            // The close looks need an unbroken stretch of tone: a break's phase jump would read as splatter.
+            let unbroken = windowEnd - candidateRunStart >= TonePairAnalysis.lengthFrames
+            if !candidateConfirmed, unbroken {
+                if let look = closeLook(candidateSums) {
                     candidateConfirmed = true
+                    candidateLook = look
                 } else {
-                    // Not a keypad digit so far: judge the next stretch on its own windows.
-                    startCandidate(reading, at: windowStart)
+                    // Not a keypad digit so far: judge the next stretch on its own windows, from the same onset.
+                    startCandidate(reading, at: windowStart, fresh: false)
                 }
             }
-            if candidateConfirmed, windowStart - candidateStart >= configuration.keyDownSpanFrames,
+            if candidateConfirmed, unbroken, let look = candidateLook,
+               windowStart - candidateStart >= configuration.keyDownSpanFrames,
                candidateWindows >= configuration.minimumValidWindows {
-                keyDown(code, at: windowEnd, into: &events)
+                if levelHolds(look, code: code) {
+                    keyDown(code, at: windowEnd, into: &events)
+                } else {
+                    // The level moved: look again later, against the same start.
+                    startCandidate(reading, at: windowStart, fresh: false)
+                }
             }
         } else if candidateDigit >= 0, windowStart - candidateLastEnd > bridged {
             candidateDigit = -1
@@ -417,13 +517,20 @@ public struct DTMFDetector: Sendable {
                                 startFrame: activeStart, durationFrames: windowEnd - activeStart))
     }
 
-    private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int) {
+    /// Starts judging `reading`'s digit from its window at `windowStart`; a `fresh` digit (not a later stretch of one
+    /// that failed a check) notes the line's energy before it and forgets the level its tones started at.
+    private mutating func startCandidate(_ reading: WindowReading, at windowStart: Int, fresh: Bool) {
         candidateDigit = reading.code
         candidateStart = windowStart
         candidateWindows = 1
         candidateSums = reading
         candidateRunStart = windowStart
         candidateConfirmed = false
+        candidateLook = nil
+        if fresh {
+            candidateOnsetEnergy = energyBeforeWindow()
+            candidateEarlyLevels = nil
+        }
     }
 
     private func keyUpEvent() -> DTMFEvent {

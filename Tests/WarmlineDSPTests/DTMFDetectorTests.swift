@@ -3,10 +3,13 @@ import Testing
 
 @Suite("DTMF detector (ITU-T Q.24)")
 struct DTMFDetectorTests {
-    static func keyDowns(_ samples: [Int16]) -> [DTMFEvent] {
-        var detector = DTMFDetector()
+    static func keyDowns(_ samples: [Int16], configuration: DTMFDetector.Configuration = .init()) -> [DTMFEvent] {
+        var detector = DTMFDetector(configuration: configuration)
         return (detector.process(samples) + detector.finish()).filter { $0.kind == .keyDown }
     }
+
+    /// A#5 and F#6 in equal temperament: -0.92 % and +0.2 % from '#' (941 and 1477 Hz), inside Q.24's ±1.5 %.
+    static let noteRowHz = 932.33, noteColumnHz = 1479.98
 
     static func padded(_ tone: [Int16]) -> [Int16] {
         TestSignals.silence(ms: 50) + tone + TestSignals.silence(ms: 120)
@@ -166,6 +169,51 @@ struct DTMFDetectorTests {
                     let downs = Self.keyDowns(speech)
                     #expect(downs.isEmpty, "\(voice) pitch \(pitch) +\(cents) cents: \(downs)")
                 }
+            }
+        }
+    }
+
+    @Test("A#5 + F#6 decaying like a struck bar, or rising and decaying like a piano, is no digit; without the level hold it would be '#'")
+    func decayingNotePair() {
+        let struck: (Double) -> Double = { t in DSPMath.exp(-t / 0.058) }  // 150 dB/s
+        // A 1.5 ms attack, then a piano's two-stage decay (fast for the first tens of ms, then slow).
+        let piano: (Double) -> Double = { t in
+            (1 - DSPMath.exp(-t / 0.0015)) * (0.5 * DSPMath.exp(-t / 0.04) + 0.5 * DSPMath.exp(-t / 0.4))
+        }
+        var noHold = DTMFDetector.Configuration()
+        noHold.maximumLevelChangeDB = 60
+        for (name, envelope) in [("struck", struck), ("piano", piano)] {
+            for twist in [0.0, -4.0] {
+                let pair = TestSignals.shaped([(Self.noteRowHz, -8), (Self.noteColumnHz, -8 + twist)], ms: 150,
+                                              envelope: envelope)
+                #expect(Self.keyDowns(Self.padded(pair)).isEmpty, "\(name), twist \(twist)")
+                #expect(Self.keyDowns(Self.padded(pair), configuration: noHold).map(\.digit) == ["#"],
+                        "\(name), twist \(twist): the pair is a digit but for its envelope")
+            }
+        }
+    }
+
+    @Test("A#5 + F#6 taking over legato from G#5 + F6 as loud is no digit; after a 60 ms pause, or without the onset check, it is '#'")
+    func legatoNotePair() {
+        let before = TestSignals.tones([(830.61, -10), (1396.91, -10)], ms: 150)
+        let pair = TestSignals.tones([(Self.noteRowHz, -10), (Self.noteColumnHz, -10)], ms: 120)
+        var noContrast = DTMFDetector.Configuration()
+        noContrast.minimumOnsetContrastDB = -60
+        #expect(Self.keyDowns(Self.padded(before + pair)).isEmpty)
+        #expect(Self.keyDowns(Self.padded(before + pair), configuration: noContrast).map(\.digit) == ["#"])
+        #expect(Self.keyDowns(Self.padded(before + TestSignals.silence(ms: 60) + pair)).map(\.digit) == ["#"])
+    }
+
+    @Test("a keypad '#' at A#5 + F#6, at Q.24's twist limits and 50 ms long, in white noise 15 dB below the pair, is a digit")
+    func keypadAtNoteFrequencies() {
+        for (twist, low) in [(-8.0, -10.0), (4.0, -16.0), (0.0, -20.0)] {
+            let pairDBm0 = DSPMath.decibels(powerRatio: DSPMath.powerRatio(dB: low) + DSPMath.powerRatio(dB: low + twist))
+            for seed in 1...6 {
+                let tone = TestSignals.tones([(Self.noteRowHz, low), (Self.noteColumnHz, low + twist)], ms: 50)
+                let clip = Self.padded(tone)
+                let noisy = TestSignals.mix(clip, TestSignals.noise(ms: Double(clip.count) / 8, levelDBm0: pairDBm0 - 15,
+                                                                    seed: UInt64(seed)))
+                #expect(Self.keyDowns(noisy).map(\.digit) == ["#"], "twist \(twist) dB, noise seed \(seed)")
             }
         }
     }

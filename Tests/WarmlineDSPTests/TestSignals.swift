@@ -23,6 +23,19 @@ enum TestSignals {
         }
     }
 
+    /// A sum of sines (frequency Hz, level dBm0 each) whose amplitude follows `envelope` (a factor, of the time in s).
+    static func shaped(_ components: [(Double, Double)], ms: Double, phase: Double = 0.3,
+                       envelope: (Double) -> Double) -> [Int16] {
+        let n = Int(ms * 8)
+        return (0..<n).map { i in
+            var v = 0.0
+            for (f, level) in components {
+                v += DBm0.sinePeak(levelDBm0: level) * DSPMath.sin(2 * DSPMath.pi * f * Double(i) / 8000 + phase)
+            }
+            return DTMFGenerator.quantize(v * envelope(Double(i) / 8000))
+        }
+    }
+
     /// White noise at `levelDBm0`.
     static func noise(ms: Double, levelDBm0: Double, seed: UInt64) -> [Int16] {
         var generator = NoiseGenerator(seed: seed)
