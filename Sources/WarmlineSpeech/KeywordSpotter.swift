@@ -415,7 +415,10 @@ public final class KeywordSpotter {
             hit.recognizerMs = recognizerMs
             rejected.append(hit)
         }
-        for index in candidates.indices where !candidates[index].settled && Self.excess(candidates[index]) >= Double(settings.sureMargin) {
+        // only a phrase that is itself a request ("help me", "please help") is sure on its score: a single word ("police",
+        // "help") is as often said in passing ("the police station"), so it waits for the transcript
+        for index in candidates.indices where !candidates[index].settled && candidates[index].phrase.text.contains(" ")
+            && Self.excess(candidates[index]) >= Double(settings.sureMargin) {
             accept(index, verdict: String(format: "first pass, sure (%.0f over its cut)", Self.excess(candidates[index])))
         }
         let open = candidates.indices.filter { !candidates[$0].settled && !candidates[$0].sent

@@ -7,8 +7,9 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// How far each class's phrases are loosened for the first pass, as a factor on each phrase's own threshold: a
     /// detection at that cut makes its sentence a candidate (1e-20: twenty orders of magnitude looser than the cut).
     public var candidateThresholds: [KeywordHit.Class: Double] = [.distress: 1e-30, .person: 1e-30]
-    /// First-pass score units (log base 1.0001, shifted 10 bits) above a phrase's own cut at which a hit counts at
-    /// once, before the transcript: the unambiguous ones still flash without waiting.
+    /// First-pass score units (log base 1.0001, shifted 10 bits) above a phrase's own cut at which a hit of a phrase of
+    /// two words or more counts at once, before the transcript: the unambiguous ones still flash without waiting (a
+    /// single word, "police", is said in passing as often and always waits).
     public var sureMargin = 250
     /// Score units over a phrase's own cut at which a candidate still counts when the transcript holds no keyword at all
     /// (the recogniser misheard the word: "shelve me" for "help me"); a transcript that reads it as a mention or a

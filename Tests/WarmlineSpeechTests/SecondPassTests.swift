@@ -89,7 +89,11 @@ struct SecondPassTests {
         let killedAt = ContinuousClock.now
         let hits = thread.collect()
         let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(thread.collectRejected().map(\.verdict))")
-        #expect(distress.verdict?.hasPrefix("first pass alone") == true, "\(distress.verdict ?? "")")
+        // decided by the first pass alone while no worker ran, or by the replacement's transcript (a worker being
+        // replaced queues the sentence): either way the line was not held and the request was not lost
+        let verdict = distress.verdict ?? ""
+        #expect(verdict.hasPrefix("first pass alone") || verdict.hasPrefix("transcript: distress") || verdict.hasPrefix("first pass, sure"),
+                "\(verdict)")
         #expect(recognizer.waitUntilSettled(timeoutMs: 5000).isReady)
         #expect(ContinuousClock.now - killedAt < .seconds(5))
         #expect(recognizer.statistics.workerPID != pid)
