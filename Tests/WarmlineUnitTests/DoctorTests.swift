@@ -80,14 +80,14 @@ struct DoctorTests {
         defer { emulator.stop() }
         let bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
         defer { bench.scratch.cleanUp() }
-        let first = BoardLink(config: bench.config.lines[0].boardConfig)
-        let before = try await first.connect().bypassEngaged
-        first.close()
         let checks = await bench.doctor().boardChecks(bench.config.lines[0])
         #expect(checks[2].status == .ok, "\(checks[2])")
-        #expect(checks[2].detail.hasSuffix(before ? "left on (bypass)" : "left off"))
+        // What the doctor found at its own HELLO is what it must leave. (Reading it first over another link raced the
+        // board's host-loss timer on a loaded machine: that link's close could engage bypass before the doctor came.)
+        let leftOn = checks[2].detail.hasSuffix("left on (bypass)")
+        #expect(leftOn || checks[2].detail.hasSuffix("left off"), "\(checks[2].detail)")
         // A new HELLO would reset the board's bypass request, so read the relay from the emulator itself.
-        #expect(try emulator.status().contains(" bypass=\(before ? 1 : 0) "))
+        #expect(try emulator.status().contains(" bypass=\(leftOn ? 1 : 0) "))
     }
 
     @Test("an ALSA device that does not exist fails with the device named and where to look")
