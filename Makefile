@@ -84,6 +84,7 @@ bench: deps
 	$(MAKE) -s -C Firmware emulator
 	$(SWIFT) build -c release --product warmline
 	$(SWIFT) build -c release --product warmline-bench
+	$(SWIFT) build -c release --product warmline-recognizer
 	@for b in $(BENCHES); do echo "== warmline-bench $$b"; .build/release/warmline-bench $$b || exit 1; done
 
 clean:

@@ -16,8 +16,8 @@ struct SpeechBench: ParsableCommand {
     @Option(help: "Evaluation set directory: Scripts/speech-evalset.py's (channels and noise applied, split and SNR columns), or Scripts/speech-corpus.sh's (clean; the bench adds noise at --snr). Rendered when missing.")
     var corpus = "bench-out/speech-evalset"
 
-    @Option(help: "Only this split of an evaluation set (tune or heldout).")
-    var split: String?
+    @Option(help: "Only this split of an evaluation set: heldout (voices never tuned on), tune, or all.")
+    var split = "heldout"
 
     @Option(help: "Systems to run, comma separated: two-pass, pocketsphinx, moonshine, peer.")
     var systems = "two-pass,pocketsphinx,moonshine,peer"
@@ -28,7 +28,7 @@ struct SpeechBench: ParsableCommand {
     @Option(help: "Keywords file with per-phrase thresholds.")
     var keywords = "Prompts/en/keywords.yaml"
 
-    @Option(help: "SNRs in dB, comma separated: the noise the bench adds to a clean corpus (default 30,20,10), or the rendered SNRs of an evaluation set to run (default all; 'clean' for its noiseless files).")
+    @Option(help: "SNRs in dB, comma separated: the noise the bench adds to a clean corpus (default 30,20,10), or the rendered SNRs of an evaluation set to run (default 20, the issue's condition; 'clean' for its noiseless files; e.g. clean,20,10,5).")
     var snr: String?
 
     @Option(help: "Single keyphrase threshold of the peer (plain PocketSphinx KWS, ungated, unconfirmed).")
@@ -98,7 +98,7 @@ struct SpeechBench: ParsableCommand {
             try BenchSupport.shell("\(script) \(BenchCorpus.shellQuote(corpus))")
         }
         let utterances = try Self.loadCorpus(corpus).filter {
-            (only == nil || $0.file.contains(only ?? "")) && (split == nil || $0.split == split)
+            (only == nil || $0.file.contains(only ?? "")) && (split == "all" || $0.split == split || $0.renderedSNR == nil)
         }
         let chosen: [System] = try systems.split(separator: ",").map { name -> System in
             guard let system = System(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
@@ -140,8 +140,8 @@ struct SpeechBench: ParsableCommand {
         var groups: [(name: String, snr: Double, utterances: [Utterance], lines: [[Int16]])] = []
         if rendered {
             for splitName in Set(utterances.map(\.split)).sorted() {
-                let wanted = snr.map { $0.split(separator: ",").map { $0 == "clean" ? Double.infinity : Double($0) ?? .nan } }
-                for snrDB in Set(utterances.compactMap(\.renderedSNR)).sorted(by: >) where wanted?.contains(snrDB) ?? true {
+                let wanted = (snr ?? "20").split(separator: ",").map { $0 == "clean" ? Double.infinity : Double($0) ?? .nan }
+                for snrDB in Set(utterances.compactMap(\.renderedSNR)).sorted(by: >) where wanted.contains(snrDB) {
                     let members = utterances.filter { $0.split == splitName && $0.renderedSNR == snrDB }
                     if !members.isEmpty { groups.append((splitName, snrDB, members, members.map(\.samples))) }
                 }
