@@ -19,8 +19,10 @@ public enum CSV {
         fields.map(field).joined(separator: ",") + "\n"
     }
 
-    /// Parses `text`; blank lines are skipped, a final line without a newline is read.
+    /// Parses `text`; a leading UTF-8 byte order mark (spreadsheets write one) is skipped, blank lines are skipped, a
+    /// final line without a newline is read.
     public static func parse(_ text: String) -> [Record] {
+        if text.unicodeScalars.first == "\u{FEFF}" { return parse(String(text.unicodeScalars.dropFirst())) }
         var records: [Record] = []
         var fields: [String] = []
         var field = ""

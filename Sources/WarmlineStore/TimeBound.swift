@@ -8,6 +8,10 @@ public enum TimeBound {
     public static func parse(_ text: String, now: Date, timeZone: TimeZone) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let duration = durationSeconds(trimmed) {
+            // a duration beyond the store's lifetime would overflow milliseconds (922337203685477580s crashed the CLI)
+            guard duration <= maximumLookbackSeconds else {
+                throw StoreError.badTime("'\(text)' reaches back more than 100 years: \(hint)")
+            }
             return now.addingTimeInterval(-duration)
         }
         if let date = absoluteDate(trimmed, timeZone: timeZone) {
@@ -30,9 +34,16 @@ public enum TimeBound {
         return (start, end)
     }
 
-    /// Milliseconds since 1970 for a `Date`.
+    /// The longest duration back from now a bound may name (100 years).
+    static let maximumLookbackSeconds = 100 * 366 * 86_400.0
+
+    /// Milliseconds since 1970 for a `Date`, clamped to what an `Int64` holds (never traps).
     public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000).rounded(.down))
+        let value = (date.timeIntervalSince1970 * 1_000).rounded(.down)
+        guard value.isFinite else { return value < 0 ? Int64.min : Int64.max }
+        if value >= 9.2e18 { return Int64.max }
+        if value <= -9.2e18 { return Int64.min }
+        return Int64(value)
     }
 
     private static func durationSeconds(_ text: String) -> Double? {

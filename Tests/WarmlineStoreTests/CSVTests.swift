@@ -12,6 +12,14 @@ struct CSVTests {
         #expect(records[1].line == 3)
     }
 
+    @Test("a byte order mark before the header (as spreadsheets export) is not part of the first field")
+    func byteOrderMark() {
+        let records = CSV.parse("\u{FEFF}msisdn,balance\n+15550101,1250\n")
+        #expect(records.first?.fields == ["msisdn", "balance"])
+        #expect(records.first?.fields.first?.unicodeScalars.count == 6)
+        #expect(records.last == CSV.Record(line: 2, fields: ["+15550101", "1250"]))
+    }
+
     @Test("records keep the line they start on, CRLF and blank lines are tolerated, a last line without newline is read")
     func lineNumbers() {
         let records = CSV.parse("h1,h2\r\n\r\na,1\r\n\"multi\nline\",2\nlast,3")

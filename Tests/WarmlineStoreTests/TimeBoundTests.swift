@@ -12,6 +12,26 @@ struct TimeBoundTests {
         #expect(try TimeBound.parse(text, now: now, timeZone: utc) == now.addingTimeInterval(-seconds))
     }
 
+    @Test("a duration reaching back past 100 years is refused with a message, not a crash",
+          arguments: ["922337203685477580s", "9223372036854775807s", "99999999w", "36600000d"])
+    func absurdDurations(text: String) {
+        #expect(throws: StoreError.self) { try TimeBound.parse(text, now: now, timeZone: self.utc) }
+        do {
+            _ = try TimeBound.parse(text, now: now, timeZone: utc)
+        } catch {
+            #expect("\(error)".contains("more than 100 years"), "\(error)")
+        }
+        // 99 years is still a window a supervisor may ask for
+        #expect((try? TimeBound.parse("36000d", now: now, timeZone: utc)) != nil)
+    }
+
+    @Test("milliseconds never trap, even for dates beyond what Int64 milliseconds hold")
+    func millisecondsClamp() {
+        #expect(TimeBound.milliseconds(Date(timeIntervalSince1970: -1e300)) == Int64.min)
+        #expect(TimeBound.milliseconds(Date(timeIntervalSince1970: 1e300)) == Int64.max)
+        #expect(TimeBound.milliseconds(Date(timeIntervalSince1970: 1.5)) == 1500)
+    }
+
     @Test("dates are read in the given zone unless they carry an offset")
     func dates() throws {
         let berlin = TimeZone(secondsFromGMT: 3_600)!
