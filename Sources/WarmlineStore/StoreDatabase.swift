@@ -19,7 +19,10 @@ public final class StoreDatabase: Sendable {
             pool = try DatabasePool(path: path, configuration: StoreDatabase.configuration(busyTimeoutMs: busyTimeoutMs))
             // GRDB sets synchronous=NORMAL when it turns WAL on; the log wants every commit on disk.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            try pool.read { try StoreDatabase.refuseNewerSchema($0, path: path) }
             try StoreSchema.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreFault(error).description)
         }
@@ -35,12 +38,23 @@ public final class StoreDatabase: Sendable {
         config.readonly = true
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            try pool.read { try StoreDatabase.refuseNewerSchema($0, path: path) }
             let complete = try pool.read { try StoreSchema.migrator.hasCompletedMigrations($0) }
             guard complete else { throw StoreError.schemaOutOfDate(path: path) }
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreFault(error).description)
+        }
+    }
+
+    /// Throws `schemaNewer` when the file holds migrations this Warmline does not know (a newer version wrote it):
+    /// reading it could misread its rows, and writing could damage them.
+    static func refuseNewerSchema(_ db: Database, path: String) throws {
+        let applied = try StoreSchema.migrator.appliedIdentifiers(db)
+        let known = StoreSchema.migrator.migrations
+        guard applied.isSubset(of: Set(known)) else {
+            throw StoreError.schemaNewer(path: path, schema: applied.count, known: known.count)
         }
     }
 
@@ -60,6 +74,7 @@ public final class StoreDatabase: Sendable {
         if let prepare { config.prepareDatabase(prepare) }
         let queue = try DatabaseQueue(path: path, configuration: config)
         try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        try queue.read { try refuseNewerSchema($0, path: path) }
         // Skipping a no-op migration keeps a read-only file openable, so the writer can report it.
         if try !queue.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }) {
             try StoreSchema.migrator.migrate(queue)

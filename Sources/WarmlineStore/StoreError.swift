@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case noDatabase(path: String)
     /// The file was written by an older Warmline and a writer must migrate it first.
     case schemaOutOfDate(path: String)
+    /// The file was written by a newer Warmline: its schema has migrations this one does not know.
+    case schemaNewer(path: String, schema: Int, known: Int)
     /// A `--since`/`--until`/`--day` value could not be read.
     case badTime(String)
     /// A CSV file cannot be imported at all (e.g. a required column is missing).
@@ -23,6 +25,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotOpen(let path, let reason): "\(path): \(reason)"
         case .noDatabase(let path): "\(path): no database here (check --db)"
         case .schemaOutOfDate(let path): "\(path): schema is older than this warmline; start the daemon once to migrate it"
+        case .schemaNewer(let path, let schema, let known):
+            "\(path): this database was written by a newer Warmline (schema \(schema); this warmline knows schema \(known)); "
+                + "nothing was read or written: upgrade warmline, or use another --db"
         case .badTime(let message): message
         case .badCSV(let file, let reason): "\(file): \(reason)"
         case .unknownOutboxIDs(let ids): "no outbox entry with id \(ids.map(String.init).joined(separator: ", ")); nothing marked"

@@ -45,6 +45,25 @@ struct StoreDatabaseTests {
         #expect(try store.subscriber(msisdn: "353871234567") == subscriber)
     }
 
+    @Test("a database written by a newer Warmline is refused by every kind of open, naming its schema, and is left untouched")
+    func newerSchemaRefused() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("warmline.sqlite")
+        do {
+            let store = try StoreDatabase(path: path)
+            try store.pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        }
+        let known = StoreSchema.migrator.migrations.count
+        let expected = StoreError.schemaNewer(path: path, schema: known + 1, known: known)
+        #expect(throws: expected) { _ = try StoreDatabase(path: path) }
+        #expect(throws: expected) { _ = try StoreDatabase(readingAt: path) }
+        #expect(throws: expected) { _ = try StoreDatabase.openWriterQueue(path: path, busyTimeoutMs: 1000, prepare: nil) }
+        #expect(expected.description.contains("written by a newer Warmline (schema \(known + 1)"))
+        // nothing was migrated or dropped: the future migration is still recorded
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.contains("v99-from-the-future"))
+    }
+
     @Test("a read-only open of a missing file says there is no database instead of creating one")
     func readingMissingDatabaseFails() throws {
         let directory = TemporaryDirectory()
