@@ -63,7 +63,9 @@ struct RecognizerTests {
             return
         }
         #expect(reason.contains("killed by signal 9 (SIGKILL)"), "\(reason)")
-        #expect(ContinuousClock.now - killedAt < .seconds(2))
+        // answered by the supervisor on the worker's death, far inside the request's 20 s timeout (2 s held on an idle
+        // machine; on 2 cores shared with other Moonshine workers under test it took up to 3.2 s)
+        #expect(ContinuousClock.now - killedAt < .seconds(5))
         let status = recognizer.waitUntilSettled(timeoutMs: 5000)
         #expect(status.isReady, "\(status)")
         #expect(ContinuousClock.now - killedAt < .seconds(5))

@@ -4,8 +4,9 @@ import WarmlineCore
 @testable import WarmlineSpeech
 
 /// The two passes on rendered speech with the real Moonshine model: PocketSphinx flags candidates, the transcript decides.
-@Suite("Two passes: PocketSphinx candidates, Moonshine transcripts", .serialized,
-       .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+extension RecognizerTests {
+/// Nested in the recogniser's serialized suite: one Moonshine worker at a time on a 2-core test machine.
+@Suite("Two passes: PocketSphinx candidates, Moonshine transcripts", .serialized)
 struct SecondPassTests {
     static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
 
@@ -125,6 +126,7 @@ struct SecondPassTests {
         let alone = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: Self.keywords.get()))
         #expect(alone.contains { $0.hit.keywordClass == .distress })
     }
+}
 }
 
 @Suite("second_pass settings in keywords.yaml")
