@@ -178,13 +178,14 @@ enum ReadOnlyFile {
         }
     }
 
+    /// Releases every path at once: one chattr for all of them, directory included. (One chattr per path left the
+    /// directory immutable for a few ms after the file was freed; a writer retrying then met another fault than
+    /// read-only, and the recovery report named that one.)
     static func release(_ paths: [String]) {
-        for path in paths {
-            if getuid() == 0 {
-                try? run("/usr/bin/chattr", ["-i", path])
-            } else {
-                _ = chmod(path, 0o755)
-            }
+        if getuid() == 0 {
+            try? run("/usr/bin/chattr", ["-i"] + paths)
+        } else {
+            for path in paths { _ = chmod(path, 0o755) }
         }
     }
 
