@@ -164,6 +164,7 @@ public struct PromptRenderer: Sendable {
 }
 
 /// Errors collected from parallel render jobs.
+// @unchecked: `messages` is appended to and read only under `lock`.
 private final class RenderFailures: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [String] = []

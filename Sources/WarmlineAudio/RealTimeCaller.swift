@@ -13,6 +13,7 @@ public enum MonotonicClock {
 
 /// A scripted caller played in real time into a PulseAudio sink, recording what Warmline plays from a monitor
 /// source, on its own thread; frame times are mapped to the monotonic clock through the devices' delays.
+// @unchecked: `result` and `failure` are written by the caller's thread and read by waiters, both under `lock`.
 public final class RealTimeCaller: @unchecked Sendable {
     /// What the caller heard, and where its frames sat in time.
     public struct Result: Sendable {

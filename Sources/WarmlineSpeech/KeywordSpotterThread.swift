@@ -4,6 +4,8 @@ import Foundation
 /// CPU) never holds up the audio loop and its heartbeats. The loop submits each period and collects hits later;
 /// a file-fed call waits for the spotter to catch up each period (`waitUntilIdle`), which gives the same hits at the
 /// same frames as a synchronous spotter.
+// @unchecked: the queue, hits and counters are read and written under `condition`; the spotter (not Sendable) is used
+// only on the thread this class starts.
 public final class KeywordSpotterThread: @unchecked Sendable {
     private let spotter: KeywordSpotter
     private let condition = NSCondition()

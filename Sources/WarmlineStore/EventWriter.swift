@@ -8,6 +8,8 @@ import Logging
 /// reached it drops the event, counts it, and the writer logs a `store.overflow` event once there is room.
 /// When the database cannot be written (locked, read-only, full) the writer holds events in memory up to the
 /// bound, reports the fault in `status`, retries with back-off, and writes a `store.recovered` event when it can.
+// @unchecked: the pending queue, sequence numbers and status are read and written under `lock` (a `PThreadMutex`,
+// allocation-free for the audio path); the database queue is used only on the writer thread.
 public final class EventWriter: @unchecked Sendable {
     /// Tuning and hooks for an `EventWriter`.
     public struct Options: Sendable {

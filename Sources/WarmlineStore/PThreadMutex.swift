@@ -1,6 +1,7 @@
 import Foundation
 
 /// A pthread mutex: the event queue's lock, cheap enough for the audio path (no allocation, no Dispatch).
+// @unchecked: wraps a pthread mutex, whose whole purpose is to be shared between threads; its storage never moves.
 final class PThreadMutex: @unchecked Sendable {
     fileprivate let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
@@ -18,6 +19,7 @@ final class PThreadMutex: @unchecked Sendable {
 }
 
 /// A pthread condition variable on the monotonic clock, used with a `PThreadMutex`.
+// @unchecked: wraps a pthread condition variable, shared between threads by design and used with its mutex held.
 final class PThreadCondition: @unchecked Sendable {
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 

@@ -2,6 +2,7 @@ import Foundation
 
 /// The firmware's host emulator (`Firmware/build/host/warmline-emulator`) on a pty, driven by its control commands;
 /// the demo's and the end-to-end tests' line-interface board (the real firmware core, a simulated phone network).
+// @unchecked: commands to the control pipe are written under `lock`; the process and pipes are set in init.
 public final class BoardEmulator: @unchecked Sendable {
     /// The pty the unit opens as its serial device.
     public let ptyPath: String

@@ -6,6 +6,7 @@ import WarmlineStore
 /// Scripted callers on emulated lines: one firmware emulator per line, Warmline on every line through libasound2's
 /// file plugin (each caller's audio is the capture file, played as fast as the CPU allows until the call waits on
 /// the board, then in real time), and a real SQLite store. `make demo` and the end-to-end tests run this.
+// @unchecked: the running emulators are read and written under `lock`; everything else is set in init.
 public final class DemoSession: @unchecked Sendable {
     /// Where things are.
     public struct Options: Sendable {
@@ -188,6 +189,7 @@ public final class DemoSession: @unchecked Sendable {
 }
 
 /// The caller a line answers next, and the file line kept alive while its call runs.
+// @unchecked: `caller` and `kept` are read and written only under `lock`.
 private final class CallerSlot: @unchecked Sendable {
     private let lock = NSLock()
     private var caller: (ScriptedCaller, Int)?

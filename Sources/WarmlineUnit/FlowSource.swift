@@ -3,6 +3,7 @@ import WarmlineAudio
 import WarmlineCore
 
 /// The menu flow and prompts every line runs on; a reload swaps them between calls, never during one.
+// @unchecked: `generation` is swapped and read only under `lock`; a generation itself is immutable.
 public final class FlowSource: @unchecked Sendable {
     /// One loaded generation of flow and prompts.
     public struct Generation: Sendable {

@@ -17,6 +17,7 @@ public enum LineMessage: Sendable {
 }
 
 /// A thread-safe queue of line messages: producers post, the line's thread drains or waits.
+// @unchecked: `messages` is read and written only under `condition`.
 public final class LineInbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var messages: [LineMessage] = []

@@ -42,6 +42,8 @@ public struct LineCallResult: Sendable, Equatable {
 /// Its own thread waits for rings while idle (the link thread sends heartbeats) and runs the audio loop during a
 /// call (the loop sends heartbeats every period). Board commands and store writes never block the loop: they run on
 /// tasks and queues, and their results come back through the inbox as inputs at the next period.
+// @unchecked: stop flag, liveness, results and the spotter are under `stateLock`; `thread` is set once by `start()`
+// before the line's thread runs; store writes run on `storeQueue` and report back through the inbox.
 public final class LineRunner: @unchecked Sendable {
     /// Everything a line needs besides its board link.
     public struct Settings: Sendable {

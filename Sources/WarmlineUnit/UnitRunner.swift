@@ -10,6 +10,8 @@ import WarmlineStore
 /// `start()` closes calls a killed run left open, loads the flow, connects each board and starts the lines;
 /// `reload()` swaps menu and prompts between calls (a bad reload is refused and the old flow kept);
 /// `stop()` ends calls in progress, releases every line to bypass and flushes the log.
+// @unchecked: `lines`, `links` and `recognizer` are written only by `start()`, before any line thread or `stop()`
+// reads them; the rest is set in init.
 public final class UnitRunner: @unchecked Sendable {
     /// Opens a call's audio on a line; the default opens the line's configured ALSA devices.
     public typealias AudioOpener = @Sendable (LineConfig, @escaping (AudioLoopEvent) -> Void) throws -> CallAudio
@@ -177,6 +179,7 @@ public final class UnitRunner: @unchecked Sendable {
 }
 
 /// An ALSA overlay shared by the lines' openers (read-only after parsing).
+// @unchecked: holds one immutable value (the overlay is not marked Sendable, but nothing mutates it after parsing).
 private final class OverlayBox: @unchecked Sendable {
     let overlay: ALSAConfigOverlay?
     init(_ overlay: ALSAConfigOverlay?) { self.overlay = overlay }
