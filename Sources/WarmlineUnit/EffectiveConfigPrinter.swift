@@ -10,7 +10,7 @@ public enum EffectiveConfigPrinter {
             out.raw("# Warmline unit configuration (/etc/warmline/warmline.yaml).")
             out.raw("# Every key is optional; the values below are the defaults. Check edits with `warmline config check`.")
         }
-        out.key("sample_rate", config.sampleRate, "audio sample rate of every line: 8000 or 16000")
+        out.key("sample_rate", config.sampleRate, "audio sample rate of every line: 8000 (the only rate the detectors take)")
         out.key("tone_plan", quoted(config.tonePlan), "call-progress tones of the network: us, uk, eu, tr, ua")
         out.key("languages", "[" + config.languages.map(quoted).joined(separator: ", ") + "]",
                 "languages offered to callers, default first; each needs prompts_dir/<lang>")

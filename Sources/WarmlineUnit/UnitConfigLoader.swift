@@ -76,9 +76,12 @@ public struct UnitConfigLoader: Sendable {
 
     private func read(_ root: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
         let top = r.entries(root, "", known: Self.topKeys)
+        // The ALSA loop could run at 16 kHz, but the DTMF, voice-activity and call-progress detectors and the keyword
+        // spotter take 8 kHz line audio only: any other rate would stop the unit at its first call.
         if let node = top["sample_rate"], let rate = r.int(node, "sample_rate", 1...Int.max) {
-            if [8000, 16000].contains(rate) { config.sampleRate = rate } else {
-                r.fail(node.line, "'sample_rate' is \(rate); it must be 8000 or 16000")
+            if rate == 8000 { config.sampleRate = rate } else {
+                r.fail(node.line, "'sample_rate' is \(rate); it must be 8000 (the DTMF, voice and call-progress detectors "
+                    + "and the keyword spotter work on 8000 Hz line audio only; let ALSA resample, e.g. a plug PCM with rate 8000)")
             }
         }
         if let node = top["tone_plan"], let name = r.string(node, "tone_plan") {

@@ -92,30 +92,15 @@ struct Run: AsyncParsableCommand {
         if let promptCacheDirectory { config.promptCacheDirectory = promptCacheDirectory }
         if let alsaConfigPath { config.alsaConfigPath = alsaConfigPath }
         if noSpeech { config.speechEnabled = false }
-        if !lineSpecs.isEmpty { config.lines = try lineSpecs.map(Self.line) }
-        if !agentSpecs.isEmpty { config.call.handoff.targets = try agentSpecs.map(Self.agent) }
+        // Bad input exits 2 like a bad config value (ArgumentParser's ValidationError would exit 64).
+        do {
+            if !lineSpecs.isEmpty { config.lines = try RunOverride.lines(lineSpecs) }
+            if !agentSpecs.isEmpty { config.call.handoff.targets = try agentSpecs.map(RunOverride.agent) }
+        } catch {
+            FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         return config
-    }
-
-    static func line(_ spec: String) throws -> LineConfig {
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, let number = Int(parts[0]), number > 0 else {
-            throw ValidationError("--line '\(spec)': expected NUMBER:SERIAL:CAPTURE:PLAYBACK, e.g. 1:/dev/ttyACM0:hw:0:hw:0 is not allowed; name PCMs without ':' (e.g. 1:/dev/ttyACM0:line1_in:line1_out)")
-        }
-        var line = LineConfig()
-        line.number = number
-        line.serialDevice = parts[1]
-        line.captureDevice = parts[2]
-        line.playbackDevice = parts[3]
-        return line
-    }
-
-    static func agent(_ spec: String) throws -> HandoffTarget {
-        let parts = spec.split(separator: ":").map(String.init)
-        guard parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ "0123456789*#".contains($0) }) else {
-            throw ValidationError("--agent '\(spec)': expected NAME:DIGITS, e.g. desk:201")
-        }
-        return HandoffTarget(name: parts[0], dial: parts[1])
     }
 }
 
