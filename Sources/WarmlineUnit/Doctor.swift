@@ -60,7 +60,7 @@ public struct Doctor {
             guard pcm.format.sampleRate == config.sampleRate else {
                 return .fail(name, "opened, but at \(pcm.format.sampleRate) Hz instead of \(config.sampleRate) Hz",
                              fix: "use a device that runs at \(config.sampleRate) Hz (a plug PCM with rate \(config.sampleRate), "
-                                + "see /etc/warmline/asound-example.conf) or set sample_rate to \(pcm.format.sampleRate)")
+                                + "see /etc/warmline/asound-example.conf); the detectors take \(config.sampleRate) Hz only")
             }
             return .ok(name, "opened at \(pcm.format)")
         } catch {
