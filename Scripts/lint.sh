@@ -1,5 +1,6 @@
 #!/bin/sh
-# `make lint`: swift-format's rules (.swift-format; Tests/.swift-format allows force unwraps) over every Swift file.
+# `make lint`: swift-format's rules (.swift-format; Tests/.swift-format allows force unwraps) over every Swift file,
+# then docs/ARCHITECTURE.md's target table against Package.swift (Scripts/check-architecture.py).
 # Layout findings are left out: swift-format cannot turn them off (swiftlang/swift-format#764) and the tree aligns
 # continuation lines, which its pretty printer never does; reformatting is not what lint is for here.
 set -eu
@@ -21,3 +22,4 @@ if grep -Ev "$layout" "$out"; then
   exit 1
 fi
 echo "make lint: no rule findings in $(find Package.swift Sources Tests -name '*.swift' | wc -l) files"
+python3 Scripts/check-architecture.py
