@@ -104,7 +104,18 @@ public final class DemoSession: @unchecked Sendable {
                              onCallerAudioEnd: { emulator.send("hangup") })
         }, transcript: transcript)
         try await unit.start()
-        defer { unit.stop() }
+        let calls: Result<[Call], any Error>
+        do {
+            calls = .success(try await placeCalls(callers, unit: unit, emulators: emulators, slots: slots))
+        } catch {
+            calls = .failure(error)
+        }
+        await unit.stop()
+        return try calls.get()
+    }
+
+    private func placeCalls(_ callers: [[ScriptedCaller]], unit: UnitRunner, emulators: [BoardEmulator],
+                            slots: [CallerSlot]) async throws -> [Call] {
         let timeout = options.callTimeoutSeconds
         let transcript = transcript
         return try await withThrowingTaskGroup(of: [Call].self) { group in

@@ -109,7 +109,7 @@ public final class UnitRunner: @unchecked Sendable {
         try flows.renderAll()
     }
 
-    /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links.
+    /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links; blocks until done.
     public func stop() {
         for line in lines { line.requestStop() }
         for line in lines { line.waitUntilStopped() }
@@ -117,6 +117,19 @@ public final class UnitRunner: @unchecked Sendable {
         _ = writer.flush(timeoutMs: 5_000)
         writer.close()
         for link in links { link.close() }
+    }
+
+    /// `stop()` for async code: its waits (each line's thread, the recogniser, the log flush) run on a thread of their
+    /// own while the calling task is suspended, so no thread of the concurrency pool is held.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                stop()
+                continuation.resume()
+            }
+            thread.name = "warmline-shutdown"
+            thread.start()
+        }
     }
 
     /// The configured zone's rules; unreadable rules leave the lines on UTC (calls still served) and say so.

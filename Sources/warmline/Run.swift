@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UnixSignals
 import WarmlineCore
 import WarmlineUnit
 
@@ -34,8 +35,9 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let config = try effectiveConfig()
-        // Watched from the start: a SIGTERM between READY and the serving loop is queued, never lost or fatal.
-        let signals = SignalWatcher(watching: [SIGTERM, SIGINT, SIGHUP])
+        // Watched from the start: the sequence returns once its handlers are registered, and a SIGTERM between READY
+        // and the serving loop waits in it, never lost or fatal.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         let unit: UnitRunner
         do {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
@@ -52,17 +54,20 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Stops on SIGTERM/SIGINT and reloads on SIGHUP, in arrival order; pings the watchdog meanwhile.
-    static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: SignalWatcher) async {
-        if let interval = notifier.watchdogPingInterval {
+    static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: UnixSignalsSequence) async {
+        let watchdog = notifier.watchdogPingInterval.map { interval in
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "warmline.watchdog"))
-            timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval.components.seconds * 1000)))
+            let (seconds, attoseconds) = interval.components
+            timer.schedule(deadline: .now(), repeating: .milliseconds(max(1, Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000))))
             // Fed only while every line's thread (idle wait or audio loop) shows progress.
             timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
             timer.resume()
-            SignalSources.keep(timer)
+            return timer
         }
-        for await signal in signals.received {
-            guard signal == SIGHUP else { break }
+        // Kept (and fed) until the lines are released and the log flushed.
+        defer { watchdog?.cancel() }
+        for await signal in signals {
+            guard signal == .sighup else { break }
             do {
                 try unit.reload()
                 ConsoleOutput.line("warmline run: SIGHUP: menu and prompts reloaded; calls starting from now use them")
@@ -71,7 +76,7 @@ struct Run: AsyncParsableCommand {
             }
         }
         _ = notifier.stopping()
-        unit.stop()
+        await unit.stop()
     }
 
     private func effectiveConfig() throws -> UnitConfig {
@@ -102,30 +107,4 @@ struct Run: AsyncParsableCommand {
         }
         return config
     }
-}
-
-/// Signals as a stream, from the moment it is made: each arrives once, in order, whatever the program is doing.
-final class SignalWatcher: Sendable {
-    /// The signals received, oldest first.
-    let received: AsyncStream<Int32>
-
-    /// Starts watching `signals`. Dispatch registers a source a moment after `resume()`; until then the default
-    /// action (termination) stands, which is right that early: ignoring the signal first would drop it instead.
-    init(watching signals: [Int32]) {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .unbounded)
-        received = stream
-        let queue = DispatchQueue(label: "warmline.signals")
-        for number in signals {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            SignalSources.keep(source)
-        }
-    }
-}
-
-/// Keeps dispatch sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) static var kept: [Any] = []
-    static func keep(_ source: Any) { kept.append(source) }
 }
