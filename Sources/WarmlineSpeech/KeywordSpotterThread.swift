@@ -6,9 +6,7 @@ import Synchronization
 /// CPU) never holds up the audio loop and its heartbeats. The loop submits each period and collects hits later;
 /// a file-fed call waits for the spotter to catch up each period (`waitUntilIdle`), which gives the same hits at the
 /// same frames as a synchronous spotter. `stop()` ends the thread and waits for it (the line calls it at shutdown).
-// @unchecked: everything shared is in `state` (a Mutex) or immutable; the spotter (not Sendable) is used only on the
-// thread this class starts.
-public final class KeywordSpotterThread: @unchecked Sendable {
+public final class KeywordSpotterThread: Sendable {
     private typealias Period = (samples: [Int16], isSpeech: Bool, keyTone: Bool, patient: Bool)
 
     private struct State {
@@ -34,7 +32,9 @@ public final class KeywordSpotterThread: @unchecked Sendable {
         case exit
     }
 
-    private let spotter: KeywordSpotter
+    // unsafe: the spotter (not Sendable) is used only on the thread this class starts; everything else shared is in
+    // `state` or immutable.
+    nonisolated(unsafe) private let spotter: KeywordSpotter
     private let state = Mutex(State())
     private let work = DispatchSemaphore(value: 0)
     private let idle = DispatchSemaphore(value: 0)
