@@ -57,8 +57,7 @@ struct Run: AsyncParsableCommand {
     static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: UnixSignalsSequence) async {
         let watchdog = notifier.watchdogPingInterval.map { interval in
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "warmline.watchdog"))
-            let (seconds, attoseconds) = interval.components
-            timer.schedule(deadline: .now(), repeating: .milliseconds(max(1, Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000))))
+            timer.schedule(deadline: .now(), repeating: .milliseconds(max(1, Int(interval / .milliseconds(1)))))
             // Fed only while every line's thread (idle wait or audio loop) shows progress.
             timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
             timer.resume()
