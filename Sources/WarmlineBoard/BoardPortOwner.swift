@@ -49,6 +49,7 @@ struct BoardPortOwner {
     var port: SerialPort?
     var waiting: [BoardProtocol.CommandID: BoardLinkShared.Completion] = [:]
     var bytesUnwritten = 0
+    var stuckUntilMs: UInt64 = 0
     /// Completions and events of one step, run after the snapshot is published and outside every lock.
     var deliveries: [() -> Void] = []
 
@@ -145,9 +146,13 @@ struct BoardPortOwner {
             switch output {
             case .write(let bytes):
                 guard let port else { continue }
-                switch port.write(bytes, timeoutMs: Self.writeTimeoutMs) {
+                // A device that just timed out is not waited for again at once: one stuck port costs 20 ms per 100 ms.
+                let timeoutMs = nowMs < stuckUntilMs ? 0 : Self.writeTimeoutMs
+                switch port.write(bytes, timeoutMs: timeoutMs) {
                 case .written: break
-                case .timedOut(let unwritten): bytesUnwritten += unwritten
+                case .timedOut(let unwritten):
+                    bytesUnwritten += unwritten
+                    stuckUntilMs = MonotonicMilliseconds.now() + 100
                 case .gone: lose(reason: "device closed or unplugged", nowMs: nowMs)
                 }
             case .completed(let id, let result):

@@ -156,9 +156,12 @@ public struct BoardProtocol: Sendable {
         var out: [Output] = []
         for seq in pending.keys.sorted(by: { pending[$0]?.id ?? 0 < pending[$1]?.id ?? 0 }) {
             guard var p = pending[seq], p.deadlineMs <= nowMs else { continue }
-            if p.attempts < config.maxAttempts {
+            let hello = p.type == BoardMessage.hello
+            let helloEndMs = p.firstSentMs + UInt64(config.helloTimeoutMs)
+            if hello ? nowMs < helloEndMs : p.attempts < config.maxAttempts {
                 p.attempts += 1
                 p.deadlineMs = nowMs + UInt64(retransmitIntervalMs(type: p.type, attempt: p.attempts))
+                if hello { p.deadlineMs = min(p.deadlineMs, helloEndMs) }
                 counters.retransmits += 1
                 pending[seq] = p
                 out.append(.write(p.wire))
@@ -269,9 +272,9 @@ public struct BoardProtocol: Sendable {
         return out
     }
 
-    /// How long to wait for the answer to transmission `attempt` (1-based). HELLO backs off (100, 200, 400, 800,
-    /// 1000 ms: 2.5 s in all) because it is said when a board has just started or a loaded host is starting every
-    /// line at once; a command in a call keeps the protocol's fixed 100 ms.
+    /// How long to wait for the answer to transmission `attempt` (1-based). HELLO backs off (100, 200, 400, 800 ms,
+    /// then every second until `helloTimeoutMs`) because it is said when a board has just started or a loaded host is
+    /// starting every line at once; a command in a call keeps the protocol's fixed 100 ms and `maxAttempts`.
     func retransmitIntervalMs(type: UInt8, attempt: Int) -> Int {
         guard type == BoardMessage.hello else { return config.ackTimeoutMs }
         return min(config.ackTimeoutMs << min(attempt - 1, 16), max(config.ackTimeoutMs, Self.helloMaxIntervalMs))
