@@ -96,14 +96,16 @@ struct BoardPortOwner {
     private mutating func take(_ request: BoardLinkShared.Request, nowMs: UInt64) {
         switch request {
         case .connect(let completion):
-            port?.close()
-            port = nil
+            // The new descriptor replaces the old one only once it is open: a failed reopen leaves the link as it was.
+            let opened: SerialPort
             do throws(BoardError) {
-                port = try SerialPort.open(path: machine.config.devicePath, baudRate: machine.config.baudRate)
+                opened = try SerialPort.open(path: machine.config.devicePath, baudRate: machine.config.baudRate)
             } catch {
                 deliveries.append { completion(.failure(error)) }
                 return
             }
+            port?.close()
+            port = opened
             perform(machine.portOpened(nowMs: nowMs), nowMs: nowMs)
             let (id, out) = machine.send(BoardMessage.hello, [BoardMessage.protocolVersion], nowMs: nowMs)
             waiting[id] = completion
