@@ -37,7 +37,7 @@ extension EndToEnd {
             let connected = child.output.components(separatedBy: "\n").filter { $0.contains(": protocol 1, firmware 1.0.0") && $0.contains(" board /") }
             #expect(connected.count == lineCount, "\(child.output)")
             // Every board hands its line over once it hears HELLO and heartbeats on an idle line.
-            let claimed = await UnitCrashTests.eventually(10) { emulators.allSatisfy(\.lineIsWarmlines) }
+            let claimed = await UnitCrashTests.eventually(20) { emulators.allSatisfy(\.lineIsWarmlines) }
             #expect(claimed, "boards still in bypass: \(emulators.indices.filter { !emulators[$0].lineIsWarmlines }.map { $0 + 1 })")
 
             let last = emulators[lineCount - 1]
