@@ -65,7 +65,13 @@ let package = Package(
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio"]),  // Audio: real prompt durations for the scenarios
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
-        .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard"]),
+        // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
+        .target(name: "CFirmwareSim", path: ".",
+                sources: ["Firmware/core/crc16.c", "Firmware/core/cobs.c", "Firmware/core/frame.c", "Firmware/core/link.c",
+                          "Firmware/core/line.c", "Firmware/core/board.c", "Firmware/hal/host/network_sim.c",
+                          "Tests/CFirmwareSim/FirmwareSim.c"],
+                publicHeadersPath: "Tests/CFirmwareSim/include"),
+        .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore"]),

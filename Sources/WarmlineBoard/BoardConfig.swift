@@ -8,6 +8,9 @@ public struct BoardConfig: Sendable, Equatable {
     public var ackTimeoutMs: Int
     /// Transmissions of one command before giving up.
     public var maxAttempts: Int
+    /// How long HELLO is said again (backing off to once a second) before the board counts as not answering: a board
+    /// just started, or a host starting many lines on a loaded machine, may answer seconds late.
+    public var helloTimeoutMs: Int
     /// Heartbeat period (the firmware's watchdog fires after 1.5 s without one).
     public var heartbeatPeriodMs: Int
     /// First reconnect delay after the device goes away; doubles up to `reconnectMaxMs`.
@@ -17,7 +20,8 @@ public struct BoardConfig: Sendable, Equatable {
 
     /// Makes a config with the protocol's defaults.
     public init(devicePath: String, baudRate: Int = 115_200, ackTimeoutMs: Int = 100, maxAttempts: Int = 5,
-                heartbeatPeriodMs: Int = 200, reconnectInitialMs: Int = 100, reconnectMaxMs: Int = 5_000) {
+                heartbeatPeriodMs: Int = 200, reconnectInitialMs: Int = 100, reconnectMaxMs: Int = 5_000,
+                helloTimeoutMs: Int = 10_000) {
         self.devicePath = devicePath
         self.baudRate = baudRate
         self.ackTimeoutMs = ackTimeoutMs
@@ -25,5 +29,6 @@ public struct BoardConfig: Sendable, Equatable {
         self.heartbeatPeriodMs = heartbeatPeriodMs
         self.reconnectInitialMs = reconnectInitialMs
         self.reconnectMaxMs = reconnectMaxMs
+        self.helloTimeoutMs = helloTimeoutMs
     }
 }

@@ -12,4 +12,9 @@ public struct LinkStatistics: Sendable, Equatable {
     public var duplicateEvents = 0
     /// Times the device was reopened after it went away.
     public var reconnects = 0
+    /// Heartbeats written to the port.
+    public var heartbeatsSent = 0
+    /// Bytes the port would not take within the write time bound (a stuck device); the frames they belonged to
+    /// are recovered by retransmits.
+    public var bytesUnwritten = 0
 }

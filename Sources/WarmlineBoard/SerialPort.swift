@@ -1,11 +1,33 @@
 import Glibc
 
-/// A serial device opened raw with termios (8N1, no flow control, no echo), non-blocking.
-struct SerialPort: Sendable {
+/// A serial device opened raw with termios (8N1, no flow control, no echo), non-blocking, closed on exec.
+///
+/// Not `Sendable` on purpose: one thread (the link's port owner) opens it, reads, writes and closes it.
+struct SerialPort {
     let fd: Int32
 
+    /// What a read found.
+    enum ReadResult: Equatable {
+        /// Bytes that were waiting.
+        case bytes([UInt8])
+        /// Nothing waiting.
+        case nothing
+        /// The device is gone (unplugged, the emulator exited).
+        case gone
+    }
+
+    /// What a write managed.
+    enum WriteResult: Equatable {
+        /// Every byte.
+        case written
+        /// The device took no more within the time bound; `unwritten` bytes were dropped.
+        case timedOut(unwritten: Int)
+        /// The device is gone.
+        case gone
+    }
+
     static func open(path: String, baudRate: Int) throws(BoardError) -> SerialPort {
-        let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(device: path, reason: String(cString: strerror(errno))) }
         var tio = termios()
         guard tcgetattr(fd, &tio) == 0 else {
@@ -49,36 +71,45 @@ struct SerialPort: Sendable {
         }
     }
 
-    /// Writes all bytes, waiting briefly when the device buffer is full; false if the device is gone.
-    func write(_ bytes: [UInt8]) -> Bool {
+    /// Writes all bytes, waiting at most `timeoutMs` in all for a full device buffer to drain.
+    func write(_ bytes: [UInt8], timeoutMs: Int) -> WriteResult {
         var offset = 0
+        let deadline = MonotonicMilliseconds.now() + UInt64(timeoutMs)
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n > 0 {
                 offset += n
-            } else if n < 0 && (errno == EAGAIN || errno == EINTR) {
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&p, 1, 10)
-            } else {
-                return false
+                continue
             }
+            guard n < 0 && (errno == EAGAIN || errno == EINTR) else { return .gone }
+            let now = MonotonicMilliseconds.now()
+            guard now < deadline else { return .timedOut(unwritten: bytes.count - offset) }
+            var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&p, 1, Int32(deadline - now))
         }
-        return true
+        return .written
     }
 
-    /// Waits up to `timeoutMs` for input; returns the bytes read, [] on timeout, nil when the device is gone.
-    func read(timeoutMs: Int32) -> [UInt8]? {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&p, 1, timeoutMs)
-        if ready <= 0 { return [] }
+    /// Reads what is waiting without blocking.
+    func read() -> ReadResult {
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        if n > 0 { return Array(buffer[0..<n]) }
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return [] }
-        return nil
+        if n > 0 { return .bytes(Array(buffer[0..<n])) }
+        if n < 0 && (errno == EAGAIN || errno == EINTR) { return .nothing }
+        return .gone
     }
 
+    /// Closes the descriptor; the owner drops the value with it, so it is closed once.
     func close() {
         Glibc.close(fd)
+    }
+}
+
+/// Milliseconds of CLOCK_MONOTONIC: the link's time base outside tests.
+enum MonotonicMilliseconds {
+    static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000 + UInt64(ts.tv_nsec) / 1_000_000
     }
 }

@@ -63,6 +63,13 @@ public final class KeywordSpotter {
     private let longestSentenceFrames = 160_000
     private var candidates: [Candidate] = []
     private var decidedClasses: Set<KeywordHit.Class> = []
+    /// The early look's transcript of the open sentence, while no speech has followed it (the sentence's end reuses it).
+    private var earlyTranscript: RecognizerTranscript?
+    private var lookedEarly = false
+    /// Transcripts the recogniser returned to this spotter, and the sum of their decode times (the worker's CPU).
+    public private(set) var transcriptions = 0
+    /// Sum of the decode times of `transcriptions`, milliseconds.
+    public private(set) var transcriptionDecodeMs = 0
 
     /// A detection of a second-pass class in the open utterance, at the loose cut.
     private struct Candidate {
@@ -341,9 +348,17 @@ public final class KeywordSpotter {
         }
         sentence.append(contentsOf: samples)
         sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
+        if isSpeech {
+            // the caller goes on: what the early look read is no longer the whole sentence
+            earlyTranscript = nil
+            lookedEarly = false
+        }
         var found = secondPass(decidedAt: fedFrames, utteranceOver: false)
         if sentenceSilentFrames >= sentenceTailFrames || sentence.count >= longestSentenceFrames {
             found += endSentence(decidedAt: fedFrames)
+        } else if !lookedEarly, sentenceSilentFrames >= keywords.secondPass.earlyMs * 8 {
+            lookedEarly = true
+            found += secondPass(decidedAt: fedFrames, utteranceOver: false, early: true)
         }
         return found
     }
@@ -356,6 +371,8 @@ public final class KeywordSpotter {
         inSentence = false
         candidates.removeAll()
         decidedClasses.removeAll()
+        earlyTranscript = nil
+        lookedEarly = false
         return found
     }
 
@@ -395,7 +412,11 @@ public final class KeywordSpotter {
     /// `margin_ms` of audio after them (or the utterance's end), then the recogniser's transcript and the phrase
     /// matcher decide. Without a transcript (no recogniser, restarting, busy, timed out) the first pass decides alone
     /// at the phrases' own cuts, as a unit without the recogniser does.
-    private func secondPass(decidedAt frame: Int, utteranceOver: Bool) -> [SpottedKeyword] {
+    ///
+    /// `early`: the caller has paused (`second_pass.early_ms`) without ending the sentence: the sentence so far is
+    /// transcribed, and a request in it is decided now; anything else waits for the sentence's end, which reuses this
+    /// transcript when no speech came after it.
+    private func secondPass(decidedAt frame: Int, utteranceOver: Bool, early: Bool = false) -> [SpottedKeyword] {
         guard let recognizer, let matcher = keywords.matcher, !candidates.isEmpty else { return [] }
         let settings = keywords.secondPass
         var found: [SpottedKeyword] = []
@@ -445,12 +466,33 @@ public final class KeywordSpotter {
         let lastEnd = open.map { candidates[$0].endFrame }.max() ?? frame
         let marginFrames = settings.marginMs * 8
         let lineEnd = sentenceStartFrame + sentence.count
-        guard utteranceOver || lineEnd >= lastEnd + marginFrames else { return found }
-        let to = utteranceOver ? sentence.count : min(sentence.count, lastEnd + marginFrames - sentenceStartFrame)
+        guard utteranceOver || early || lineEnd >= lastEnd + marginFrames else { return found }
+        let whole = utteranceOver || early
+        let to = whole ? sentence.count : min(sentence.count, lastEnd + marginFrames - sentenceStartFrame)
         let from = max(0, to - settings.windowMs * 8)
         guard from < to else { return found }
-        let timeout = patient ? max(settings.timeoutMs, recognizer.configuration.hangLimitMs) : settings.timeoutMs
-        let outcome = recognizer.transcribe(Array(sentence[from..<to]), timeoutMs: timeout)
+        let outcome: RecognizerOutcome
+        if utteranceOver, var reused = earlyTranscript {
+            // only silence since the early look: the same words, already read
+            reused.waitedMs = 0
+            outcome = .transcript(reused)
+        } else {
+            let timeout = patient ? max(settings.timeoutMs, recognizer.configuration.hangLimitMs) : settings.timeoutMs
+            outcome = recognizer.transcribe(Array(sentence[from..<to]), timeoutMs: timeout)
+            if case .transcript(let transcript) = outcome {
+                transcriptions += 1
+                transcriptionDecodeMs += transcript.decodeMs
+            }
+        }
+        earlyTranscript = nil
+        if early {
+            // a request is decided at once; anything else (no keyword, a mention, no answer) waits for the sentence's end
+            guard case .transcript(let transcript) = outcome else { return found }
+            guard matcher.decide(transcript.text).keywordClass != nil else {
+                earlyTranscript = transcript
+                return found
+            }
+        }
         for index in open { candidates[index].sent = true }
         switch outcome {
         case .transcript(let transcript):

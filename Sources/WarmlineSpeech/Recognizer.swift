@@ -30,6 +30,11 @@ public final class Recognizer: @unchecked Sendable {
         public var startTimeoutMs = 30_000
         /// Longest decode before the worker is taken as hung and replaced.
         public var hangLimitMs = 15_000
+        /// The worker's share of one core over time (percent; 0: no limit, the default here; a unit sets its config's
+        /// `recognizer.max_cpu_percent`, 20). Beyond it sentences are not sent and their lines decide on PocketSphinx
+        /// alone: Moonshine base-en reads a second of speech in ~0.27 s of CPU, so one caller talking nonstop stays
+        /// near the share while four talking at once would take ~60 % of a core.
+        public var maxCPUPercent = 0
 
         /// The model found by `RecognizerModel.locate()` and the worker beside this executable, unless given.
         public init(model: RecognizerModel = .locate(), workerPath: String = Recognizer.defaultWorkerPath()) {
@@ -62,10 +67,13 @@ public final class Recognizer: @unchecked Sendable {
     private var nextID: UInt32 = 1
     private var wakeFDs: [Int32] = [-1, -1]
     private let clock = ContinuousClock()
+    private let started = ContinuousClock.now
+    private var budget: RecognizerBudget
 
     /// Checks the model and the worker, then starts the worker on the supervisor thread; never blocks on the model load.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        budget = RecognizerBudget(percent: configuration.maxCPUPercent)
         do throws(SpeechSetupError) {
             try configuration.model.validateFiles()
             guard FileManager.default.isExecutableFile(atPath: configuration.workerPath) else {
@@ -195,6 +203,10 @@ public final class Recognizer: @unchecked Sendable {
             stats.busy += 1
             return .done(.busy(queued: queue.count))
         }
+        guard budget.admits(atMs: elapsedMs()) else {
+            stats.overBudget += 1
+            return .done(.busy(queued: queue.count))
+        }
         let request = Request(id: nextID, samples: samples, timeoutMs: timeoutMs, completion: completion)
         nextID = nextID == UInt32.max ? 1 : nextID + 1
         queue.append(request)
@@ -213,6 +225,10 @@ public final class Recognizer: @unchecked Sendable {
         return { completion(outcome) }
     }
 
+    private func elapsedMs() -> Double {
+        Double((clock.now - started).milliseconds)
+    }
+
     /// Wakes the supervisor's poll; call with `condition` held.
     private func wake() {
         var byte: UInt8 = 1
@@ -226,6 +242,8 @@ public final class Recognizer: @unchecked Sendable {
         var reader = RecognizerFrame.Reader()
         var inFlight: Request?
         var sentAt: ContinuousClock.Instant?
+        /// The worker's CPU time when the request in flight was sent (its decode is charged to the budget).
+        var cpuAtSend: Double?
         var restartAt: ContinuousClock.Instant? = .now
         /// Quick deaths in a row, for the back-off.
         var quickDeaths = 0
@@ -277,6 +295,7 @@ public final class Recognizer: @unchecked Sendable {
             if let request = toSend, let worker = state.worker {
                 state.inFlight = request
                 state.sentAt = clock.now
+                state.cpuAtSend = worker.cpuMs
                 condition.lock()
                 stats.sent += 1
                 condition.unlock()
@@ -383,6 +402,8 @@ public final class Recognizer: @unchecked Sendable {
                                                        audioMs: request.samples.count / 8))
                     : .unavailable(reason: "the worker could not decode: \(answer.text)")
                 let resident = worker.residentMB
+                let cpuSpent = zip2(worker.cpuMs, state.cpuAtSend).map { $0 - $1 } ?? Double(answer.milliseconds)
+                state.cpuAtSend = nil
                 let replace = resident.map { $0 > configuration.maxResidentMB } ?? false
                 if let resident, replace {
                     // put down before the caller hears back, so the next utterance already waits for the new worker
@@ -391,6 +412,8 @@ public final class Recognizer: @unchecked Sendable {
                                   expected: true)
                 }
                 condition.lock()
+                budget.spend(cpuSpent, atMs: elapsedMs())
+                stats.decodeCPUMs += Int(cpuSpent)
                 let completion = finish(request, outcome)
                 stats.residentMB = resident
                 stats.peakResidentMB = max(stats.peakResidentMB, resident ?? 0)
@@ -447,4 +470,9 @@ public final class Recognizer: @unchecked Sendable {
         condition.unlock()
         completion?()
     }
+}
+
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

@@ -88,6 +88,10 @@ public struct RecognizerStatistics: Sendable, Equatable {
     public var timedOut = 0
     /// Utterances refused because the queue was full.
     public var busy = 0
+    /// Utterances not sent because the worker had used its CPU share (`maxCPUPercent`).
+    public var overBudget = 0
+    /// The worker's CPU time spent on transcripts, milliseconds.
+    public var decodeCPUMs = 0
     /// Why the last worker stopped.
     public var lastStopReason: String?
     /// The worker's resident memory after its last answer.

@@ -133,6 +133,16 @@ final class RecognizerWorkerProcess {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
     }
 
+    /// The worker's CPU time so far (user and system), milliseconds, from /proc.
+    var cpuMs: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // fields after the command name: state is 3rd, utime 14th, stime 15th (1-based over the whole line)
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Stops the worker (SIGKILL unless it has already exited), reaps it, and says how it ended.
     func stop(kill force: Bool) -> String {
         guard !closed else { return "stopped" }

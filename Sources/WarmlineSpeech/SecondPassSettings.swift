@@ -14,11 +14,14 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// Score units over a phrase's own cut at which a candidate still counts when the transcript holds no keyword at all
     /// (the recogniser misheard the word: "shelve me" for "help me"); a transcript that reads it as a mention or a
     /// negated request always turns it down.
-    public var unheardMargin = 150
+    public var unheardMargin = 400
     /// Audio after the candidate's end before it is transcribed, unless the utterance ends first (milliseconds). Moonshine
     /// misreads a clip cut in the middle of a sentence ("someone is hur-" came back as "-8-0-8-0"), so by default a
     /// candidate waits for the end of the caller's sentence (200 ms of silence) or 1.5 s of further speech.
     public var marginMs = 1500
+    /// Silence after speech at which the open sentence is read early (milliseconds): a request in it is decided then,
+    /// without waiting for the sentence's end (500 ms); the end reuses the transcript when the caller said nothing more.
+    public var earlyMs = 200
     /// Longest stretch of the utterance sent, ending at the margin (milliseconds).
     public var windowMs = 6000
     /// Longest wait for the transcript before the first pass decides alone (milliseconds).
@@ -60,13 +63,15 @@ public struct SecondPassSettings: Sendable, Equatable {
                 settings.unheardMargin = try integer(entry, reader: reader, range: -2000...5000)
             case "margin_ms":
                 settings.marginMs = try integer(entry, reader: reader, range: 0...2000)
+            case "early_ms":
+                settings.earlyMs = try integer(entry, reader: reader, range: 100...500)
             case "window_ms":
                 settings.windowMs = try integer(entry, reader: reader, range: 1000...30_000)
             case "timeout_ms":
                 settings.timeoutMs = try integer(entry, reader: reader, range: 100...30_000)
             default:
                 throw SpeechSetupError(file: reader.file, line: entry.line,
-                                       reason: "unknown key 'second_pass.\(entry.key)' (expected candidate, sure_margin, unheard_margin, margin_ms, window_ms, timeout_ms)")
+                                       reason: "unknown key 'second_pass.\(entry.key)' (expected candidate, sure_margin, unheard_margin, margin_ms, early_ms, window_ms, timeout_ms)")
             }
         }
         return settings

@@ -34,6 +34,8 @@ public enum EffectiveConfigPrinter {
             out.raw("  # worker: \"/usr/lib/warmline/warmline-recognizer\"  # the worker (unset: beside warmline, else installed)")
         }
         out.key("max_resident_mb", config.recognizer.maxResidentMB, "worker replaced above this resident memory", indent: 1)
+        out.key("max_cpu_percent", config.recognizer.maxCPUPercent,
+                "worker's share of one core; beyond it sentences go to PocketSphinx alone (0 = no limit)", indent: 1)
         out.key("emergency_number", quoted(config.call.emergencyNumber), "national emergency number the greeting names")
         out.key("database", quoted(config.databasePath), "SQLite file of calls, events and decisions")
         out.key("prompts_dir", quoted(config.promptsDirectory), "menu.yaml and the per-language prompt texts")

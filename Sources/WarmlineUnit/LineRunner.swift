@@ -223,7 +223,6 @@ public final class LineRunner: @unchecked Sendable {
         let callID = "L\(settings.lineNumber)-\(nowMs)-\(UInt32.random(in: 0...0xFFFF))"
         var call = CallState(runner: self, callID: callID, callerID: callerID, startedAtMs: nowMs)
         dispatchBoard("OFF_HOOK", since: ringCountReachedAt) { try await $0.offHook() }
-        link.setHeartbeatTimer(enabled: false)
         _ = writer.enqueue(callID: callID, frameTime: 0, type: EventType.callRing,
                            payload: StoreEventName.json(["caller_id": callerID ?? "unknown", "line": "\(settings.lineNumber)"]))
         do {
@@ -242,6 +241,10 @@ public final class LineRunner: @unchecked Sendable {
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
+        // The audio loop sends the heartbeats from here on (a stalled loop means bypass); until now the link's timer
+        // did, so preparing the call and opening the audio on a loaded machine leaves no gap for the watchdog.
+        link.setHeartbeatTimer(enabled: false)
+        link.heartbeat()
         do {
             var lastPeriodEnd = MonotonicClock.seconds()
             try audio.loop.run { period, player in

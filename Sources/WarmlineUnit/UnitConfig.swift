@@ -51,6 +51,8 @@ public struct RecognizerConfig: Sendable, Equatable {
     public var workerPath: String?
     /// Resident memory above which the worker is replaced (MB).
     public var maxResidentMB = 800
+    /// The worker's share of one core over time (percent, 0 = no limit); beyond it lines decide on PocketSphinx alone.
+    public var maxCPUPercent = 20
 
     /// The shipped defaults.
     public init() {}

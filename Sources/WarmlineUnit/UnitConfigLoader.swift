@@ -53,7 +53,7 @@ public struct UnitConfigLoader: Sendable {
                           "distress"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
-    static let recognizerKeys = ["enabled", "model_dir", "library", "worker", "max_resident_mb"]
+    static let recognizerKeys = ["enabled", "model_dir", "library", "worker", "max_resident_mb", "max_cpu_percent"]
     static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
     static let queueKeys = ["announce_every_ms", "retry_every_ms", "bypass_after_ms", "wait_per_caller_ms"]
     static let callKeys = ["speech_barge_in_ms", "silent_prompt_ms", "silent_handoff_ms", "person_bound_ms", "max_prompt_ms", "keyword_min_confidence",
@@ -207,6 +207,7 @@ public struct UnitConfigLoader: Sendable {
         if let n = keys["worker"], let v = r.string(n, "recognizer.worker") { recognizer.workerPath = v }
         // below ~500 MB the model does not load at all; the worker is replaced when it passes this after an answer
         if let n = keys["max_resident_mb"], let v = r.int(n, "recognizer.max_resident_mb", 500...8000) { recognizer.maxResidentMB = v }
+        if let n = keys["max_cpu_percent"], let v = r.int(n, "recognizer.max_cpu_percent", 0...100) { recognizer.maxCPUPercent = v }
     }
 
     private func readQueue(_ node: Node, into queue: inout QueueConfig, _ r: inout ConfigReader) {

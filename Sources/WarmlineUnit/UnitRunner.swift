@@ -154,6 +154,7 @@ public final class UnitRunner: @unchecked Sendable {
             ?? RecognizerModel(directory: RecognizerModel.locate().directory, library: settings.library)
         var configuration = Recognizer.Configuration(model: model, workerPath: settings.workerPath ?? Recognizer.defaultWorkerPath())
         configuration.maxResidentMB = settings.maxResidentMB
+        configuration.maxCPUPercent = settings.maxCPUPercent
         let recognizer = Recognizer(configuration: configuration)
         self.recognizer = recognizer
         let transcript = transcript

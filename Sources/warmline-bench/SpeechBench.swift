@@ -209,6 +209,8 @@ struct SpeechBench: ParsableCommand {
         for (utterance, line) in zip(utterances, lines) {
             var vad = VoiceActivityDetector()
             let base = spotter.framesFed
+            let transcriptionsBefore = spotter.transcriptions
+            let decodeMsBefore = spotter.transcriptionDecodeMs
             var hits: [SpottedKeyword] = []
             let cpuStart = BenchSupport.cpuSeconds()
             var start = 0
@@ -235,11 +237,9 @@ struct SpeechBench: ParsableCommand {
             spotter.peakScores.removeAll()
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
             tally.audioSeconds += Double(line.count) / 8000
-            // one transcript decides every candidate of its sentence at one frame: count it once
-            var transcribedAt: [Int: Int] = [:]
-            for decided in hits + rejected { if let ms = decided.recognizerMs { transcribedAt[decided.decidedAtFrame] = ms } }
-            tally.transcriptions += transcribedAt.count
-            tally.decodeSeconds += Double(transcribedAt.values.reduce(0, +)) / 1000
+            // every transcript the spotter asked for, early looks that decided nothing included
+            tally.transcriptions += spotter.transcriptions - transcriptionsBefore
+            tally.decodeSeconds += Double(spotter.transcriptionDecodeMs - decodeMsBefore) / 1000
             _ = spotter.process(gap, isSpeech: false)
             score(utterance, hits: hits, rejected: rejected, peaks: peaks, base: base, into: &tally, name: name)
         }

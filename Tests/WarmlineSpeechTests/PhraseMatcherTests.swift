@@ -14,7 +14,8 @@ struct PhraseMatcherTests {
         "He's going to kill me.", "This is an emergency.", "I can't breathe.", "Please don't hurt me.",
         "My husband keeps hitting me.", "I've been stabbed.", "I'm not safe here.", "Someone is breaking into my house.",
         "Call 9-1-1.", "Nine one one, please.", "Somebody help!", "I don't need the police, I need an ambulance.",
-        "I don't feel safe at home.",
+        "I don't feel safe at home.", "He has a knife.", "He's got a gun!", "He pulled a gun on me.", "Get help now.",
+        "Send the police.", "The police, quickly.", "Ambulance!", "We need help urgently.",
     ])
     func requestsAreDistress(transcript: String) throws {
         let decision = try decide(transcript)
@@ -27,7 +28,8 @@ struct PhraseMatcherTests {
         ("Can I speak to a person?", PhraseDecision.Kind.person), ("I want to talk to a real human.", .person), ("Operator.", .person),
         ("Put me through to someone please.", .person), ("Let me speak to someone, he is hitting me.", .distress),
         ("Put me through to an agent, please.", .person), ("Is there a person I can talk to?", .person),
-        ("Let me talk to some one.", .person),
+        ("Let me talk to some one.", .person), ("Take me to an agent, please.", .person),
+        ("Get me through to a real person.", .person),
     ])
     func personRequests(transcript: String, kind: PhraseDecision.Kind) throws {
         #expect(try decide(transcript).kind == kind, "\(transcript)")
@@ -36,13 +38,20 @@ struct PhraseMatcherTests {
     @Test("a keyword only talked about is a mention, never a request", arguments: [
         "The police station is near the market.", "The staff were very helpful.", "Can you help me with my balance?",
         "I need help topping up my phone.", "What is the emergency number?", "I am calling about the emergency day pass.",
-        "The ambulance station is closed on Sundays.",
+        "The ambulance station is closed on Sundays.", "My son is a police officer.",
     ])
     func mentions(transcript: String) throws {
         let decision = try decide(transcript)
         #expect(decision.kind == .mention, "\(transcript) → \(decision)")
         #expect(decision.keywordClass == nil)
         #expect(!decision.mentioned.isEmpty)
+    }
+
+    @Test("a weapon only talked about is no request", arguments: [
+        "I bought him a knife set for his birthday.", "The gun shop on the corner is closed.", "He has a gun licence.",
+    ])
+    func weaponsTalkedAbout(transcript: String) throws {
+        #expect(try decide(transcript).keywordClass == nil, "\(transcript)")
     }
 
     @Test("a negated request is not one, and says which word negated it", arguments: [

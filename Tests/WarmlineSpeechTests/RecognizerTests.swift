@@ -145,6 +145,22 @@ struct RecognizerTests {
         #expect(answers.wait(for: 3, timeoutMs: 30_000).contains { if case .busy = $0 { true } else { false } })
         #expect(recognizer.statistics.busy >= 1)
     }
+
+    @Test("past its CPU share the recogniser answers busy at once, and its worker's CPU is what was charged")
+    func cpuShare() throws {
+        let recognizer = try InstalledRecognizer.start { $0.maxCPUPercent = 1 }
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("please help me someone is hurting me", engine: .flite("slt"))
+        var outcomes: [RecognizerOutcome] = []
+        for _ in 0..<6 { outcomes.append(recognizer.transcribe(audio, timeoutMs: 20_000)) }
+        // a full bucket (1.5 s of CPU) takes the first sentences; at 1 % the rest are refused without a wait
+        #expect(outcomes.first?.text?.lowercased().contains("help") == true, "\(outcomes)")
+        #expect(outcomes.contains { if case .busy = $0 { true } else { false } }, "\(outcomes)")
+        let statistics = recognizer.statistics
+        #expect(statistics.overBudget >= 1)
+        #expect(statistics.decodeCPUMs >= 1500)
+        #expect(statistics.sent == statistics.answered)
+    }
 }
 
 @Suite("Recogniser without its model")

@@ -57,6 +57,31 @@ struct SecondPassTests {
         #expect(aloneHits.count >= hits.filter { $0.hit.keywordClass != .menu }.count)
     }
 
+    @Test("a pause reads the sentence early: a request is decided before the sentence's end, and a sentence without one is read once")
+    func earlyLook() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let list = try Self.transcriptDecides()
+        // the request, then a second of line silence: decided at the early look, not at the 500 ms end of the sentence
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let request = try RenderedSpeech.render("someone is hurting me", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000)
+        let periods = RenderedSpeech.periods(request)
+        let lastSpeech = try #require(periods.lastIndex { $0.isSpeech })
+        var hits: [SpottedKeyword] = []
+        for period in periods { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
+        let pauseFrames = distress.decidedAtFrame - (lastSpeech + 1) * 160
+        #expect(pauseFrames >= list.secondPass.earlyMs * 8 && pauseFrames < 4000, "decided \(pauseFrames / 8) ms into the pause")
+        #expect(spotter.transcriptions == 1)
+        // no request: the early look's transcript is not thrown away; the sentence's end decides on it without a second read
+        let quiet = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let neutral = try RenderedSpeech.render("the police station is near the market", engine: .flite("kal"))
+        let neutralHits = RenderedSpeech.spot(neutral + [Int16](repeating: 0, count: 8000), with: quiet)
+        #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
+        #expect(try #require(quiet.rejected.first).confirmedBy != nil)
+        #expect(quiet.transcriptions == 1)
+    }
+
     @Test("a sure first-pass hit counts at once, before any transcript")
     func sureHitDoesNotWait() throws {
         let recognizer = try InstalledRecognizer.start()
@@ -161,7 +186,8 @@ struct SecondPassSettingsTests {
           arguments: [("second_pass:\n  candidate: {menu: 1e-20}\n", 9, "not distress or person"),
                       ("second_pass:\n  margin_ms: -5\n", 9, "whole number from 0 to 2000"),
                       ("second_pass:\n  candidate: {person: 5}\n", 9, "at most 1"),
-                      ("second_pass:\n  sure: 3\n", 9, "unknown key 'second_pass.sure'")])
+                      ("second_pass:\n  sure: 3\n", 9, "unknown key 'second_pass.sure'"),
+                      ("second_pass:\n  early_ms: 50\n", 9, "whole number from 100 to 500")])
     func refused(_ tail: String, _ line: Int, _ reason: String) throws {
         do {
             _ = try KeywordList.parse(Self.head + tail, file: "k.yaml")
