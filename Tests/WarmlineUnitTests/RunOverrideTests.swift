@@ -53,11 +53,13 @@ struct RunOverrideTests {
         #expect(problem?.hasPrefix("--line '\(spec)': \(reason)") == true, "\(problem ?? "accepted")")
     }
 
-    @Test("two --line values sharing a number or a port are refused, naming the first")
-    func duplicateLines() {
+    @Test("two --line values sharing a number or a serial port are refused, naming the first; sharing a PCM is not")
+    func duplicateLines() throws {
         #expect(lineProblem(["1:/dev/a:in1:out1", "1:/dev/b:in2:out2"])
             == "--line '1:/dev/b:in2:out2': number '1' is already used by --line '1:/dev/a:in1:out1'; each line needs its own")
         #expect(lineProblem(["1:/dev/a:in1:out1", "2:/dev/a:in2:out2"])?.contains("serial device '/dev/a' is already used") == true)
+        // ALSA's null device stands in for lines that never ring (the 16-line test, the unit bench)
+        #expect(try RunOverride.lines(["1:/dev/a:null:null", "2:/dev/b:null:null"]).map(\.number) == [1, 2])
     }
 
     @Test("an --agent is NAME:DIGITS with the config's dial characters; anything else names what is wrong")
