@@ -36,8 +36,17 @@ public struct KeywordList: Sendable, Equatable {
     /// The phrase entry for a spotted text.
     public func phrase(_ text: String) -> Phrase? { phrases.first { $0.text == text } }
 
+    /// Largest keywords file read (the shipped ones are a few KB).
+    public static let maximumFileBytes = 256 * 1024
+    /// Most phrases a language spots (each one costs the decoder time on every frame).
+    public static let maximumPhrases = 300
+
     /// Reads and checks a keywords file; every problem is a `SpeechSetupError` with file and line.
     public static func load(file: String) throws(SpeechSetupError) -> KeywordList {
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
+        guard bytes <= maximumFileBytes else {
+            throw SpeechSetupError(file: file, line: 1, reason: "the file is \(bytes) bytes; a keywords file is at most \(maximumFileBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw SpeechSetupError(file: file, reason: "keywords file not found or unreadable")
         }
@@ -49,6 +58,10 @@ public struct KeywordList: Sendable, Equatable {
 
     /// Parses keywords YAML text (`file` names it in errors).
     public static func parse(_ text: String, file: String) throws(SpeechSetupError) -> KeywordList {
+        guard text.utf8.count <= maximumFileBytes else {
+            throw SpeechSetupError(file: file, line: 1,
+                                   reason: "the file is \(text.utf8.count) bytes; a keywords file is at most \(maximumFileBytes)")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -109,6 +122,10 @@ public struct KeywordList: Sendable, Equatable {
                 }
                 list.phrases.append(Phrase(text: phrase, keywordClass: keywordClass, threshold: threshold,
                                            line: phraseEntry.line))
+                if list.phrases.count > maximumPhrases {
+                    throw SpeechSetupError(file: file, line: phraseEntry.line,
+                                           reason: "more than \(maximumPhrases) phrases; a language spots a few dozen")
+                }
             }
         }
         if list.phrases.isEmpty {

@@ -5,6 +5,7 @@ import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
 import WarmlineStore
+import WarmlineText
 
 /// The audio of one call, opened when the line is answered.
 public struct CallAudio {
@@ -274,12 +275,13 @@ public final class LineRunner: @unchecked Sendable {
     // MARK: - Helpers the call uses
 
     /// Prints one transcript line for this line.
-    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(text)") }
+    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(TerminalText.escaped(text))") }
 
     /// Prints one transcript line stamped with call time.
     func say(_ text: String, frame: Int) {
         let ms = frame * 1000 / max(1, settings.call.framesPerSecond)
-        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000, text))
+        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000,
+                          TerminalText.escaped(text)))
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.
