@@ -11,7 +11,7 @@ public enum EffectiveConfigPrinter {
             out.raw("# Every key is optional; the values below are the defaults. Check edits with `warmline config check`.")
         }
         out.key("country", quoted(config.call.dayPass.country.code),
-                "ISO country the unit's line is in: caller IDs and subscriber numbers are read as dialled there")
+                "ISO code of the country: caller IDs and subscriber numbers are read as dialled there")
         out.key("sample_rate", config.sampleRate, "audio sample rate of every line: 8000 or 16000")
         out.key("tone_plan", quoted(config.tonePlan), "call-progress tones of the network: us, uk, eu, tr, ua")
         out.key("languages", "[" + config.languages.map(quoted).joined(separator: ", ") + "]",
