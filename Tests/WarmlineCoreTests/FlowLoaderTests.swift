@@ -228,4 +228,42 @@ struct FlowLoaderTests {
             "menu.yaml:1: language 'de' is enabled but has no digit under 'languages:'",
         ])
     }
+
+    @Test("A 2 MB menu.yaml of 20,000 nodes is refused at once with file and reason; so is a small file with too many nodes")
+    func hugeMenuRefused() {
+        let node = "  n%d: {greet_long: main_menu, on_exhausted: {action: goto, node: n%d}, options: [{digit: \"1\", action: goto, node: n%d}]}\n"
+        let huge = header + (0..<20_000).map { String(format: node, $0, $0 + 1, $0 + 1) }.joined()
+        #expect(huge.utf8.count > 2_000_000)
+        let clock = ContinuousClock()
+        var found: [FlowProblem] = []
+        let took = clock.measure { found = problems(huge) }
+        #expect(found.map(\.description) == ["menu.yaml:1: the file is \(huge.utf8.count) bytes; at most 524288 are read, nothing was loaded"])
+        #expect(found.first?.kind == .tooLarge)
+        #expect(took < .seconds(1))
+        let many = header + (0..<501).map { "  n\($0): {greet_long: main_menu}\n" }.joined()
+        #expect(problems(many).map(\.description) == ["menu.yaml:1: 501 nodes; a menu has at most 500"])
+    }
+
+    @Test("The loop check is linear: a 500-node chain that never reaches a person is checked quickly and reported once")
+    func loopCheckIsLinear() {
+        // every node leads only onward, the last to itself: each node used to cost a walk of the rest, then a walk per node
+        let last = FlowLoader.maximumNodes - 2
+        let chain = (0...last).map { index in
+            "  n\(index): {greet_long: main_menu, on_exhausted: {action: goto, node: n\(min(index + 1, last))}}\n"
+        }.joined()
+        let menu = header + """
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "1", action: goto, node: n0}
+              - {digit: "2", action: handoff}
+
+        """ + chain
+        let clock = ContinuousClock()
+        var found: [FlowProblem] = []
+        let took = clock.measure { found = problems(menu) }
+        #expect(found.map(\.kind) == [.loopWithoutPerson])
+        #expect(found.first?.reason == "nodes n\(last) -> n\(last) loop with no option or on_exhausted leading to a person (handoff)")
+        #expect(took < .seconds(2))
+    }
 }
