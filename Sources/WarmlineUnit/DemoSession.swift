@@ -57,7 +57,8 @@ public final class DemoSession: @unchecked Sendable {
     /// A session printing its transcript through `transcript`.
     public init(options: Options, transcript: @escaping @Sendable (String) -> Void) {
         self.options = options
-        self.transcript = transcript
+        // scripted caller IDs and names are shown as a terminal would receive them from a real network: escaped
+        self.transcript = { transcript(TerminalText.escaped($0)) }
     }
 
     /// Places `callers[i]` on line i+1 in order, all lines at once; returns every call when all are over.
