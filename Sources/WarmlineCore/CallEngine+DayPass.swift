@@ -87,6 +87,7 @@ extension CallEngine {
                                  expiresAt: grantedAt.adding(seconds: Int64(config.dayPass.durationHours) * 3600),
                                  failOpen: failOpen, reason: reason)
         grantedPass = grant
+        provisionalGranted = failOpen
         out.append(.grantDayPass(grant))
         log(.dayPassGranted, ["key": key, "fail_open": failOpen ? "yes: balance unknown, caller in distress" : "no",
                               "provisional": failOpen ? "yes: an agent confirms it in this call" : "no", "msisdn": callerID,

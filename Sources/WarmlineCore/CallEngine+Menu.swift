@@ -51,7 +51,7 @@ extension CallEngine {
         case .announce(.node(let name, let long)):
             enterNode(name, long: long)
         case .announce(.grantReadback(let next)):
-            if let grantedPass, grantedPass.failOpen {
+            if provisionalGranted {
                 // a provisional pass (balance unknown) is never left alone: an agent hears it and confirms it in this call
                 startHandoff(reason: "provisional day pass: balance unknown", urgent: true)
             } else {

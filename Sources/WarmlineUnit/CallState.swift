@@ -310,22 +310,18 @@ struct CallState {
                 let validityMs = (grant.expiresAt.secondsSinceEpoch - grant.grantedAt.secondsSinceEpoch) * 1000
                 let policy = runner.settings.call.dayPass
                 let limits = DayPassLimits(cooldownMs: Int64(policy.cooldownDays) * 86_400_000, unitMaxPerHour: policy.unitMaxPerHour)
-                let writer = runner.eventWriter
-                let frame = Int64(max(frameNow, lastFrame))
-                runner.dispatchStore { store in
+                runner.dispatchStoreWrite { store in
                     do {
                         let result = try store.grantDayPass(idempotencyKey: grant.idempotencyKey, msisdn: grant.callerID, callID: callID,
                                                             grantedAtMs: grant.grantedAt.secondsSinceEpoch * 1000, validityMs: validityMs,
                                                             provisional: grant.failOpen, limits: limits)
                         let kind = grant.failOpen ? "provisional day pass" : "day pass"
-                        return result.created ? "\(kind) #\(result.pass.id ?? 0) written to the ledger and the outbox (key \(grant.idempotencyKey))"
-                                              : "day pass key \(grant.idempotencyKey) was already granted: not granted twice"
+                        return (result.created ? "\(kind) #\(result.pass.id ?? 0) written to the ledger and the outbox (key \(grant.idempotencyKey))"
+                                               : "day pass key \(grant.idempotencyKey) was already granted: not granted twice", nil)
                     } catch StoreError.dayPassRefused(let rule, let reason) {
-                        // another line granted first (same subscriber, or the unit's hourly cap): the ledger refused it
-                        _ = writer.enqueue(callID: callID, frameTime: frame, type: EventType.dayPassRefused,
-                                           payload: StoreEventName.json(["rule": rule, "reason": reason, "key": grant.idempotencyKey,
-                                                                         "stage": "ledger"]))
-                        return "day pass refused by the ledger (rule \(rule)): \(reason)"
+                        // another line granted first (same subscriber, or the unit's hourly cap): the engine logs the refusal
+                        return ("day pass refused by the ledger (rule \(rule)): \(reason)",
+                                .dayPassRefusedByLedger(key: grant.idempotencyKey, rule: rule, reason: reason))
                     }
                 }
             case .recordCallback(let request):

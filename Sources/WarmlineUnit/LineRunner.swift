@@ -308,6 +308,21 @@ public final class LineRunner: @unchecked Sendable {
         }
     }
 
+    /// Runs a store write off the audio path; its note, and an input for the call when there is one, come back through the inbox.
+    func dispatchStoreWrite(_ work: @escaping @Sendable (StoreDatabase) throws -> (note: String, input: CallInput?)) {
+        let store = store
+        let inbox = inbox
+        storeQueue.async {
+            do {
+                let (note, input) = try work(store)
+                inbox.post(.storeDone(note: note))
+                if let input { inbox.post(.callInput(input)) }
+            } catch {
+                inbox.post(.storeDone(note: "store write failed: \(error)"))
+            }
+        }
+    }
+
     /// Runs a store lookup off the audio path; an input it finds comes back through the inbox.
     func dispatchStoreInput(_ work: @escaping @Sendable (StoreDatabase) throws -> CallInput?) {
         let store = store

@@ -377,6 +377,22 @@ struct CallEngineTests {
         #expect(refusal.payload["reason"] == "caller ID holds a control character: not a phone number")
     }
 
+    @Test("A pass the ledger refuses (another line granted first) is logged with its rule and never claimed to the agent")
+    func ledgerRefusal() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(9000, .digit("1")),
+                         (9100, .dayPassRefusedByLedger(key: "daypass:+380501234567:after:never", rule: "one_open_pass",
+                                                        reason: "pass #7 for +380501234567 still runs")),
+                         (16_000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.count == 1)
+        let refusal = try #require(trace.logs(.dayPassRefused).first)
+        #expect(refusal.payload["rule"] == "one_open_pass")
+        #expect(refusal.payload["stage"] == "ledger")
+        #expect(trace.whispers == ["caller asked for a person (pressed 0); balance zero"])
+    }
+
     @Test("The unit's hourly cap, known at the answer, refuses the pass with its rule")
     func unitCapRefuses() throws {
         var script = CallScript()
