@@ -127,7 +127,7 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["recognizer"] { readRecognizer(node, into: &config.recognizer, &r) }
         if let node = top["emergency_number"], let number = r.dialString(node, "emergency_number") {
             // the greeting speaks it: a national emergency number is a few digits (112, 911, 999, 000, 1122)
-            if number.count <= 6, number.allSatisfy(\.isNumber) { config.call.emergencyNumber = number } else {
+            if (2...6).contains(number.count), number.allSatisfy(\.isNumber) { config.call.emergencyNumber = number } else {
                 r.fail(node.line, "'emergency_number' must be the national emergency number, 2 to 6 digits (112, 911, 999), "
                     + "not \(ConfigReader.shown(number))")
             }

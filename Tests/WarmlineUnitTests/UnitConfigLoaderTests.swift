@@ -276,6 +276,7 @@ struct UnitConfigLoaderTests {
         let found = problems("emergency_number: \"\(long)\"\n").map(\.description)
         #expect(found == ["w.yaml:1: 'emergency_number' is 5000 bytes long; a value is at most 4096"])
         #expect(problems("emergency_number: \"911\"\n").isEmpty)
+        #expect(problems("emergency_number: \"9\"\n").count == 1)
     }
 
     @Test("a config over 256 KB, or with more YAML nodes than a config ever has, is refused before it is read")
