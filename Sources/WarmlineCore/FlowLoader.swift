@@ -14,6 +14,8 @@ public enum FlowLoader {
     public static let maximumFileBytes = 512 * 1024
     /// Most nodes in a menu (the shipped one has a handful; every node is a prompt a caller must sit through).
     public static let maximumNodes = 500
+    /// Most prompts in one language's prompts.yaml (the shipped ones have about 60).
+    public static let maximumPrompts = 2_000
 
     /// Parses and validates; throws every problem found, each with file, line and reason.
     public static func load(menu: SourceText, prompts: [String: SourceText],
@@ -40,7 +42,13 @@ public enum FlowLoader {
                 continue
             }
             do {
-                catalogs[language] = try PromptCatalog.parse(source, language: language)
+                let catalog = try PromptCatalog.parse(source, language: language)
+                guard catalog.texts.count <= maximumPrompts else {
+                    problems.append(FlowProblem(file: source.name, line: 1, kind: .tooLarge,
+                                                reason: "\(catalog.texts.count) prompts; a language has at most \(maximumPrompts)"))
+                    continue
+                }
+                catalogs[language] = catalog
             } catch {
                 problems += error.problems
             }

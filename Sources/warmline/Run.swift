@@ -42,7 +42,7 @@ struct Run: AsyncParsableCommand {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
             try await unit.start(speechInBackground: true)
         } catch {
-            FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped("\(error)", keepNewlines: true))\n".utf8))
             throw ExitCode(1)
         }
         let notifier = SystemdNotifier()

@@ -244,6 +244,17 @@ struct FlowLoaderTests {
         #expect(problems(many).map(\.description) == ["menu.yaml:1: 501 nodes; a menu has at most 500"])
     }
 
+    @Test("A prompts.yaml with more prompts than a language ever needs is refused with file and reason")
+    func tooManyPrompts() {
+        var prompts = RealPrompts.prompts
+        let en = prompts["en"]?.text ?? ""
+        prompts["en"] = SourceText(name: "Prompts/en/prompts.yaml",
+                                   text: en + (0..<FlowLoader.maximumPrompts).map { "extra_\($0): \"Hello.\"\n" }.joined())
+        let found = problems(RealPrompts.menu.text, prompts: prompts).filter { $0.kind == .tooLarge }
+        #expect(found.map(\.file) == ["Prompts/en/prompts.yaml"])
+        #expect(found.first?.reason.hasSuffix("prompts; a language has at most 2000") == true)
+    }
+
     @Test("The loop check is linear: a 500-node chain that never reaches a person is checked quickly and reported once")
     func loopCheckIsLinear() {
         // every node leads only onward, the last to itself: each node used to cost a walk of the rest, then a walk per node
