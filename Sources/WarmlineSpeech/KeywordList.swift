@@ -71,7 +71,7 @@ public struct KeywordList: Sendable, Equatable {
         } catch let error as SpeechSetupError {
             throw error
         } catch let error as YamlError {
-            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(error)")
+            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(yamlProblem(error))")
         } catch {
             throw SpeechSetupError(file: file, line: 1, reason: "not valid YAML: \(error)")
         }
@@ -172,6 +172,16 @@ public struct KeywordList: Sendable, Equatable {
             }
         }
         return entries.map(\.line).joined(separator: "\n") + "\n"
+    }
+
+    /// The parser's one-line complaint (Yams' own description quotes the file over several lines).
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            (context.map { "\($0.text), " } ?? "") + problem
+        case .duplicatedKeysInMapping(let duplicates, _): "duplicate key \(duplicates.sorted().joined(separator: ", "))"
+        default: "\(error)"
+        }
     }
 
     private static func yamlLine(_ error: YamlError) -> Int {
