@@ -277,4 +277,77 @@ struct FlowLoaderTests {
         #expect(found.first?.reason == "nodes n\(last) -> n\(last) loop with no option or on_exhausted leading to a person (handoff)")
         #expect(took < .seconds(2))
     }
+
+    @Test("The linear loop check reports exactly the loops the old per-node walk found, on 300 random small menus")
+    func loopCheckMatchesTheWalk() {
+        var generator = SplitMix(seed: 16)
+        var menusWithLoops = 0
+        for _ in 0..<300 {
+            let names = ["main"] + ["a", "b", "c", "d", "e", "f"].prefix(Int(generator.next() % 6) + 1)
+            var successors: [String: [String]] = [:]
+            var exits: Set<String> = []
+            var text = header
+            for name in names {
+                var options: [String] = []
+                var next: [String] = []
+                for digit in ["1", "2", "3"].prefix(Int(generator.next() % 3)) {
+                    if generator.next() % 5 == 0 {
+                        options.append("{digit: \"\(digit)\", action: handoff}")
+                        exits.insert(name)
+                    } else {
+                        let target = names[Int(generator.next() % UInt64(names.count))]
+                        options.append("{digit: \"\(digit)\", action: goto, node: \(target)}")
+                        next.append(target)
+                    }
+                }
+                let exhausted: String
+                if generator.next() % 4 == 0 {
+                    exhausted = "{action: handoff}"
+                    exits.insert(name)
+                } else {
+                    let target = names[Int(generator.next() % UInt64(names.count))]
+                    exhausted = "{action: goto, node: \(target)}"
+                    next.append(target)
+                }
+                successors[name] = next
+                text += "  \(name): {greet_long: main_menu, on_exhausted: \(exhausted), options: [\(options.joined(separator: ", "))]}\n"
+            }
+            // the check as it was: a walk from every node, and from every node ahead of it
+            func closure(_ start: String) -> Set<String> {
+                var reached: Set<String> = [start]
+                var pending = [start]
+                while let name = pending.popLast() {
+                    for next in successors[name] ?? [] where reached.insert(next).inserted { pending.append(next) }
+                }
+                return reached
+            }
+            var expected: [String] = []
+            var reported: Set<String> = []
+            for name in names where !reported.contains(name) {
+                let ahead = closure(name)
+                guard ahead.isDisjoint(with: exits) else { continue }
+                let loop = names.filter { ahead.contains($0) && closure($0).contains(name) }
+                guard loop.count > 1 || successors[name]?.contains(name) == true else { continue }
+                reported.formUnion(loop)
+                expected.append("nodes \((loop + [name]).joined(separator: " -> ")) loop with no option or on_exhausted leading to a person (handoff)")
+            }
+            let found = problems(text).filter { $0.kind == .loopWithoutPerson }.map(\.reason)
+            #expect(found.sorted() == expected.sorted(), "\(text)")
+            if !expected.isEmpty { menusWithLoops += 1 }
+        }
+        #expect(menusWithLoops > 30)
+    }
+}
+
+/// A small deterministic generator for the random menus (the same menus every run).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
