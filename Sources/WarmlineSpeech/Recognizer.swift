@@ -174,6 +174,8 @@ public final class Recognizer: @unchecked Sendable {
         let deadline: ContinuousClock.Instant
         let completion: (@Sendable (RecognizerOutcome) -> Void)?
         var outcome: RecognizerOutcome?
+        /// CPU charged to the budget when it was queued (settled against the decode's own).
+        var reservedCPUMs = 0.0
 
         init(id: UInt32, samples: [Int16], timeoutMs: Int, completion: (@Sendable (RecognizerOutcome) -> Void)?) {
             self.id = id
@@ -203,11 +205,15 @@ public final class Recognizer: @unchecked Sendable {
             stats.busy += 1
             return .done(.busy(queued: queue.count))
         }
-        guard budget.admits(atMs: elapsedMs()) else {
+        let now = elapsedMs()
+        guard budget.admits(atMs: now) else {
             stats.overBudget += 1
             return .done(.busy(queued: queue.count))
         }
         let request = Request(id: nextID, samples: samples, timeoutMs: timeoutMs, completion: completion)
+        // reserved now, settled at the answer: four lines asking at once cannot all pass on one positive credit
+        request.reservedCPUMs = Double(samples.count) / 8 * Self.expectedCPUPerAudioMs
+        budget.spend(request.reservedCPUMs, atMs: now)
         nextID = nextID == UInt32.max ? 1 : nextID + 1
         queue.append(request)
         wake()
@@ -224,6 +230,10 @@ public final class Recognizer: @unchecked Sendable {
         guard let completion = request.completion else { return nil }
         return { completion(outcome) }
     }
+
+    /// Worker CPU per millisecond of 8 kHz audio a request is expected to cost (Moonshine base-en on one x86 core:
+    /// ~0.27), reserved when it is queued.
+    static let expectedCPUPerAudioMs = 0.3
 
     private func elapsedMs() -> Double {
         Double((clock.now - started).milliseconds)
@@ -278,6 +288,8 @@ public final class Recognizer: @unchecked Sendable {
             for request in queue + (state.inFlight.map { [$0] } ?? []) where request.outcome == nil && now >= request.deadline {
                 completions += finish(request, .timedOut(afterMs: (request.deadline - request.enqueuedAt).milliseconds)).map { [$0] } ?? []
             }
+            // never decoded: what they reserved goes back
+            for request in queue where request.outcome != nil { budget.spend(-request.reservedCPUMs, atMs: elapsedMs()) }
             queue.removeAll { $0.outcome != nil }
             var toSend: Request?
             if phase.isReady, state.inFlight == nil, !queue.isEmpty {
@@ -382,7 +394,10 @@ public final class Recognizer: @unchecked Sendable {
             case .ready:
                 state.workerReady = true
                 state.deathsBeforeReady = 0
+                let loadCPUMs = worker.cpuMs ?? Double(answer.milliseconds)
                 condition.lock()
+                // a replacement's model load is the recogniser's CPU too
+                if stats.starts > 1 { budget.spend(loadCPUMs, atMs: elapsedMs()) }
                 phase = .ready(loadMs: Int(answer.milliseconds))
                 condition.broadcast()
                 condition.unlock()
@@ -412,7 +427,7 @@ public final class Recognizer: @unchecked Sendable {
                                   expected: true)
                 }
                 condition.lock()
-                budget.spend(cpuSpent, atMs: elapsedMs())
+                budget.spend(cpuSpent - request.reservedCPUMs, atMs: elapsedMs())
                 stats.decodeCPUMs += Int(cpuSpent)
                 let completion = finish(request, outcome)
                 stats.residentMB = resident

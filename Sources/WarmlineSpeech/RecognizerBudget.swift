@@ -9,6 +9,8 @@ public struct RecognizerBudget: Sendable, Equatable {
     public let percent: Int
     /// Most credit saved up while idle (milliseconds of CPU), so a sentence after a quiet spell is always sent.
     public let burstMs: Double
+    /// The deepest the credit goes below zero (milliseconds of CPU).
+    public static let deepestDebtMs = 10_000.0
     private var creditMs: Double
     private var lastMs: Double?
 
@@ -36,11 +38,12 @@ public struct RecognizerBudget: Sendable, Equatable {
         !isLimited || credit(atMs: nowMs) > 0
     }
 
-    /// Charges a transcript's CPU time.
+    /// Charges CPU time (negative: gives back a reservation that was not used).
     public mutating func spend(_ cpuMs: Double, atMs nowMs: Double) {
         guard isLimited else { return }
         _ = credit(atMs: nowMs)
-        // a debt as deep as one burst at most: a pathological decode does not silence the recogniser for minutes
-        creditMs = max(-burstMs, creditMs - cpuMs)
+        // every millisecond counts (a replacement worker's model load too), so the share holds on average; the debt
+        // stops at 10 s of CPU so one pathological decode does not silence the recogniser for many minutes
+        creditMs = min(burstMs, max(-Self.deepestDebtMs, creditMs - cpuMs))
     }
 }

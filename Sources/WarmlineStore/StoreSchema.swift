@@ -77,6 +77,10 @@ enum StoreSchema {
                 CREATE INDEX callbacks_requested ON callbacks(requested_at_ms);
                 """)
         }
+        migrator.registerMigration("v2-day-pass-provisional") { db in
+            // a pass granted with the balance unknown is provisional until an agent confirms it
+            try db.execute(sql: "ALTER TABLE day_passes ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

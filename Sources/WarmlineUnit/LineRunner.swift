@@ -5,6 +5,7 @@ import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
 import WarmlineStore
+import WarmlineText
 
 /// The audio of one call, opened when the line is answered.
 public struct CallAudio {
@@ -290,12 +291,13 @@ public final class LineRunner: @unchecked Sendable {
     // MARK: - Helpers the call uses
 
     /// Prints one transcript line for this line.
-    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(text)") }
+    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(TerminalText.escaped(text))") }
 
     /// Prints one transcript line stamped with call time.
     func say(_ text: String, frame: Int) {
         let ms = frame * 1000 / max(1, settings.call.framesPerSecond)
-        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000, text))
+        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000,
+                          TerminalText.escaped(text)))
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.
@@ -319,6 +321,21 @@ public final class LineRunner: @unchecked Sendable {
         let inbox = inbox
         storeQueue.async {
             do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeDone(note: "store write failed: \(error)")) }
+        }
+    }
+
+    /// Runs a store write off the audio path; its note, and an input for the call when there is one, come back through the inbox.
+    func dispatchStoreWrite(_ work: @escaping @Sendable (StoreDatabase) throws -> (note: String, input: CallInput?)) {
+        let store = store
+        let inbox = inbox
+        storeQueue.async {
+            do {
+                let (note, input) = try work(store)
+                inbox.post(.storeDone(note: note))
+                if let input { inbox.post(.callInput(input)) }
+            } catch {
+                inbox.post(.storeDone(note: "store write failed: \(error)"))
+            }
         }
     }
 

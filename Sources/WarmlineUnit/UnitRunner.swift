@@ -4,6 +4,7 @@ import WarmlineBoard
 import WarmlineCore
 import WarmlineSpeech
 import WarmlineStore
+import WarmlineText
 
 /// The whole unit: every configured line at once, one call per line, one store shared by all.
 ///
@@ -37,7 +38,8 @@ public final class UnitRunner: @unchecked Sendable {
     /// Opens the store and loads the flow; nothing touches the board until `start()`.
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
         self.config = config
-        self.transcript = transcript
+        // caller IDs and names reach the journal through here: control characters are shown escaped, never raw
+        self.transcript = { transcript(TerminalText.escaped($0)) }
         store = try StoreDatabase(path: config.databasePath)
         writer = EventWriter(path: config.databasePath)
         flows = try FlowSource(promptsDirectory: config.promptsDirectory, cacheDirectory: config.promptCacheDirectory,
@@ -61,6 +63,10 @@ public final class UnitRunner: @unchecked Sendable {
             transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
             _ = writer.enqueue(callID: call.id, frameTime: 0, type: EventType.callEnded,
                                payload: StoreEventName.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
+        }
+        for warning in Self.keywordWarnings(config) {
+            transcript(warning)
+            FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped(warning))\n".utf8))
         }
         try flows.renderAll()
         startRecognizer()
@@ -171,6 +177,17 @@ public final class UnitRunner: @unchecked Sendable {
 
     /// The spotter of the first enabled language that has a keyword model (it listens while the caller is in that
     /// language); nil with speech off or no model in any language.
+    /// One loud line per language whose keywords.yaml is there but malformed: spoken distress goes unheard on it.
+    static func keywordWarnings(_ config: UnitConfig) -> [String] {
+        guard config.speechEnabled else { return [] }
+        return config.languages.compactMap { language in
+            let status = SpeechStatus.check(keywordsFile: "\(config.promptsDirectory)/\(language)/keywords.yaml", language: language).status
+            guard case .broken(_, let reason) = status else { return nil }
+            return "unit: WARNING: \(reason): spoken distress detection is OFF for '\(language)' callers until the file is fixed "
+                + "(`warmline speech check`); keys still work"
+        }
+    }
+
     private func makeSpotter(line: Int) -> KeywordSpotter? {
         guard config.speechEnabled else { return nil }
         var reasons: [String] = []

@@ -354,7 +354,9 @@ final class ReadyWatcher {
         return entries.compactMap { Int32($0) }.filter { pid in
             let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
             let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-            return fields.count > 2 && Int32(fields[2]) == parent
+            // after the command name: state, then the parent's pid (the next field is the process group, which the unit
+            // itself leads: counting by it counted the line process twice, as its own child)
+            return pid != parent && fields.count > 1 && Int32(fields[1]) == parent
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import UnixSignals
 import WarmlineCore
+import WarmlineText
 import WarmlineUnit
 
 /// `warmline run`: serve every configured line until SIGTERM; SIGHUP reloads menu and prompts between calls.
@@ -43,7 +44,7 @@ struct Run: AsyncParsableCommand {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
             try await unit.start(speechInBackground: true)
         } catch {
-            FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped("\(error)", keepNewlines: true))\n".utf8))
             throw ExitCode(1)
         }
         let notifier = SystemdNotifier()
@@ -85,7 +86,7 @@ struct Run: AsyncParsableCommand {
             do {
                 config = try UnitConfigLoader().load(path: path)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                FileHandle.standardError.write(Data((TerminalText.escaped(error.description, keepNewlines: true) + "\n").utf8))
                 throw ExitCode(2)
             }
         } else {

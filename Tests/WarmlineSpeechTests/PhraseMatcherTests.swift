@@ -29,7 +29,8 @@ struct PhraseMatcherTests {
         ("Put me through to someone please.", .person), ("Let me speak to someone, he is hitting me.", .distress),
         ("Put me through to an agent, please.", .person), ("Is there a person I can talk to?", .person),
         ("Let me talk to some one.", .person), ("Take me to an agent, please.", .person),
-        ("Get me through to a real person.", .person),
+        ("Get me through to a real person.", .person), ("Can I speak to one of you, please?", .person),
+        ("Customer service agent, please.", .person),
     ])
     func personRequests(transcript: String, kind: PhraseDecision.Kind) throws {
         #expect(try decide(transcript).kind == kind, "\(transcript)")

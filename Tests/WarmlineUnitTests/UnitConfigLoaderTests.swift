@@ -273,4 +273,39 @@ struct UnitConfigLoaderTests {
     func shippedDefaults() throws {
         #expect(try loader.load(path: "\(checkoutRoot)/Config/warmline.yaml") == UnitConfig())
     }
+
+    @Test("country is read and validated at its line; the default is the US; day pass limits have safe defaults")
+    func country() throws {
+        #expect(UnitConfig().call.dayPass.country.code == "us")
+        #expect(UnitConfig().call.dayPass.cooldownDays == 30)
+        #expect(UnitConfig().call.dayPass.unitMaxPerHour == 10)
+        let config = try loader.parse("country: UA\nday_pass: {max_per_hour: 4, cooldown_days: 60}\n", file: "w.yaml")
+        #expect(config.call.dayPass.country.callingCode == "380")
+        #expect(config.call.dayPass.unitMaxPerHour == 4)
+        #expect(config.call.dayPass.cooldownDays == 60)
+        let found = problems("time_zone: UTC\ncountry: narnia\nday_pass:\n  max_per_hour: 0\n").map(\.description)
+        #expect(found.count == 2)
+        #expect(found.first?.hasPrefix("w.yaml:2: unknown country 'narnia'; caller IDs are read as dialled there. Known: us, ca,") == true)
+        #expect(found.last == "w.yaml:4: 'day_pass.max_per_hour' is 0; it must be between 1 and 1000")
+    }
+
+    @Test("an emergency number that is not a short national number, or any huge value, is refused without being echoed")
+    func boundedValues() {
+        #expect(problems("emergency_number: \"1121121121\"\n").map(\.description)
+            == ["w.yaml:1: 'emergency_number' must be the national emergency number, 2 to 6 digits (112, 911, 999), not '1121121121'"])
+        let long = String(repeating: "1", count: 5000)
+        let found = problems("emergency_number: \"\(long)\"\n").map(\.description)
+        #expect(found == ["w.yaml:1: 'emergency_number' is 5000 bytes long; a value is at most 4096"])
+        #expect(problems("emergency_number: \"911\"\n").isEmpty)
+        #expect(problems("emergency_number: \"9\"\n").count == 1)
+    }
+
+    @Test("a config over 256 KB, or with more YAML nodes than a config ever has, is refused before it is read")
+    func boundedFile() {
+        let big = "# " + String(repeating: "x", count: UnitConfigLoader.maximumFileBytes) + "\n"
+        #expect(problems(big).map(\.description)
+            == ["w.yaml:1: the file is \(big.utf8.count) bytes; a config is at most 262144 bytes, nothing was read"])
+        let many = "lines:\n" + String(repeating: "  - {number: 1}\n", count: 2000)
+        #expect(problems(many).map(\.description) == ["w.yaml:1: more than 5000 YAML nodes; a config has a few hundred, nothing was read"])
+    }
 }
