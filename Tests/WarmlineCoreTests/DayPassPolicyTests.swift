@@ -1,6 +1,6 @@
 import Testing
-@testable import WarmlineCore
 import WarmlineText
+@testable import WarmlineCore
 
 @Suite("Day pass policy")
 struct DayPassPolicyTests {
