@@ -35,6 +35,8 @@ public struct LineCallResult: Sendable, Equatable {
     public var endReason: String
     /// Audio frames the call lasted.
     public var frames: Int
+    /// A fault ended the call and Warmline gave the caller to the bypass relay (the line is reclaimed once healthy).
+    public var releasedByFault = false
 }
 
 /// Runs one phone line: board link, ALSA loop, DSP, call engine and store, one call at a time.
@@ -78,6 +80,7 @@ public final class LineRunner: @unchecked Sendable {
     private let writer: EventWriter
     private let flows: FlowSource
     private var spotter: KeywordSpotterThread?
+    private let recognizer: Recognizer?
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
@@ -93,9 +96,10 @@ public final class LineRunner: @unchecked Sendable {
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
-                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(),
+                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
                 openAudio: @escaping (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
                 transcript: @escaping @Sendable (String) -> Void) {
+        self.recognizer = recognizer
         self.callQueue = callQueue
         self.settings = settings
         self.link = link
@@ -147,8 +151,20 @@ public final class LineRunner: @unchecked Sendable {
         var rings = 0
         var callerID: String?
         var ringCountReachedAt: Double?
+        // Why Warmline keeps this line in bypass (a fault it has not recovered from); nil while it serves the line.
+        var heldInBypass: String?
         while !shouldStop {
             markAlive()
+            // The store cannot write: callers go straight to the agent line until it can (checked every 20 ms).
+            if heldInBypass == nil, let fault = storeFault() {
+                heldInBypass = "the event store cannot write (\(fault))"
+                say("fail safe: \(heldInBypass ?? ""): SET_BYPASS on, the agent line takes the calls until it can")
+                dispatchBoard("SET_BYPASS on (fail safe)") { try await $0.setBypass(true) }
+            } else if let reason = heldInBypass, storeFault() == nil {
+                heldInBypass = nil
+                say("healthy again after \(reason): SET_BYPASS off, the board gives the line back once it is idle")
+                dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
+            }
             for message in inbox.wait(timeoutMs: 20) {
                 guard case .board(let event) = message else { continue }
                 switch event {
@@ -165,7 +181,9 @@ public final class LineRunner: @unchecked Sendable {
                 case .bypass(let engaged, let reason):
                     say("bypass relay \(engaged ? "engaged (line goes to the agent line)" : "released (Warmline has the line)"), reason \(reason.rawValue)")
                     // The board gives the line back only when asked: claim it again once the host is healthy.
-                    if engaged, reason != .host { dispatchBoard("SET_BYPASS off") { try await $0.setBypass(false) } }
+                    if engaged, reason != .host, heldInBypass == nil { dispatchBoard("SET_BYPASS off") { try await $0.setBypass(false) } }
+                    // A board that reconnected forgets it was asked for bypass: ask again while the fault lasts.
+                    if !engaged, heldInBypass != nil { dispatchBoard("SET_BYPASS on (fail safe)") { try await $0.setBypass(true) } }
                 case .connected(let info):
                     say("board connected: \(info)")
                 case .linkLost(let reason):
@@ -175,11 +193,19 @@ public final class LineRunner: @unchecked Sendable {
                 }
             }
             // Caller ID arrives 500 ms after the first ring: wait for it up to 1 s past the ring count.
+            if heldInBypass != nil, ringCountReachedAt != nil {
+                // a ring that raced the relay: the agent line answers it, Warmline does not
+                say("not answering: the line is held in bypass (\(heldInBypass ?? ""))")
+                rings = 0; callerID = nil; ringCountReachedAt = nil
+            }
             if let reached = ringCountReachedAt,
                callerID != nil || rings > settings.answerAfterRings || MonotonicClock.seconds() - reached > 1.0 {
                 let result = runCall(callerID: callerID, ringCountReachedAt: reached)
                 stateLock.withLock { finishedCalls.append(result) }
-                if result.outcome == WarmlineStore.CallOutcome.bypassed {
+                if result.releasedByFault {
+                    // the agent line has the caller; the line is asked back once nothing stands in the way
+                    heldInBypass = "a fault in the call (\(result.endReason))"
+                } else if result.outcome == WarmlineStore.CallOutcome.bypassed {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
                     dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
@@ -228,6 +254,7 @@ public final class LineRunner: @unchecked Sendable {
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
+        var speechWatch = keywordSpotter == nil ? nil : recognizer.map { RecognizerWatch(recognizer: $0) }
         // The audio loop sends the heartbeats from here on (a stalled loop means bypass); until now the link's timer
         // did, so preparing the call and opening the audio on a loaded machine leaves no gap for the watchdog.
         link.setHeartbeatTimer(enabled: false)
@@ -261,6 +288,9 @@ public final class LineRunner: @unchecked Sendable {
                     call.say("caller's script is over")
                     audio.onCallerAudioEnd?()
                 }
+                // A store that cannot write or a speech worker that died mid-call: the caller goes to a person now.
+                if let fault = storeFault() { call.endByFault("the event store cannot write (\(fault))") }
+                if let lost = speechWatch?.lostWorker() { call.endByFault("the speech recogniser failed mid-call: \(lost)") }
                 if shouldStop { call.endByFault("unit shutting down (SIGTERM)") }
                 if call.isOver { return .hangUp }
                 // Waiting on the board or the network is wall-clock time: a file-fed call slows to real time then.
@@ -300,13 +330,22 @@ public final class LineRunner: @unchecked Sendable {
         }
     }
 
-    /// Runs a store write off the audio path; its note comes back through the inbox.
+    /// Runs a store write off the audio path; its note comes back through the inbox (a failure fails the call safe).
     func dispatchStore(_ work: @escaping @Sendable (StoreDatabase) throws -> String) {
         let store = store
         let inbox = inbox
         storeQueue.async {
-            do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeDone(note: "store write failed: \(error)")) }
+            do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeFailed(note: "store write failed: \(error)")) }
         }
+    }
+
+    /// Why the event store cannot write, once it is a fault rather than a moment's lock held by another writer.
+    func storeFault() -> StoreFault? {
+        let status = writer.status
+        guard let fault = status.fault else { return nil }
+        // a lock held past three attempts (each waits 200 ms for it) is a fault; a shorter one is ordinary contention
+        if fault == .locked, status.retryAttempts < 3 { return nil }
+        return fault
     }
 
     /// Runs a store lookup off the audio path; an input it finds comes back through the inbox.
@@ -354,6 +393,27 @@ public final class LineRunner: @unchecked Sendable {
     }
     /// Sends a heartbeat if one is due (while the loop waits on the spotter).
     func serviceTick() { link.serviceTick() }
+}
+
+/// Notices the shared recogniser's worker dying during a call (a planned replacement at its memory limit is not a fault).
+struct RecognizerWatch {
+    let recognizer: Recognizer
+    private var workerPID: Int32?
+
+    init(recognizer: Recognizer) {
+        self.recognizer = recognizer
+        workerPID = recognizer.statistics.workerPID
+    }
+
+    /// Why the worker this call had is gone, once; nil while it runs (or while no worker was running to lose).
+    mutating func lostWorker() -> String? {
+        let statistics = recognizer.statistics
+        defer { workerPID = statistics.workerPID }
+        guard let known = workerPID, statistics.workerPID != known else { return nil }
+        let reason = statistics.lastStopReason ?? "worker \(known) is gone"
+        // the supervisor's wording for a worker it put down on purpose (RecognizerWorkerProcess / Recognizer)
+        return reason.contains("replaced at") ? nil : reason
+    }
 }
 
 /// Holds a file-fed loop to real time while the call waits on the wall-clock world (board, network).
