@@ -49,8 +49,11 @@ public final class DemoSession: @unchecked Sendable {
     public let options: Options
     /// The emulators, one per line (valid while `run` runs; tests use them to break a board mid-call).
     public var emulators: [BoardEmulator] { lock.withLock { runningEmulators } }
+    /// The unit serving the lines (valid while `run` runs; fault drills read its store writer and recogniser).
+    public var unit: UnitRunner? { lock.withLock { runningUnit } }
     private let lock = NSLock()
     private var runningEmulators: [BoardEmulator] = []
+    private var runningUnit: UnitRunner?
     private let transcript: @Sendable (String) -> Void
 
     /// A session printing its transcript through `transcript`.
@@ -104,7 +107,11 @@ public final class DemoSession: @unchecked Sendable {
                              onCallerAudioEnd: { emulator.send("hangup") })
         }, transcript: transcript)
         try await unit.start()
-        defer { unit.stop() }
+        lock.withLock { runningUnit = unit }
+        defer {
+            lock.withLock { runningUnit = nil }
+            unit.stop()
+        }
         let timeout = options.callTimeoutSeconds
         let transcript = transcript
         return try await withThrowingTaskGroup(of: [Call].self) { group in
