@@ -400,17 +400,19 @@ struct DiskFull {
 
     init(directory: String) throws {
         self.directory = directory
-        if getuid() == 0, Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", directory]) == 0 {
+        // WARMLINE_DRILL_FSIZE=1 takes the fallback even where a tmpfs could be mounted (to exercise it).
+        let forceLimit = ProcessInfo.processInfo.environment["WARMLINE_DRILL_FSIZE"] == "1"
+        if !forceLimit, getuid() == 0, Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", directory]) == 0 {
             method = "ENOSPC on a 4 MB tmpfs"
         } else {
-            method = "RLIMIT_FSIZE (no tmpfs mount allowed here)"
+            method = forceLimit ? "RLIMIT_FSIZE (chosen by WARMLINE_DRILL_FSIZE=1)" : "RLIMIT_FSIZE (no tmpfs mount allowed here)"
         }
     }
 
     /// Leaves no room: fills the tmpfs, or caps the unit's file size below its log's next write.
     func fill(child: Int32) throws {
         if needsFileSizeLimit {
-            guard Self.run("/usr/bin/prlimit", ["--pid", "\(child)", "--fsize=4096"]) == 0 else {
+            guard Self.run("/usr/bin/prlimit", ["--pid", "\(child)", "--fsize=4096:"]) == 0 else {
                 throw EndToEndRig.Failure(description: "prlimit could not cap the unit's file size")
             }
             return
@@ -426,7 +428,9 @@ struct DiskFull {
     /// Makes room again.
     func free(child: Int32) throws {
         if needsFileSizeLimit {
-            _ = Self.run("/usr/bin/prlimit", ["--pid", "\(child)", "--fsize=unlimited"])
+            guard Self.run("/usr/bin/prlimit", ["--pid", "\(child)", "--fsize=unlimited:"]) == 0 else {
+                throw EndToEndRig.Failure(description: "prlimit could not lift the file-size limit")
+            }
         } else {
             try FileManager.default.removeItem(atPath: directory + "/filler")
         }
