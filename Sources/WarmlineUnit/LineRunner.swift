@@ -254,7 +254,9 @@ public final class LineRunner: @unchecked Sendable {
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
-        var speechWatch = keywordSpotter == nil ? nil : recognizer.map { RecognizerWatch(recognizer: $0) }
+        var speechWatch = keywordSpotter == nil ? nil : recognizer.map {
+            RecognizerWatch(recognizer: $0, everyFrames: settings.call.framesPerSecond / 5)
+        }
         // The audio loop sends the heartbeats from here on (a stalled loop means bypass); until now the link's timer
         // did, so preparing the call and opening the audio on a loaded machine leaves no gap for the watchdog.
         link.setHeartbeatTimer(enabled: false)
@@ -290,7 +292,7 @@ public final class LineRunner: @unchecked Sendable {
                 }
                 // A store that cannot write or a speech worker that died mid-call: the caller goes to a person now.
                 if let fault = storeFault() { call.endByFault("the event store cannot write (\(fault))") }
-                if let lost = speechWatch?.lostWorker() { call.endByFault("the speech recogniser failed mid-call: \(lost)") }
+                if let lost = speechWatch?.lostWorker(atFrame: frame) { call.endByFault("the speech recogniser failed mid-call: \(lost)") }
                 if shouldStop { call.endByFault("unit shutting down (SIGTERM)") }
                 if call.isOver { return .hangUp }
                 // Waiting on the board or the network is wall-clock time: a file-fed call slows to real time then.
@@ -398,15 +400,21 @@ public final class LineRunner: @unchecked Sendable {
 /// Notices the shared recogniser's worker dying during a call (a planned replacement at its memory limit is not a fault).
 struct RecognizerWatch {
     let recognizer: Recognizer
+    /// Call frames between looks (the recogniser's lock is shared with every line: one look per heartbeat period).
+    let everyFrames: Int
     private var workerPID: Int32?
+    private var nextLookFrame = 0
 
-    init(recognizer: Recognizer) {
+    init(recognizer: Recognizer, everyFrames: Int) {
         self.recognizer = recognizer
+        self.everyFrames = max(1, everyFrames)
         workerPID = recognizer.statistics.workerPID
     }
 
     /// Why the worker this call had is gone, once; nil while it runs (or while no worker was running to lose).
-    mutating func lostWorker() -> String? {
+    mutating func lostWorker(atFrame frame: Int) -> String? {
+        guard frame >= nextLookFrame else { return nil }
+        nextLookFrame = frame + everyFrames
         let statistics = recognizer.statistics
         defer { workerPID = statistics.workerPID }
         guard let known = workerPID, statistics.workerPID != known else { return nil }
