@@ -308,7 +308,7 @@ struct CallState {
                 releasedToBypass = true
                 hungUp = true
                 pendingBoardCommands += 1
-                runner.dispatchBoard("SET_BYPASS on") { try await $0.setBypass(true) }
+                runner.dispatchBypass(true, "SET_BYPASS on")
             case .log(let event):
                 log(event)
             case .grantDayPass(let grant):
@@ -403,7 +403,7 @@ struct CallState {
             releasedToBypass = true
             releasedByFault = true
             hungUp = true
-            runner.dispatchBoard("SET_BYPASS on (fail safe)") { try await $0.setBypass(true) }
+            runner.dispatchBypass(true, "SET_BYPASS on (fail safe)")
         }
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.callEnded,
                                        payload: StoreEventName.json(["reason": "fault: \(reason)", "outcome": "failed",

@@ -44,7 +44,7 @@ public struct LineCallResult: Sendable, Equatable {
 /// Its own thread waits for rings while idle (the link thread sends heartbeats) and runs the audio loop during a
 /// call (the loop sends heartbeats every period). Board commands and store writes never block the loop: they run on
 /// tasks and queues, and their results come back through the inbox as inputs at the next period.
-// @unchecked: stop flag, liveness, results and the spotter are under `stateLock`; `thread` is set once by `start()`
+// @unchecked: stop flag, liveness, results, the spotter and the last bypass command are under `stateLock`; `thread` is set once by `start()`
 // before the line's thread runs; store writes run on `storeQueue` and report back through the inbox.
 public final class LineRunner: @unchecked Sendable {
     /// Everything a line needs besides its board link.
@@ -91,6 +91,8 @@ public final class LineRunner: @unchecked Sendable {
     private var stopRequested = false
     private var aliveAt = MonotonicClock.seconds()
     private var finishedCalls: [LineCallResult] = []
+    /// The last SET_BYPASS sent: the next one waits for it, so "on" then "off" reach the board in that order.
+    private var bypassCommand: Task<Void, Never>?
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
 
@@ -159,11 +161,11 @@ public final class LineRunner: @unchecked Sendable {
             if heldInBypass == nil, let fault = storeFault() {
                 heldInBypass = "the event store cannot write (\(fault))"
                 say("fail safe: \(heldInBypass ?? ""): SET_BYPASS on, the agent line takes the calls until it can")
-                dispatchBoard("SET_BYPASS on (fail safe)") { try await $0.setBypass(true) }
+                dispatchBypass(true, "SET_BYPASS on (fail safe)")
             } else if let reason = heldInBypass, storeFault() == nil {
                 heldInBypass = nil
                 say("healthy again after \(reason): SET_BYPASS off, the board gives the line back once it is idle")
-                dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
+                dispatchBypass(false, "SET_BYPASS off (when idle)")
             }
             for message in inbox.wait(timeoutMs: 20) {
                 guard case .board(let event) = message else { continue }
@@ -181,9 +183,9 @@ public final class LineRunner: @unchecked Sendable {
                 case .bypass(let engaged, let reason):
                     say("bypass relay \(engaged ? "engaged (line goes to the agent line)" : "released (Warmline has the line)"), reason \(reason.rawValue)")
                     // The board gives the line back only when asked: claim it again once the host is healthy.
-                    if engaged, reason != .host, heldInBypass == nil { dispatchBoard("SET_BYPASS off") { try await $0.setBypass(false) } }
+                    if engaged, reason != .host, heldInBypass == nil { dispatchBypass(false, "SET_BYPASS off") }
                     // A board that reconnected forgets it was asked for bypass: ask again while the fault lasts.
-                    if !engaged, heldInBypass != nil { dispatchBoard("SET_BYPASS on (fail safe)") { try await $0.setBypass(true) } }
+                    if !engaged, heldInBypass != nil { dispatchBypass(true, "SET_BYPASS on (fail safe)") }
                 case .connected(let info):
                     say("board connected: \(info)")
                 case .linkLost(let reason):
@@ -208,7 +210,7 @@ public final class LineRunner: @unchecked Sendable {
                 } else if result.outcome == WarmlineStore.CallOutcome.bypassed {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
-                    dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
+                    dispatchBypass(false, "SET_BYPASS off (when idle)")
                 }
                 rings = 0; callerID = nil; ringCountReachedAt = nil
                 link.setHeartbeatTimer(enabled: true)
@@ -328,6 +330,26 @@ public final class LineRunner: @unchecked Sendable {
                 inbox.post(.commandDone(name: name, error: nil, seconds: MonotonicClock.seconds() - started))
             } catch {
                 inbox.post(.commandDone(name: name, error: "\(error)", seconds: MonotonicClock.seconds() - started))
+            }
+        }
+    }
+
+    /// Sends SET_BYPASS after every earlier SET_BYPASS of this line (each on its own task, they could overtake);
+    /// its result comes back through the inbox.
+    func dispatchBypass(_ engaged: Bool, _ name: String) {
+        let link = link
+        let inbox = inbox
+        let started = MonotonicClock.seconds()
+        stateLock.withLock {
+            let previous = bypassCommand
+            bypassCommand = Task.detached {
+                await previous?.value
+                do {
+                    try await link.setBypass(engaged)
+                    inbox.post(.commandDone(name: name, error: nil, seconds: MonotonicClock.seconds() - started))
+                } catch {
+                    inbox.post(.commandDone(name: name, error: "\(error)", seconds: MonotonicClock.seconds() - started))
+                }
             }
         }
     }
