@@ -8,6 +8,7 @@ import Logging
 /// reached it drops the event, counts it, and the writer logs a `store.overflow` event once there is room.
 /// When the database cannot be written (locked, read-only, full) the writer holds events in memory up to the
 /// bound, reports the fault in `status`, retries with back-off, and writes a `store.recovered` event when it can.
+/// Call rows (`enqueueCall`) go through the same queue, in order with the events, and are held the same way.
 // @unchecked: the pending queue, sequence numbers and status are read and written under `lock` (a `PThreadMutex`,
 // allocation-free for the audio path); the database queue is used only on the writer thread.
 public final class EventWriter: @unchecked Sendable {
@@ -17,6 +18,8 @@ public final class EventWriter: @unchecked Sendable {
         public var capacity = 65_536
         /// Most events committed in one transaction.
         public var maxBatch = 1_024
+        /// Room kept past `capacity` for call rows: a queue full of events never costs a call its row.
+        public var callRowReserve = 256
         /// How long one commit waits for another writer's lock before counting as a failed attempt.
         public var busyTimeoutMs = 200
         /// First retry delay after a failed commit; doubles up to `maxBackoffMs`.
@@ -41,6 +44,8 @@ public final class EventWriter: @unchecked Sendable {
         var wallTimeMs: Int64
         var type: String
         var payload: String
+        /// A call row to upsert instead of an event.
+        var call: CallRecord?
     }
 
     private struct Outage {
@@ -63,6 +68,8 @@ public final class EventWriter: @unchecked Sendable {
     private var pendingCount = 0
     private var droppedTotal: UInt64 = 0
     private var droppedUnlogged: UInt64 = 0
+    /// Drops already reported in the log during the current outage (writer thread only).
+    private var dropsLogged: UInt64 = 0
     private var acknowledged: UInt64 = 0
     private var writerSleeping = false
     private var stopping = false
@@ -100,6 +107,29 @@ public final class EventWriter: @unchecked Sendable {
         pendingCount += 1
         queue.append(PendingEvent(sequence: sequence, callID: callID, frameTime: frameTime, wallTimeMs: wallTimeMs,
                                   type: type, payload: payload))
+        let wake = writerSleeping
+        writerSleeping = false
+        lock.unlock()
+        if wake { workAvailable.signal() }
+        return sequence
+    }
+
+    /// Queues a call row (inserted, or replaced by id) in order with the events; held and retried like them.
+    /// Returns its sequence number, or nil when even the reserve for call rows is full (the drop is counted and logged).
+    @discardableResult
+    public func enqueueCall(_ record: CallRecord) -> UInt64? {
+        lock.lock()
+        guard pendingCount < options.capacity + options.callRowReserve, !stopping else {
+            droppedTotal += 1
+            if !stopping { droppedUnlogged += 1 }
+            lock.unlock()
+            return nil
+        }
+        let sequence = nextSequence
+        nextSequence += 1
+        pendingCount += 1
+        queue.append(PendingEvent(sequence: sequence, callID: record.id, frameTime: 0, wallTimeMs: record.startedAtMs,
+                                  type: "", payload: "", call: record))
         let wake = writerSleeping
         writerSleeping = false
         lock.unlock()
@@ -191,8 +221,12 @@ public final class EventWriter: @unchecked Sendable {
                         try db.inTransaction(.immediate) {
                             try insert(markers, into: db)
                             for event in slice {
-                                try insertEvent(callID: event.callID, frameTime: event.frameTime, wallTimeMs: event.wallTimeMs,
-                                                type: event.type, payload: event.payload, into: db)
+                                if let call = event.call {
+                                    try call.save(db)
+                                } else {
+                                    try insertEvent(callID: event.callID, frameTime: event.frameTime, wallTimeMs: event.wallTimeMs,
+                                                    type: event.type, payload: event.payload, into: db)
+                                }
                             }
                             return .commit
                         }
@@ -265,6 +299,7 @@ public final class EventWriter: @unchecked Sendable {
             options.logger.notice("event store writing again after \(EventWriter.nowMs() - outage.sinceMs) ms (\(outage.fault)); held events written",
                                   metadata: ["path": "\(path)", "attempts": "\(outage.attempts)"])
         }
+        dropsLogged = 0
         if dropped > 0 {
             options.logger.warning("event queue was full: \(dropped) events dropped (capacity \(options.capacity)); logged as \(EventType.storeOverflow)")
         }
@@ -282,11 +317,19 @@ public final class EventWriter: @unchecked Sendable {
             outage = Outage(fault: fault, sinceMs: EventWriter.nowMs(), attempts: 1)
         }
         let held = pendingCount
+        let dropped = droppedUnlogged
         let giveUp = stopping && DispatchTime.now() >= stopDeadline
         lock.unlock()
         if isNew {
             options.logger.error("event store cannot write: \(fault); holding \(held) events in memory (bound \(options.capacity)), retrying",
                                  metadata: ["path": "\(path)"])
+        }
+        // Said when it happens, not only on recovery: past the bound new events are lost, counted here.
+        if dropped > dropsLogged {
+            let capacity = options.capacity
+            options.logger.warning("event store still cannot write (\(fault)) and the in-memory bound of \(capacity) is full: \(dropped) events dropped so far; the count is logged as \(EventType.storeOverflow) on recovery",
+                                   metadata: ["path": "\(path)"])
+            dropsLogged = dropped
         }
         if giveUp {
             options.logger.critical("event store closing with \(held) events unwritten: \(fault)", metadata: ["path": "\(path)"])

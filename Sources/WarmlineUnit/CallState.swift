@@ -72,8 +72,11 @@ struct CallState {
             + (spotter != nil ? ", keyword spotting on" : ", keyword spotting off"), frame: 0)
         startActions = engine.start(atFrame: 0)
         self.engine = engine
-        try runner.storeDatabase.saveCall(CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID,
-                                                     startedAtMs: startedAtMs, answeredAtMs: startedAtMs))
+        // Through the event writer: on a full or read-only disk the row is held with the events, not lost.
+        if runner.eventWriter.enqueueCall(CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID,
+                                                     startedAtMs: startedAtMs, answeredAtMs: startedAtMs)) == nil {
+            say("the event log's memory bound is full: this call's row could not be queued", frame: 0)
+        }
     }
 
     /// The caller is on hold while the board dials or the agent is whispered to.
@@ -129,6 +132,9 @@ struct CallState {
                 }
             case .storeDone(let note):
                 say("store: \(note)")
+            case .storeFailed(let note):
+                say("store: \(note)")
+                endByFault(note)
             case .callInput(let input):
                 handle(input, at: frame, player: &player)
             }
@@ -157,11 +163,12 @@ struct CallState {
             case .unknown: break
             }
         case .boardReset:
-            endByFault("board reset: the line went to bypass")
+            endByFault("board reset: the line went to bypass", releaseLine: false)
         case .bypass(let engaged, let reason) where engaged:
-            endByFault("bypass engaged (\(reason.rawValue)): the line went to the agent line")
+            endByFault("bypass engaged (\(reason.rawValue)): the line went to the agent line", releaseLine: false)
         case .linkLost(let reason):
-            endByFault("board link lost: \(reason)")
+            // the board's watchdog drops the relay once the heartbeats stop reaching it
+            endByFault("board link lost: \(reason)", releaseLine: false)
         default:
             break
         }
@@ -301,7 +308,7 @@ struct CallState {
                 releasedToBypass = true
                 hungUp = true
                 pendingBoardCommands += 1
-                runner.dispatchBoard("SET_BYPASS on") { try await $0.setBypass(true) }
+                runner.dispatchBypass(true, "SET_BYPASS on")
             case .log(let event):
                 log(event)
             case .grantDayPass(let grant):
@@ -394,14 +401,27 @@ struct CallState {
                                        payload: StoreEventName.json(event.payload))
     }
 
-    /// Ends the call now because the board, the audio or the unit failed; the engine's state is kept for the record.
-    mutating func endByFault(_ reason: String) {
+    /// Ends the call now because the board, the audio, speech, the store or the unit failed; the engine's state is kept
+    /// for the record. With `releaseLine` the caller goes to the bypass relay at once (the board already did it for its
+    /// own faults): nobody is left in silence on a line Warmline can no longer serve.
+    mutating func endByFault(_ reason: String, releaseLine: Bool = true) {
         guard fault == nil, !(engine?.isEnded ?? false) else { return }
         fault = reason
         say("call ended by fault: \(reason)")
+        if releaseLine, !releasedToBypass {
+            say("fail safe: SET_BYPASS on: the caller goes to the agent line; Warmline does not hang up")
+            releasedToBypass = true
+            releasedByFault = true
+            hungUp = true
+            runner.dispatchBypass(true, "SET_BYPASS on (fail safe)")
+        }
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.callEnded,
-                                       payload: StoreEventName.json(["reason": "fault: \(reason)", "outcome": "failed"]))
+                                       payload: StoreEventName.json(["reason": "fault: \(reason)", "outcome": "failed",
+                                                                     "bypass": releaseLine ? "released by Warmline" : "by the board"]))
     }
+
+    /// Warmline gave the line to the bypass relay because of a fault (it takes it back once it is healthy).
+    private(set) var releasedByFault = false
 
     /// Writes the call row with its outcome and returns the result.
     mutating func finish(reason: String?, outcome forced: String?) -> LineCallResult {
@@ -445,11 +465,12 @@ struct CallState {
         let record = CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID, startedAtMs: startedAtMs,
                                 answeredAtMs: startedAtMs, endedAtMs: endedAtMs, outcome: outcome, language: engine?.language,
                                 handoffTarget: target, handoffLatencyMs: latencyMs)
-        do { try runner.storeDatabase.saveCall(record) } catch { say("cannot save the call row: \(error)") }
+        if runner.eventWriter.enqueueCall(record) == nil { say("the event log's memory bound is full: this call's row was dropped") }
         let endReason = fault ?? engine?.outcome.logValue ?? "not started"
         say("call over: outcome \(outcome), \(endReason)" + (latencyMs.map { ", hand-off took \($0) ms of call time" } ?? "")
             + (target.map { ", reached \($0)" } ?? ""))
-        return LineCallResult(callID: callID, callerID: callerID, outcome: outcome, endReason: endReason, frames: lastFrame)
+        return LineCallResult(callID: callID, callerID: callerID, outcome: outcome, endReason: endReason, frames: lastFrame,
+                              releasedByFault: releasedByFault)
     }
 
     /// The caller got what they came for without a person (balance read, day pass granted).

@@ -50,8 +50,11 @@ public final class DemoSession: @unchecked Sendable {
     public let options: Options
     /// The emulators, one per line (valid while `run` runs; tests use them to break a board mid-call).
     public var emulators: [BoardEmulator] { lock.withLock { runningEmulators } }
+    /// The unit serving the lines (valid while `run` runs; fault drills read its store writer and recogniser).
+    public var unit: UnitRunner? { lock.withLock { runningUnit } }
     private let lock = NSLock()
     private var runningEmulators: [BoardEmulator] = []
+    private var runningUnit: UnitRunner?
     private let transcript: @Sendable (String) -> Void
 
     /// A session printing its transcript through `transcript`.
@@ -106,12 +109,14 @@ public final class DemoSession: @unchecked Sendable {
                              onCallerAudioEnd: { emulator.send("hangup") })
         }, transcript: transcript)
         try await unit.start()
+        lock.withLock { runningUnit = unit }
         let calls: Result<[Call], any Error>
         do {
             calls = .success(try await placeCalls(callers, unit: unit, emulators: emulators, slots: slots))
         } catch {
             calls = .failure(error)
         }
+        lock.withLock { runningUnit = nil }
         await unit.stop()
         return try calls.get()
     }

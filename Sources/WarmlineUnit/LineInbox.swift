@@ -12,6 +12,8 @@ public enum LineMessage: Sendable {
     case whisperReady(playbackID: Int, samples: [Int16]?)
     /// A store write finished (day pass, callback); `note` says what the store did.
     case storeDone(note: String)
+    /// A store write the call depends on failed (day pass, callback): the call fails safe to the bypass relay.
+    case storeFailed(note: String)
     /// A store lookup found something the call engine must hear (a day pass confirmed by billing).
     case callInput(CallInput)
 }

@@ -36,6 +36,8 @@ public struct LineCallResult: Sendable, Equatable {
     public var endReason: String
     /// Audio frames the call lasted.
     public var frames: Int
+    /// A fault ended the call and Warmline gave the caller to the bypass relay (the line is reclaimed once healthy).
+    public var releasedByFault = false
 }
 
 /// Runs one phone line: board link, ALSA loop, DSP, call engine and store, one call at a time.
@@ -43,7 +45,7 @@ public struct LineCallResult: Sendable, Equatable {
 /// Its own thread waits for rings while idle (the link thread sends heartbeats) and runs the audio loop during a
 /// call (the loop sends heartbeats every period). Board commands and store writes never block the loop: they run on
 /// tasks and queues, and their results come back through the inbox as inputs at the next period.
-// @unchecked: stop flag, liveness, results and the spotters are under `stateLock`; `thread` is set once by `start()`
+// @unchecked: stop flag, liveness, results, the spotters and the last bypass command are under `stateLock`; `thread` is set once by `start()`
 // before the line's thread runs; store writes run on `storeQueue` and report back through the inbox.
 public final class LineRunner: @unchecked Sendable {
     /// Everything a line needs besides its board link.
@@ -82,6 +84,7 @@ public final class LineRunner: @unchecked Sendable {
     /// Spotters replaced by `attachSpotter` (a call in progress may still use one); stopped with the line.
     private var retiredSpotters: [KeywordSpotterThread] = []
     private var spottersStopped = false
+    private let recognizer: Recognizer?
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
@@ -92,14 +95,17 @@ public final class LineRunner: @unchecked Sendable {
     private var stopRequested = false
     private var aliveAt = MonotonicClock.seconds()
     private var finishedCalls: [LineCallResult] = []
+    /// The last SET_BYPASS sent: the next one waits for it, so "on" then "off" reach the board in that order.
+    private var bypassCommand: Task<Void, Never>?
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
-                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(),
+                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
                 openAudio: @escaping (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
                 transcript: @escaping @Sendable (String) -> Void) {
+        self.recognizer = recognizer
         self.callQueue = callQueue
         self.settings = settings
         self.link = link
@@ -151,8 +157,20 @@ public final class LineRunner: @unchecked Sendable {
         var rings = 0
         var callerID: String?
         var ringCountReachedAt: Double?
+        // Why Warmline keeps this line in bypass (a fault it has not recovered from); nil while it serves the line.
+        var heldInBypass: String?
         while !shouldStop {
             markAlive()
+            // The store cannot write: callers go straight to the agent line until it can (checked every 20 ms).
+            if heldInBypass == nil, let fault = storeFault() {
+                heldInBypass = "the event store cannot write (\(fault))"
+                say("fail safe: \(heldInBypass ?? ""): SET_BYPASS on, the agent line takes the calls until it can")
+                dispatchBypass(true, "SET_BYPASS on (fail safe)")
+            } else if let reason = heldInBypass, storeFault() == nil {
+                heldInBypass = nil
+                say("healthy again after \(reason): SET_BYPASS off, the board gives the line back once it is idle")
+                dispatchBypass(false, "SET_BYPASS off (when idle)")
+            }
             for message in inbox.wait(timeoutMs: 20) {
                 guard case .board(let event) = message else { continue }
                 switch event {
@@ -169,7 +187,9 @@ public final class LineRunner: @unchecked Sendable {
                 case .bypass(let engaged, let reason):
                     say("bypass relay \(engaged ? "engaged (line goes to the agent line)" : "released (Warmline has the line)"), reason \(reason.rawValue)")
                     // The board gives the line back only when asked: claim it again once the host is healthy.
-                    if engaged, reason != .host { dispatchBoard("SET_BYPASS off") { try await $0.setBypass(false) } }
+                    if engaged, reason != .host, heldInBypass == nil { dispatchBypass(false, "SET_BYPASS off") }
+                    // A board that reconnected forgets it was asked for bypass: ask again while the fault lasts.
+                    if !engaged, heldInBypass != nil { dispatchBypass(true, "SET_BYPASS on (fail safe)") }
                 case .connected(let info):
                     say("board connected: \(info)")
                 case .linkLost(let reason):
@@ -179,14 +199,22 @@ public final class LineRunner: @unchecked Sendable {
                 }
             }
             // Caller ID arrives 500 ms after the first ring: wait for it up to 1 s past the ring count.
+            if heldInBypass != nil, ringCountReachedAt != nil {
+                // a ring that raced the relay: the agent line answers it, Warmline does not
+                say("not answering: the line is held in bypass (\(heldInBypass ?? ""))")
+                rings = 0; callerID = nil; ringCountReachedAt = nil
+            }
             if let reached = ringCountReachedAt,
                callerID != nil || rings > settings.answerAfterRings || MonotonicClock.seconds() - reached > 1.0 {
                 let result = runCall(callerID: callerID, ringCountReachedAt: reached)
                 stateLock.withLock { finishedCalls.append(result) }
-                if result.outcome == WarmlineStore.CallOutcome.bypassed {
+                if result.releasedByFault {
+                    // the agent line has the caller; the line is asked back once nothing stands in the way
+                    heldInBypass = "a fault in the call (\(result.endReason))"
+                } else if result.outcome == WarmlineStore.CallOutcome.bypassed {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
-                    dispatchBoard("SET_BYPASS off (when idle)") { try await $0.setBypass(false) }
+                    dispatchBypass(false, "SET_BYPASS off (when idle)")
                 }
                 rings = 0; callerID = nil; ringCountReachedAt = nil
                 link.setHeartbeatTimer(enabled: true)
@@ -242,6 +270,9 @@ public final class LineRunner: @unchecked Sendable {
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
+        var speechWatch = keywordSpotter == nil ? nil : recognizer.map {
+            RecognizerWatch(recognizer: $0, everyFrames: settings.call.framesPerSecond / 5)
+        }
         // The audio loop sends the heartbeats from here on (a stalled loop means bypass); until now the link's timer
         // did, so preparing the call and opening the audio on a loaded machine leaves no gap for the watchdog.
         link.setHeartbeatTimer(enabled: false)
@@ -274,6 +305,12 @@ public final class LineRunner: @unchecked Sendable {
                     callerAudioEnded = true
                     call.say("caller's script is over")
                     audio.onCallerAudioEnd?()
+                }
+                // A store that cannot write: the caller goes to a person now. A recogniser worker that died is not a
+                // fault of the line: the supervisor restarts it, and meanwhile PocketSphinx alone hears the caller.
+                if let fault = storeFault() { call.endByFault("the event store cannot write (\(fault))") }
+                if let lost = speechWatch?.lostWorker(atFrame: frame) {
+                    call.say("speech recogniser worker stopped (\(lost)): spoken requests are heard by PocketSphinx alone until it is back")
                 }
                 if shouldStop { call.endByFault("unit shutting down (SIGTERM)") }
                 if call.isOver { return .hangUp }
@@ -315,12 +352,32 @@ public final class LineRunner: @unchecked Sendable {
         }
     }
 
-    /// Runs a store write off the audio path; its note comes back through the inbox.
+    /// Sends SET_BYPASS after every earlier SET_BYPASS of this line (each on its own task, they could overtake);
+    /// its result comes back through the inbox.
+    func dispatchBypass(_ engaged: Bool, _ name: String) {
+        let link = link
+        let inbox = inbox
+        let started = MonotonicClock.seconds()
+        stateLock.withLock {
+            let previous = bypassCommand
+            bypassCommand = Task.detached {
+                await previous?.value
+                do {
+                    try await link.setBypass(engaged)
+                    inbox.post(.commandDone(name: name, error: nil, seconds: MonotonicClock.seconds() - started))
+                } catch {
+                    inbox.post(.commandDone(name: name, error: "\(error)", seconds: MonotonicClock.seconds() - started))
+                }
+            }
+        }
+    }
+
+    /// Runs a store write off the audio path; its note comes back through the inbox (a failure fails the call safe).
     func dispatchStore(_ work: @escaping @Sendable (StoreDatabase) throws -> String) {
         let store = store
         let inbox = inbox
         storeQueue.async {
-            do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeDone(note: "store write failed: \(error)")) }
+            do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeFailed(note: "store write failed: \(error)")) }
         }
     }
 
@@ -334,9 +391,18 @@ public final class LineRunner: @unchecked Sendable {
                 inbox.post(.storeDone(note: note))
                 if let input { inbox.post(.callInput(input)) }
             } catch {
-                inbox.post(.storeDone(note: "store write failed: \(error)"))
+                inbox.post(.storeFailed(note: "store write failed: \(error)"))
             }
         }
+    }
+
+    /// Why the event store cannot write, once it is a fault rather than a moment's lock held by another writer.
+    func storeFault() -> StoreFault? {
+        let status = writer.status
+        guard let fault = status.fault else { return nil }
+        // a lock held past three attempts (each waits 200 ms for it) is a fault; a shorter one is ordinary contention
+        if fault == .locked, status.retryAttempts < 3 { return nil }
+        return fault
     }
 
     /// Runs a store lookup off the audio path; an input it finds comes back through the inbox.
@@ -389,6 +455,33 @@ public final class LineRunner: @unchecked Sendable {
     }
     /// Sends a heartbeat if one is due (while the loop waits on the spotter).
     func serviceTick() { link.serviceTick() }
+}
+
+/// Notices the shared recogniser's worker dying during a call (a planned replacement at its memory limit is not a fault).
+struct RecognizerWatch {
+    let recognizer: Recognizer
+    /// Call frames between looks (the recogniser's lock is shared with every line: one look per heartbeat period).
+    let everyFrames: Int
+    private var workerPID: Int32?
+    private var nextLookFrame = 0
+
+    init(recognizer: Recognizer, everyFrames: Int) {
+        self.recognizer = recognizer
+        self.everyFrames = max(1, everyFrames)
+        workerPID = recognizer.statistics.workerPID
+    }
+
+    /// Why the worker this call had is gone, once; nil while it runs (or while no worker was running to lose).
+    mutating func lostWorker(atFrame frame: Int) -> String? {
+        guard frame >= nextLookFrame else { return nil }
+        nextLookFrame = frame + everyFrames
+        let statistics = recognizer.statistics
+        defer { workerPID = statistics.workerPID }
+        guard let known = workerPID, statistics.workerPID != known else { return nil }
+        let reason = statistics.lastStopReason ?? "worker \(known) is gone"
+        // the supervisor's wording for a worker it put down on purpose (RecognizerWorkerProcess / Recognizer)
+        return reason.contains("replaced at") ? nil : reason
+    }
 }
 
 /// Holds a file-fed loop to real time while the call waits on the wall-clock world (board, network).

@@ -58,6 +58,9 @@ public final class UnitRunner: @unchecked Sendable {
     /// With `speechInBackground` the lines start at once (DTMF only) and each gets its keyword spotter when its
     /// model has loaded (about a second per line), so READY does not wait for the speech models.
     public func start(speechInBackground: Bool = false) async throws {
+        // Past a file-size limit write() must fail with EFBIG (the store holds its events and the line fails safe);
+        // the default SIGXFSZ would kill the unit mid-call.
+        signal(SIGXFSZ, SIG_IGN)
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         for call in try CallerHistory.closeInterruptedCalls(store: store, nowMs: nowMs) {
             transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
@@ -90,7 +93,7 @@ public final class UnitRunner: @unchecked Sendable {
             let opener = openAudio
             let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
                                     spotter: speechInBackground ? nil : makeSpotter(line: line.number),
-                                    callQueue: callQueue, openAudio: { try opener(line, $0) },
+                                    callQueue: callQueue, recognizer: recognizer, openAudio: { try opener(line, $0) },
                                     transcript: transcript)
             links.append(link)
             lines.append(runner)

@@ -138,6 +138,38 @@ struct EventWriterTests {
         #expect(recovered.first?.payload.contains("disk_full") == true)
     }
 
+    @Test("on a full disk a call row queued behind a full event queue is kept in the reserve, the excess events are counted, and all kept are written once there is room")
+    func callRowsSurviveAFullQueueDuringAnOutage() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let pageCap = PageCap()
+        pageCap.set(try store.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_count") } ?? 0)
+        var options = EventWriter.Options()
+        options.capacity = 50
+        options.callRowReserve = 2
+        options.maxBackoffMs = 50
+        options.prepareConnection = { db in try db.execute(sql: "PRAGMA max_page_count = \(pageCap.value)") }
+        let writer = EventWriter(path: store.path, options: options)
+        defer { writer.close() }
+        let payload = "{\"padding\":\"" + String(repeating: "x", count: 400) + "\"}"
+        var accepted = 0
+        for index in 0..<80 where writer.enqueue(callID: "c1", frameTime: Int64(index), type: EventType.promptPlayed, payload: payload) != nil {
+            accepted += 1
+        }
+        #expect(eventually { writer.status.fault == .diskFull })
+        let call = CallRecord(id: "c1", line: 1, callerID: "+15550101", startedAtMs: 1_000, answeredAtMs: 1_000, endedAtMs: 9_000,
+                              outcome: CallOutcome.failed)
+        #expect(writer.enqueueCall(call) != nil)
+        #expect(writer.enqueue(callID: "c1", frameTime: 99, type: EventType.callEnded) == nil)
+        #expect(writer.status.droppedCount == UInt64(80 - accepted + 1))
+        pageCap.set(1_000_000)
+        #expect(writer.flush(timeoutMs: 10_000))
+        #expect(try store.call(id: "c1") == call)
+        #expect(try eventCount(store, type: EventType.promptPlayed) == accepted)
+        let overflow = try store.events(matching: EventFilter(type: EventType.storeOverflow))
+        #expect(overflow.first?.payload.contains("\"dropped\":\(80 - accepted + 1)") == true, "\(overflow)")
+    }
+
     @Test("close writes everything still queued before the thread ends")
     func closeDrains() throws {
         let directory = TemporaryDirectory()
