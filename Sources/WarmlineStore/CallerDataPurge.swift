@@ -67,8 +67,8 @@ extension StoreDatabase {
     public static let purgeBatchRows = 500
 
     /// Replaces the caller numbers and names recorded before `beforeMs` with salted pseudonyms in calls, events,
-    /// callbacks, day passes and sent outbox entries; rows stay, so counts and reports do not change. Logs a
-    /// `store.purged` event with the counts and returns them. Running it again changes nothing more.
+    /// callbacks, day passes and sent outbox entries; rows stay, so counts and reports do not change. When it changed
+    /// anything it logs a `store.purged` event with the counts; returns them. Running it again changes nothing more.
     public func purgeCallerData(beforeMs: Int64, nowMs: Int64, batchRows: Int = StoreDatabase.purgeBatchRows) throws -> PurgeSummary {
         let salt = try purgeSalt(nowMs: nowMs)
         let batch = max(1, batchRows)
@@ -116,6 +116,7 @@ extension StoreDatabase {
             WHERE id BETWEEN ? AND ? AND created_at_ms < \(beforeMs) AND status = 'sent' AND json_valid(payload)
               AND payload IS NOT \(outboxPayload)
             """)
+        guard summary.total > 0 else { return summary }  // nothing to record: the caller's transcript says so
         let counts: [String: Any] = ["before_ms": beforeMs, "calls": summary.calls, "events": summary.events,
                                      "callbacks": summary.callbacks, "day_passes": summary.dayPasses, "outbox": summary.outbox]
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys]), as: UTF8.self)

@@ -102,6 +102,7 @@ struct CallerDataPurgeTests {
 
         let second = try store.purgeCallerData(beforeMs: Self.newMs + Self.day, nowMs: Self.newMs + Self.day)
         #expect(second.total == 0)
+        #expect(try eventCount(store, type: EventType.storePurged) == 1)  // a purge that changed nothing logs no event
         #expect(try store.pool.read { try Int.fetchAll($0, sql: countsSQL) } == before)
     }
 
