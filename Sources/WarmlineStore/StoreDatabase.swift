@@ -88,9 +88,10 @@ public final class StoreDatabase: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty { try StoreFileMode.createDirectory(directory) }
-            try StoreFileMode.createFile(path)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
+        // When the empty file cannot be made (read-only, full), SQLite's own open fails next with a classified error.
+        try? StoreFileMode.createFile(path)
     }
 }
