@@ -158,6 +158,17 @@ struct SystemdInstallerSandboxTests {
         #expect(!lines.contains { $0.hasPrefix("ReadWritePaths=") })  // the defaults live in StateDirectory/CacheDirectory
     }
 
+    @Test("a config that does not load leaves only the default serial device allowed, and the report says to fix it")
+    func brokenConfigNamed() throws {
+        let scratch = try ScratchDirectory("install")
+        defer { scratch.cleanUp() }
+        try scratch.write("etc/warmline/warmline.yaml", "tone_plan: atlantis\nlines:\n  - serial_device: \"/dev/ttyUSB7\"\n")
+        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/bin/warmline").install()
+        #expect(files[0].description.contains("does not load, so only the default serial device is allowed; fix it and install again"))
+        let unit = try String(contentsOfFile: files[0].path, encoding: .utf8)
+        #expect(unit.contains("DeviceAllow=/dev/ttyACM0 rw\n") && !unit.contains("ttyUSB7"))
+    }
+
     @Test("a unit that serves the network gets AF_INET and AF_INET6 and keeps the host network; a database elsewhere is writable")
     func networkAndPaths() {
         var config = UnitConfig()
