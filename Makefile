@@ -8,7 +8,7 @@ DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-d
 	pocketsphinx-en-us pocketsphinx-testdata flite gcc-arm-none-eabi libnewlib-arm-none-eabi \
 	qemu-system-arm pulseaudio python3
 
-.PHONY: all deps build test test-swift test-firmware demo bench clean
+.PHONY: all deps build lint test test-fast test-swift test-firmware demo bench clean
 
 all: build
 
@@ -56,7 +56,21 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps test-firmware test-swift
+# The full tier (CI: .ci/run): lint, firmware host tests and QEMU boot, every Swift test.
+test: deps lint test-firmware test-swift
+
+# The fast tier, in seconds: firmware unit tests and the DSP, Core, Store and Board suites (no ALSA loop, speech
+# model, scripted call or rendered corpus). renderedTalkOff renders its corpus with espeak-ng and sox: full tier only.
+FAST_TESTS := WarmlineDSPTests\.|WarmlineCoreTests\.|WarmlineStoreTests\.|WarmlineBoardTests\.
+FAST_SKIP := renderedTalkOff
+test-fast:
+	@if [ -f Firmware/Makefile ]; then $(MAKE) -s -C Firmware unit; fi
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter '$(FAST_TESTS)' --skip '$(FAST_SKIP)'
+
+# swift-format's rules (.swift-format) over Package.swift, Sources and Tests; Scripts/lint.sh says what is left out.
+lint:
+	Scripts/lint.sh
 
 test-swift:
 	$(SWIFT) build --build-tests

@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by `make deps`).
@@ -27,7 +28,9 @@ let package = Package(
 
         // Pure layers: no C library, no Foundation I/O.
         .target(name: "WarmlineDSP"),
-        .target(name: "WarmlineCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Untrusted text: the one terminal sanitiser and the E.164 caller ID normaliser (no dependencies at all).
+        .target(name: "WarmlineText"),
+        .target(name: "WarmlineCore", dependencies: ["WarmlineText", .product(name: "Yams", package: "Yams")]),
 
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
@@ -43,9 +46,10 @@ let package = Package(
 
         // Executables: thin layers over the libraries.
         .executableTarget(name: "warmline", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit",
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit", "WarmlineText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lFoundationInternationalization",
                                           "-lFoundationEssentials", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims",
                                           "-l_FoundationCollections", "-Xlinker", "--end-group"])]),
@@ -60,7 +64,7 @@ let package = Package(
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
-        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio"]),  // Audio: real prompt durations for the scenarios
+        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText"]),  // Audio: real prompt durations for the scenarios
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.

@@ -93,9 +93,9 @@ public struct PromptCatalog: Sendable {
 
     /// Splits prompt `id` into fixed segments and placeholders; fixed segments without letters or digits are dropped.
     public func segments(of id: String, file: String? = nil) throws -> [PromptSegment] {
-        let where_ = file ?? "prompts.yaml (\(language))"
+        let source = file ?? "prompts.yaml (\(language))"
         guard let template = prompts[id] else {
-            throw PromptFileError(file: where_, "no prompt '\(id)'")
+            throw PromptFileError(file: source, "no prompt '\(id)'")
         }
         var parts: [(isPlaceholder: Bool, text: String)] = []
         var current = ""
@@ -105,15 +105,15 @@ public struct PromptCatalog: Sendable {
             case "{" where !inPlaceholder:
                 parts.append((false, current)); current = ""; inPlaceholder = true
             case "}" where inPlaceholder:
-                guard !current.isEmpty else { throw PromptFileError(file: where_, "prompt '\(id)' has an empty {}") }
+                guard !current.isEmpty else { throw PromptFileError(file: source, "prompt '\(id)' has an empty {}") }
                 parts.append((true, current)); current = ""; inPlaceholder = false
             case "{", "}":
-                throw PromptFileError(file: where_, "prompt '\(id)' has an unbalanced '\(character)'")
+                throw PromptFileError(file: source, "prompt '\(id)' has an unbalanced '\(character)'")
             default:
                 current.append(character)
             }
         }
-        guard !inPlaceholder else { throw PromptFileError(file: where_, "prompt '\(id)' has an unclosed '{'") }
+        guard !inPlaceholder else { throw PromptFileError(file: source, "prompt '\(id)' has an unclosed '{'") }
         parts.append((false, current))
         let hasPlaceholder = parts.contains { $0.isPlaceholder }
         var segments: [PromptSegment] = []

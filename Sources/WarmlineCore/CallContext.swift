@@ -16,6 +16,8 @@ public struct CallContext: Sendable, Equatable {
     public var lastDayPassConfirmed = false
     /// Start times of earlier calls from the same caller ID (the store may pass only recent ones).
     public var earlierCallsAt: [WallTime]
+    /// Day passes the whole unit granted in the hour before the call (the unit-wide hourly cap).
+    public var unitDayPassesLastHour = 0
 
     /// Makes a call context.
     public init(callID: String, callerID: String?, startedAt: WallTime, balance: Balance = .unknown,

@@ -12,16 +12,20 @@ extension CallEngine {
         }
         if let expires = context.lastDayPassExpiresAt, wallNow < expires {
             // the caller's pass still runs: say so honestly (requested until billing has acknowledged it)
-            log(.dayPassRefused, ["reason": "a pass is still running", "confirmed": context.lastDayPassConfirmed ? "yes" : "no",
+            log(.dayPassRefused, ["rule": DayPassDecision.passStillOpen(expiresAt: expires).rule ?? "",
+                                  "reason": "a pass is still running", "confirmed": context.lastDayPassConfirmed ? "yes" : "no",
                                   "expires_at": SpokenFormat.dateTime(expires, language: "")])
             mode = .announce(then: .node(next, long: true))
             play([context.lastDayPassConfirmed ? "day_pass_granted" : "day_pass_requested"])
             return
         }
-        let inDistress = scorer.score >= config.dayPass.distressScore
+        // only what the caller said, and how, counts for an unknown balance: key presses alone never grant a pass
+        let inDistress = scorer.spokenScore >= config.dayPass.distressScore
         let decision = config.dayPass.decide(callerID: context.callerID, balance: context.balance,
                                              lastGrantedAt: context.lastDayPassGrantedAt, now: wallNow,
-                                             inDistress: inDistress)
+                                             inDistress: inDistress, lastExpiresAt: context.lastDayPassExpiresAt,
+                                             unitGrantsLastHour: context.unitDayPassesLastHour)
+        let rule = decision.rule ?? ""
         switch decision {
         case .eligible(let key, let failOpen, let reason):
             log(.dayPassOffered, ["key": key, "fail_open": failOpen ? "yes" : "no", "reason": reason])
@@ -30,22 +34,37 @@ extension CallEngine {
             timeouts = 0
             play(["day_pass_offer"])
         case .rateLimited(let last, let nextAllowed):
-            log(.dayPassRefused, ["reason": "rate limited: one pass per \(config.dayPass.cooldownDays) days",
+            log(.dayPassRefused, ["rule": rule, "reason": "rate limited: one pass per \(config.dayPass.cooldownDays) days",
                                   "last_granted": SpokenFormat.dateTime(last, language: ""),
                                   "next_allowed": SpokenFormat.dateTime(nextAllowed, language: "")])
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_refused"])
+        case .passStillOpen(let expires):
+            log(.dayPassRefused, ["rule": rule, "reason": "a pass is still running",
+                                  "expires_at": SpokenFormat.dateTime(expires, language: "")])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_requested"])
+        case .unitCapReached(let count, let limit):
+            log(.dayPassRefused, ["rule": rule, "reason": "the unit granted \(count) passes in the past hour (limit \(limit))"])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_unknown"])
         case .notEligible(let reason):
-            log(.dayPassRefused, ["reason": reason])
+            log(.dayPassRefused, ["rule": rule, "reason": reason])
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_not_eligible"])
         case .balanceUnknown(let reason):
-            log(.dayPassRefused, ["reason": reason])
+            log(.dayPassRefused, ["rule": rule, "reason": reason,
+                                  "distress_score": formatted(scorer.score), "spoken_distress_score": formatted(scorer.spokenScore)])
+            mode = .announce(then: .node(next, long: true))
+            play(["day_pass_unknown"])
+        case .notPlausible(let reason):
+            // not a subscriber's number (a short code, letters, escape codes): no balance claim and no pass
+            log(.dayPassRefused, ["rule": rule, "reason": reason])
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_unknown"])
         case .noCallerID:
             // no number: no balance claim and no pass, only the way to a person
-            log(.dayPassRefused, ["reason": "no caller ID: cannot check a balance or grant a pass"])
+            log(.dayPassRefused, ["rule": rule, "reason": "no caller ID: cannot check a balance or grant a pass"])
             mode = .announce(then: .node(next, long: true))
             play(["no_caller_id"])
         }
@@ -59,7 +78,7 @@ extension CallEngine {
             enterNode(declineTo, long: true)
             return
         }
-        guard digit == config.dayPass.confirmDigit, let callerID = context.callerID else {
+        guard digit == config.dayPass.confirmDigit, case .success(let callerID) = config.dayPass.subscriberNumber(context.callerID) else {
             invalidInput(String(digit))
             return
         }
@@ -68,8 +87,10 @@ extension CallEngine {
                                  expiresAt: grantedAt.adding(seconds: Int64(config.dayPass.durationHours) * 3600),
                                  failOpen: failOpen, reason: reason)
         grantedPass = grant
+        provisionalGranted = failOpen
         out.append(.grantDayPass(grant))
         log(.dayPassGranted, ["key": key, "fail_open": failOpen ? "yes: balance unknown, caller in distress" : "no",
+                              "provisional": failOpen ? "yes: an agent confirms it in this call" : "no", "msisdn": callerID,
                               "reason": reason, "expires_at": SpokenFormat.dateTime(grant.expiresAt, language: "")])
         mode = .announce(then: .grantReadback(next: next))
         play([grantReadbackPrompt])

@@ -321,7 +321,7 @@ extension CallEngine {
         case .unknown: parts.append(context.callerID == nil ? "number withheld" : "balance unknown")
         }
         if let grantedPass {
-            parts.append(grantedPass.failOpen ? "day pass granted (fail-open)" : "day pass granted")
+            parts.append(grantedPass.failOpen ? "PROVISIONAL day pass granted: confirm or cancel it" : "day pass granted")
         }
         if callbackTaken { parts.append("callback recorded") }
         if language != "en" { parts.append("speaks \(SpokenFormat.englishName(of: language))") }

@@ -25,7 +25,8 @@ extension CallEngine {
               case .dayPass(let next) = option.action,
               case .eligible(_, false, _) = config.dayPass.decide(callerID: context.callerID, balance: context.balance,
                                                                   lastGrantedAt: context.lastDayPassGrantedAt, now: wallNow,
-                                                                  inDistress: false)
+                                                                  inDistress: false, lastExpiresAt: context.lastDayPassExpiresAt,
+                                                                  unitGrantsLastHour: context.unitDayPassesLastHour)
         else { return false }
         passOfferedAtStart = true
         log(.optionTaken, ["node": bundle.flow.startNode, "option": "offered first", "action": "day_pass then \(next)",
@@ -50,7 +51,12 @@ extension CallEngine {
         case .announce(.node(let name, let long)):
             enterNode(name, long: long)
         case .announce(.grantReadback(let next)):
-            enterNode(next, long: true)
+            if provisionalGranted {
+                // a provisional pass (balance unknown) is never left alone: an agent hears it and confirms it in this call
+                startHandoff(reason: "provisional day pass: balance unknown", urgent: true)
+            } else {
+                enterNode(next, long: true)
+            }
         case .announce(.dayPassOffer(let next, let declineTo)):
             offerDayPass(next: next, declineTo: declineTo)
         case .announce(.handoff(let reason)):

@@ -40,6 +40,8 @@ public struct CallEngine: Sendable {
     /// The whisper's opening for an urgent hand-off that is not the distress score (a silent caller).
     var urgentLead: String?
     var grantedPass: DayPassGrant?
+    /// A provisional (fail-open) pass was granted in this call: an urgent hand-off follows even if the ledger refuses it.
+    var provisionalGranted = false
     var passConfirmed = false
     var passOfferedAtStart = false
     var out: [CallAction] = []
@@ -207,6 +209,12 @@ public struct CallEngine: Sendable {
             if grantedPass?.idempotencyKey == key, !passConfirmed {
                 passConfirmed = true
                 log(.dayPassConfirmed, ["key": key])
+            }
+        case .dayPassRefusedByLedger(let key, let rule, let reason):
+            // the pass was never written: the agent must not hear "day pass granted"
+            if grantedPass?.idempotencyKey == key {
+                grantedPass = nil
+                log(.dayPassRefused, ["key": key, "rule": rule, "reason": reason, "stage": "ledger"])
             }
         }
         return flush()
@@ -519,7 +527,7 @@ extension CallInput {
     var isCallerAudio: Bool {
         switch self {
         case .digit, .speechStarted, .speechStopped, .keyword, .voice: true
-        case .tone, .promptFinished, .board, .queuePosition, .dayPassConfirmed: false
+        case .tone, .promptFinished, .board, .queuePosition, .dayPassConfirmed, .dayPassRefusedByLedger: false
         }
     }
 }

@@ -20,6 +20,8 @@ public enum CallInput: Sendable, Equatable {
     case queuePosition(Int)
     /// Billing acknowledged the day pass with this key (outbox sent): it is active now.
     case dayPassConfirmed(key: String)
+    /// The ledger refused the day pass with this key by `rule` (another line granted first, or the unit's hourly cap).
+    case dayPassRefusedByLedger(key: String, rule: String, reason: String)
 }
 
 /// Call-progress tones WarmlineDSP tells apart.

@@ -114,6 +114,14 @@ public struct DistressScorer: Sendable {
         self.framesPerSecond = framesPerSecond
     }
 
+    /// Signals from what the caller said and how: the only evidence a provisional day pass accepts (keys are not).
+    public static let spokenSignals: Set<DistressSignal> = [.distressKeyword, .raisedVoice, .raisedPitch]
+
+    /// The part of the score from spoken signals (words, raised voice and pitch).
+    public var spokenScore: Double {
+        firings.filter { Self.spokenSignals.contains($0.signal) }.reduce(0) { $0 + $1.weight }
+    }
+
     /// True once the score reached the hand-off level.
     public var isOverThreshold: Bool { score >= config.handoffScore }
 

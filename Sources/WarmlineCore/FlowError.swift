@@ -29,6 +29,8 @@ public struct FlowProblem: Sendable, Equatable, CustomStringConvertible {
         case loopWithoutPerson
         /// A value out of range or an action used where it is not allowed.
         case invalidValue
+        /// A file bigger, or with more nodes, than a menu or prompt file ever needs: refused before it is worked on.
+        case tooLarge
     }
     /// File name as given to the loader.
     public var file: String

@@ -10,9 +10,23 @@ public struct FlowBundle: Sendable, Equatable {
 
 /// Loads and validates `Prompts/menu.yaml` and `Prompts/<lang>/prompts.yaml` from text the caller has read.
 public enum FlowLoader {
+    /// Largest menu.yaml or prompts.yaml read (the shipped ones are under 20 KB).
+    public static let maximumFileBytes = 512 * 1024
+    /// Most nodes in a menu (the shipped one has a handful; every node is a prompt a caller must sit through).
+    public static let maximumNodes = 500
+    /// Most prompts in one language's prompts.yaml (the shipped ones have about 60).
+    public static let maximumPrompts = 2_000
+
     /// Parses and validates; throws every problem found, each with file, line and reason.
     public static func load(menu: SourceText, prompts: [String: SourceText],
                             enabledLanguages: [String]) throws(FlowError) -> FlowBundle {
+        let oversized = ([menu] + enabledLanguages.compactMap { prompts[$0] }).filter { $0.text.utf8.count > maximumFileBytes }
+        guard oversized.isEmpty else {
+            throw FlowError(problems: oversized.map {
+                FlowProblem(file: $0.name, line: 1, kind: .tooLarge,
+                            reason: "the file is \($0.text.utf8.count) bytes; at most \(maximumFileBytes) are read, nothing was loaded")
+            })
+        }
         var problems: [FlowProblem] = []
         var parser = MenuFlowParser(file: menu.name)
         let flow = parser.parse(menu.text)
@@ -28,10 +42,20 @@ public enum FlowLoader {
                 continue
             }
             do {
-                catalogs[language] = try PromptCatalog.parse(source, language: language)
+                let catalog = try PromptCatalog.parse(source, language: language)
+                guard catalog.texts.count <= maximumPrompts else {
+                    problems.append(FlowProblem(file: source.name, line: 1, kind: .tooLarge,
+                                                reason: "\(catalog.texts.count) prompts; a language has at most \(maximumPrompts)"))
+                    continue
+                }
+                catalogs[language] = catalog
             } catch {
                 problems += error.problems
             }
+        }
+        if let flow, flow.nodeOrder.count > maximumNodes {
+            throw FlowError(problems: [FlowProblem(file: menu.name, line: 1, kind: .tooLarge,
+                                                   reason: "\(flow.nodeOrder.count) nodes; a menu has at most \(maximumNodes)")])
         }
         if let flow {
             problems += FlowValidator(flow: flow, catalogs: catalogs, enabledLanguages: enabledLanguages).problems()
@@ -159,20 +183,73 @@ struct FlowValidator {
         return reached
     }
 
+    /// Loops no caller can leave for a person: strongly connected parts of the nodes that cannot reach a hand-off.
+    /// Linear in nodes and options (one reverse walk and one Tarjan pass), so a 20,000-node menu is checked in a blink.
     private func checkLoops(_ fail: (Int, FlowProblem.Kind, String) -> Void) {
-        let exits = Set(flow.nodeOrder.filter { name in
-            guard let node = flow.nodes[name] else { return false }
-            return node.onExhausted == .handoff || node.options.contains { $0.action == .handoff }
-        })
-        var reported: Set<String> = []
-        for name in flow.nodeOrder where !reported.contains(name) {
-            let ahead = closure(from: [name])
-            guard ahead.isDisjoint(with: exits) else { continue }
-            let loop = flow.nodeOrder.filter { ahead.contains($0) && closure(from: [$0]).contains(name) }
-            guard loop.count > 1 || flow.nodes[name].map(successors)?.contains(name) == true else { continue }
-            reported.formUnion(loop)
-            fail(flow.nodes[name]?.line ?? 1, .loopWithoutPerson,
-                 "nodes \((loop + [name]).joined(separator: " -> ")) loop with no option or on_exhausted leading to a person (handoff)")
+        let names = flow.nodeOrder.filter { flow.nodes[$0] != nil }
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        let edges: [[Int]] = names.map { name in flow.nodes[name].map(successors)?.compactMap { index[$0] } ?? [] }
+        // the nodes from which a person can be reached: walk back from every exit
+        var reverse = Array(repeating: [Int](), count: names.count)
+        for (from, targets) in edges.enumerated() { for to in targets { reverse[to].append(from) } }
+        var leadsOut = Array(repeating: false, count: names.count)
+        var pending: [Int] = []
+        for (position, name) in names.enumerated() {
+            guard let node = flow.nodes[name], node.onExhausted == .handoff || node.options.contains(where: { $0.action == .handoff })
+            else { continue }
+            leadsOut[position] = true
+            pending.append(position)
+        }
+        while let next = pending.popLast() {
+            for from in reverse[next] where !leadsOut[from] {
+                leadsOut[from] = true
+                pending.append(from)
+            }
+        }
+        // Tarjan's strongly connected components among the trapped nodes, iteratively (no recursion depth limit)
+        var order = Array(repeating: -1, count: names.count)
+        var low = Array(repeating: 0, count: names.count)
+        var onStack = Array(repeating: false, count: names.count)
+        var stack: [Int] = []
+        var counter = 0
+        var loops: [[Int]] = []
+        for root in names.indices where !leadsOut[root] && order[root] < 0 {
+            var work: [(node: Int, edge: Int)] = [(root, 0)]
+            order[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let (node, edge) = work.last {
+                let targets = edges[node]
+                if edge < targets.count {
+                    work[work.count - 1].edge += 1
+                    let next = targets[edge]
+                    guard !leadsOut[next] else { continue }
+                    if order[next] < 0 {
+                        order[next] = counter; low[next] = counter; counter += 1
+                        stack.append(next); onStack[next] = true
+                        work.append((next, 0))
+                    } else if onStack[next] {
+                        low[node] = min(low[node], order[next])
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last { low[parent.node] = min(low[parent.node], low[node]) }
+                guard low[node] == order[node] else { continue }
+                var component: [Int] = []
+                while let member = stack.popLast() {
+                    onStack[member] = false
+                    component.append(member)
+                    if member == node { break }
+                }
+                if component.count > 1 || edges[node].contains(node) { loops.append(component.sorted()) }
+            }
+        }
+        for loop in loops.sorted(by: { ($0.first ?? 0) < ($1.first ?? 0) }) {
+            guard let first = loop.first else { continue }
+            let members = loop.map { names[$0] }
+            fail(flow.nodes[names[first]]?.line ?? 1, .loopWithoutPerson,
+                 "nodes \((members + [names[first]]).joined(separator: " -> ")) loop with no option or on_exhausted leading to a person (handoff)")
         }
     }
 

@@ -36,8 +36,17 @@ public struct KeywordList: Sendable, Equatable {
     /// The phrase entry for a spotted text.
     public func phrase(_ text: String) -> Phrase? { phrases.first { $0.text == text } }
 
+    /// Largest keywords file read (the shipped ones are a few KB).
+    public static let maximumFileBytes = 256 * 1024
+    /// Most phrases a language spots (each one costs the decoder time on every frame).
+    public static let maximumPhrases = 300
+
     /// Reads and checks a keywords file; every problem is a `SpeechSetupError` with file and line.
     public static func load(file: String) throws(SpeechSetupError) -> KeywordList {
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
+        guard bytes <= maximumFileBytes else {
+            throw SpeechSetupError(file: file, line: 1, reason: "the file is \(bytes) bytes; a keywords file is at most \(maximumFileBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw SpeechSetupError(file: file, reason: "keywords file not found or unreadable")
         }
@@ -49,6 +58,10 @@ public struct KeywordList: Sendable, Equatable {
 
     /// Parses keywords YAML text (`file` names it in errors).
     public static func parse(_ text: String, file: String) throws(SpeechSetupError) -> KeywordList {
+        guard text.utf8.count <= maximumFileBytes else {
+            throw SpeechSetupError(file: file, line: 1,
+                                   reason: "the file is \(text.utf8.count) bytes; a keywords file is at most \(maximumFileBytes)")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -58,7 +71,7 @@ public struct KeywordList: Sendable, Equatable {
         } catch let error as SpeechSetupError {
             throw error
         } catch let error as YamlError {
-            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(error)")
+            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(yamlProblem(error))")
         } catch {
             throw SpeechSetupError(file: file, line: 1, reason: "not valid YAML: \(error)")
         }
@@ -109,6 +122,10 @@ public struct KeywordList: Sendable, Equatable {
                 }
                 list.phrases.append(Phrase(text: phrase, keywordClass: keywordClass, threshold: threshold,
                                            line: phraseEntry.line))
+                if list.phrases.count > maximumPhrases {
+                    throw SpeechSetupError(file: file, line: phraseEntry.line,
+                                           reason: "more than \(maximumPhrases) phrases; a language spots a few dozen")
+                }
             }
         }
         if list.phrases.isEmpty {
@@ -155,6 +172,16 @@ public struct KeywordList: Sendable, Equatable {
             }
         }
         return entries.map(\.line).joined(separator: "\n") + "\n"
+    }
+
+    /// The parser's one-line complaint (Yams' own description quotes the file over several lines).
+    private static func yamlProblem(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
+            (context.map { "\($0.text), " } ?? "") + problem
+        case .duplicatedKeysInMapping(let duplicates, _): "duplicate key \(duplicates.sorted().joined(separator: ", "))"
+        default: "\(error)"
+        }
     }
 
     private static func yamlLine(_ error: YamlError) -> Int {

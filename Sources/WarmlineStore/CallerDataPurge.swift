@@ -73,12 +73,16 @@ extension StoreDatabase {
         let salt = try purgeSalt(nowMs: nowMs)
         let batch = max(1, batchRows)
         var summary = PurgeSummary(beforeMs: beforeMs)
-        let keyed = StoreSchema.v2PseudonymisedPayloadKeys
-        let eventPayload = "json_replace(payload, " + keyed.map { key in
-            key == "key" ? "'$.key', CASE WHEN json_extract(payload, '$.key') GLOB 'daypass:*' "
-                + "THEN warmline_pseudonym(json_extract(payload, '$.key')) ELSE json_extract(payload, '$.key') END"
-                : "'$.\(key)', warmline_pseudonym(json_extract(payload, '$.\(key)'))"
-        }.joined(separator: ", ") + ")"
+        let keyed = StoreSchema.v3PseudonymisedPayloadKeys
+        // `key` is personal only as a day pass's key (it holds the number), `reason` only when it quotes a number
+        // (a ledger refusal: "pass #3 for +15550402 still runs"; its `rule` stays).
+        let onlyWhen: [String: String] = ["key": "'daypass:*'", "reason": "'*[0-9][0-9][0-9][0-9][0-9]*'"]
+        let replacements: [String] = keyed.map { (key: String) -> String in
+            let value: String = "json_extract(payload, '$.\(key)')"
+            guard let glob = onlyWhen[key] else { return "'$.\(key)', warmline_pseudonym(\(value))" }
+            return "'$.\(key)', CASE WHEN \(value) GLOB \(glob) THEN warmline_pseudonym(\(value)) ELSE \(value) END"
+        }
+        let eventPayload = "json_replace(payload, " + replacements.joined(separator: ", ") + ")"
         let outboxPayload = "json_replace(payload, '$.msisdn', warmline_pseudonym(json_extract(payload, '$.msisdn')), "
             + "'$.idempotency_key', warmline_pseudonym(json_extract(payload, '$.idempotency_key')))"
         summary.calls = try purgeBatches(salt: salt, batch: batch, select: """

@@ -14,22 +14,35 @@ extension StoreDatabase {
     public static let dayPassValidityMs: Int64 = 24 * 60 * 60 * 1_000
 
     /// Grants a day pass once per `idempotencyKey`: ledger row and outbox entry in one transaction; a retry returns the existing pass.
+    /// With `limits`, the same transaction refuses (throwing `dayPassRefused` with the rule) a second open pass for `msisdn`,
+    /// a pass within the cooldown, and one over the unit's hourly cap: two lines granting at once cannot both pass.
+    /// A `provisional` pass (balance unknown) says so in the ledger and in the outbox for billing.
     public func grantDayPass(idempotencyKey: String, msisdn: String, callID: String?, grantedAtMs: Int64,
-                             validityMs: Int64 = StoreDatabase.dayPassValidityMs) throws -> DayPassGrant {
+                             validityMs: Int64 = StoreDatabase.dayPassValidityMs, provisional: Bool = false,
+                             limits: DayPassLimits? = nil) throws -> DayPassGrant {
         try pool.write { db in
             if let existing = try DayPassRecord.filter(Column("idempotency_key") == idempotencyKey).fetchOne(db) {
                 return DayPassGrant(pass: existing, created: false)
             }
+            if let limits { try limits.check(db, msisdn: msisdn, atMs: grantedAtMs) }
             var pass = DayPassRecord(idempotencyKey: idempotencyKey, msisdn: msisdn, callID: callID,
-                                     grantedAtMs: grantedAtMs, expiresAtMs: grantedAtMs + validityMs)
+                                     grantedAtMs: grantedAtMs, expiresAtMs: grantedAtMs + validityMs, provisional: provisional)
             try pass.insert(db)
             let body: [String: Any] = ["pass_id": pass.id ?? 0, "msisdn": msisdn, "call_id": callID ?? NSNull(),
                                        "granted_at_ms": grantedAtMs, "expires_at_ms": pass.expiresAtMs,
-                                       "idempotency_key": idempotencyKey]
+                                       "idempotency_key": idempotencyKey, "provisional": provisional]
             let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
             var entry = OutboxRecord(kind: OutboxRecord.dayPassGrantKind, dayPassID: pass.id, payload: payload, createdAtMs: grantedAtMs)
             try entry.insert(db)
             return DayPassGrant(pass: pass, created: true)
+        }
+    }
+
+    /// Day passes granted by this unit in the hour up to `atMs`.
+    public func dayPassesGranted(inHourBefore atMs: Int64) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM day_passes WHERE granted_at_ms > ? AND granted_at_ms <= ?",
+                             arguments: [atMs - 3_600_000, atMs]) ?? 0
         }
     }
 
@@ -78,5 +91,37 @@ extension StoreDatabase {
     /// The cached balance of `msisdn`, if imported.
     public func subscriber(msisdn: String) throws -> SubscriberRecord? {
         try pool.read { try SubscriberRecord.fetchOne($0, key: msisdn) }
+    }
+}
+
+/// The day pass limits the ledger enforces in the granting transaction (the engine checks them first at the offer).
+public struct DayPassLimits: Sendable, Equatable {
+    /// No second pass for a subscriber within this long of their last one.
+    public var cooldownMs: Int64
+    /// At most this many passes in any hour, unit-wide.
+    public var unitMaxPerHour: Int
+
+    /// Makes limits.
+    public init(cooldownMs: Int64, unitMaxPerHour: Int) {
+        self.cooldownMs = cooldownMs
+        self.unitMaxPerHour = unitMaxPerHour
+    }
+
+    func check(_ db: Database, msisdn: String, atMs: Int64) throws {
+        if let last = try DayPassRecord.filter(Column("msisdn") == msisdn).order(Column("granted_at_ms").desc).fetchOne(db) {
+            if last.expiresAtMs > atMs {
+                throw StoreError.dayPassRefused(rule: "one_open_pass", reason: "pass #\(last.id ?? 0) for \(msisdn) still runs")
+            }
+            if atMs - last.grantedAtMs < cooldownMs {
+                throw StoreError.dayPassRefused(rule: "cooldown", reason: "pass #\(last.id ?? 0) for \(msisdn) was granted "
+                    + "\((atMs - last.grantedAtMs) / 86_400_000) days ago; one per \(cooldownMs / 86_400_000) days")
+            }
+        }
+        let lastHour = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM day_passes WHERE granted_at_ms > ? AND granted_at_ms <= ?",
+                                        arguments: [atMs - 3_600_000, atMs]) ?? 0
+        if lastHour >= unitMaxPerHour {
+            throw StoreError.dayPassRefused(rule: "unit_hourly_cap",
+                                            reason: "the unit granted \(lastHour) passes in the past hour (limit \(unitMaxPerHour))")
+        }
     }
 }

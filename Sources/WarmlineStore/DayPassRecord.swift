@@ -21,15 +21,19 @@ public struct DayPassRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
     public var grantedAtMs: Int64
     /// Expiry time, milliseconds since 1970.
     public var expiresAtMs: Int64
+    /// Granted with the balance unknown (fail-open, caller in distress): an agent confirms it.
+    public var provisional: Bool
 
     /// Makes a day-pass record.
-    public init(id: Int64? = nil, idempotencyKey: String, msisdn: String, callID: String?, grantedAtMs: Int64, expiresAtMs: Int64) {
+    public init(id: Int64? = nil, idempotencyKey: String, msisdn: String, callID: String?, grantedAtMs: Int64, expiresAtMs: Int64,
+                provisional: Bool = false) {
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.msisdn = msisdn
         self.callID = callID
         self.grantedAtMs = grantedAtMs
         self.expiresAtMs = expiresAtMs
+        self.provisional = provisional
     }
 
     /// Keeps the row id SQLite assigned.

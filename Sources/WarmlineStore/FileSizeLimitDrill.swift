@@ -43,7 +43,10 @@ public enum FileSizeLimitDrill {
 
 #if canImport(Glibc)
 import Glibc
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// named for the C constant it stands for
 private let RLIMIT_FSIZE_RESOURCE = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
 #else
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private let RLIMIT_FSIZE_RESOURCE = RLIMIT_FSIZE
 #endif

@@ -18,6 +18,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCall(String)
     /// The export target is not usable.
     case badExportTarget(path: String, reason: String)
+    /// A day pass limit refused the grant (`rule`: one_open_pass, cooldown, unit_hourly_cap); nothing was written.
+    case dayPassRefused(rule: String, reason: String)
 
     /// The message for a technician.
     public var description: String {
@@ -33,6 +35,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownOutboxIDs(let ids): "no outbox entry with id \(ids.map(String.init).joined(separator: ", ")); nothing marked"
         case .unknownCall(let id): "no call with id '\(id)'"
         case .badExportTarget(let path, let reason): "\(path): \(reason)"
+        case .dayPassRefused(let rule, let reason): "day pass refused by rule \(rule): \(reason)"
         }
     }
 }

@@ -77,7 +77,11 @@ enum StoreSchema {
                 CREATE INDEX callbacks_requested ON callbacks(requested_at_ms);
                 """)
         }
-        migrator.registerMigration("v2-caller-data-purge") { db in
+        migrator.registerMigration("v2-day-pass-provisional") { db in
+            // a pass granted with the balance unknown is provisional until an agent confirms it
+            try db.execute(sql: "ALTER TABLE day_passes ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v3-caller-data-purge") { db in
             // The purge's salt, made once per database and never changed: the same number always gets the same pseudonym.
             try db.execute(sql: """
                 CREATE TABLE purge_salt (
@@ -91,16 +95,17 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'the purge salt is fixed for the life of the database'); END;
                 DROP TRIGGER events_append_only_update;
                 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-                    WHEN NOT COALESCE((\(pseudonymisingUpdate(keys: v2PseudonymisedPayloadKeys))), 0)
+                    WHEN NOT COALESCE((\(pseudonymisingUpdate(keys: v3PseudonymisedPayloadKeys))), 0)
                     BEGIN SELECT RAISE(ABORT, 'events are append-only (only the caller-data purge may replace caller fields with pseudonyms)'); END;
                 """)
         }
         return migrator
     }
 
-    /// Payload keys holding a caller's number or name (`key` holds it inside a day pass's idempotency key), as shipped
-    /// in v2: the events trigger lets only these change, and only to a pseudonym. Adding one needs a new migration.
-    static let v2PseudonymisedPayloadKeys = ["caller_id", "caller_name", "caller_number", "msisdn", "key"]
+    /// Payload keys holding a caller's number or name (`key` holds it inside a day pass's idempotency key, `reason` in
+    /// a ledger refusal's text), as shipped in v3: the events trigger lets only these change, and only to a pseudonym.
+    /// Adding one needs a new migration.
+    static let v3PseudonymisedPayloadKeys = ["caller_id", "caller_name", "caller_number", "msisdn", "key", "reason"]
 
     /// A pseudonym as SQL sees it: `anon:` and 16 lowercase hex digits.
     static let pseudonymGlob = "anon:" + String(repeating: "[0-9a-f]", count: 16)

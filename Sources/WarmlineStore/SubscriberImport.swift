@@ -24,8 +24,11 @@ extension StoreDatabase {
     /// Imports subscriber balances from a CSV whose header names the columns; bad rows are skipped and
     /// reported by line, the good ones committed in one transaction. A header missing a column writes nothing.
     /// `currencyCheck` returns why a currency cannot be used (e.g. no language can speak it), nil to accept it.
+    /// `normaliseNumber` gives the stored form of an msisdn (E.164 in the unit's country: the form caller IDs are looked
+    /// up by) or throws why it is not a subscriber number; without it the msisdn is stored as written.
     public func importSubscribers(csvAt file: String, nowMs: Int64,
-                                  currencyCheck: (String) -> String? = { _ in nil }) throws -> SubscriberImportResult {
+                                  currencyCheck: (String) -> String? = { _ in nil },
+                                  normaliseNumber: ((String) throws -> String)? = nil) throws -> SubscriberImportResult {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StoreError.badCSV(file: file, reason: "cannot read the file")
         }
@@ -55,10 +58,19 @@ extension StoreDatabase {
                 reject("has \(record.fields.count) fields, the header has \(names.count)")
                 continue
             }
-            let msisdn = value("msisdn")
-            guard msisdn.wholeMatch(of: /\+?[0-9]{5,15}/) != nil else {
-                reject("msisdn '\(msisdn)' is not a phone number (5 to 15 digits, optional leading +)")
-                continue
+            var msisdn = value("msisdn")
+            if let normaliseNumber {
+                do {
+                    msisdn = try normaliseNumber(msisdn)
+                } catch {
+                    reject("msisdn '\(msisdn)' \(error)")
+                    continue
+                }
+            } else {
+                guard msisdn.wholeMatch(of: /\+?[0-9]{5,15}/) != nil else {
+                    reject("msisdn '\(msisdn)' is not a phone number (5 to 15 digits, optional leading +)")
+                    continue
+                }
             }
             guard let balance = Int64(value("balance_minor")) else {
                 reject("balance_minor '\(value("balance_minor"))' is not a whole number of minor units (1250 means 12.50)")

@@ -56,7 +56,7 @@ struct CallState {
         let generation = runner.flowSource.current
         self.generation = generation
         let found = try CallerHistory.context(store: runner.storeDatabase, callID: callID, callerID: callerID,
-                                              nowMs: startedAtMs, zone: runner.settings.zone)
+                                              nowMs: startedAtMs, zone: runner.settings.zone, country: runner.settings.call.dayPass.country)
         currency = found.currency ?? currency
         listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
         spotter = runner.keywordSpotter
@@ -308,11 +308,21 @@ struct CallState {
                 grantExpiresAt = grant.expiresAt
                 let callID = callID
                 let validityMs = (grant.expiresAt.secondsSinceEpoch - grant.grantedAt.secondsSinceEpoch) * 1000
-                runner.dispatchStore { store in
-                    let result = try store.grantDayPass(idempotencyKey: grant.idempotencyKey, msisdn: grant.callerID, callID: callID,
-                                                        grantedAtMs: grant.grantedAt.secondsSinceEpoch * 1000, validityMs: validityMs)
-                    return result.created ? "day pass #\(result.pass.id ?? 0) written to the ledger and the outbox (key \(grant.idempotencyKey))"
-                                          : "day pass key \(grant.idempotencyKey) was already granted: not granted twice"
+                let policy = runner.settings.call.dayPass
+                let limits = DayPassLimits(cooldownMs: Int64(policy.cooldownDays) * 86_400_000, unitMaxPerHour: policy.unitMaxPerHour)
+                runner.dispatchStoreWrite { store in
+                    do {
+                        let result = try store.grantDayPass(idempotencyKey: grant.idempotencyKey, msisdn: grant.callerID, callID: callID,
+                                                            grantedAtMs: grant.grantedAt.secondsSinceEpoch * 1000, validityMs: validityMs,
+                                                            provisional: grant.failOpen, limits: limits)
+                        let kind = grant.failOpen ? "provisional day pass" : "day pass"
+                        return (result.created ? "\(kind) #\(result.pass.id ?? 0) written to the ledger and the outbox (key \(grant.idempotencyKey))"
+                                               : "day pass key \(grant.idempotencyKey) was already granted: not granted twice", nil)
+                    } catch StoreError.dayPassRefused(let rule, let reason) {
+                        // another line granted first (same subscriber, or the unit's hourly cap): the engine logs the refusal
+                        return ("day pass refused by the ledger (rule \(rule)): \(reason)",
+                                .dayPassRefusedByLedger(key: grant.idempotencyKey, rule: rule, reason: reason))
+                    }
                 }
             case .recordCallback(let request):
                 callbackRecorded = true

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import WarmlineCore
 import WarmlineStore
+import WarmlineText
 
 /// What the store knows about a caller at ring time: the engine's `CallContext` without a clock of its own.
 public enum CallerHistory {
@@ -11,13 +12,19 @@ public enum CallerHistory {
     public static let recentCallsMs: Int64 = 60 * 60 * 1000
 
     /// The context of a call answered at `nowMs` from `callerID`, its wall times in `zone`, and the subscriber's currency when known.
+    /// The subscriber and their passes are looked up by the caller ID's E.164 form in `country` (as the import stored them).
     public static func context(store: StoreDatabase, callID: String, callerID: String?, nowMs: Int64,
-                               zone: TimeZoneRules) throws -> (context: CallContext, currency: String?) {
+                               zone: TimeZoneRules, country: DialingCountry = .unitedStates) throws -> (context: CallContext, currency: String?) {
         let startedAt = WallTime(secondsSinceEpoch: nowMs / 1000, zone: zone)
+        let unitPassesLastHour = try store.dayPassesGranted(inHourBefore: nowMs)
         guard let callerID, !callerID.isEmpty else {
-            return (CallContext(callID: callID, callerID: nil, startedAt: startedAt), nil)
+            var context = CallContext(callID: callID, callerID: nil, startedAt: startedAt)
+            context.unitDayPassesLastHour = unitPassesLastHour
+            return (context, nil)
         }
-        let subscriber = try store.subscriber(msisdn: callerID)
+        // an implausible caller ID (a short code, escape codes) is nobody's subscriber number: no balance, no passes
+        let msisdn = (try? PhoneNumber.normalise(callerID, country: country).get()) ?? ""
+        let subscriber = msisdn.isEmpty ? nil : try store.subscriber(msisdn: msisdn)
         let balance: Balance = subscriber.map { record in
             nowMs - record.updatedAtMs > balanceFreshMs ? .stale(minorUnits: Int(record.balanceMinor))
                                                          : .known(minorUnits: Int(record.balanceMinor))
@@ -27,15 +34,16 @@ public enum CallerHistory {
                 SELECT granted_at_ms, expires_at_ms,
                        EXISTS (SELECT 1 FROM outbox WHERE outbox.day_pass_id = day_passes.id AND outbox.status = 'sent') AS confirmed
                 FROM day_passes WHERE msisdn = ? ORDER BY granted_at_ms DESC LIMIT 1
-                """, arguments: [callerID]),
+                """, arguments: [msisdn]),
              try Int64.fetchAll(db, sql: "SELECT started_at_ms FROM calls WHERE caller_id = ? AND started_at_ms >= ? AND id != ? ORDER BY started_at_ms",
                                 arguments: [callerID, nowMs - recentCallsMs, callID]))
         }
         let wall = { (ms: Int64) in WallTime(secondsSinceEpoch: ms / 1000, zone: zone) }
-        let context = CallContext(callID: callID, callerID: callerID, startedAt: startedAt, balance: balance,
+        var context = CallContext(callID: callID, callerID: callerID, startedAt: startedAt, balance: balance,
                                   lastDayPassGrantedAt: lastPass.map { wall($0["granted_at_ms"]) }, earlierCallsAt: earlierMs.map(wall),
                                   lastDayPassExpiresAt: lastPass.map { wall($0["expires_at_ms"]) },
                                   lastDayPassConfirmed: lastPass.map { $0["confirmed"] as Bool } ?? false)
+        context.unitDayPassesLastHour = unitPassesLastHour
         return (context, subscriber?.currency)
     }
 

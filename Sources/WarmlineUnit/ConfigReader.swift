@@ -40,12 +40,24 @@ struct ConfigReader {
         return Array(sequence)
     }
 
+    /// Longest value any key takes (paths, device names); a longer one is refused without being echoed.
+    static let maximumValueLength = 4096
+
     mutating func scalar(_ node: Node, _ path: String, _ expected: String) -> String? {
         guard let scalar = node.scalar else {
             fail(node.line, "'\(path)' must be \(expected), not a \(node.mapping != nil ? "mapping" : "list")")
             return nil
         }
+        guard scalar.string.utf8.count <= Self.maximumValueLength else {
+            fail(node.line, "'\(path)' is \(scalar.string.utf8.count) bytes long; a value is at most \(Self.maximumValueLength)")
+            return nil
+        }
         return scalar.string
+    }
+
+    /// A value quoted for a problem, cut to 40 characters: the technician sees what it starts with, not megabytes.
+    static func shown(_ text: String) -> String {
+        text.count <= 40 ? "'\(text)'" : "'\(text.prefix(40))…' (\(text.count) characters)"
     }
 
     mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
@@ -108,8 +120,12 @@ struct ConfigReader {
             fail(node.line, "'\(path)' is empty; give the digits to dial")
             return nil
         }
+        guard text.count <= 40 else {
+            fail(node.line, "'\(path)' is \(text.count) characters; digits to dial are at most 40")
+            return nil
+        }
         guard text.allSatisfy({ "0123456789*#,".contains($0) }) else {
-            fail(node.line, "'\(path)' must hold only 0-9, *, # and ',' (pause), not '\(text)'")
+            fail(node.line, "'\(path)' must hold only 0-9, *, # and ',' (pause), not \(ConfigReader.shown(text))")
             return nil
         }
         return text

@@ -2,6 +2,7 @@ import Foundation
 import WarmlineAudio
 import WarmlineCore
 import WarmlineStore
+import WarmlineText
 
 /// Scripted callers on emulated lines: one firmware emulator per line, Warmline on every line through libasound2's
 /// file plugin (each caller's audio is the capture file, played as fast as the CPU allows until the call waits on
@@ -56,7 +57,8 @@ public final class DemoSession: @unchecked Sendable {
     /// A session printing its transcript through `transcript`.
     public init(options: Options, transcript: @escaping @Sendable (String) -> Void) {
         self.options = options
-        self.transcript = transcript
+        // scripted caller IDs and names are shown as a terminal would receive them from a real network: escaped
+        self.transcript = { transcript(TerminalText.escaped($0)) }
     }
 
     /// Places `callers[i]` on line i+1 in order, all lines at once; returns every call when all are over.
@@ -104,7 +106,18 @@ public final class DemoSession: @unchecked Sendable {
                              onCallerAudioEnd: { emulator.send("hangup") })
         }, transcript: transcript)
         try await unit.start()
-        defer { unit.stop() }
+        let calls: Result<[Call], any Error>
+        do {
+            calls = .success(try await placeCalls(callers, unit: unit, emulators: emulators, slots: slots))
+        } catch {
+            calls = .failure(error)
+        }
+        await unit.stop()
+        return try calls.get()
+    }
+
+    private func placeCalls(_ callers: [[ScriptedCaller]], unit: UnitRunner, emulators: [BoardEmulator],
+                            slots: [CallerSlot]) async throws -> [Call] {
         let timeout = options.callTimeoutSeconds
         let transcript = transcript
         return try await withThrowingTaskGroup(of: [Call].self) { group in
@@ -184,7 +197,9 @@ public final class DemoSession: @unchecked Sendable {
         try (["msisdn,balance_minor,currency"] + rows).joined(separator: "\n").appending("\n")
             .write(toFile: csv, atomically: true, encoding: .utf8)
         let store = try StoreDatabase(path: options.databasePath)
-        _ = try store.importSubscribers(csvAt: csv, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let country = UnitConfig().call.dayPass.country
+        _ = try store.importSubscribers(csvAt: csv, nowMs: Int64(Date().timeIntervalSince1970 * 1000),
+                                        normaliseNumber: { try PhoneNumber.normalise($0, country: country).get() })
     }
 }
 

@@ -60,7 +60,7 @@ public struct Doctor {
             guard pcm.format.sampleRate == config.sampleRate else {
                 return .fail(name, "opened, but at \(pcm.format.sampleRate) Hz instead of \(config.sampleRate) Hz",
                              fix: "use a device that runs at \(config.sampleRate) Hz (a plug PCM with rate \(config.sampleRate), "
-                                + "see /etc/warmline/asound-example.conf) or set sample_rate to \(pcm.format.sampleRate)")
+                                + "see /etc/warmline/asound-example.conf); the detectors take \(config.sampleRate) Hz only")
             }
             return .ok(name, "opened at \(pcm.format)")
         } catch {
@@ -198,6 +198,13 @@ public struct Doctor {
         }
         let keywordFiles = config.languages.map { "\(config.promptsDirectory)/\($0)/keywords.yaml" }
             .filter { FileManager.default.fileExists(atPath: $0) }
+        // a keywords file that is there but does not parse silently turns spoken distress off: that is a failure
+        let broken = zip(config.languages, config.languages.map { "\(config.promptsDirectory)/\($0)/keywords.yaml" })
+            .map { SpeechStatus.check(keywordsFile: $1, language: $0).status }.filter(\.isBroken)
+        if !broken.isEmpty {
+            return .fail(name, broken.map(\.description).joined(separator: "; "),
+                         fix: "fix the file (`warmline speech check` names the line), or set `speech: false` to run DTMF only")
+        }
         let files = keywordFiles.isEmpty ? "no keywords.yaml (built-in keywords)" : keywordFiles.joined(separator: ", ")
         // the recogniser is optional: without it the first pass decides alone at its tuned cuts
         let settings = config.recognizer

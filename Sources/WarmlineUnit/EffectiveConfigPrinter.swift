@@ -10,7 +10,9 @@ public enum EffectiveConfigPrinter {
             out.raw("# Warmline unit configuration (/etc/warmline/warmline.yaml).")
             out.raw("# Every key is optional; the values below are the defaults. Check edits with `warmline config check`.")
         }
-        out.key("sample_rate", config.sampleRate, "audio sample rate of every line: 8000 or 16000")
+        out.key("country", quoted(config.call.dayPass.country.code),
+                "ISO code of the country: caller IDs and subscriber numbers are read as dialled there")
+        out.key("sample_rate", config.sampleRate, "audio sample rate of every line: 8000 (the only rate the detectors take)")
         out.key("tone_plan", quoted(config.tonePlan), "call-progress tones of the network: us, uk, eu, tr, ua")
         out.key("languages", "[" + config.languages.map(quoted).joined(separator: ", ") + "]",
                 "languages offered to callers, default first; each needs prompts_dir/<lang>")
@@ -96,11 +98,14 @@ public enum EffectiveConfigPrinter {
         out.key("day_pass", nil, "emergency day pass for subscribers with no balance")
         out.key("balance_threshold", pass.balanceThresholdMinorUnits, "eligible at or below this balance (minor units)",
                 indent: 1)
-        out.key("cooldown_days", pass.cooldownDays, "at most one pass per caller in this many days", indent: 1)
-        out.key("duration_hours", pass.durationHours, "how long a pass lasts", indent: 1)
-        out.key("fail_open_in_distress", pass.failOpenInDistress, "grant when the balance is unknown and the caller is in distress",
+        out.key("cooldown_days", pass.cooldownDays, "at most one pass per subscriber in this many days (one open at a time)",
                 indent: 1)
-        out.key("distress_score", pass.distressScore, "score at which a caller counts as in distress for fail-open", indent: 1)
+        out.key("max_per_hour", pass.unitMaxPerHour, "at most this many passes granted by the whole unit in any hour", indent: 1)
+        out.key("duration_hours", pass.durationHours, "how long a pass lasts", indent: 1)
+        out.key("fail_open_in_distress", pass.failOpenInDistress,
+                "balance unknown and caller in distress: a provisional pass and an urgent hand-off", indent: 1)
+        out.key("distress_score", pass.distressScore, "spoken distress score (words, voice; never keys) for that provisional pass",
+                indent: 1)
         out.key("confirm_digit", quoted(String(pass.confirmDigit)), "key that takes the pass", indent: 1)
         out.key("decline_digit", quoted(String(pass.declineDigit)), "key that declines it", indent: 1)
         let distress = call.distress

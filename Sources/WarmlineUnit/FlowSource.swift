@@ -49,6 +49,11 @@ public final class FlowSource: @unchecked Sendable {
     private static func load(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws -> Generation {
         func source(_ relative: String) throws -> SourceText {
             let path = promptsDirectory + "/" + relative
+            // never read a huge file into memory: the loader would refuse it anyway
+            let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+            guard bytes <= FlowLoader.maximumFileBytes else {
+                throw FlowSourceError(description: "\(path):1: the file is \(bytes) bytes; at most \(FlowLoader.maximumFileBytes) are read, nothing was loaded")
+            }
             do {
                 return SourceText(name: path, text: try String(contentsOfFile: path, encoding: .utf8))
             } catch {

@@ -5,6 +5,7 @@ import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
 import WarmlineStore
+import WarmlineText
 
 /// The audio of one call, opened when the line is answered.
 public struct CallAudio {
@@ -42,7 +43,7 @@ public struct LineCallResult: Sendable, Equatable {
 /// Its own thread waits for rings while idle (the link thread sends heartbeats) and runs the audio loop during a
 /// call (the loop sends heartbeats every period). Board commands and store writes never block the loop: they run on
 /// tasks and queues, and their results come back through the inbox as inputs at the next period.
-// @unchecked: stop flag, liveness, results and the spotter are under `stateLock`; `thread` is set once by `start()`
+// @unchecked: stop flag, liveness, results and the spotters are under `stateLock`; `thread` is set once by `start()`
 // before the line's thread runs; store writes run on `storeQueue` and report back through the inbox.
 public final class LineRunner: @unchecked Sendable {
     /// Everything a line needs besides its board link.
@@ -78,6 +79,9 @@ public final class LineRunner: @unchecked Sendable {
     private let writer: EventWriter
     private let flows: FlowSource
     private var spotter: KeywordSpotterThread?
+    /// Spotters replaced by `attachSpotter` (a call in progress may still use one); stopped with the line.
+    private var retiredSpotters: [KeywordSpotterThread] = []
+    private var spottersStopped = false
     private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
@@ -189,6 +193,16 @@ public final class LineRunner: @unchecked Sendable {
             }
         }
         releaseToBypass()
+        stopSpotters()
+    }
+
+    /// Ends the line's spotter threads (after the last call); one attached later is stopped at once.
+    private func stopSpotters() {
+        let threads = stateLock.withLock {
+            spottersStopped = true
+            return (spotter.map { [$0] } ?? []) + retiredSpotters
+        }
+        for thread in threads { thread.stop() }
     }
 
     private func releaseToBypass() {
@@ -277,12 +291,13 @@ public final class LineRunner: @unchecked Sendable {
     // MARK: - Helpers the call uses
 
     /// Prints one transcript line for this line.
-    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(text)") }
+    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(TerminalText.escaped(text))") }
 
     /// Prints one transcript line stamped with call time.
     func say(_ text: String, frame: Int) {
         let ms = frame * 1000 / max(1, settings.call.framesPerSecond)
-        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000, text))
+        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000,
+                          TerminalText.escaped(text)))
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.
@@ -306,6 +321,21 @@ public final class LineRunner: @unchecked Sendable {
         let inbox = inbox
         storeQueue.async {
             do { inbox.post(.storeDone(note: try work(store))) } catch { inbox.post(.storeDone(note: "store write failed: \(error)")) }
+        }
+    }
+
+    /// Runs a store write off the audio path; its note, and an input for the call when there is one, come back through the inbox.
+    func dispatchStoreWrite(_ work: @escaping @Sendable (StoreDatabase) throws -> (note: String, input: CallInput?)) {
+        let store = store
+        let inbox = inbox
+        storeQueue.async {
+            do {
+                let (note, input) = try work(store)
+                inbox.post(.storeDone(note: note))
+                if let input { inbox.post(.callInput(input)) }
+            } catch {
+                inbox.post(.storeDone(note: "store write failed: \(error)"))
+            }
         }
     }
 
@@ -350,7 +380,12 @@ public final class LineRunner: @unchecked Sendable {
     /// Gives the line a keyword spotter loaded after it started; calls answered from now on use it.
     public func attachSpotter(_ spotter: KeywordSpotter) {
         let thread = KeywordSpotterThread(spotter: spotter)
-        stateLock.withLock { self.spotter = thread }
+        let lineStopped = stateLock.withLock {
+            if let old = self.spotter { retiredSpotters.append(old) }
+            self.spotter = thread
+            return spottersStopped
+        }
+        if lineStopped { thread.stop() }
     }
     /// Sends a heartbeat if one is due (while the loop waits on the spotter).
     func serviceTick() { link.serviceTick() }

@@ -1,7 +1,7 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Tells systemd how the service is doing (the sd_notify protocol: one datagram to `$NOTIFY_SOCKET`).
 ///

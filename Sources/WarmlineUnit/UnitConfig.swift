@@ -13,7 +13,7 @@ public struct UnitConfig: Sendable, Equatable {
     public var languages: [String] = ["en"]
     /// Country tone plan name for call-progress detection ("us", "uk", "eu", "tr", "ua").
     public var tonePlan: String = "eu"
-    /// Audio sample rate of every line (8000 or 16000).
+    /// Audio sample rate of every line (8000: the detectors and the spotter take 8 kHz line audio only).
     public var sampleRate: Int = 8000
     /// Directory holding menu.yaml and the per-language prompt files.
     public var promptsDirectory: String = "/usr/share/warmline/Prompts"

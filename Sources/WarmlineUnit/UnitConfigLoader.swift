@@ -1,6 +1,7 @@
 import Foundation
 import WarmlineCore
 import WarmlineDSP
+import WarmlineText
 import Yams
 
 /// Reads `warmline.yaml` into a `UnitConfig`: every key optional, every bad value reported as `file:line: reason`.
@@ -25,10 +26,19 @@ public struct UnitConfigLoader: Sendable {
         return try parse(text, file: path)
     }
 
+    /// Largest config file read (the shipped one is ~5 KB): a bigger one is refused before it is parsed.
+    public static let maximumFileBytes = 256 * 1024
+    /// Most YAML nodes in a config (the shipped one has ~200).
+    public static let maximumNodes = 5_000
+
     /// Validates YAML text; `file` names it in problems. An empty text gives the defaults.
     public func parse(_ text: String, file: String) throws(ConfigError) -> UnitConfig {
         var reader = ConfigReader(file: file)
         var config = UnitConfig()
+        guard text.utf8.count <= Self.maximumFileBytes else {
+            throw ConfigError(problems: [ConfigProblem(file: file, line: 1,
+                reason: "the file is \(text.utf8.count) bytes; a config is at most \(Self.maximumFileBytes) bytes, nothing was read")])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -37,6 +47,11 @@ public struct UnitConfigLoader: Sendable {
                                                        reason: "not valid YAML: \(Self.problem(of: error))")])
         }
         if let root {
+            let nodes = Self.count(root, upTo: Self.maximumNodes + 1)
+            guard nodes <= Self.maximumNodes else {
+                throw ConfigError(problems: [ConfigProblem(file: file, line: 1,
+                    reason: "more than \(Self.maximumNodes) YAML nodes; a config has a few hundred, nothing was read")])
+            }
             read(root, into: &config, &reader)
         }
         config.call.framesPerSecond = config.sampleRate
@@ -48,7 +63,22 @@ public struct UnitConfigLoader: Sendable {
         return config
     }
 
-    static let topKeys = ["sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
+    /// Nodes in the tree under `node`, counting stops past `limit` (aliases count each time they are used).
+    static func count(_ node: Node, upTo limit: Int) -> Int {
+        var total = 0
+        var stack = [node]
+        while let next = stack.popLast(), total < limit {
+            total += 1
+            if let mapping = next.mapping {
+                for (key, value) in mapping { stack.append(key); stack.append(value) }
+            } else if let sequence = next.sequence {
+                stack.append(contentsOf: sequence)
+            }
+        }
+        return total
+    }
+
+    static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
                           "database", "retention_days", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
                           "distress"]
     /// Keys with no default value: the default config shows them commented out.
@@ -60,7 +90,7 @@ public struct UnitConfigLoader: Sendable {
                            "callback_within_minutes", "callback_confirm_digit", "callback_reply_ms"]
     static let handoffKeys = ["flash_ms", "dial_tone_wait_ms", "whisper_max_ms", "targets"]
     static let targetKeys = ["name", "dial", "ring_timeout_ms"]
-    static let dayPassKeys = ["balance_threshold", "cooldown_days", "duration_hours", "fail_open_in_distress",
+    static let dayPassKeys = ["balance_threshold", "cooldown_days", "max_per_hour", "duration_hours", "fail_open_in_distress",
                               "distress_score", "confirm_digit", "decline_digit"]
     static let distressKeys = ["handoff_score", "key_mashing_window_ms", "baseline_ms", "baseline_min_samples",
                                "repeat_caller_window_minutes", "night_weight", "night_start_hour", "night_end_hour", "signals"]
@@ -76,9 +106,12 @@ public struct UnitConfigLoader: Sendable {
 
     private func read(_ root: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
         let top = r.entries(root, "", known: Self.topKeys)
+        // The ALSA loop could run at 16 kHz, but the DTMF, voice-activity and call-progress detectors and the keyword
+        // spotter take 8 kHz line audio only: any other rate would stop the unit at its first call.
         if let node = top["sample_rate"], let rate = r.int(node, "sample_rate", 1...Int.max) {
-            if [8000, 16000].contains(rate) { config.sampleRate = rate } else {
-                r.fail(node.line, "'sample_rate' is \(rate); it must be 8000 or 16000")
+            if rate == 8000 { config.sampleRate = rate } else {
+                r.fail(node.line, "'sample_rate' is \(rate); it must be 8000 (the DTMF, voice and call-progress detectors "
+                    + "and the keyword spotter work on 8000 Hz line audio only; let ALSA resample, e.g. a plug PCM with rate 8000)")
             }
         }
         if let node = top["tone_plan"], let name = r.string(node, "tone_plan") {
@@ -96,7 +129,17 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["speech"], let on = r.bool(node, "speech") { config.speechEnabled = on }
         if let node = top["recognizer"] { readRecognizer(node, into: &config.recognizer, &r) }
         if let node = top["emergency_number"], let number = r.dialString(node, "emergency_number") {
-            config.call.emergencyNumber = number
+            // the greeting speaks it: a national emergency number is a few digits (112, 911, 999, 000, 1122)
+            if (2...6).contains(number.count), number.allSatisfy(\.isNumber) { config.call.emergencyNumber = number } else {
+                r.fail(node.line, "'emergency_number' must be the national emergency number, 2 to 6 digits (112, 911, 999), "
+                    + "not \(ConfigReader.shown(number))")
+            }
+        }
+        if let node = top["country"], let code = r.string(node, "country") {
+            if let country = DialingCountry.named(code) { config.call.dayPass.country = country } else {
+                r.fail(node.line, "unknown country \(ConfigReader.shown(code)); caller IDs are read as dialled there. Known: "
+                    + DialingCountry.known.map(\.code).joined(separator: ", "))
+            }
         }
         if let node = top["database"], let path = r.string(node, "database") { config.databasePath = path }
         if let node = top["retention_days"], let days = r.int(node, "retention_days", Self.retentionRange) { config.retentionDays = days }
@@ -263,6 +306,7 @@ public struct UnitConfigLoader: Sendable {
             policy.balanceThresholdMinorUnits = v
         }
         if let n = keys["cooldown_days"], let v = r.int(n, "day_pass.cooldown_days", 0...365) { policy.cooldownDays = v }
+        if let n = keys["max_per_hour"], let v = r.int(n, "day_pass.max_per_hour", 1...1000) { policy.unitMaxPerHour = v }
         if let n = keys["duration_hours"], let v = r.int(n, "day_pass.duration_hours", 1...720) { policy.durationHours = v }
         if let n = keys["fail_open_in_distress"], let v = r.bool(n, "day_pass.fail_open_in_distress") { policy.failOpenInDistress = v }
         if let n = keys["distress_score"], let v = r.double(n, "day_pass.distress_score", 0...100) { policy.distressScore = v }

@@ -4,6 +4,7 @@ import WarmlineBoard
 import WarmlineCore
 import WarmlineSpeech
 import WarmlineStore
+import WarmlineText
 
 /// The whole unit: every configured line at once, one call per line, one store shared by all.
 ///
@@ -39,7 +40,8 @@ public final class UnitRunner: @unchecked Sendable {
     /// Opens the store and loads the flow; nothing touches the board until `start()`.
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
         self.config = config
-        self.transcript = transcript
+        // caller IDs and names reach the journal through here: control characters are shown escaped, never raw
+        self.transcript = { transcript(TerminalText.escaped($0)) }
         store = try StoreDatabase(path: config.databasePath)
         writer = EventWriter(path: config.databasePath)
         flows = try FlowSource(promptsDirectory: config.promptsDirectory, cacheDirectory: config.promptCacheDirectory,
@@ -63,6 +65,10 @@ public final class UnitRunner: @unchecked Sendable {
             transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
             _ = writer.enqueue(callID: call.id, frameTime: 0, type: EventType.callEnded,
                                payload: StoreEventName.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
+        }
+        for warning in Self.keywordWarnings(config) {
+            transcript(warning)
+            FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped(warning))\n".utf8))
         }
         try flows.renderAll()
         startRecognizer()
@@ -112,7 +118,7 @@ public final class UnitRunner: @unchecked Sendable {
         try flows.renderAll()
     }
 
-    /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links.
+    /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links; blocks until done.
     public func stop() {
         purgeTimer?.cancel()
         for line in lines { line.requestStop() }
@@ -121,6 +127,19 @@ public final class UnitRunner: @unchecked Sendable {
         _ = writer.flush(timeoutMs: 5_000)
         writer.close()
         for link in links { link.close() }
+    }
+
+    /// `stop()` for async code: its waits (each line's thread, the recogniser, the log flush) run on a thread of their
+    /// own while the calling task is suspended, so no thread of the concurrency pool is held.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let thread = Thread { [self] in
+                stop()
+                continuation.resume()
+            }
+            thread.name = "warmline-shutdown"
+            thread.start()
+        }
     }
 
     /// The configured zone's rules; unreadable rules leave the lines on UTC (calls still served) and say so.
@@ -162,6 +181,17 @@ public final class UnitRunner: @unchecked Sendable {
 
     /// The spotter of the first enabled language that has a keyword model (it listens while the caller is in that
     /// language); nil with speech off or no model in any language.
+    /// One loud line per language whose keywords.yaml is there but malformed: spoken distress goes unheard on it.
+    static func keywordWarnings(_ config: UnitConfig) -> [String] {
+        guard config.speechEnabled else { return [] }
+        return config.languages.compactMap { language in
+            let status = SpeechStatus.check(keywordsFile: "\(config.promptsDirectory)/\(language)/keywords.yaml", language: language).status
+            guard case .broken(_, let reason) = status else { return nil }
+            return "unit: WARNING: \(reason): spoken distress detection is OFF for '\(language)' callers until the file is fixed "
+                + "(`warmline speech check`); keys still work"
+        }
+    }
+
     private func makeSpotter(line: Int) -> KeywordSpotter? {
         guard config.speechEnabled else { return nil }
         var reasons: [String] = []

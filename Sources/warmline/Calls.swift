@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineStore
+import WarmlineText
 
 /// `warmline calls`: list calls, or `calls show ID` for one call's timeline.
 struct Calls: ParsableCommand {
@@ -53,7 +54,7 @@ struct CallsShow: ParsableCommand {
     func run() throws {
         let store = try database.openForReading()
         do {
-            print(try store.timeline(callID: callID).rendered(timeZone: .current))
+            print(TerminalText.escaped(try store.timeline(callID: callID).rendered(timeZone: .current), keepNewlines: true))
         } catch let error as StoreError {
             throw CommandFailure.badInput("\(error)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarmlineText
 import WarmlineUnit
 
 /// `--config PATH`, shared by every command that reads the unit's config.
@@ -12,8 +13,8 @@ struct ConfigOption: ParsableArguments {
         do {
             return try UnitConfigLoader().load(path: path)
         } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            FileHandle.standardError.write(Data("warmline: \(path): \(error.problems.count) problem(s); nothing was changed\n".utf8))
+            FileHandle.standardError.write(Data((TerminalText.escaped(error.description, keepNewlines: true) + "\n").utf8))
+            FileHandle.standardError.write(Data("warmline: \(TerminalText.escaped(path)): \(error.problems.count) problem(s); nothing was changed\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineStore
+import WarmlineText
 
 /// `--db PATH`, shared by every store command.
 struct DatabaseOption: ParsableArguments {
@@ -40,8 +41,9 @@ enum CommandFailure {
         return ExitCode.failure
     }
 
+    /// Prints `warmline: <message>` to stderr, control characters escaped (messages quote files and caller IDs).
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("warmline: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("warmline: \(TerminalText.escaped(message, keepNewlines: true))\n".utf8))
     }
 }
 
@@ -68,8 +70,10 @@ enum OptionValue {
 
 /// Fixed-width text tables for people.
 enum TextTable {
-    /// Columns padded to their widest cell, two spaces apart; the last column is not padded.
+    /// Columns padded to their widest cell, two spaces apart; the last column is not padded. Cells come from the
+    /// database (caller IDs, payloads): each is shown with its control characters escaped.
     static func render(header: [String], rows: [[String]]) -> String {
+        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }

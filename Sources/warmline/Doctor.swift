@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineAudio
+import WarmlineText
 import WarmlineUnit
 
 /// `warmline doctor`: the technician's self-test, one line per check with the fix for each failure.
@@ -31,7 +32,7 @@ struct Doctor: AsyncParsableCommand {
             }
         }
         let report = await WarmlineUnit.Doctor(config: unit, configPath: config.path, alsaOverlay: overlay).run()
-        print(json ? report.json : report.text, terminator: "")
+        print(json ? report.json : TerminalText.escaped(report.text, keepNewlines: true), terminator: "")
         if !report.passed { throw ExitCode(report.exitCode) }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import UnixSignals
 import WarmlineCore
+import WarmlineText
 import WarmlineUnit
 
 /// `warmline run`: serve every configured line until SIGTERM; SIGHUP reloads menu and prompts between calls.
@@ -34,14 +36,15 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let config = try effectiveConfig()
-        // Watched from the start: a SIGTERM between READY and the serving loop is queued, never lost or fatal.
-        let signals = SignalWatcher(watching: [SIGTERM, SIGINT, SIGHUP])
+        // Watched from the start: the sequence returns once its handlers are registered, and a SIGTERM between READY
+        // and the serving loop waits in it, never lost or fatal.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         let unit: UnitRunner
         do {
             unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
             try await unit.start(speechInBackground: true)
         } catch {
-            FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped("\(error)", keepNewlines: true))\n".utf8))
             throw ExitCode(1)
         }
         let notifier = SystemdNotifier()
@@ -52,17 +55,19 @@ struct Run: AsyncParsableCommand {
     }
 
     /// Stops on SIGTERM/SIGINT and reloads on SIGHUP, in arrival order; pings the watchdog meanwhile.
-    static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: SignalWatcher) async {
-        if let interval = notifier.watchdogPingInterval {
+    static func serve(unit: UnitRunner, notifier: SystemdNotifier, signals: UnixSignalsSequence) async {
+        let watchdog = notifier.watchdogPingInterval.map { interval in
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "warmline.watchdog"))
-            timer.schedule(deadline: .now(), repeating: .milliseconds(Int(interval.components.seconds * 1000)))
+            timer.schedule(deadline: .now(), repeating: .milliseconds(max(1, Int(interval / .milliseconds(1)))))
             // Fed only while every line's thread (idle wait or audio loop) shows progress.
             timer.setEventHandler { if unit.lines.allSatisfy({ $0.secondsSinceAlive < 2 }) { _ = notifier.watchdog() } }
             timer.resume()
-            SignalSources.keep(timer)
+            return timer
         }
-        for await signal in signals.received {
-            guard signal == SIGHUP else { break }
+        // Kept (and fed) until the lines are released and the log flushed.
+        defer { watchdog?.cancel() }
+        for await signal in signals {
+            guard signal == .sighup else { break }
             do {
                 try unit.reload()
                 ConsoleOutput.line("warmline run: SIGHUP: menu and prompts reloaded; calls starting from now use them")
@@ -71,7 +76,7 @@ struct Run: AsyncParsableCommand {
             }
         }
         _ = notifier.stopping()
-        unit.stop()
+        await unit.stop()
     }
 
     private func effectiveConfig() throws -> UnitConfig {
@@ -81,7 +86,7 @@ struct Run: AsyncParsableCommand {
             do {
                 config = try UnitConfigLoader().load(path: path)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                FileHandle.standardError.write(Data((TerminalText.escaped(error.description, keepNewlines: true) + "\n").utf8))
                 throw ExitCode(2)
             }
         } else {
@@ -92,55 +97,14 @@ struct Run: AsyncParsableCommand {
         if let promptCacheDirectory { config.promptCacheDirectory = promptCacheDirectory }
         if let alsaConfigPath { config.alsaConfigPath = alsaConfigPath }
         if noSpeech { config.speechEnabled = false }
-        if !lineSpecs.isEmpty { config.lines = try lineSpecs.map(Self.line) }
-        if !agentSpecs.isEmpty { config.call.handoff.targets = try agentSpecs.map(Self.agent) }
+        // Bad input exits 2 like a bad config value (ArgumentParser's ValidationError would exit 64).
+        do {
+            if !lineSpecs.isEmpty { config.lines = try RunOverride.lines(lineSpecs) }
+            if !agentSpecs.isEmpty { config.call.handoff.targets = try agentSpecs.map(RunOverride.agent) }
+        } catch {
+            FileHandle.standardError.write(Data("warmline run: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         return config
     }
-
-    static func line(_ spec: String) throws -> LineConfig {
-        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4, let number = Int(parts[0]), number > 0 else {
-            throw ValidationError("--line '\(spec)': expected NUMBER:SERIAL:CAPTURE:PLAYBACK, e.g. 1:/dev/ttyACM0:hw:0:hw:0 is not allowed; name PCMs without ':' (e.g. 1:/dev/ttyACM0:line1_in:line1_out)")
-        }
-        var line = LineConfig()
-        line.number = number
-        line.serialDevice = parts[1]
-        line.captureDevice = parts[2]
-        line.playbackDevice = parts[3]
-        return line
-    }
-
-    static func agent(_ spec: String) throws -> HandoffTarget {
-        let parts = spec.split(separator: ":").map(String.init)
-        guard parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ "0123456789*#".contains($0) }) else {
-            throw ValidationError("--agent '\(spec)': expected NAME:DIGITS, e.g. desk:201")
-        }
-        return HandoffTarget(name: parts[0], dial: parts[1])
-    }
-}
-
-/// Signals as a stream, from the moment it is made: each arrives once, in order, whatever the program is doing.
-final class SignalWatcher: Sendable {
-    /// The signals received, oldest first.
-    let received: AsyncStream<Int32>
-
-    /// Starts watching `signals`. Dispatch registers a source a moment after `resume()`; until then the default
-    /// action (termination) stands, which is right that early: ignoring the signal first would drop it instead.
-    init(watching signals: [Int32]) {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .unbounded)
-        received = stream
-        let queue = DispatchQueue(label: "warmline.signals")
-        for number in signals {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            SignalSources.keep(source)
-        }
-    }
-}
-
-/// Keeps dispatch sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) static var kept: [Any] = []
-    static func keep(_ source: Any) { kept.append(source) }
 }

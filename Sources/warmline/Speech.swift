@@ -4,6 +4,7 @@ import WarmlineAudio
 import WarmlineCore
 import WarmlineDSP
 import WarmlineSpeech
+import WarmlineText
 import WarmlineUnit
 
 /// `warmline speech`: check the speech set-up per language and the recogniser, or spot keywords in a WAV file.
@@ -15,7 +16,8 @@ struct Speech: ParsableCommand {
     /// `warmline speech check`: one status line per language (what `warmline doctor` shows).
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show per language whether keyword spotting runs or DTMF only, and whether the recogniser loads, and why not.")
+            abstract: "Show per language whether keyword spotting runs or DTMF only, and whether the recogniser loads, and why not.",
+            discussion: "Exits 2 when a keywords.yaml is there but malformed (spoken distress would go unheard).")
 
         @Option(help: "Prompts directory holding <lang>/keywords.yaml.")
         var prompts = "Prompts"
@@ -30,14 +32,20 @@ struct Speech: ParsableCommand {
         var library: String?
 
         func run() throws {
+            var broken: [String] = []
             for language in languages {
                 let (status, keywords) = SpeechStatus.check(keywordsFile: "\(prompts)/\(language)/keywords.yaml", language: language)
-                print(status)
+                print(TerminalText.escaped(status.description))
+                if status.isBroken { broken.append(language) }
                 if let matcher = keywords?.matcher {
                     print("speech \(language): phrase matcher on, \(matcher.rules.count) patterns")
                 }
             }
             print(Self.recognizerReport(model: RecognizerModel(directory: model ?? RecognizerModel.locate().directory, library: library)))
+            guard broken.isEmpty else {
+                throw CommandFailure.badInput("malformed keywords file for \(broken.joined(separator: ", ")): "
+                    + "spoken distress detection is off there until it is fixed")
+            }
         }
 
         /// Starts the worker once and says what happened: model, library, worker, load time, or why not.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WarmlineAudio
 import WarmlineStore
+import WarmlineText
 import WarmlineUnit
 
 /// `warmline subscribers import FILE.csv`: load cached balances from the operator's export.
@@ -13,7 +14,7 @@ struct Subscribers: ParsableCommand {
 struct SubscribersImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import balances from a CSV whose header names msisdn, balance_minor, currency (and optionally updated_at).",
+        abstract: "Import balances from a CSV whose header names msisdn, balance_minor, currency (and optionally updated_at); numbers are stored in E.164 for the config's country.",
         discussion: "Bad rows are reported by line and skipped; the good rows are committed in one transaction. A currency some language of the config cannot speak (no cur.<CUR>.major in prompts_dir/<lang>/pieces.yaml) is a bad row. Exits 1 if any row was skipped, 2 if the file cannot be imported at all (nothing written).")
 
     @OptionGroup var database: DatabaseOption
@@ -37,9 +38,10 @@ struct SubscribersImport: ParsableCommand {
         let store = try database.openForWriting()
         let result: SubscriberImportResult
         do {
-            result = try store.importSubscribers(csvAt: file, nowMs: TimeBound.milliseconds(Date())) { currency in
+            let country = unit.call.dayPass.country
+            result = try store.importSubscribers(csvAt: file, nowMs: TimeBound.milliseconds(Date()), currencyCheck: { currency in
                 PlaceholderSpeech.currencyRefusal(currency, catalogs: catalogs, root: unit.promptsDirectory)
-            }
+            }, normaliseNumber: { try PhoneNumber.normalise($0, country: country).get() })
         } catch let error as StoreError {
             throw CommandFailure.badInput("\(error)")
         }

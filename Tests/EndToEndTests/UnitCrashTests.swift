@@ -131,5 +131,27 @@ extension EndToEnd {
             #expect(child.process.terminationStatus == 0)
             #expect(child.output.contains("log flushed, lines released to bypass"), "\(child.output)")
         }
+
+        @Test("SIGHUP reloads menu and prompts and the unit goes on serving; SIGINT then stops it like SIGTERM")
+        func reloadThenInterrupt() async throws {
+            let binary = try EndToEndRig.warmlineBinary()
+            let work = try EndToEndRig.scratch("unit-reload")
+            let emulator = try BoardEmulator(binary: try EndToEndRig.emulatorBuilt.get(), logPath: work + "/emulator.log")
+            defer { emulator.stop() }
+            let line = try FileCallerLine(script: CallerScript([.silence(ms: 1000)]), directory: work + "/caller")
+            try line.config.text.write(toFile: work + "/alsa.conf", atomically: true, encoding: .utf8)
+            let arguments = ["run", "--db", work + "/warmline.sqlite", "--prompts", EndToEndRig.promptsDirectory,
+                             "--prompt-cache", EndToEndRig.promptCache, "--alsa-config", work + "/alsa.conf",
+                             "--line", "1:\(emulator.ptyPath):\(line.captureDevice):\(line.playbackDevice)", "--agent", "desk:201", "--no-speech"]
+            let child = try Child(binary: binary, arguments: arguments, outputPath: work + "/run.out")
+            #expect(await Self.eventually(30) { child.output.contains("line(s) up") }, "never came up:\n\(child.output)")
+            kill(child.process.processIdentifier, SIGHUP)
+            #expect(await Self.eventually(30) { child.output.contains("SIGHUP: menu and prompts reloaded") }, "\(child.output)")
+            #expect(child.process.isRunning, "SIGHUP stopped the unit:\n\(child.output)")
+            kill(child.process.processIdentifier, SIGINT)
+            #expect(await child.waitForExit(seconds: 8), "SIGINT was lost:\n\(child.output)")
+            #expect(child.process.terminationStatus == 0)
+            #expect(child.output.contains("log flushed, lines released to bypass"), "\(child.output)")
+        }
     }
 }

@@ -272,6 +272,7 @@ struct CallEngineTests {
         var script = CallScript()
         script.context.balance = .known(minorUnits: 0)
         script.context.lastDayPassGrantedAt = script.context.startedAt.adding(seconds: -3 * 86_400)
+        script.config.dayPass.cooldownDays = 7  // the default is 30 days now; the read-back names the configured limit
         script.caller = [(7000, .digit("2")), (12_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.logs(.dayPassRefused).first?.payload["reason"] == "rate limited: one pass per 7 days")
@@ -335,6 +336,72 @@ struct CallEngineTests {
         let grant = try #require(trace.grants.first)
         #expect(grant.failOpen)
         #expect(trace.logs(.dayPassGranted).first?.payload["fail_open"] == "yes: balance unknown, caller in distress")
+        // provisional: an urgent hand-off in the same call, and the agent hears it is theirs to confirm
+        #expect(trace.logs(.dayPassGranted).first?.payload["provisional"] == "yes: an agent confirms it in this call")
+        let handoff = try #require(trace.logs(.handoffStarted).first)
+        #expect(handoff.payload["reason"] == "provisional day pass: balance unknown")
+        #expect(handoff.payload["priority"] == "urgent")
+        #expect(trace.engine.isUrgent)
+        #expect(trace.whispers.first?.contains("PROVISIONAL day pass granted: confirm or cancel it") == true)
+    }
+
+    @Test("Two invalid keys at night reach the old 0.5 distress score, yet key presses alone never grant a pass for an unknown balance")
+    func keyPressesAloneGetNoPass() throws {
+        var script = CallScript()
+        script.context.balance = .unknown
+        // two invalid keys (0.3) at night (0.2): 0.5, the score that used to grant a fail-open pass
+        script.context.startedAt = script.context.startedAt.adding(seconds: 10 * 3600 + 30 * 60)
+        script.caller = [(6200, .digit("7")), (6500, .digit("8")),
+                         (9000, .digit("2")), (12_000, .digit("1")), (16_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.engine.distressScore >= 0.5)
+        #expect(trace.grants.isEmpty)
+        let refusal = try #require(trace.logs(.dayPassRefused).first, "\(trace.text)")
+        #expect(refusal.payload["rule"] == "balance_unknown_no_spoken_distress")
+        #expect(refusal.payload["spoken_distress_score"] == "0.00")
+        #expect(refusal.payload["distress_score"] == "0.50")
+        #expect(trace.promptsPlayed.contains("day_pass_unknown"))
+    }
+
+    @Test("A caller ID full of escape codes gets no pass even at zero balance, and the refusal names its rule")
+    func escapeCodeCallerIDGetsNoPass() throws {
+        var script = CallScript()
+        script.context.callerID = "+1555\u{1b}[2J0402"
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(7000, .digit("2")), (9000, .digit("1")), (12_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.isEmpty)
+        #expect(!trace.promptsPlayed.contains("day_pass_offer"))
+        let refusal = try #require(trace.logs(.dayPassRefused).first)
+        #expect(refusal.payload["rule"] == "caller_id_not_plausible")
+        #expect(refusal.payload["reason"] == "caller ID holds a control character: not a phone number")
+    }
+
+    @Test("A pass the ledger refuses (another line granted first) is logged with its rule and never claimed to the agent")
+    func ledgerRefusal() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.caller = [(9000, .digit("1")),
+                         (9100, .dayPassRefusedByLedger(key: "daypass:+380501234567:after:never", rule: "one_open_pass",
+                                                        reason: "pass #7 for +380501234567 still runs")),
+                         (16_000, .digit("0"))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.count == 1)
+        let refusal = try #require(trace.logs(.dayPassRefused).first)
+        #expect(refusal.payload["rule"] == "one_open_pass")
+        #expect(refusal.payload["stage"] == "ledger")
+        #expect(trace.whispers == ["caller asked for a person (pressed 0); balance zero"])
+    }
+
+    @Test("The unit's hourly cap, known at the answer, refuses the pass with its rule")
+    func unitCapRefuses() throws {
+        var script = CallScript()
+        script.context.balance = .known(minorUnits: 0)
+        script.context.unitDayPassesLastHour = 10
+        script.caller = [(7000, .digit("2")), (9000, .digit("1")), (12_000, .board(.farEndDisconnect))]
+        let trace = try ScriptRunner.run(script)
+        #expect(trace.grants.isEmpty)
+        #expect(trace.logs(.dayPassRefused).first?.payload["rule"] == "unit_hourly_cap")
     }
 
     @Test("Pressing yes twice grants once and does not skip the read-back; a restarted call gets the same key")

@@ -228,4 +228,126 @@ struct FlowLoaderTests {
             "menu.yaml:1: language 'de' is enabled but has no digit under 'languages:'",
         ])
     }
+
+    @Test("A 2 MB menu.yaml of 20,000 nodes is refused at once with file and reason; so is a small file with too many nodes")
+    func hugeMenuRefused() {
+        let node = "  n%d: {greet_long: main_menu, on_exhausted: {action: goto, node: n%d}, options: [{digit: \"1\", action: goto, node: n%d}]}\n"
+        let huge = header + (0..<20_000).map { String(format: node, $0, $0 + 1, $0 + 1) }.joined()
+        #expect(huge.utf8.count > 2_000_000)
+        let clock = ContinuousClock()
+        var found: [FlowProblem] = []
+        let took = clock.measure { found = problems(huge) }
+        #expect(found.map(\.description) == ["menu.yaml:1: the file is \(huge.utf8.count) bytes; at most 524288 are read, nothing was loaded"])
+        #expect(found.first?.kind == .tooLarge)
+        #expect(took < .seconds(1))
+        let many = header + (0..<501).map { "  n\($0): {greet_long: main_menu}\n" }.joined()
+        #expect(problems(many).map(\.description) == ["menu.yaml:1: 501 nodes; a menu has at most 500"])
+    }
+
+    @Test("A prompts.yaml with more prompts than a language ever needs is refused with file and reason")
+    func tooManyPrompts() {
+        var prompts = RealPrompts.prompts
+        let en = prompts["en"]?.text ?? ""
+        prompts["en"] = SourceText(name: "Prompts/en/prompts.yaml",
+                                   text: en + (0..<FlowLoader.maximumPrompts).map { "extra_\($0): \"Hello.\"\n" }.joined())
+        let found = problems(RealPrompts.menu.text, prompts: prompts).filter { $0.kind == .tooLarge }
+        #expect(found.map(\.file) == ["Prompts/en/prompts.yaml"])
+        #expect(found.first?.reason.hasSuffix("prompts; a language has at most 2000") == true)
+    }
+
+    @Test("The loop check is linear: a 500-node chain that never reaches a person is checked quickly and reported once")
+    func loopCheckIsLinear() {
+        // every node leads only onward, the last to itself: each node used to cost a walk of the rest, then a walk per node
+        let last = FlowLoader.maximumNodes - 2
+        let chain = (0...last).map { index in
+            "  n\(index): {greet_long: main_menu, on_exhausted: {action: goto, node: n\(min(index + 1, last))}}\n"
+        }.joined()
+        let menu = header + """
+          main:
+            greet_long: main_menu
+            options:
+              - {digit: "1", action: goto, node: n0}
+              - {digit: "2", action: handoff}
+
+        """ + chain
+        let clock = ContinuousClock()
+        var found: [FlowProblem] = []
+        let took = clock.measure { found = problems(menu) }
+        #expect(found.map(\.kind) == [.loopWithoutPerson])
+        #expect(found.first?.reason == "nodes n\(last) -> n\(last) loop with no option or on_exhausted leading to a person (handoff)")
+        #expect(took < .seconds(2))
+    }
+
+    @Test("The linear loop check reports exactly the loops the old per-node walk found, on 300 random small menus")
+    func loopCheckMatchesTheWalk() {
+        var generator = SplitMix(seed: 16)
+        var menusWithLoops = 0
+        for _ in 0..<300 {
+            let names = ["main"] + ["a", "b", "c", "d", "e", "f"].prefix(Int(generator.next() % 6) + 1)
+            var successors: [String: [String]] = [:]
+            var exits: Set<String> = []
+            var text = header
+            for name in names {
+                var options: [String] = []
+                var next: [String] = []
+                for digit in ["1", "2", "3"].prefix(Int(generator.next() % 3)) {
+                    if generator.next() % 5 == 0 {
+                        options.append("{digit: \"\(digit)\", action: handoff}")
+                        exits.insert(name)
+                    } else {
+                        let target = names[Int(generator.next() % UInt64(names.count))]
+                        options.append("{digit: \"\(digit)\", action: goto, node: \(target)}")
+                        next.append(target)
+                    }
+                }
+                let exhausted: String
+                if generator.next() % 4 == 0 {
+                    exhausted = "{action: handoff}"
+                    exits.insert(name)
+                } else {
+                    let target = names[Int(generator.next() % UInt64(names.count))]
+                    exhausted = "{action: goto, node: \(target)}"
+                    next.append(target)
+                }
+                successors[name] = next
+                text += "  \(name): {greet_long: main_menu, on_exhausted: \(exhausted), options: [\(options.joined(separator: ", "))]}\n"
+            }
+            // the check as it was: a walk from every node, and from every node ahead of it
+            func closure(_ start: String) -> Set<String> {
+                var reached: Set<String> = [start]
+                var pending = [start]
+                while let name = pending.popLast() {
+                    for next in successors[name] ?? [] where reached.insert(next).inserted { pending.append(next) }
+                }
+                return reached
+            }
+            var expected: [String] = []
+            var reported: Set<String> = []
+            for name in names where !reported.contains(name) {
+                let ahead = closure(name)
+                guard ahead.isDisjoint(with: exits) else { continue }
+                let loop = names.filter { ahead.contains($0) && closure($0).contains(name) }
+                guard loop.count > 1 || successors[name]?.contains(name) == true else { continue }
+                reported.formUnion(loop)
+                expected.append("nodes \((loop + [name]).joined(separator: " -> ")) loop with no option or on_exhausted leading to a person (handoff)")
+            }
+            let found = problems(text).filter { $0.kind == .loopWithoutPerson }.map(\.reason)
+            #expect(found.sorted() == expected.sorted(), "\(text)")
+            if !expected.isEmpty { menusWithLoops += 1 }
+        }
+        #expect(menusWithLoops > 30)
+    }
+}
+
+/// A small deterministic generator for the random menus (the same menus every run).
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

@@ -103,6 +103,7 @@ struct SecondPassTests {
         defer { recognizer.stop() }
         let spotter = try KeywordSpotter(keywords: Self.transcriptDecides(), recognizer: recognizer)
         let thread = KeywordSpotterThread(spotter: spotter)
+        defer { thread.stop() }
         let first = try RenderedSpeech.render("please help me", engine: .flite("slt"))
         let periods = RenderedSpeech.periods(first + [Int16](repeating: 0, count: 8000))
         let pid = try #require(recognizer.statistics.workerPID)

@@ -32,6 +32,12 @@ struct CallerDataPurgeTests {
                             payload: #"{"expires_at":"tomorrow","key":"daypass:+15550402:after:never","msisdn":"+15550402","pass_id":"\#(grant.pass.id ?? 0)"}"#)
                 .insert(db)
         }
+        try store.pool.write { db in
+            try EventRecord(callID: "old-2", frameTime: 8_000, wallTimeMs: oldMs + 65_000, type: EventType.dayPassRefused,
+                            payload: #"{"reason":"pass #1 for +15550402 still runs","rule":"one_open_pass","stage":"ledger"}"#).insert(db)
+            try EventRecord(callID: "old-2", frameTime: 9_000, wallTimeMs: oldMs + 66_000, type: EventType.handoffFailed,
+                            payload: #"{"reason":"busy","target":"desk"}"#).insert(db)
+        }
         try store.requestCallback(CallbackRecord(callID: "old-3", callerID: "+15550999", requestedAtMs: oldMs + 130_000, reason: "no agent"))
     }
 
@@ -53,7 +59,7 @@ struct CallerDataPurgeTests {
         let summary = try store.purgeCallerData(beforeMs: Self.newMs - Self.day, nowMs: Self.newMs)
 
         #expect(summary.calls == 3)          // old-4 had no caller ID
-        #expect(summary.events == 4)         // three rings with a number and the grant; "unknown" stays
+        #expect(summary.events == 5)         // three rings with a number, the grant and the ledger refusal; "unknown" stays
         #expect(summary.callbacks == 1)
         #expect(summary.dayPasses == 1)
         #expect(summary.outbox == 1)
@@ -80,6 +86,9 @@ struct CallerDataPurgeTests {
         #expect(payloads.contains(#"{"caller_id":"+15550402","line":"1"}"#))  // the new call's ring
         let grant = try #require(payloads.first { $0.contains("expires_at") })
         #expect(grant.contains(#""msisdn":"\#(old1)""#) && grant.contains(#""expires_at":"tomorrow""#))
+        // a reason quoting the number is replaced whole, its rule kept; a reason without one stays
+        #expect(payloads.contains { $0.hasPrefix(#"{"reason":"anon:"#) && $0.hasSuffix(#"","rule":"one_open_pass","stage":"ledger"}"#) })
+        #expect(payloads.contains(#"{"reason":"busy","target":"desk"}"#))
     }
 
     @Test("repeat-caller counts and the report's totals are the same after the purge; a second purge changes nothing")
@@ -114,8 +123,8 @@ struct CallerDataPurgeTests {
         let summary = try store.purgeCallerData(beforeMs: Self.newMs - Self.day, nowMs: Self.newMs, batchRows: 2)
         let logged = try #require(try store.pool.read { try EventRecord.filter(Column("type") == EventType.storePurged).fetchOne($0) })
         #expect(logged.wallTimeMs == Self.newMs && logged.callID == nil)
-        #expect(logged.payload == #"{"before_ms":\#(Self.newMs - Self.day),"callbacks":1,"calls":3,"day_passes":1,"events":4,"outbox":1}"#)
-        #expect(summary.description.contains("3 calls, 4 events, 1 callbacks, 1 day passes, 1 sent outbox entries"))
+        #expect(logged.payload == #"{"before_ms":\#(Self.newMs - Self.day),"callbacks":1,"calls":3,"day_passes":1,"events":5,"outbox":1}"#)
+        #expect(summary.description.contains("3 calls, 5 events, 1 callbacks, 1 day passes, 1 sent outbox entries"))
     }
 
     @Test("an outbox entry billing has not confirmed keeps its number")
@@ -154,6 +163,8 @@ struct CallerDataPurgeTests {
             "UPDATE events SET payload = '{}'",
             #"UPDATE events SET payload = json_replace(payload, '$.caller_id', '+15559999')"#,
             #"UPDATE events SET payload = json_replace(payload, '$.line', 'anon:0123456789abcdef')"#,
+            #"UPDATE events SET payload = json_replace(payload, '$.reason', 'a different story')"#,
+            #"UPDATE events SET payload = json_replace(payload, '$.rule', 'anon:0123456789abcdef')"#,
             #"UPDATE events SET payload = json_replace(payload, '$.caller_id', NULL) WHERE payload LIKE '%caller_id%'"#,
             #"UPDATE events SET payload = json_set(payload, '$.caller_id', 'anon:0123456789abcdef') WHERE payload NOT LIKE '%caller_id%'"#,
             #"UPDATE events SET payload = json_replace(payload, '$.caller_id', 'anon:0123456789ABCDEF')"#,

@@ -15,7 +15,7 @@ struct PurgeCommandTests {
         // the old calls are on 2026-11-26, the new one 100 days later
         let result = try BuildProducts.run("warmline", ["purge", "--before", "2026-12-01", "--db", store.path])
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("recorded before 2026-12-01T00:00:00Z replaced by pseudonyms: 3 calls, 4 events, 1 callbacks, "
+        #expect(result.out.contains("recorded before 2026-12-01T00:00:00Z replaced by pseudonyms: 3 calls, 5 events, 1 callbacks, "
                                     + "1 day passes, 1 sent outbox entries"), "\(result.out)")
         let callers = try CallerDataPurgeTests.callerIDs(store)
         #expect(callers["old-1"].flatMap { $0 }.map(CallerPseudonym.isPseudonym) == true)

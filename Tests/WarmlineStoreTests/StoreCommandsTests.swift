@@ -62,8 +62,9 @@ struct StoreCommandsTests {
         let files = ["en", "uk", "tr"].map { "\(Self.prompts)/\($0)/pieces.yaml" }.joined(separator: ", ")
         #expect(result.err == "warmline: \(csv):3: currency 'EUR' cannot be spoken in en, uk, tr (no cur.EUR.major in \(files)); row skipped\n")
         #expect(result.out == "imported 2 subscribers; skipped 1 rows\n")
-        #expect(try store.subscriber(msisdn: "353871234568") == nil)
-        #expect(try store.subscriber(msisdn: "353871234569")?.currency == "UAH")
+        // stored in E.164, the form caller IDs are looked up by (issue 16: one subscriber, one key)
+        #expect(try store.subscriber(msisdn: "+353871234568") == nil)
+        #expect(try store.subscriber(msisdn: "+353871234569")?.currency == "UAH")
     }
 
     @Test("subscribers import without a readable unit config exits 2 and writes nothing")

@@ -75,4 +75,22 @@ struct SubscriberImportTests {
         #expect(try store.subscriber(msisdn: "353871234569")?.currency == "UAH")
         #expect(try store.pool.read { try SubscriberRecord.fetchCount($0) } == 2)
     }
+
+    @Test("with a number normaliser, rows are stored in its form, duplicates are caught in that form and refusals reported by line")
+    func normalisedNumbers() throws {
+        struct NotANumber: Error, CustomStringConvertible { var description: String { "is not a subscriber number" } }
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        let csv = directory.file("subscribers.csv")
+        try Data("msisdn,balance_minor,currency\n+15550402,0,USD\n0015550402,5,USD\n99999,0,USD\n".utf8).write(to: URL(fileURLWithPath: csv))
+        let result = try store.importSubscribers(csvAt: csv, nowMs: 1, normaliseNumber: { raw in
+            let digits = raw.drop { $0 == "+" || $0 == "0" }
+            guard digits.count >= 8 else { throw NotANumber() }
+            return "+" + digits
+        })
+        #expect(result.imported == 1)
+        #expect(result.rejected == [.init(line: 3, reason: "msisdn +15550402 already appears on line 2"),
+                                    .init(line: 4, reason: "msisdn '99999' is not a subscriber number")])
+        #expect(try store.subscriber(msisdn: "+15550402")?.balanceMinor == 0)
+    }
 }

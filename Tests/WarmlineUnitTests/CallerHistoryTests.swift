@@ -26,4 +26,25 @@ struct CallerHistoryTests {
         let withheld = try CallerHistory.context(store: store, callID: "anon", callerID: nil, nowMs: winterMs, zone: kyiv)
         #expect(withheld.context.startedAt.utcOffsetSeconds == 7200)
     }
+
+    @Test("the subscriber and their passes are found by the caller ID's E.164 form, whichever way the network wrote it; short codes find nobody")
+    func normalisedLookup() throws {
+        let scratch = try ScratchDirectory("history")
+        defer { scratch.cleanUp() }
+        let store = try StoreDatabase(path: scratch.file("warmline.sqlite"))
+        let nowMs: Int64 = 1_782_864_000_000
+        try store.pool.write { db in
+            try SubscriberRecord(msisdn: "+15550402", balanceMinor: 0, currency: "USD", updatedAtMs: nowMs).insert(db)
+        }
+        _ = try store.grantDayPass(idempotencyKey: "k1", msisdn: "+15550402", callID: nil, grantedAtMs: nowMs - 1_800_000)
+        for callerID in ["+15550402", "15550402", "0015550402", "+015550402"] {
+            let found = try CallerHistory.context(store: store, callID: "c", callerID: callerID, nowMs: nowMs, zone: .fixed(offsetSeconds: 0))
+            #expect(found.context.balance == .known(minorUnits: 0), "\(callerID)")
+            #expect(found.context.lastDayPassExpiresAt?.secondsSinceEpoch == (nowMs + 23 * 3_600_000 + 1_800_000) / 1000, "\(callerID)")
+            #expect(found.context.unitDayPassesLastHour == 1)
+        }
+        let short = try CallerHistory.context(store: store, callID: "c", callerID: "99999", nowMs: nowMs, zone: .fixed(offsetSeconds: 0))
+        #expect(short.context.balance == .unknown)
+        #expect(short.context.lastDayPassGrantedAt == nil)
+    }
 }

@@ -159,4 +159,37 @@ struct DoctorTests {
         #expect(doctor.keywordSpottingCheck().status == .fail)
         #expect(doctor.keywordSpottingCheck().fix?.contains("speech: false") == true)
     }
+
+    @Test("a keywords.yaml that is there but malformed fails the keyword check with file, line and the fix")
+    func malformedKeywordsFail() throws {
+        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        bench.config.speechEnabled = true
+        let file = try bench.scratch.write("Prompts/en/keywords.yaml", "language: en\nmodel: [oops\n")
+        var doctor = bench.doctor()
+        doctor.keywordModelPath = bench.scratch.path  // a model directory that exists: only the keywords file is wrong
+        let check = doctor.keywordSpottingCheck()
+        #expect(check.status == .fail)
+        #expect(check.detail.contains("speech en: ERROR — \(file):"), "\(check.detail)")
+        #expect(check.fix?.contains("warmline speech check") == true)
+    }
+
+    @Test("run warns loudly at start-up for a malformed keywords.yaml, naming the language and file; the shipped files give no warning")
+    func runWarnsOnMalformedKeywords() throws {
+        let scratch = try ScratchDirectory("keywords")
+        defer { scratch.cleanUp() }
+        let file = try scratch.write("Prompts/en/keywords.yaml", "language: en\nkeywords: {distress: {help: loud}\n")
+        var config = UnitConfig()
+        config.promptsDirectory = scratch.file("Prompts")
+        let warnings = UnitRunner.keywordWarnings(config)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("unit: WARNING: \(file):") == true, "\(warnings)")
+        #expect(warnings.first?.contains("spoken distress detection is OFF for 'en' callers") == true)
+        config.speechEnabled = false
+        #expect(UnitRunner.keywordWarnings(config).isEmpty)
+        config.speechEnabled = true
+        config.promptsDirectory = checkoutRoot + "/Prompts"
+        config.languages = ["en", "uk", "tr"]
+        #expect(UnitRunner.keywordWarnings(config).isEmpty)
+    }
 }

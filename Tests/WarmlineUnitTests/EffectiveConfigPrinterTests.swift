@@ -8,8 +8,6 @@ struct EffectiveConfigPrinterTests {
     @Test("a printed config loads back to the same config, targets, quotes and all")
     func roundTrip() throws {
         var config = UnitConfig()
-        config.sampleRate = 16000
-        config.call.framesPerSecond = 16000
         config.tonePlan = "uk"
         config.timeZone = "Europe/Istanbul"
         config.databasePath = "/data/a \"quoted\" name.sqlite"

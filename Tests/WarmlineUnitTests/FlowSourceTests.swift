@@ -29,6 +29,28 @@ struct FlowSourceTests {
         #expect(source.current.bundle == before)
     }
 
+    @Test("A 2 MB menu.yaml (SIGHUP or start-up) is refused from its size without being read, and the old flow stays")
+    func hugeMenuRefused() throws {
+        let directory = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = try FlowSource(promptsDirectory: directory, cacheDirectory: directory + "/cache", languages: ["en"])
+        let before = source.current.bundle
+        let menu = directory + "/menu.yaml"
+        let original = try String(contentsOfFile: menu, encoding: .utf8)
+        let padding = (0..<20_000).map { "  n\($0): {greet_long: main_menu, on_exhausted: {action: goto, node: n\($0 + 1)}}\n" }.joined()
+        try (original + padding).write(toFile: menu, atomically: true, encoding: .utf8)
+        let size = try #require((try FileManager.default.attributesOfItem(atPath: menu))[.size] as? NSNumber).intValue
+        #expect(size > 1_000_000)
+        let clock = ContinuousClock()
+        var message = ""
+        let took = clock.measure {
+            do { try source.reload() } catch { message = "\(error)" }
+        }
+        #expect(message == "\(menu):1: the file is \(size) bytes; at most 524288 are read, nothing was loaded")
+        #expect(took < .seconds(1))
+        #expect(source.current.bundle == before)
+    }
+
     @Test("A good reload swaps the prompts for calls that start afterwards")
     func goodReloadSwaps() throws {
         let directory = try Self.copy()

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
 @testable import WarmlineUnit
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
 final class NotifySocket {

@@ -48,7 +48,7 @@ struct UnitConfigLoaderTests {
     @Test("every section is read into the model, with the line sample rate driving the engine's frame rate")
     func readsEverySection() throws {
         let yaml = """
-        sample_rate: 16000
+        sample_rate: 8000
         tone_plan: us
         languages: [en, uk]
         time_zone: Europe/Kyiv
@@ -86,7 +86,7 @@ struct UnitConfigLoaderTests {
             key_mashing: {weight: 0.8, threshold: 6}
         """
         let config = try loader.parse(yaml, file: "w.yaml")
-        #expect(config.sampleRate == 16000 && config.call.framesPerSecond == 16000)
+        #expect(config.sampleRate == 8000 && config.call.framesPerSecond == 8000)
         #expect(config.tonePlan == "us" && config.resolvedTonePlan?.name == "us")
         #expect(config.languages == ["en", "uk"])
         #expect(config.timeZone == "Europe/Kyiv")
@@ -194,7 +194,7 @@ struct UnitConfigLoaderTests {
             loud: {weight: 1}
         """)
         try #require(found.map(\.line) == [1, 2, 3, 4, 5, 6, 9, 11, 12, 14, 15, 18])
-        #expect(found[0].reason == "'sample_rate' is 44100; it must be 8000 or 16000")
+        #expect(found[0].reason.hasPrefix("'sample_rate' is 44100; it must be 8000 ("))
         #expect(found[1].reason.hasPrefix("unknown tone plan 'mars'"))
         #expect(found[2].reason.hasPrefix("unknown time zone 'Mars/Olympus'"))
         #expect(found[3].reason == "'speech' must be true or false, not 'maybe'")
@@ -206,6 +206,27 @@ struct UnitConfigLoaderTests {
         #expect(found[9].reason == "'day_pass.cooldown_days' must be a whole number, not 'many'")
         #expect(found[10].reason == "'day_pass.confirm_digit' must be one phone key (0-9, * or #), not '12'")
         #expect(found[11].reason.hasPrefix("unknown key 'distress.signals.loud'"))
+    }
+
+    @Test("sample_rate 16000 is refused at its line, because the detectors and the spotter take 8 kHz line audio only")
+    func sixteenKilohertzRefused() {
+        let found = problems("speech: on\nsample_rate: 16000\n")
+        #expect(found.map(\.line) == [2])
+        #expect(found.first?.description.hasPrefix("w.yaml:2: 'sample_rate' is 16000; it must be 8000 (the DTMF, voice") == true,
+                "\(found)")
+        #expect(found.first?.reason.contains("resample") == true)
+    }
+
+    @Test("every sample rate the config accepts is one a line's detectors can be built for (the others are refused)",
+          arguments: [8000, 11025, 16000, 22050, 44100, 48000])
+    func acceptedRateBuildsDetectors(rate: Int) {
+        // Before the fix 16000 was accepted and this listener trapped: the first call would have stopped the unit.
+        guard let config = try? loader.parse("sample_rate: \(rate)\n", file: "w.yaml") else {
+            #expect(rate != 8000)
+            return
+        }
+        _ = LineListener(sampleRate: config.call.framesPerSecond, tonePlan: config.resolvedTonePlan)
+        #expect(config.sampleRate == rate && config.call.framesPerSecond == rate)
     }
 
     @Test("a value of the wrong shape (a list where a number goes) is refused")
@@ -251,5 +272,40 @@ struct UnitConfigLoaderTests {
     @Test("the shipped Config/warmline.yaml loads to exactly the defaults")
     func shippedDefaults() throws {
         #expect(try loader.load(path: "\(checkoutRoot)/Config/warmline.yaml") == UnitConfig())
+    }
+
+    @Test("country is read and validated at its line; the default is the US; day pass limits have safe defaults")
+    func country() throws {
+        #expect(UnitConfig().call.dayPass.country.code == "us")
+        #expect(UnitConfig().call.dayPass.cooldownDays == 30)
+        #expect(UnitConfig().call.dayPass.unitMaxPerHour == 10)
+        let config = try loader.parse("country: UA\nday_pass: {max_per_hour: 4, cooldown_days: 60}\n", file: "w.yaml")
+        #expect(config.call.dayPass.country.callingCode == "380")
+        #expect(config.call.dayPass.unitMaxPerHour == 4)
+        #expect(config.call.dayPass.cooldownDays == 60)
+        let found = problems("time_zone: UTC\ncountry: narnia\nday_pass:\n  max_per_hour: 0\n").map(\.description)
+        #expect(found.count == 2)
+        #expect(found.first?.hasPrefix("w.yaml:2: unknown country 'narnia'; caller IDs are read as dialled there. Known: us, ca,") == true)
+        #expect(found.last == "w.yaml:4: 'day_pass.max_per_hour' is 0; it must be between 1 and 1000")
+    }
+
+    @Test("an emergency number that is not a short national number, or any huge value, is refused without being echoed")
+    func boundedValues() {
+        #expect(problems("emergency_number: \"1121121121\"\n").map(\.description)
+            == ["w.yaml:1: 'emergency_number' must be the national emergency number, 2 to 6 digits (112, 911, 999), not '1121121121'"])
+        let long = String(repeating: "1", count: 5000)
+        let found = problems("emergency_number: \"\(long)\"\n").map(\.description)
+        #expect(found == ["w.yaml:1: 'emergency_number' is 5000 bytes long; a value is at most 4096"])
+        #expect(problems("emergency_number: \"911\"\n").isEmpty)
+        #expect(problems("emergency_number: \"9\"\n").count == 1)
+    }
+
+    @Test("a config over 256 KB, or with more YAML nodes than a config ever has, is refused before it is read")
+    func boundedFile() {
+        let big = "# " + String(repeating: "x", count: UnitConfigLoader.maximumFileBytes) + "\n"
+        #expect(problems(big).map(\.description)
+            == ["w.yaml:1: the file is \(big.utf8.count) bytes; a config is at most 262144 bytes, nothing was read"])
+        let many = "lines:\n" + String(repeating: "  - {number: 1}\n", count: 2000)
+        #expect(problems(many).map(\.description) == ["w.yaml:1: more than 5000 YAML nodes; a config has a few hundred, nothing was read"])
     }
 }
