@@ -40,4 +40,7 @@ public enum EventType {
     public static let storeOverflow = "store.overflow"
     /// The store could write again after an outage. Payload: `fault`, `outage_ms`, `attempts`, `held`. Written by the store.
     public static let storeRecovered = "store.recovered"
+    /// Caller data older than the retention was pseudonymised. Payload: `before_ms` and the rows changed per table
+    /// (`calls`, `events`, `callbacks`, `day_passes`, `outbox`). Written by the purge.
+    public static let storePurged = "store.purged"
 }

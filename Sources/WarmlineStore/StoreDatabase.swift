@@ -82,13 +82,16 @@ public final class StoreDatabase: Sendable {
         return queue
     }
 
+    /// Creates the database's directory (0750) and the empty database file (0640) before SQLite opens it, so the
+    /// file, and the WAL and SHM SQLite makes with the file's mode, are never readable by others.
     static func createParentDirectory(of path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        guard !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) else { return }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if !directory.isEmpty { try StoreFileMode.createDirectory(directory) }
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
+        // When the empty file cannot be made (read-only, full), SQLite's own open fails next with a classified error.
+        try? StoreFileMode.createFile(path)
     }
 }

@@ -41,6 +41,8 @@ extension StoreDatabase {
     public func export(to directory: String, now: Date = Date()) throws -> ExportManifest {
         try StoreDatabase.prepareExportDirectory(directory)
         let copyPath = (directory as NSString).appendingPathComponent(ExportManifest.databaseFileName)
+        // VACUUM INTO fills an empty file and keeps its mode: the copy is 0640 like the database.
+        try StoreFileMode.createFile(copyPath)
         try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [copyPath]) }
 
         var config = Configuration()
@@ -67,9 +69,9 @@ extension StoreDatabase {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        try encoder.encode(manifest).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(ExportManifest.manifestFileName)))
+        try StoreFileMode.write(try encoder.encode(manifest), to: (directory as NSString).appendingPathComponent(ExportManifest.manifestFileName))
         let sums = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
-        try Data(sums.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(ExportManifest.checksumFileName)))
+        try StoreFileMode.write(Data(sums.utf8), to: (directory as NSString).appendingPathComponent(ExportManifest.checksumFileName))
         return manifest
     }
 
@@ -82,10 +84,10 @@ extension StoreDatabase {
                 throw StoreError.badExportTarget(path: directory, reason: "directory is not empty; export into a new or empty directory")
             }
         } else {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            do throws(StoreFileError) {
+                try StoreFileMode.createDirectory(directory)
             } catch {
-                throw StoreError.badExportTarget(path: directory, reason: "cannot create directory: \(error.localizedDescription)")
+                throw StoreError.badExportTarget(path: directory, reason: error.reason)
             }
         }
     }
@@ -99,7 +101,7 @@ extension StoreDatabase {
 
     /// Streams `table` to a CSV file with a header row; returns the number of data rows.
     static func writeCSV(table: String, from db: Database, to path: String) throws -> Int {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+        guard (try? StoreFileMode.createFile(path)) != nil, let handle = FileHandle(forWritingAtPath: path) else {
             throw StoreError.badExportTarget(path: path, reason: "cannot create file")
         }
         defer { try? handle.close() }

@@ -81,9 +81,51 @@ enum StoreSchema {
             // a pass granted with the balance unknown is provisional until an agent confirms it
             try db.execute(sql: "ALTER TABLE day_passes ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3-caller-data-purge") { db in
+            // The purge's salt, made once per database and never changed: the same number always gets the same pseudonym.
+            try db.execute(sql: """
+                CREATE TABLE purge_salt (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    salt TEXT NOT NULL,
+                    created_at_ms INTEGER NOT NULL
+                );
+                CREATE TRIGGER purge_salt_fixed_update BEFORE UPDATE ON purge_salt
+                    BEGIN SELECT RAISE(ABORT, 'the purge salt is fixed for the life of the database'); END;
+                CREATE TRIGGER purge_salt_fixed_delete BEFORE DELETE ON purge_salt
+                    BEGIN SELECT RAISE(ABORT, 'the purge salt is fixed for the life of the database'); END;
+                DROP TRIGGER events_append_only_update;
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                    WHEN NOT COALESCE((\(pseudonymisingUpdate(keys: v3PseudonymisedPayloadKeys))), 0)
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only (only the caller-data purge may replace caller fields with pseudonyms)'); END;
+                """)
+        }
         return migrator
+    }
+
+    /// Payload keys holding a caller's number or name (`key` holds it inside a day pass's idempotency key, `reason` in
+    /// a ledger refusal's text), as shipped in v3: the events trigger lets only these change, and only to a pseudonym.
+    /// Adding one needs a new migration.
+    static let v3PseudonymisedPayloadKeys = ["caller_id", "caller_name", "caller_number", "msisdn", "key", "reason"]
+
+    /// A pseudonym as SQL sees it: `anon:` and 16 lowercase hex digits.
+    static let pseudonymGlob = "anon:" + String(repeating: "[0-9a-f]", count: 16)
+
+    /// The trigger's condition for the one UPDATE the events table allows: every column but the payload unchanged, and
+    /// the payload unchanged except that some of `keys` went from their value to a pseudonym.
+    static func pseudonymisingUpdate(keys: [String]) -> String {
+        let replaced = keys.map { "'$.\($0)', json_extract(NEW.payload, '$.\($0)')" }.joined(separator: ", ")
+        let eachKey = keys.map { key in
+            "(json_extract(NEW.payload, '$.\(key)') IS json_extract(OLD.payload, '$.\(key)') "
+                + "OR json_extract(NEW.payload, '$.\(key)') GLOB '\(pseudonymGlob)')"
+        }
+        return (["NEW.id IS OLD.id", "NEW.call_id IS OLD.call_id", "NEW.frame_time IS OLD.frame_time",
+                 "NEW.wall_time_ms IS OLD.wall_time_ms", "NEW.type IS OLD.type",
+                 "json_valid(OLD.payload)", "json_valid(NEW.payload)",
+                 "NEW.payload = json_replace(OLD.payload, \(replaced))"] + eachKey).joined(separator: " AND ")
     }
 
     /// Every table, in the order an export writes them.
     static let tableNames = ["calls", "events", "subscribers", "day_passes", "outbox", "callbacks"]
+    /// Tables the store keeps for itself and never writes as CSV (the purge's salt).
+    static let internalTableNames = ["purge_salt"]
 }

@@ -21,6 +21,8 @@ public struct UnitConfig: Sendable, Equatable {
     public var promptCacheDirectory: String = "/var/cache/warmline/prompts"
     /// SQLite database file.
     public var databasePath: String = "/var/lib/warmline/warmline.sqlite"
+    /// Caller numbers and names older than this many days are replaced by pseudonyms (daily, and at start).
+    public var retentionDays: Int = 90
     /// IANA time zone of the unit (night hours, expiry read-back), e.g. "Europe/Kyiv".
     public var timeZone: String = "UTC"
     /// Keyword spotting on (falls back to DTMF only when the model or keyword file is missing).

@@ -79,7 +79,7 @@ public struct UnitConfigLoader: Sendable {
     }
 
     static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
-                          "database", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
+                          "database", "retention_days", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
                           "distress"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
@@ -142,6 +142,7 @@ public struct UnitConfigLoader: Sendable {
             }
         }
         if let node = top["database"], let path = r.string(node, "database") { config.databasePath = path }
+        if let node = top["retention_days"], let days = r.int(node, "retention_days", Self.retentionRange) { config.retentionDays = days }
         if let node = top["prompts_dir"], let path = r.string(node, "prompts_dir") { config.promptsDirectory = path }
         if let node = top["prompt_cache_dir"], let path = r.string(node, "prompt_cache_dir") { config.promptCacheDirectory = path }
         if let node = top["alsa_config"], let path = r.string(node, "alsa_config") {
@@ -154,6 +155,21 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["handoff"] { readHandoff(node, into: &config.call.handoff, &r) }
         if let node = top["day_pass"] { readDayPass(node, into: &config.call.dayPass, &r) }
         if let node = top["distress"] { readDistress(node, into: &config.call.distress, &r) }
+        checkRetention(config, top, &r)
+    }
+
+    /// Days caller data may be kept: at least one, at most ten years.
+    static let retentionRange = 1...3650
+
+    /// The purge must not hide a pass the day-pass cooldown still has to see.
+    private func checkRetention(_ config: UnitConfig, _ top: [String: Node], _ r: inout ConfigReader) {
+        let cooldown = config.call.dayPass.cooldownDays
+        guard config.retentionDays < cooldown else { return }
+        let retentionNode = top["retention_days"]
+        let line = retentionNode?.line ?? top["day_pass"]?.mapping?["cooldown_days"]?.line ?? 1
+        let setting = retentionNode == nil ? " (the default: the key is not set)" : ""
+        r.fail(line, "retention_days is \(config.retentionDays)\(setting), shorter than day_pass.cooldown_days (\(cooldown)): "
+            + "the purge would hide the passes the cooldown counts; keep caller data at least \(cooldown) days")
     }
 
     private func isKnownZone(_ zone: String) -> Bool {

@@ -11,8 +11,8 @@ import WarmlineText
 /// `start()` closes calls a killed run left open, loads the flow, connects each board and starts the lines;
 /// `reload()` swaps menu and prompts between calls (a bad reload is refused and the old flow kept);
 /// `stop()` ends calls in progress, releases every line to bypass and flushes the log.
-// @unchecked: `lines`, `links` and `recognizer` are written only by `start()`, before any line thread or `stop()`
-// reads them; the rest is set in init.
+// @unchecked: `lines`, `links`, `recognizer` and `purgeTimer` are written only by `start()`, before any line thread or
+// `stop()` reads them; the rest is set in init.
 public final class UnitRunner: @unchecked Sendable {
     /// Opens a call's audio on a line; the default opens the line's configured ALSA devices.
     public typealias AudioOpener = @Sendable (LineConfig, @escaping (AudioLoopEvent) -> Void) throws -> CallAudio
@@ -34,6 +34,8 @@ public final class UnitRunner: @unchecked Sendable {
     private let openAudio: AudioOpener
     /// The second pass all lines share (nil: speech or the recogniser is off in the config).
     public private(set) var recognizer: Recognizer?
+    /// The caller-data purge: at start, then every 24 h.
+    private var purgeTimer: DispatchSourceTimer?
 
     /// Opens the store and loads the flow; nothing touches the board until `start()`.
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
@@ -99,6 +101,7 @@ public final class UnitRunner: @unchecked Sendable {
             lines.append(runner)
         }
         for line in lines { line.start() }
+        purgeTimer = CallerDataRetention(store: store, retentionDays: config.retentionDays).schedule(transcript: transcript)
         if speechInBackground {
             let lines = lines
             let transcript = transcript
@@ -120,6 +123,7 @@ public final class UnitRunner: @unchecked Sendable {
 
     /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links; blocks until done.
     public func stop() {
+        purgeTimer?.cancel()
         for line in lines { line.requestStop() }
         for line in lines { line.waitUntilStopped() }
         recognizer?.stop()
