@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import WarmlineStore
+import WarmlineTestSupport
 
 /// `warmline-bench store`: event-log throughput, enqueue latency, report speed and the 50-kill crash test,
 /// beside raw GRDB committing one event per transaction with `synchronous=FULL`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineTestSupport
 @testable import WarmlineStore
 
 @Suite("StoreCrashTest")

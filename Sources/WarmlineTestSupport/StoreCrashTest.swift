@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WarmlineStore
 
 /// The SIGKILL drill: a child writes events as fast as it can and prints each acknowledged sequence number;
 /// the parent kills it at seeded random moments and checks the file is intact and every acknowledged event is there.
