@@ -48,7 +48,7 @@ let package = Package(
         // The emulated board, PulseAudio, scripted and real-time callers, the demo session: `warmline demo`, the bench and the tests.
         .target(name: "WarmlineSimulation", dependencies: ["WarmlineDSP", "WarmlineText", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineUnit"]),
         // Test-only: the store's crash and disk-full drills (the store tests, their child process and the bench run them).
-        .target(name: "WarmlineTestSupport", dependencies: ["WarmlineStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "WarmlineTestSupport", dependencies: ["WarmlineDSP", "WarmlineStore", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Executables: thin layers over the libraries (`warmline` imports WarmlineSimulation for `warmline demo` only).
         .executableTarget(name: "warmline", dependencies: [
@@ -73,8 +73,8 @@ let package = Package(
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
-        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText"]),  // Audio: real prompt durations for the scenarios
-        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport"]),
+        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
+        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP", "WarmlineSimulation"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
         .target(name: "CFirmwareSim", path: ".",
