@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -33,7 +34,8 @@ let package = Package(
         .target(name: "WarmlineCore", dependencies: ["WarmlineText", .product(name: "Yams", package: "Yams")]),
 
         // Platform edge.
-        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore", .product(name: "Yams", package: "Yams")]),
@@ -44,9 +46,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
-        // Executables: thin layers over the libraries.
+        // Harness, apart from the product: no product library imports these (`make lint` checks it).
+        // The emulated board, PulseAudio, scripted and real-time callers, the demo session: `warmline demo`, the bench and the tests.
+        .target(name: "WarmlineSimulation", dependencies: ["WarmlineDSP", "WarmlineText", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineUnit"]),
+        // Test-only: the store's crash and disk-full drills (the store tests, their child process and the bench run them).
+        .target(name: "WarmlineTestSupport", dependencies: ["WarmlineDSP", "WarmlineStore", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // Executables: thin layers over the libraries (`warmline` imports WarmlineSimulation for `warmline demo` only).
         .executableTarget(name: "warmline", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit", "WarmlineText",
+            "WarmlineSimulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -55,18 +64,20 @@ let package = Package(
                                           "-l_FoundationCollections", "-Xlinker", "--end-group"])]),
         .executableTarget(name: "warmline-bench", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit", "CSpanDSP",
+            "WarmlineSimulation", "WarmlineTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
-        .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineStore"]),
+        // The drills' child process.
+        .executableTarget(name: "warmline-store-stress", dependencies: ["WarmlineTestSupport"]),
         // Moonshine in its own process, shared by all lines: ONNX Runtime's memory and crashes stay out of the unit.
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
-        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText"]),  // Audio: real prompt durations for the scenarios
-        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore"]),
-        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP"]),
+        .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
+        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
+        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP", "WarmlineSimulation"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
         .target(name: "CFirmwareSim", path: ".",
                 sources: ["Firmware/core/crc16.c", "Firmware/core/cobs.c", "Firmware/core/frame.c", "Firmware/core/link.c",
@@ -76,6 +87,7 @@ let package = Package(
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
+                                                   "WarmlineSimulation"]),
     ]
 )

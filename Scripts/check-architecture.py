@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`make lint`: docs/ARCHITECTURE.md's target table matches Package.swift, and the docs point nowhere outside the repo."""
+"""`make lint`: docs/ARCHITECTURE.md's target table matches Package.swift, no product target depends on harness code
+(WarmlineSimulation, WarmlineTestSupport), and the docs point nowhere outside the repo."""
 import json
 import re
 import subprocess
@@ -14,12 +15,44 @@ dump = subprocess.run(["swift", "package", "dump-package"], cwd=root, capture_ou
 if dump.returncode != 0:
     sys.exit(f"check-architecture: swift package dump-package failed:\n{dump.stderr}")
 package = {}
+kinds = {}
+paths = {}
 for target in json.loads(dump.stdout)["targets"]:
     deps = set()
     for dependency in target["dependencies"]:
         (kind, value), = dependency.items()
         deps.add(value[0])  # byName, target or product: the name comes first
     package[target["name"]] = deps
+    kinds[target["name"]] = target["type"]
+    paths[target["name"]] = target.get("path") or f"Sources/{target['name']}"
+
+# Product apart from harness. Harness libraries: the simulation (emulated board, PulseAudio, scripted callers, the
+# demo session) and test support (the store drills). Harness targets may use them: the tests, the bench, the drills'
+# child process, the in-process firmware. Every other target is product and must not, directly (a path from product
+# to harness always has a first direct edge, so checking direct edges covers every path) or by an undeclared import;
+# the one allowed edge is `warmline demo`, which runs the demo session.
+harness_libraries = {"WarmlineSimulation", "WarmlineTestSupport"}
+harness_targets = harness_libraries | {"warmline-bench", "warmline-store-stress", "CFirmwareSim"}
+allowed_edges = {("warmline", "WarmlineSimulation"): {"Demo.swift"}}
+for name in sorted(package):
+    if name in harness_targets or kinds[name] == "test":
+        continue
+    for dependency in sorted(package[name] & harness_libraries):
+        if (name, dependency) not in allowed_edges:
+            problems.append(f"Package.swift: product target {name} depends on {dependency} (harness code; only tests, "
+                            f"the bench and the drills' child may)")
+    directory = root / paths[name]
+    if not directory.is_dir() or paths[name] == ".":
+        continue
+    for source in sorted(directory.rglob("*.swift")):
+        for number, line in enumerate(source.read_text().splitlines(), 1):
+            imported = re.match(r"\s*(?:(?:@\w+|public|package|internal|fileprivate|private)\s+)*import\s+(?:\w+\s+)?(\w+)", line)
+            if not imported or imported.group(1) not in harness_libraries:
+                continue
+            if source.name in allowed_edges.get((name, imported.group(1)), set()):
+                continue
+            problems.append(f"{source.relative_to(root)}:{number}: product target {name} imports {imported.group(1)} "
+                            f"(harness code; only `warmline demo` may import WarmlineSimulation)")
 
 text = doc.read_text()
 match = re.search(r"<!-- targets: begin -->(.*?)<!-- targets: end -->", text, re.S)
@@ -51,4 +84,5 @@ for page in ["README.md", "CONTRIBUTING.md", "docs/ARCHITECTURE.md"]:
 if problems:
     print("\n".join(problems))
     sys.exit("check-architecture: bring the docs in step with Package.swift and the repository")
-print(f"check-architecture: {len(package)} targets in docs/ARCHITECTURE.md match Package.swift")
+print(f"check-architecture: {len(package)} targets in docs/ARCHITECTURE.md match Package.swift; "
+      f"no product target depends on {' or '.join(sorted(harness_libraries))}")

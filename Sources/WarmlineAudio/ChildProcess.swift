@@ -1,15 +1,15 @@
 import Glibc
 
 /// A helper process started with posix_spawn: long-running ones (pulseaudio, pacat) stopped by their own pid,
-/// short ones (espeak-ng, sox) run to their end with `run`.
+/// short ones (espeak-ng, sox) run to their end with `run`; the simulation's PulseAudio server starts its daemons here.
 /// Foundation's Process reaps children on one shared thread and can hang with several live children.
 public final class ChildProcess {
     /// The child's pid.
-    let pid: pid_t
+    public let pid: pid_t
     private var exited = false
 
     /// Spawns `arguments[0]` from PATH with `environment`, stdout and stderr appended to `logPath`.
-    init(_ arguments: [String], environment: [String: String], logPath: String) throws {
+    public init(_ arguments: [String], environment: [String: String], logPath: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -25,7 +25,7 @@ public final class ChildProcess {
         var child: pid_t = 0
         let result = posix_spawnp(&child, arguments[0], &actions, nil, argv, envp)
         guard result == 0 else {
-            throw PulseAudioError(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+            throw ChildProcessError(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
         }
         pid = child
     }
@@ -35,7 +35,7 @@ public final class ChildProcess {
     /// reaper thread add ~2 MB to a running unit for one short helper (the whisper's espeak-ng and sox).
     public static func run(_ arguments: [String]) throws -> (status: Int32, errorOutput: String) {
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe(&pipeFDs) == 0 else { throw PulseAudioError(description: "cannot create a pipe: errno \(errno)") }
+        guard pipe(&pipeFDs) == 0 else { throw ChildProcessError(description: "cannot create a pipe: errno \(errno)") }
         // Close-on-exec: a helper spawned meanwhile on another thread must not hold this pipe open.
         for fd in pipeFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
@@ -51,7 +51,7 @@ public final class ChildProcess {
         close(pipeFDs[1])
         defer { close(pipeFDs[0]) }
         guard spawned == 0 else {
-            throw PulseAudioError(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
+            throw ChildProcessError(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
         var errorBytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -71,13 +71,13 @@ public final class ChildProcess {
     public static func runSucceeding(_ arguments: [String]) throws {
         let outcome = try run(arguments)
         guard outcome.status == 0 else {
-            throw PulseAudioError(description: "\(arguments.joined(separator: " ")) exited with \(outcome.status): "
+            throw ChildProcessError(description: "\(arguments.joined(separator: " ")) exited with \(outcome.status): "
                                   + outcome.errorOutput.split(separator: "\n").joined(separator: " / "))
         }
     }
 
     /// Whether the child is still running (reaps it if it has exited).
-    var isRunning: Bool {
+    public var isRunning: Bool {
         guard !exited else { return false }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { exited = true }
@@ -85,7 +85,7 @@ public final class ChildProcess {
     }
 
     /// Sends `signal` and waits for the child to exit (SIGKILL after 2 s).
-    func stop(signal: Int32 = SIGTERM) {
+    public func stop(signal: Int32 = SIGTERM) {
         guard isRunning else { return }
         kill(pid, signal)
         var status: Int32 = 0
@@ -99,4 +99,10 @@ public final class ChildProcess {
     }
 
     deinit { stop() }
+}
+
+/// A helper process could not be started, or exited with a failure: what ran and what it said.
+public struct ChildProcessError: Error, CustomStringConvertible {
+    /// What failed, with the helper's stderr.
+    public var description: String
 }

@@ -20,6 +20,12 @@ public struct WAVFile: Sendable, Equatable {
         /// What is wrong with it.
         public var reason: String
         public var description: String { "\(path): \(reason)" }
+
+        /// A format error in the file at `path`, for `reason`.
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// What a WAV file's `fmt ` chunk says, read before its samples are.

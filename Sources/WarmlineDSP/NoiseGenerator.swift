@@ -1,19 +1,13 @@
 /// Deterministic pseudo-random noise (SplitMix64): comfort noise on a line, and reproducible test signals.
 public struct NoiseGenerator: Sendable {
-    private var state: UInt64
+    private var bits: SplitMix64
     private var spareGaussian: Double?
 
     /// Creates a generator; the same seed always gives the same sequence.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { bits = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.
-    public mutating func nextBits() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func nextBits() -> UInt64 { bits.next() }
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(nextBits() >> 11) / Double(UInt64(1) << 53) }

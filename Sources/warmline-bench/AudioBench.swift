@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WarmlineAudio
 import WarmlineDSP
+import WarmlineSimulation
 
 /// `warmline-bench audio`: the ALSA loop's speed through the file plugin and its real-time latency through PulseAudio.
 struct AudioBench: ParsableCommand {

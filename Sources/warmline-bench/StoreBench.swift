@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import WarmlineDSP
 import WarmlineStore
+import WarmlineTestSupport
 
 /// `warmline-bench store`: event-log throughput, enqueue latency, report speed and the 50-kill crash test,
 /// beside raw GRDB committing one event per transaction with `synchronous=FULL`.
@@ -170,7 +172,7 @@ struct StoreBench: ParsableCommand {
         try store.pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = OFF")
             try db.inTransaction {
-                var random = SeededRandom(seed: seed)
+                var random = SplitMix64(seed: seed)
                 let insertCall = try db.makeStatement(sql: """
                     INSERT INTO calls (id, line, caller_id, started_at_ms, answered_at_ms, ended_at_ms, outcome, language, handoff_target, handoff_latency_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WarmlineAudio
 import WarmlineDSP
+import WarmlineSimulation
 import WarmlineUnit
 
 /// `warmline-bench unit`: the whole unit on the PulseAudio real-time path: `warmline run` on N emulated lines,

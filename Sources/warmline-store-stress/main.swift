@@ -1,5 +1,5 @@
 import Foundation
-import WarmlineStore
+import WarmlineTestSupport
 
 // Drill child for the store tests:
 //   warmline-store-stress --db PATH --run ID                          writes events until killed (StoreCrashTest)

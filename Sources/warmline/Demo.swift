@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 

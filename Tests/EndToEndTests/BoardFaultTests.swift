@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WarmlineAudio
+import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 

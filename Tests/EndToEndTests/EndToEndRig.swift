@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineSimulation
 @testable import WarmlineAudio
 
 @Suite("Audio loop through libasound2's file plugin")

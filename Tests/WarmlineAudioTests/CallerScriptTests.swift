@@ -1,4 +1,5 @@
 import Testing
+import WarmlineSimulation
 @testable import WarmlineAudio
 
 @Suite("Caller scripts")

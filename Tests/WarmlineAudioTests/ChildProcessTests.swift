@@ -13,7 +13,7 @@ struct ChildProcessTests {
     @Test("A helper killed by a signal reports 128 + the signal; a missing tool is an error naming it")
     func killedAndMissing() throws {
         #expect(try ChildProcess.run(["sh", "-c", "kill -9 $$"]).status == 128 + 9)
-        #expect(throws: PulseAudioError.self) { try ChildProcess.run(["warmline-no-such-tool"]) }
+        #expect(throws: ChildProcessError.self) { try ChildProcess.run(["warmline-no-such-tool"]) }
     }
 
     @Test("A helper that must succeed passes on exit 0 and otherwise throws with its command, status and stderr")

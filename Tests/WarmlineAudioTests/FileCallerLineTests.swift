@@ -1,5 +1,6 @@
 import Testing
 import WarmlineDSP
+import WarmlineSimulation
 @testable import WarmlineAudio
 
 @Suite("Scripted caller through the file plugin")

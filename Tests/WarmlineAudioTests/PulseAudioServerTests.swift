@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WarmlineSimulation
 @testable import WarmlineAudio
 
 @Suite("Real-time duplex through PulseAudio null sinks", .serialized)

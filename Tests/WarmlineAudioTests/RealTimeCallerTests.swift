@@ -1,5 +1,6 @@
 import Testing
 import WarmlineDSP
+import WarmlineSimulation
 @testable import WarmlineAudio
 
 @Suite("Scripted caller in real time through PulseAudio")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestSupport
 @testable import WarmlineStore
 
 @Suite("EventWriter")

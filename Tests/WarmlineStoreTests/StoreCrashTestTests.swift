@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import WarmlineDSP
+import WarmlineTestSupport
 @testable import WarmlineStore
 
 @Suite("StoreCrashTest")
@@ -21,9 +23,9 @@ struct StoreCrashTestTests {
 
     @Test("the seeded generator repeats its sequence, so the kill moments do too")
     func seededRandomRepeats() {
-        var first = SeededRandom(seed: 7)
-        var second = SeededRandom(seed: 7)
-        var other = SeededRandom(seed: 8)
+        var first = SplitMix64(seed: 7)
+        var second = SplitMix64(seed: 7)
+        var other = SplitMix64(seed: 8)
         let a = (0..<5).map { _ in first.next() }
         #expect(a == (0..<5).map { _ in second.next() })
         #expect(a != (0..<5).map { _ in other.next() })

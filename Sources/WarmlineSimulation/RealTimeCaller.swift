@@ -1,15 +1,6 @@
 import Foundation
 import Glibc
-
-/// Seconds on CLOCK_MONOTONIC: the one clock both sides of a real-time measurement share.
-public enum MonotonicClock {
-    /// Now, in seconds since an arbitrary start.
-    public static func seconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-}
+import WarmlineAudio
 
 /// A scripted caller played in real time into a PulseAudio sink, recording what Warmline plays from a monitor
 /// source, on its own thread; frame times are mapped to the monotonic clock through the devices' delays.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import WarmlineAudio
 
 /// A private PulseAudio daemon with null sinks, for a real-time duplex path without a sound card.
 /// Started and stopped by the demo, bench or test that owns it; its runtime files live in its own directory.

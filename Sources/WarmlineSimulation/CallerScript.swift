@@ -1,3 +1,4 @@
+import WarmlineAudio
 import WarmlineDSP
 
 /// One thing a scripted caller does.

@@ -3,6 +3,7 @@ import WarmlineAudio
 import WarmlineCore
 import WarmlineStore
 import WarmlineText
+import WarmlineUnit
 
 /// Scripted callers on emulated lines: one firmware emulator per line, Warmline on every line through libasound2's
 /// file plugin (each caller's audio is the capture file, played as fast as the CPU allows until the call waits on

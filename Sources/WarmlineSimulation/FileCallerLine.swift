@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineAudio
 
 /// A caller played as fast as the CPU allows through libasound2's file plugin: the script's audio is the
 /// capture PCM's input file, and what Warmline plays is recorded to a WAV file.

@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineStore
 
 /// The full-disk drill: a child process caps its own file size (`RLIMIT_FSIZE`), logs more than fits,
 /// reports the fault the writer shows, lifts the cap and reports that every event was written.

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import WarmlineDSP
+import WarmlineStore
 
 /// The SIGKILL drill: a child writes events as fast as it can and prints each acknowledged sequence number;
 /// the parent kills it at seeded random moments and checks the file is intact and every acknowledged event is there.
@@ -50,7 +52,7 @@ public enum StoreCrashTest {
     public static func run(kills: Int, seed: UInt64, delayRangeMs: ClosedRange<Int>, databasePath: String,
                            childCommand: (_ databasePath: String, _ runID: String) -> (executable: String, arguments: [String]),
                            progress: ((Round) -> Void)? = nil) throws -> [Round] {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var rounds: [Round] = []
         let ackPath = databasePath + ".acks"
         defer { try? FileManager.default.removeItem(atPath: ackPath) }
@@ -118,24 +120,5 @@ public enum StoreCrashTest {
             let stored = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE call_id = ?", arguments: [runID]) ?? 0
             return Round(round: round, delayMs: delayMs, acknowledged: acknowledged, present: present, stored: stored, integrity: integrity)
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator so the kill moments repeat from run to run.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// A generator starting from `seed`.
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94d0_49bb_1331_11eb
-        return mixed ^ (mixed >> 31)
     }
 }
