@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WarmlineAudio
 import WarmlineCore
+import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
