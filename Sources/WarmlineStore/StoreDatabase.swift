@@ -14,6 +14,7 @@ public final class StoreDatabase: Sendable {
     /// Opens (creating it and its directory if needed) and migrates the database at `path`.
     public init(path: String, busyTimeoutMs: Int = 5_000) throws {
         self.path = path
+        try StoreDatabase.refuseDirectory(path)
         try StoreDatabase.createParentDirectory(of: path)
         do {
             pool = try DatabasePool(path: path, configuration: StoreDatabase.configuration(busyTimeoutMs: busyTimeoutMs))
@@ -34,6 +35,7 @@ public final class StoreDatabase: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError.noDatabase(path: path)
         }
+        try StoreDatabase.refuseDirectory(path)
         var config = StoreDatabase.configuration(busyTimeoutMs: 5_000)
         config.readonly = true
         do {
@@ -45,6 +47,14 @@ public final class StoreDatabase: Sendable {
             throw error
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreFault(error).description)
+        }
+    }
+
+    /// A directory given where the database file belongs: said so (SQLite's own answer reads like a full disk).
+    static func refuseDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StoreError.cannotOpen(path: path, reason: "this is a directory; give the database file (e.g. \(path)/warmline.sqlite)")
         }
     }
 

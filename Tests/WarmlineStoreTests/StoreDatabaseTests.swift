@@ -45,6 +45,22 @@ struct StoreDatabaseTests {
         #expect(try store.subscriber(msisdn: "353871234567") == subscriber)
     }
 
+    @Test("a directory given as the database is refused as a directory by every open, not reported as a full disk")
+    func directoryRefused() throws {
+        let directory = TemporaryDirectory()
+        for open in [{ _ = try StoreDatabase(path: directory.path) }, { _ = try StoreDatabase(readingAt: directory.path) }] {
+            do {
+                try open()
+                Issue.record("a directory opened as a database")
+            } catch {
+                #expect("\(error)".contains("is a directory; give the database file"), "\(error)")
+                #expect(!"\(error)".contains("disk"), "\(error)")
+            }
+        }
+        // nothing was created inside it
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test("a database written by a newer Warmline is refused by the store and read-only opens, naming its schema, and is left untouched")
     func newerSchemaRefused() throws {
         let directory = TemporaryDirectory()
