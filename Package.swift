@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "WarmlineDSP"),
         // Untrusted text: the one terminal sanitiser and the E.164 caller ID normaliser (no dependencies at all).
         .target(name: "WarmlineText"),
+        // The one YAML reader (limits, lines, parser errors) and the one located error type ("file:line: reason").
+        .target(name: "WarmlineConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "WarmlineCore", dependencies: ["WarmlineText", .product(name: "Yams", package: "Yams")]),
 
         // Platform edge.
