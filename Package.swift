@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "WarmlineText"),
         // The one YAML reader (limits, lines, parser errors) and the one located error type ("file:line: reason").
         .target(name: "WarmlineConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "WarmlineCore", dependencies: ["WarmlineText", .product(name: "Yams", package: "Yams")]),
+        .target(name: "WarmlineCore", dependencies: ["WarmlineText", "WarmlineConfig"]),
 
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

@@ -16,7 +16,7 @@ public struct PromptCatalog: Sendable, Equatable {
 
     /// Parses a catalog; throws every problem (bad YAML, non-text values, unknown placeholders) with file and line.
     public static func parse(_ source: SourceText, language: String) throws(FlowError) -> PromptCatalog {
-        var reader = YAMLReader(file: source.name)
+        var reader = FlowReader(file: source.name)
         var texts: [String: String] = [:]
         var lines: [String: Int] = [:]
         if let root = reader.root(source.text), let entries = reader.mapping(root, "a prompt file") {
