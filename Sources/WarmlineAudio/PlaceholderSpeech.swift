@@ -81,7 +81,7 @@ public struct PlaceholderSpeech: Sendable {
     }
 
     private func missing(_ what: String) -> PromptFileError {
-        PromptFileError(file: "Prompts/\(language)/pieces.yaml", "needs \(what)")
+        PromptFileError(file: "Prompts/\(language)/pieces.yaml", reason: "needs \(what)")
     }
 
     private func has(_ id: String) -> Bool { catalog.pieces[id] != nil }
