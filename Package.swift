@@ -38,7 +38,7 @@ let package = Package(
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineConfig"]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineUnit", dependencies: [
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
-        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP", "WarmlineSimulation"]),
+        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineCore", "WarmlineDSP", "WarmlineSimulation"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
         .target(name: "CFirmwareSim", path: ".",
                 sources: ["Firmware/core/crc16.c", "Firmware/core/cobs.c", "Firmware/core/frame.c", "Firmware/core/link.c",
@@ -87,7 +87,7 @@ let package = Package(
                 publicHeadersPath: "Tests/CFirmwareSim/include"),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
-        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
+        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
                                                    "WarmlineSimulation"]),
     ]

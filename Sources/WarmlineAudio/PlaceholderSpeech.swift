@@ -1,3 +1,5 @@
+import WarmlineCore
+
 /// Turns a `SpokenValue` into the piece ids that say it in one language (`23:40 tomorrow` -> `tomorrow at n20 hour3 n40` in Ukrainian).
 public struct PlaceholderSpeech: Sendable {
     /// The language's pieces and feminine nouns.

@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineConfig
+import WarmlineCore
 
 /// The prompts of every language, as clips ready for the player; recordings first, then what is rendered on first use.
 public struct PromptLibrary: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineConfig
+import WarmlineCore
 
 /// A human recording at `Prompts/<lang>/recorded/<id>.wav` that is played instead of the rendered audio of `id`.
 public struct RecordedPrompt: Sendable, Equatable {

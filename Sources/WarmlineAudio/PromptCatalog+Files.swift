@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineConfig
+import WarmlineCore
 
 /// A problem in a prompt or piece file, with the file and line a technician can fix (`file:line: reason`).
 public typealias PromptFileError = LocatedError
@@ -12,25 +13,8 @@ public enum PromptSegment: Sendable, Equatable {
     case placeholder(String)
 }
 
-/// The prompt texts and spoken pieces of one language, as read from `Prompts/<lang>/`.
-public struct PromptCatalog: Sendable {
-    /// Language code (`en`, `uk`, `tr`).
-    public var language: String
-    /// Prompt id -> template text with `{placeholders}`.
-    public var prompts: [String: String]
-    /// Piece id -> text of a spoken placeholder piece (numbers, days, currency words).
-    public var pieces: [String: String]
-    /// Piece ids of nouns that take feminine numerals (Ukrainian `одна гривня`).
-    public var feminine: Set<String>
-
-    /// A catalog from in-memory maps (tests, tools).
-    public init(language: String, prompts: [String: String], pieces: [String: String] = [:], feminine: Set<String> = []) {
-        self.language = language
-        self.prompts = prompts
-        self.pieces = pieces
-        self.feminine = feminine
-    }
-
+/// Reading a language's prompt and piece files from `Prompts/<lang>/`, and splitting its templates for the renderer.
+extension PromptCatalog {
     /// Reads `<root>/<language>/prompts.yaml` and, when present, `<root>/<language>/pieces.yaml`.
     public static func load(root: String, language: String) throws -> PromptCatalog {
         let promptsPath = "\(root)/\(language)/prompts.yaml"
@@ -41,7 +25,7 @@ public struct PromptCatalog: Sendable {
         if FileManager.default.fileExists(atPath: piecesPath) {
             pieces = try readFlatMap(path: piecesPath, listKey: "feminine", list: &feminine)
         }
-        let catalog = PromptCatalog(language: language, prompts: prompts, pieces: pieces, feminine: feminine)
+        let catalog = PromptCatalog(language: language, prompts: prompts, pieces: pieces, feminine: feminine, file: promptsPath)
         for id in prompts.keys.sorted() {
             _ = try catalog.segments(of: id, file: promptsPath)
         }
