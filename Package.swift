@@ -76,6 +76,7 @@ let package = Package(
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
+        .testTarget(name: "WarmlineConfigTests", dependencies: ["WarmlineConfig"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
         .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineCore", "WarmlineDSP", "WarmlineSimulation"]),
