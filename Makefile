@@ -61,7 +61,7 @@ test: deps lint test-firmware test-swift
 
 # The fast tier, in seconds: firmware unit tests and the DSP, Core, Store and Board suites (no ALSA loop, speech
 # model, scripted call or rendered corpus). renderedTalkOff renders its corpus with espeak-ng and sox: full tier only.
-FAST_TESTS := WarmlineDSPTests\.|WarmlineCoreTests\.|WarmlineStoreTests\.|WarmlineBoardTests\.
+FAST_TESTS := WarmlineDSPTests\.|WarmlineConfigTests\.|WarmlineCoreTests\.|WarmlineStoreTests\.|WarmlineBoardTests\.
 FAST_SKIP := renderedTalkOff
 test-fast:
 	@if [ -f Firmware/Makefile ]; then $(MAKE) -s -C Firmware unit; fi

@@ -31,17 +31,18 @@ let package = Package(
         .target(name: "WarmlineDSP"),
         // Untrusted text: the one terminal sanitiser and the E.164 caller ID normaliser (no dependencies at all).
         .target(name: "WarmlineText"),
-        .target(name: "WarmlineCore", dependencies: ["WarmlineText", .product(name: "Yams", package: "Yams")]),
+        // The one YAML reader (limits, lines, parser errors) and the one located error type ("file:line: reason").
+        .target(name: "WarmlineConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "WarmlineCore", dependencies: ["WarmlineText", "WarmlineConfig"]),
 
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", .product(name: "Yams", package: "Yams")]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineUnit", dependencies: [
-            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech",
-            .product(name: "Yams", package: "Yams"),
+            "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineConfig",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
@@ -75,9 +76,10 @@ let package = Package(
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
         .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
+        .testTarget(name: "WarmlineConfigTests", dependencies: ["WarmlineConfig"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
         .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
-        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineDSP", "WarmlineSimulation"]),
+        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineCore", "WarmlineDSP", "WarmlineSimulation"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
         .target(name: "CFirmwareSim", path: ".",
                 sources: ["Firmware/core/crc16.c", "Firmware/core/cobs.c", "Firmware/core/frame.c", "Firmware/core/link.c",
@@ -86,7 +88,7 @@ let package = Package(
                 publicHeadersPath: "Tests/CFirmwareSim/include"),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
-        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit"]),
+        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
                                                    "WarmlineSimulation"]),
     ]

@@ -1,3 +1,5 @@
+import WarmlineCore
+
 /// Turns a `SpokenValue` into the piece ids that say it in one language (`23:40 tomorrow` -> `tomorrow at n20 hour3 n40` in Ukrainian).
 public struct PlaceholderSpeech: Sendable {
     /// The language's pieces and feminine nouns.
@@ -81,7 +83,7 @@ public struct PlaceholderSpeech: Sendable {
     }
 
     private func missing(_ what: String) -> PromptFileError {
-        PromptFileError(file: "Prompts/\(language)/pieces.yaml", "needs \(what)")
+        PromptFileError(file: "Prompts/\(language)/pieces.yaml", reason: "needs \(what)")
     }
 
     private func has(_ id: String) -> Bool { catalog.pieces[id] != nil }

@@ -1,4 +1,6 @@
 import Foundation
+import WarmlineConfig
+import WarmlineCore
 
 /// The prompts of every language, as clips ready for the player; recordings first, then what is rendered on first use.
 public struct PromptLibrary: Sendable {
@@ -22,15 +24,15 @@ public struct PromptLibrary: Sendable {
                 settings: PromptRenderSettings = PromptRenderSettings()) throws {
         let catalogs = try languages.map { try PromptCatalog.load(root: root, language: $0) }
         var recordings: [String: [String: RecordedPrompt]] = [:]
-        var problems: [String] = []
+        var problems: [LocatedError] = []
         for catalog in catalogs {
             do {
                 recordings[catalog.language] = try RecordedPrompt.load(root: root, catalog: catalog, sampleRate: settings.sampleRate)
             } catch let error as RecordedPromptError {
-                problems += error.problems
+                problems += error.located
             }
         }
-        guard problems.isEmpty else { throw RecordedPromptError(problems: problems) }
+        guard problems.isEmpty else { throw RecordedPromptError(problems) }
         self.init(catalogs: catalogs, renderer: PromptRenderer(cacheDirectory: cacheDirectory, settings: settings),
                   recordings: recordings)
     }
@@ -48,7 +50,7 @@ public struct PromptLibrary: Sendable {
 
     private func catalog(_ language: String) throws -> PromptCatalog {
         guard let catalog = catalogs[language] else {
-            throw PromptFileError(file: "Prompts/\(language)/prompts.yaml", "language '\(language)' is not loaded")
+            throw PromptFileError(file: "Prompts/\(language)/prompts.yaml", reason: "language '\(language)' is not loaded")
         }
         return catalog
     }
@@ -66,7 +68,7 @@ public struct PromptLibrary: Sendable {
             case .placeholder(let name):
                 guard let value = values[name] else {
                     throw PromptFileError(file: "Prompts/\(language)/prompts.yaml",
-                                          "prompt '\(promptID)' needs a value for {\(name)}")
+                                          reason: "prompt '\(promptID)' needs a value for {\(name)}")
                 }
                 for piece in try speech.pieceIDs(for: value) {
                     parts.append((PromptCatalog.pieceClipID(piece), catalog.pieces[piece] ?? ""))

@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineCore
 
 /// How prompts are rendered; every field is part of the cache key, so changing one re-renders.
 public struct PromptRenderSettings: Sendable, Equatable {

@@ -1,4 +1,6 @@
 import Foundation
+import WarmlineConfig
+import WarmlineCore
 
 /// A human recording at `Prompts/<lang>/recorded/<id>.wav` that is played instead of the rendered audio of `id`.
 public struct RecordedPrompt: Sendable, Equatable {
@@ -25,17 +27,17 @@ public struct RecordedPrompt: Sendable, Equatable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return [:] }
         guard isDirectory.boolValue else {
-            throw RecordedPromptError(problems: ["\(directory): is a file; it must be a folder of <id>.wav recordings"])
+            throw RecordedPromptError([LocatedError(file: directory, reason: "is a file; it must be a folder of <id>.wav recordings")])
         }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {
-            throw RecordedPromptError(problems: ["\(directory): cannot list the folder (\(error.localizedDescription))"])
+            throw RecordedPromptError([LocatedError(file: directory, reason: "cannot list the folder (\(error.localizedDescription))")])
         }
         let renderIDs = Set(try catalog.renderTexts().map(\.id))
         var recordings: [String: RecordedPrompt] = [:]
-        var problems: [String] = []
+        var problems: [LocatedError] = []
         for name in names where !name.hasPrefix(".") {
             let path = "\(directory)/\(name)"
             do {
@@ -43,12 +45,12 @@ public struct RecordedPrompt: Sendable, Equatable {
                                          sampleRate: sampleRate)
                 recordings[recording.id] = recording
             } catch let problem as Problem {
-                problems.append("\(path): \(problem.reason)")
+                problems.append(LocatedError(file: path, reason: problem.reason))
             } catch {
-                problems.append("\(path): \(error)")
+                problems.append(LocatedError(file: path, reason: "\(error)"))
             }
         }
-        guard problems.isEmpty else { throw RecordedPromptError(problems: problems) }
+        guard problems.isEmpty else { throw RecordedPromptError(problems) }
         return recordings
     }
 
@@ -126,14 +128,17 @@ public struct RecordedPrompt: Sendable, Equatable {
 
 /// Recordings a technician must fix before they can be played, one `path: reason` each.
 public struct RecordedPromptError: Error, CustomStringConvertible {
+    /// Each unusable file (or the folder) with its reason.
+    public var located: [LocatedError]
+
     /// Each unusable file as `path: reason`.
-    public var problems: [String]
+    public var problems: [String] { located.map(\.description) }
 
     /// The problems, one a line.
     public var description: String { problems.joined(separator: "\n") }
 
-    /// An error listing `problems`.
-    public init(problems: [String]) {
-        self.problems = problems
+    /// An error listing `located`.
+    public init(_ located: [LocatedError]) {
+        self.located = located
     }
 }

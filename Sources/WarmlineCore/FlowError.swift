@@ -1,3 +1,5 @@
+import WarmlineConfig
+
 /// A flow or prompt file refused at load time: every problem found, each with file, line and reason.
 public struct FlowError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The problems, in file and line order.
@@ -32,25 +34,34 @@ public struct FlowProblem: Sendable, Equatable, CustomStringConvertible {
         /// A file bigger, or with more nodes, than a menu or prompt file ever needs: refused before it is worked on.
         case tooLarge
     }
-    /// File name as given to the loader.
-    public var file: String
-    /// 1-based line.
-    public var line: Int
+    /// Where and what: file, line and reason, the one located error every loader uses.
+    public var located: LocatedError
     /// Kind of problem.
     public var kind: Kind
+    /// File name as given to the loader.
+    public var file: String {
+        get { located.file }
+        set { located.file = newValue }
+    }
+    /// 1-based line.
+    public var line: Int {
+        get { located.line ?? 1 }
+        set { located.line = newValue }
+    }
     /// What is wrong, in words a technician can act on.
-    public var reason: String
+    public var reason: String {
+        get { located.reason }
+        set { located.reason = newValue }
+    }
 
     /// Makes a problem.
     public init(file: String, line: Int, kind: Kind, reason: String) {
-        self.file = file
-        self.line = line
+        located = LocatedError(file: file, line: line, reason: reason)
         self.kind = kind
-        self.reason = reason
     }
 
     /// `file:line: reason`.
-    public var description: String { "\(file):\(line): \(reason)" }
+    public var description: String { located.description }
 }
 
 /// A file handed to a loader: its name (for error messages) and its text (the caller reads the file).

@@ -1,8 +1,8 @@
-import Yams
+import WarmlineConfig
 
 /// Turns `menu.yaml` text into a `MenuFlow`, recording every shape problem with its line.
 struct MenuFlowParser {
-    private var reader: YAMLReader
+    private var reader: FlowReader
     private var references: [PromptReference] = []
     private var defaults = NodeDefaults()
 
@@ -19,7 +19,7 @@ struct MenuFlowParser {
         var onExhaustedLine: Int?
     }
 
-    init(file: String) { reader = YAMLReader(file: file) }
+    init(file: String) { reader = FlowReader(file: file) }
 
     var problems: [FlowProblem] { reader.problems }
 
@@ -34,7 +34,7 @@ struct MenuFlowParser {
         var safety: [String] = []
         var safetyLine: Int?
         var callerIDLanguages: [CallerIDLanguage] = []
-        var nodeEntries: [(key: String, line: Int, value: Node)] = []
+        var nodeEntries: [YAMLEntry] = []
         // defaults first: nodes may come before them in the file
         if let defaultsNode = entries.first(where: { $0.key == "defaults" }) { parseDefaults(defaultsNode.value) }
         for entry in entries {
@@ -78,7 +78,7 @@ struct MenuFlowParser {
                         nodeOrder: nodeEntries.map(\.key), promptReferences: references)
     }
 
-    private mutating func parseDefaults(_ node: Node) {
+    private mutating func parseDefaults(_ node: YAMLNode) {
         for entry in reader.mapping(node, "defaults") ?? [] {
             switch entry.key {
             case "timeout_ms": defaults.timeoutMs = reader.count(entry.value, "timeout_ms") ?? defaults.timeoutMs
@@ -98,14 +98,14 @@ struct MenuFlowParser {
         }
     }
 
-    private mutating func parseLanguages(_ node: Node) -> [LanguageDigit] {
+    private mutating func parseLanguages(_ node: YAMLNode) -> [LanguageDigit] {
         (reader.mapping(node, "languages") ?? []).compactMap { entry in
             guard let digit = digit(entry.value, "language '\(entry.key)'") else { return nil }
             return LanguageDigit(language: entry.key, digit: digit)
         }
     }
 
-    private mutating func parseCallerIDLanguages(_ node: Node) -> [CallerIDLanguage] {
+    private mutating func parseCallerIDLanguages(_ node: YAMLNode) -> [CallerIDLanguage] {
         (reader.mapping(node, "language_by_caller_id") ?? []).compactMap { entry in
             guard let language = reader.string(entry.value, "language_by_caller_id '\(entry.key)'") else { return nil }
             guard entry.key.hasPrefix("+") || entry.key.allSatisfy(\.isNumber), entry.key.count >= 2 else {
@@ -118,7 +118,7 @@ struct MenuFlowParser {
     }
 
     /// `everywhere.silent.digits`: two or more presses of one key (a second key would be a menu choice).
-    private mutating func parseSilent(_ node: Node) -> String? {
+    private mutating func parseSilent(_ node: YAMLNode) -> String? {
         var digits: String?
         for field in reader.mapping(node, "everywhere.silent") ?? [] {
             switch field.key {
@@ -138,7 +138,7 @@ struct MenuFlowParser {
         return digits
     }
 
-    private mutating func parseEverywhere(_ node: Node, line: Int) -> (EverywhereOption?, EverywhereOption?, String?) {
+    private mutating func parseEverywhere(_ node: YAMLNode, line: Int) -> (EverywhereOption?, EverywhereOption?, String?) {
         var person: EverywhereOption?
         var emergency: EverywhereOption?
         var silent: String?
@@ -177,7 +177,7 @@ struct MenuFlowParser {
         return (person, emergency, silent)
     }
 
-    private mutating func parseNode(name: String, line: Int, _ node: Node) -> MenuNode? {
+    private mutating func parseNode(name: String, line: Int, _ node: YAMLNode) -> MenuNode? {
         guard let fields = reader.mapping(node, "node '\(name)'") else { return nil }
         var result = MenuNode(
             name: name, line: line, greetLong: [], greetShort: [], invalidSound: defaults.invalidSound,
@@ -224,7 +224,7 @@ struct MenuFlowParser {
         return result
     }
 
-    private mutating func parseOption(_ node: Node, node name: String) -> MenuOption? {
+    private mutating func parseOption(_ node: YAMLNode, node name: String) -> MenuOption? {
         guard let fields = reader.mapping(node, "an option of node '\(name)'") else { return nil }
         var digits: String?
         var keywords: [String] = []
@@ -250,7 +250,7 @@ struct MenuFlowParser {
     }
 
     /// An action: `handoff` as a plain value, or a mapping with `action:` and `node:`/`next:`.
-    private mutating func parseAction(_ node: Node, node current: String?, _ what: String) -> MenuAction? {
+    private mutating func parseAction(_ node: YAMLNode, node current: String?, _ what: String) -> MenuAction? {
         var name: String?
         var target: String?
         var next: String?
@@ -287,7 +287,7 @@ struct MenuFlowParser {
         }
     }
 
-    private mutating func digit(_ node: Node, _ what: String) -> Character? {
+    private mutating func digit(_ node: YAMLNode, _ what: String) -> Character? {
         guard let text = reader.string(node, what) else { return nil }
         guard text.count == 1, let character = text.first, character.isDTMF else {
             reader.fail(line: node.line, .invalidValue, "\(what) must be one of 0-9, * or #, not '\(text)'")
@@ -296,7 +296,7 @@ struct MenuFlowParser {
         return character
     }
 
-    private mutating func prompts(_ node: Node, _ what: String) -> [String] {
+    private mutating func prompts(_ node: YAMLNode, _ what: String) -> [String] {
         let ids = reader.strings(node, what)
         references += ids.map { PromptReference(promptID: $0, line: node.line) }
         return ids

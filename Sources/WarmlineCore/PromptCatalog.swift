@@ -1,4 +1,5 @@
-/// The prompt texts of one language: a flat map `prompt_id: "text with {placeholder}"`.
+/// The prompts of one language, the one catalog the flow checks and the renderer speaks: the texts of
+/// `Prompts/<lang>/prompts.yaml` (`prompt_id: "text with {placeholder}"`) and the spoken pieces of `pieces.yaml`.
 public struct PromptCatalog: Sendable, Equatable {
     /// Placeholders the engine fills; any other `{name}` in a text is refused at load time.
     public static let knownPlaceholders: Set<String> = [
@@ -6,17 +7,38 @@ public struct PromptCatalog: Sendable, Equatable {
     ]
 
     /// Language code (en, uk, tr).
-    public let language: String
+    public var language: String
     /// File name the texts came from.
-    public let file: String
-    /// Prompt texts by id.
-    public let texts: [String: String]
-    /// Line of each id in the file, for error messages.
-    public let lines: [String: Int]
+    public var file: String
+    /// Prompt texts by id: templates with `{placeholders}`.
+    public var texts: [String: String]
+    /// Line of each id in the file, for error messages (empty for a catalog made in memory).
+    public var lines: [String: Int]
+    /// Piece id -> text of a spoken placeholder piece (numbers, days, currency words).
+    public var pieces: [String: String]
+    /// Piece ids of nouns that take feminine numerals (Ukrainian `одна гривня`).
+    public var feminine: Set<String>
+
+    /// The prompt texts by id, under the name the renderer uses (the same map as `texts`).
+    public var prompts: [String: String] {
+        get { texts }
+        set { texts = newValue }
+    }
+
+    /// A catalog from in-memory maps (tests, tools) or a loader; `file` defaults to `prompts.yaml (<language>)`.
+    public init(language: String, prompts: [String: String], pieces: [String: String] = [:], feminine: Set<String> = [],
+                file: String? = nil, lines: [String: Int] = [:]) {
+        self.language = language
+        self.file = file ?? "prompts.yaml (\(language))"
+        self.texts = prompts
+        self.lines = lines
+        self.pieces = pieces
+        self.feminine = feminine
+    }
 
     /// Parses a catalog; throws every problem (bad YAML, non-text values, unknown placeholders) with file and line.
     public static func parse(_ source: SourceText, language: String) throws(FlowError) -> PromptCatalog {
-        var reader = YAMLReader(file: source.name)
+        var reader = FlowReader(file: source.name)
         var texts: [String: String] = [:]
         var lines: [String: Int] = [:]
         if let root = reader.root(source.text), let entries = reader.mapping(root, "a prompt file") {
@@ -32,7 +54,7 @@ public struct PromptCatalog: Sendable, Equatable {
             }
         }
         guard reader.problems.isEmpty else { throw FlowError(problems: reader.problems) }
-        return PromptCatalog(language: language, file: source.name, texts: texts, lines: lines)
+        return PromptCatalog(language: language, prompts: texts, file: source.name, lines: lines)
     }
 
     /// The text of `id` with its placeholders filled; nil when the id is missing.

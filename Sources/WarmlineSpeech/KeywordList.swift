@@ -1,6 +1,6 @@
 import Foundation
+import WarmlineConfig
 import WarmlineCore
-import Yams
 
 /// One language's spoken keywords from `Prompts/<lang>/keywords.yaml`: the model, and each phrase with its class and threshold.
 public struct KeywordList: Sendable, Equatable {
@@ -58,23 +58,20 @@ public struct KeywordList: Sendable, Equatable {
 
     /// Parses keywords YAML text (`file` names it in errors).
     public static func parse(_ text: String, file: String) throws(SpeechSetupError) -> KeywordList {
-        guard text.utf8.count <= maximumFileBytes else {
-            throw SpeechSetupError(file: file, line: 1,
-                                   reason: "the file is \(text.utf8.count) bytes; a keywords file is at most \(maximumFileBytes)")
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw SpeechSetupError(file: file, line: 1, reason: "file is empty")
-            }
-            root = node
-        } catch let error as SpeechSetupError {
-            throw error
-        } catch let error as YamlError {
-            throw SpeechSetupError(file: file, line: yamlLine(error), reason: "not valid YAML: \(yamlProblem(error))")
+        let parsed: YAMLNode?
+        do throws(YAMLReadFailure) {
+            parsed = try YAMLDocument.compose(text, maximumBytes: maximumFileBytes)
         } catch {
-            throw SpeechSetupError(file: file, line: 1, reason: "not valid YAML: \(error)")
+            switch error {
+            case .tooLarge(let bytes, let limit):
+                throw SpeechSetupError(file: file, line: 1, reason: "the file is \(bytes) bytes; a keywords file is at most \(limit)")
+            case .syntax(let syntax):
+                throw SpeechSetupError(file: file, line: syntax.line, reason: "not valid YAML: \(syntax.problemInContext)")
+            case .tooManyNodes(let limit):
+                throw SpeechSetupError(file: file, line: 1, reason: "more than \(limit) YAML nodes")  // no node limit is asked
+            }
         }
+        guard let root = parsed else { throw SpeechSetupError(file: file, line: 1, reason: "file is empty") }
         let reader = Reader(file: file)
         let top = try reader.mapping(root, "the file")
         let known = ["language", "model", "reason", "keywords", "confirm", "matcher", "second_pass"]
@@ -174,43 +171,25 @@ public struct KeywordList: Sendable, Equatable {
         return entries.map(\.line).joined(separator: "\n") + "\n"
     }
 
-    /// The parser's one-line complaint (Yams' own description quotes the file over several lines).
-    private static func yamlProblem(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _), .composer(let context, let problem, _, _):
-            (context.map { "\($0.text), " } ?? "") + problem
-        case .duplicatedKeysInMapping(let duplicates, _): "duplicate key \(duplicates.sorted().joined(separator: ", "))"
-        default: "\(error)"
-        }
-    }
-
-    private static func yamlLine(_ error: YamlError) -> Int {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        case .duplicatedKeysInMapping(_, let context): context.mark.line
-        default: 1
-        }
-    }
-
-    /// Typed access to a Yams node tree; each mistake is an error at the node's line.
+    /// Typed access to the YAML nodes of a keywords file; each mistake is an error at the node's line.
     struct Reader {
         let file: String
 
-        func mapping(_ node: Node, _ what: String) throws(SpeechSetupError) -> [(key: String, line: Int, value: Node)] {
-            guard let mapping = node.mapping else {
+        func mapping(_ node: YAMLNode, _ what: String) throws(SpeechSetupError) -> [YAMLEntry] {
+            guard let entries = node.entries else {
                 throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a mapping of keys to values")
             }
-            return mapping.map { (key: $0.key.string ?? "", line: $0.key.mark?.line ?? 1, value: $0.value) }
+            return entries
         }
 
-        func string(_ node: Node, _ what: String) throws(SpeechSetupError) -> String {
+        func string(_ node: YAMLNode, _ what: String) throws(SpeechSetupError) -> String {
             guard let scalar = node.scalar else {
                 throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a single value")
             }
             return scalar.string
         }
 
-        func strings(_ node: Node, _ what: String) throws(SpeechSetupError) -> [String] {
+        func strings(_ node: YAMLNode, _ what: String) throws(SpeechSetupError) -> [String] {
             if let scalar = node.scalar { return [scalar.string] }
             guard let sequence = node.sequence else {
                 throw SpeechSetupError(file: file, line: node.mark?.line, reason: "\(what) must be a value or a list of values")

@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import WarmlineConfig
 
 /// Decides from a transcript whether the caller asks for help, asks for a person, or only mentions a word; pure, its
 /// rules from `matcher:` in keywords.yaml (see the comment there for the pattern syntax).
@@ -35,7 +35,7 @@ public struct PhraseMatcher: Sendable, Equatable {
     }
 
     /// Reads the `matcher:` mapping (`keywords`: the list's distress and person phrases, for mentions).
-    static func parse(_ node: Node, keywords: [String], reader: KeywordList.Reader) throws(SpeechSetupError) -> PhraseMatcher {
+    static func parse(_ node: YAMLNode, keywords: [String], reader: KeywordList.Reader) throws(SpeechSetupError) -> PhraseMatcher {
         var matcher = PhraseMatcher(rules: [], negations: [], keywords: keywords)
         let known = PhraseRule.Intent.allCases.map(\.rawValue) + ["negations", "sounds_like"]
         for entry in try reader.mapping(node, "matcher") {

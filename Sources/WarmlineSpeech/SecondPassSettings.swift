@@ -1,5 +1,5 @@
+import WarmlineConfig
 import WarmlineCore
-import Yams
 
 /// How the two passes share the work (`second_pass:` in keywords.yaml): PocketSphinx flags candidates at a loose cut,
 /// the recogniser transcribes the utterance around them, and the phrase matcher decides.
@@ -39,7 +39,7 @@ public struct SecondPassSettings: Sendable, Equatable {
         return max(1e-50, phrase.threshold * factor)
     }
 
-    static func parse(_ node: Node, reader: KeywordList.Reader) throws(SpeechSetupError) -> SecondPassSettings {
+    static func parse(_ node: YAMLNode, reader: KeywordList.Reader) throws(SpeechSetupError) -> SecondPassSettings {
         var settings = SecondPassSettings()
         for entry in try reader.mapping(node, "second_pass") {
             switch entry.key {
@@ -77,7 +77,7 @@ public struct SecondPassSettings: Sendable, Equatable {
         return settings
     }
 
-    private static func integer(_ entry: (key: String, line: Int, value: Node), reader: KeywordList.Reader,
+    private static func integer(_ entry: YAMLEntry, reader: KeywordList.Reader,
                                 range: ClosedRange<Int>) throws(SpeechSetupError) -> Int {
         let raw = try reader.string(entry.value, "second_pass.\(entry.key)")
         guard let value = Int(raw), range.contains(value) else {

@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import WarmlineConfig
 
 /// A PocketSphinx model on disk: acoustic model directory, pronunciation dictionary, optional language model.
 public struct SpeechModel: Sendable, Equatable {
@@ -25,7 +25,7 @@ public struct SpeechModel: Sendable, Equatable {
         dictionary: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
         languageModel: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin")
 
-    static func parse(_ entries: [(key: String, line: Int, value: Node)],
+    static func parse(_ entries: [YAMLEntry],
                       reader: KeywordList.Reader) throws(SpeechSetupError) -> SpeechModel {
         var values: [String: (line: Int, value: String)] = [:]
         let known = ["acoustic", "dictionary", "language_model"]

@@ -133,7 +133,7 @@ extension StoreDatabase {
         guard summary.total > 0 else { return summary }  // nothing to record: the caller's transcript says so
         let counts: [String: Any] = ["before_ms": beforeMs, "calls": summary.calls, "events": summary.events,
                                      "callbacks": summary.callbacks, "day_passes": summary.dayPasses, "outbox": summary.outbox]
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys]), as: UTF8.self)
+        let payload = try JSONText.line(counts)
         try pool.write { db in
             try EventRecord(callID: nil, frameTime: 0, wallTimeMs: nowMs, type: EventType.storePurged, payload: payload).insert(db)
         }

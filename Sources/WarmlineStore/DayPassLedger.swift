@@ -31,7 +31,7 @@ extension StoreDatabase {
             let body: [String: Any] = ["pass_id": pass.id ?? 0, "msisdn": msisdn, "call_id": callID ?? NSNull(),
                                        "granted_at_ms": grantedAtMs, "expires_at_ms": pass.expiresAtMs,
                                        "idempotency_key": idempotencyKey, "provisional": provisional]
-            let payload = String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
+            let payload = try JSONText.line(body)
             var entry = OutboxRecord(kind: OutboxRecord.dayPassGrantKind, dayPassID: pass.id, payload: payload, createdAtMs: grantedAtMs)
             try entry.insert(db)
             return DayPassGrant(pass: pass, created: true)

@@ -55,11 +55,7 @@ public enum EventDescription {
         case let string as String: string
         case is NSNull: "null"
         default:
-            if let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
-                String(decoding: data, as: UTF8.self)
-            } else {
-                "\(value)"
-            }
+            (try? JSONText.line(value)) ?? "\(value)"
         }
     }
 }

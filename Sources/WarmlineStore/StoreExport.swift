@@ -66,10 +66,7 @@ extension StoreDatabase {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(secondsFromGMT: 0)
         let manifest = ExportManifest(createdAt: formatter.string(from: now), source: path, migrations: migrations, files: files)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try StoreFileMode.write(try encoder.encode(manifest), to: (directory as NSString).appendingPathComponent(ExportManifest.manifestFileName))
+        try StoreFileMode.write(try JSONText.document(manifest, keys: .snakeCase), to: (directory as NSString).appendingPathComponent(ExportManifest.manifestFileName))
         let sums = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
         try StoreFileMode.write(Data(sums.utf8), to: (directory as NSString).appendingPathComponent(ExportManifest.checksumFileName))
         return manifest

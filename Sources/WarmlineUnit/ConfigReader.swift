@@ -1,7 +1,7 @@
 import Foundation
-import Yams
+import WarmlineConfig
 
-/// Reads a Yams node tree for the unit config, collecting every problem with its line.
+/// Reads the unit config's YAML nodes (`YAMLDocument`), collecting every problem with its line.
 struct ConfigReader {
     let file: String
     var problems: [ConfigProblem] = []
@@ -13,12 +13,12 @@ struct ConfigReader {
     }
 
     /// The keys of a mapping by name; unknown keys are reported with the closest known key.
-    mutating func entries(_ node: Node, _ path: String, known: [String]) -> [String: Node] {
+    mutating func entries(_ node: YAMLNode, _ path: String, known: [String]) -> [String: YAMLNode] {
         guard let mapping = node.mapping else {
             fail(node.line, "\(path.isEmpty ? "the file" : "'\(path)'") must be a mapping of keys to values")
             return [:]
         }
-        var result: [String: Node] = [:]
+        var result: [String: YAMLNode] = [:]
         for (keyNode, value) in mapping {
             let key = keyNode.scalar?.string ?? ""
             if known.contains(key) {
@@ -32,7 +32,7 @@ struct ConfigReader {
     }
 
     /// The items of a list, or nil with a problem.
-    mutating func items(_ node: Node, _ path: String) -> [Node]? {
+    mutating func items(_ node: YAMLNode, _ path: String) -> [YAMLNode]? {
         guard let sequence = node.sequence else {
             fail(node.line, "'\(path)' must be a list")
             return nil
@@ -43,7 +43,7 @@ struct ConfigReader {
     /// Longest value any key takes (paths, device names); a longer one is refused without being echoed.
     static let maximumValueLength = 4096
 
-    mutating func scalar(_ node: Node, _ path: String, _ expected: String) -> String? {
+    mutating func scalar(_ node: YAMLNode, _ path: String, _ expected: String) -> String? {
         guard let scalar = node.scalar else {
             fail(node.line, "'\(path)' must be \(expected), not a \(node.mapping != nil ? "mapping" : "list")")
             return nil
@@ -60,15 +60,15 @@ struct ConfigReader {
         text.count <= 40 ? "'\(text)'" : "'\(text.prefix(40))…' (\(text.count) characters)"
     }
 
-    mutating func int(_ node: Node, _ path: String, _ range: ClosedRange<Int>) -> Int? {
+    mutating func int(_ node: YAMLNode, _ path: String, _ range: ClosedRange<Int>) -> Int? {
         number(node, path, range, kind: "a whole number", parse: { Int($0) })
     }
 
-    mutating func double(_ node: Node, _ path: String, _ range: ClosedRange<Double>) -> Double? {
+    mutating func double(_ node: YAMLNode, _ path: String, _ range: ClosedRange<Double>) -> Double? {
         number(node, path, range, kind: "a number", parse: { Double($0).flatMap { $0.isFinite ? $0 : nil } })
     }
 
-    private mutating func number<T: Comparable>(_ node: Node, _ path: String, _ range: ClosedRange<T>, kind: String,
+    private mutating func number<T: Comparable>(_ node: YAMLNode, _ path: String, _ range: ClosedRange<T>, kind: String,
                                                 parse: (String) -> T?) -> T? {
         guard let text = scalar(node, path, kind) else { return nil }
         guard let value = parse(text) else {
@@ -84,7 +84,7 @@ struct ConfigReader {
         return value
     }
 
-    mutating func bool(_ node: Node, _ path: String) -> Bool? {
+    mutating func bool(_ node: YAMLNode, _ path: String) -> Bool? {
         guard let text = scalar(node, path, "true or false") else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -95,7 +95,7 @@ struct ConfigReader {
         }
     }
 
-    mutating func string(_ node: Node, _ path: String) -> String? {
+    mutating func string(_ node: YAMLNode, _ path: String) -> String? {
         guard let text = scalar(node, path, "a value") else { return nil }
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             fail(node.line, "'\(path)' must not be empty")
@@ -104,7 +104,7 @@ struct ConfigReader {
         return text
     }
 
-    mutating func digit(_ node: Node, _ path: String) -> Character? {
+    mutating func digit(_ node: YAMLNode, _ path: String) -> Character? {
         guard let text = scalar(node, path, "a key") else { return nil }
         guard text.count == 1, let key = text.first, "0123456789*#".contains(key) else {
             fail(node.line, "'\(path)' must be one phone key (0-9, * or #), not '\(text)'")
@@ -114,7 +114,7 @@ struct ConfigReader {
     }
 
     /// Dial digits: phone keys plus ',' (pause) only.
-    mutating func dialString(_ node: Node, _ path: String) -> String? {
+    mutating func dialString(_ node: YAMLNode, _ path: String) -> String? {
         guard let text = scalar(node, path, "digits to dial") else { return nil }
         guard !text.isEmpty else {
             fail(node.line, "'\(path)' is empty; give the digits to dial")
@@ -152,9 +152,4 @@ struct ConfigReader {
         }
         return a.isEmpty ? b.count : previous[b.count]
     }
-}
-
-extension Node {
-    /// 1-based line of the node (1 when Yams has no mark).
-    var line: Int { mark?.line ?? 1 }
 }

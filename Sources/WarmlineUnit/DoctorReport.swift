@@ -1,4 +1,5 @@
 import Foundation
+import WarmlineStore
 
 /// Every check `warmline doctor` ran, as text for the technician or JSON for fleet tools.
 public struct DoctorReport: Sendable, Codable, Equatable {
@@ -39,9 +40,7 @@ public struct DoctorReport: Sendable, Codable, Equatable {
             var passed: Bool
             var checks: [DoctorCheck]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Document(config: configPath, passed: passed, checks: checks))) ?? Data("{}".utf8)
+        let data = (try? JSONText.document(Document(config: configPath, passed: passed, checks: checks), escapingSlashes: false)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -423,7 +423,7 @@ public final class LineRunner: @unchecked Sendable {
         let inbox = inbox
         let renderer = PromptRenderer(cacheDirectory: settings.whisperCacheDirectory)
         let thread = Thread {
-            let catalog = WarmlineAudio.PromptCatalog(language: language, prompts: ["whisper": text])
+            let catalog = PromptCatalog(language: language, prompts: ["whisper": text])
             let samples: [Int16]? = {
                 do {
                     _ = try renderer.render(catalog)

@@ -46,37 +46,6 @@ public enum StoreEventName {
         }
     }
 
-    /// A payload as the store's JSON text (keys sorted).
-    ///
-    /// Written by hand: JSONSerialization's sorted keys compare through an ICU collator, which maps ~4 MB of locale
-    /// and collation data into every line's process for a few ASCII keys.
-    public static func json(_ payload: [String: String]) -> String {
-        var text = "{"
-        for (index, key) in payload.keys.sorted().enumerated() {
-            if index > 0 { text += "," }
-            appendQuoted(key, to: &text)
-            text += ":"
-            appendQuoted(payload[key] ?? "", to: &text)
-        }
-        return text + "}"
-    }
-
-    /// Appends `value` as a JSON string literal (RFC 8259 escapes).
-    private static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
-    }
+    /// A payload as the store's JSON text (keys sorted; `JSONText.flat`).
+    public static func json(_ payload: [String: String]) -> String { JSONText.flat(payload) }
 }

@@ -1,8 +1,8 @@
 import Foundation
+import WarmlineConfig
 import WarmlineCore
 import WarmlineDSP
 import WarmlineText
-import Yams
 
 /// Reads `warmline.yaml` into a `UnitConfig`: every key optional, every bad value reported as `file:line: reason`.
 public struct UnitConfigLoader: Sendable {
@@ -35,47 +35,20 @@ public struct UnitConfigLoader: Sendable {
     public func parse(_ text: String, file: String) throws(ConfigError) -> UnitConfig {
         var reader = ConfigReader(file: file)
         var config = UnitConfig()
-        guard text.utf8.count <= Self.maximumFileBytes else {
-            throw ConfigError(problems: [ConfigProblem(file: file, line: 1,
-                reason: "the file is \(text.utf8.count) bytes; a config is at most \(Self.maximumFileBytes) bytes, nothing was read")])
-        }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
+        let root: YAMLNode?
+        do throws(YAMLReadFailure) {
+            root = try YAMLDocument.compose(text, maximumBytes: Self.maximumFileBytes, maximumNodes: Self.maximumNodes)
         } catch {
-            throw ConfigError(problems: [ConfigProblem(file: file, line: Self.line(of: error),
-                                                       reason: "not valid YAML: \(Self.problem(of: error))")])
+            throw ConfigError(problems: [Self.problem(error, file: file)])
         }
-        if let root {
-            let nodes = Self.count(root, upTo: Self.maximumNodes + 1)
-            guard nodes <= Self.maximumNodes else {
-                throw ConfigError(problems: [ConfigProblem(file: file, line: 1,
-                    reason: "more than \(Self.maximumNodes) YAML nodes; a config has a few hundred, nothing was read")])
-            }
-            read(root, into: &config, &reader)
-        }
+        if let root { read(root, into: &config, &reader) }
         config.call.framesPerSecond = config.sampleRate
         if !reader.problems.isEmpty {
             // Stable: problems on one line keep the order they were found in.
-            let ordered = reader.problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            let ordered = reader.problems.enumerated().sorted { ($0.element.line ?? 1, $0.offset) < ($1.element.line ?? 1, $1.offset) }
             throw ConfigError(problems: ordered.map(\.element))
         }
         return config
-    }
-
-    /// Nodes in the tree under `node`, counting stops past `limit` (aliases count each time they are used).
-    static func count(_ node: Node, upTo limit: Int) -> Int {
-        var total = 0
-        var stack = [node]
-        while let next = stack.popLast(), total < limit {
-            total += 1
-            if let mapping = next.mapping {
-                for (key, value) in mapping { stack.append(key); stack.append(value) }
-            } else if let sequence = next.sequence {
-                stack.append(contentsOf: sequence)
-            }
-        }
-        return total
     }
 
     static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
@@ -104,7 +77,7 @@ public struct UnitConfigLoader: Sendable {
     static let msRange = 0...3_600_000
     static let positive = 1...Int.max
 
-    private func read(_ root: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+    private func read(_ root: YAMLNode, into config: inout UnitConfig, _ r: inout ConfigReader) {
         let top = r.entries(root, "", known: Self.topKeys)
         // The ALSA loop could run at 16 kHz, but the DTMF, voice-activity and call-progress detectors and the keyword
         // spotter take 8 kHz line audio only: any other rate would stop the unit at its first call.
@@ -162,7 +135,7 @@ public struct UnitConfigLoader: Sendable {
     static let retentionRange = 1...3650
 
     /// The purge must not hide a pass the day-pass cooldown still has to see.
-    private func checkRetention(_ config: UnitConfig, _ top: [String: Node], _ r: inout ConfigReader) {
+    private func checkRetention(_ config: UnitConfig, _ top: [String: YAMLNode], _ r: inout ConfigReader) {
         let cooldown = config.call.dayPass.cooldownDays
         guard config.retentionDays < cooldown else { return }
         let retentionNode = top["retention_days"]
@@ -179,7 +152,7 @@ public struct UnitConfigLoader: Sendable {
             && !isDirectory.boolValue
     }
 
-    private func readLanguages(_ node: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+    private func readLanguages(_ node: YAMLNode, into config: inout UnitConfig, _ r: inout ConfigReader) {
         guard let items = r.items(node, "languages") else { return }
         guard !items.isEmpty else { return r.fail(node.line, "'languages' is empty; name at least one (e.g. [en])") }
         var languages: [String] = []
@@ -200,7 +173,7 @@ public struct UnitConfigLoader: Sendable {
         if languages.count == items.count { config.languages = languages }
     }
 
-    private func readLines(_ node: Node, into config: inout UnitConfig, _ r: inout ConfigReader) {
+    private func readLines(_ node: YAMLNode, into config: inout UnitConfig, _ r: inout ConfigReader) {
         guard let items = r.items(node, "lines") else { return }
         guard !items.isEmpty else { return r.fail(node.line, "'lines' is empty; a unit serves at least one line") }
         var lines: [LineConfig] = []
@@ -216,7 +189,7 @@ public struct UnitConfigLoader: Sendable {
             if let n = keys["serial_device"], let v = r.string(n, "\(path).serial_device") { line.serialDevice = v }
             if let n = keys["baud_rate"], let v = r.int(n, "\(path).baud_rate", 1200...4_000_000) { line.baudRate = v }
             if let n = keys["answer_after_rings"], let v = r.int(n, "\(path).answer_after_rings", 1...20) { line.answerAfterRings = v }
-            let checks: [(String, String, Node?)] = [
+            let checks: [(String, String, YAMLNode?)] = [
                 ("number", String(line.number), keys["number"]),
                 ("capture_device", line.captureDevice, keys["capture_device"]),
                 ("playback_device", line.playbackDevice, keys["playback_device"]),
@@ -237,7 +210,7 @@ public struct UnitConfigLoader: Sendable {
         config.lines = lines
     }
 
-    private func readCall(_ node: Node, into call: inout CallConfig, _ r: inout ConfigReader) {
+    private func readCall(_ node: YAMLNode, into call: inout CallConfig, _ r: inout ConfigReader) {
         let keys = r.entries(node, "call", known: Self.callKeys)
         if let n = keys["speech_barge_in_ms"], let v = r.int(n, "call.speech_barge_in_ms", Self.msRange) { call.speechBargeInMs = v }
         if let n = keys["person_bound_ms"], let v = r.int(n, "call.person_bound_ms", Self.msRange) { call.personBoundMs = v }
@@ -255,7 +228,7 @@ public struct UnitConfigLoader: Sendable {
         if let n = keys["callback_reply_ms"], let v = r.int(n, "call.callback_reply_ms", Self.msRange) { call.callbackReplyMs = v }
     }
 
-    private func readRecognizer(_ node: Node, into recognizer: inout RecognizerConfig, _ r: inout ConfigReader) {
+    private func readRecognizer(_ node: YAMLNode, into recognizer: inout RecognizerConfig, _ r: inout ConfigReader) {
         let keys = r.entries(node, "recognizer", known: Self.recognizerKeys)
         if let n = keys["enabled"], let v = r.bool(n, "recognizer.enabled") { recognizer.enabled = v }
         if let n = keys["model_dir"], let v = r.string(n, "recognizer.model_dir") { recognizer.modelDirectory = v }
@@ -266,7 +239,7 @@ public struct UnitConfigLoader: Sendable {
         if let n = keys["max_cpu_percent"], let v = r.int(n, "recognizer.max_cpu_percent", 0...100) { recognizer.maxCPUPercent = v }
     }
 
-    private func readQueue(_ node: Node, into queue: inout QueueConfig, _ r: inout ConfigReader) {
+    private func readQueue(_ node: YAMLNode, into queue: inout QueueConfig, _ r: inout ConfigReader) {
         let keys = r.entries(node, "queue", known: Self.queueKeys)
         // A period of 0 would announce (or dial) in a loop: every period is at least a second.
         if let n = keys["announce_every_ms"], let v = r.int(n, "queue.announce_every_ms", 1000...600_000) { queue.announceEveryMs = v }
@@ -277,7 +250,7 @@ public struct UnitConfigLoader: Sendable {
         }
     }
 
-    private func readHandoff(_ node: Node, into handoff: inout HandoffConfig, _ r: inout ConfigReader) {
+    private func readHandoff(_ node: YAMLNode, into handoff: inout HandoffConfig, _ r: inout ConfigReader) {
         let keys = r.entries(node, "handoff", known: Self.handoffKeys)
         if let n = keys["flash_ms"], let v = r.int(n, "handoff.flash_ms", 50...2000) { handoff.flashMs = v }
         if let n = keys["dial_tone_wait_ms"], let v = r.int(n, "handoff.dial_tone_wait_ms", Self.msRange) { handoff.dialToneWaitMs = v }
@@ -300,7 +273,7 @@ public struct UnitConfigLoader: Sendable {
         handoff.targets = targets
     }
 
-    private func readDayPass(_ node: Node, into policy: inout DayPassPolicy, _ r: inout ConfigReader) {
+    private func readDayPass(_ node: YAMLNode, into policy: inout DayPassPolicy, _ r: inout ConfigReader) {
         let keys = r.entries(node, "day_pass", known: Self.dayPassKeys)
         if let n = keys["balance_threshold"], let v = r.int(n, "day_pass.balance_threshold", Int.min...Int.max) {
             policy.balanceThresholdMinorUnits = v
@@ -317,7 +290,7 @@ public struct UnitConfigLoader: Sendable {
         }
     }
 
-    private func readDistress(_ node: Node, into distress: inout DistressConfig, _ r: inout ConfigReader) {
+    private func readDistress(_ node: YAMLNode, into distress: inout DistressConfig, _ r: inout ConfigReader) {
         let keys = r.entries(node, "distress", known: Self.distressKeys)
         if let n = keys["handoff_score"], let v = r.double(n, "distress.handoff_score", 0.01...100) { distress.handoffScore = v }
         if let n = keys["key_mashing_window_ms"], let v = r.int(n, "distress.key_mashing_window_ms", Self.msRange) {
@@ -346,22 +319,15 @@ public struct UnitConfigLoader: Sendable {
         }
     }
 
-    private static func line(of error: Error) -> Int {
-        guard let error = error as? YamlError else { return 1 }
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
-        case .duplicatedKeysInMapping(_, let context): return context.mark.line
-        default: return 1
-        }
-    }
-
-    private static func problem(of error: Error) -> String {
-        guard let error = error as? YamlError else { return "\(error)" }
-        switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicate key \(duplicates.sorted().joined(separator: ", "))"
-        default: return "\(error)"
+    /// The refusal of a text the YAML reader would not parse, in the config's words.
+    private static func problem(_ failure: YAMLReadFailure, file: String) -> ConfigProblem {
+        switch failure {
+        case .tooLarge(let bytes, let limit):
+            ConfigProblem(file: file, line: 1, reason: "the file is \(bytes) bytes; a config is at most \(limit) bytes, nothing was read")
+        case .tooManyNodes(let limit):
+            ConfigProblem(file: file, line: 1, reason: "more than \(limit) YAML nodes; a config has a few hundred, nothing was read")
+        case .syntax(let error):
+            ConfigProblem(file: file, line: error.line, reason: "not valid YAML: \(error.problem)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineAudio
+import WarmlineCore
 import WarmlineDSP
 import WarmlineSimulation
 import WarmlineUnit

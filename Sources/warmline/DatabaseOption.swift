@@ -90,8 +90,7 @@ enum TextTable {
 /// One JSON object per line, keys sorted.
 enum NDJSON {
     static func line(_ object: [String: Any]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        (try? JSONText.line(object)) ?? "{}"
     }
 
     /// A stored JSON payload as an object (or the raw string if it is not JSON).

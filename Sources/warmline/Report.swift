@@ -22,10 +22,7 @@ struct Report: ParsableCommand {
         let (fromMs, toMs) = try period(now: now)
         let report = try database.openForReading().report(fromMs: fromMs, toMs: toMs)
         if format == "json" {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONText.document(report, keys: .snakeCase), as: UTF8.self))
         } else {
             print(report.renderedTable(timeZone: .current))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineAudio
+import WarmlineCore
 import WarmlineStore
 import WarmlineText
 import WarmlineUnit

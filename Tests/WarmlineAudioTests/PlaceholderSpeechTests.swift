@@ -1,4 +1,5 @@
 import Testing
+import WarmlineCore
 @testable import WarmlineAudio
 
 /// The day-pass templates that carry `{expires_at}` (prompts.yaml), with the repository's pieces.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineCore
 @testable import WarmlineAudio
 
 @Suite("Prompt rendering with espeak-ng")

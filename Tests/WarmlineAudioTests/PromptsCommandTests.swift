@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineCore
 @testable import WarmlineAudio
 
 /// `warmline prompts list` and `render`, run as a technician would (the binary beside the test executable).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WarmlineAudio
 import WarmlineBoard
+import WarmlineCore
 @testable import WarmlineUnit
 
 /// A unit on a bench: the emulator's pty, ALSA file/null plugin devices, a temp database and one rendered prompt.

@@ -1,16 +1,9 @@
 import Foundation
-import Yams
+import WarmlineConfig
+import WarmlineCore
 
-/// A problem in a prompt or piece file, with the file and line a technician can fix.
-public struct PromptFileError: Error, CustomStringConvertible {
-    /// `file:line: what is wrong`.
-    public var description: String
-
-    /// An error at `file`, `line` (when known).
-    public init(file: String, line: Int? = nil, _ reason: String) {
-        description = line.map { "\(file):\($0): \(reason)" } ?? "\(file): \(reason)"
-    }
-}
+/// A problem in a prompt or piece file, with the file and line a technician can fix (`file:line: reason`).
+public typealias PromptFileError = LocatedError
 
 /// One part of a prompt template: fixed words rendered once, or a placeholder spoken from pieces.
 public enum PromptSegment: Sendable, Equatable {
@@ -20,25 +13,8 @@ public enum PromptSegment: Sendable, Equatable {
     case placeholder(String)
 }
 
-/// The prompt texts and spoken pieces of one language, as read from `Prompts/<lang>/`.
-public struct PromptCatalog: Sendable {
-    /// Language code (`en`, `uk`, `tr`).
-    public var language: String
-    /// Prompt id -> template text with `{placeholders}`.
-    public var prompts: [String: String]
-    /// Piece id -> text of a spoken placeholder piece (numbers, days, currency words).
-    public var pieces: [String: String]
-    /// Piece ids of nouns that take feminine numerals (Ukrainian `одна гривня`).
-    public var feminine: Set<String>
-
-    /// A catalog from in-memory maps (tests, tools).
-    public init(language: String, prompts: [String: String], pieces: [String: String] = [:], feminine: Set<String> = []) {
-        self.language = language
-        self.prompts = prompts
-        self.pieces = pieces
-        self.feminine = feminine
-    }
-
+/// Reading a language's prompt and piece files from `Prompts/<lang>/`, and splitting its templates for the renderer.
+extension PromptCatalog {
     /// Reads `<root>/<language>/prompts.yaml` and, when present, `<root>/<language>/pieces.yaml`.
     public static func load(root: String, language: String) throws -> PromptCatalog {
         let promptsPath = "\(root)/\(language)/prompts.yaml"
@@ -49,7 +25,7 @@ public struct PromptCatalog: Sendable {
         if FileManager.default.fileExists(atPath: piecesPath) {
             pieces = try readFlatMap(path: piecesPath, listKey: "feminine", list: &feminine)
         }
-        let catalog = PromptCatalog(language: language, prompts: prompts, pieces: pieces, feminine: feminine)
+        let catalog = PromptCatalog(language: language, prompts: prompts, pieces: pieces, feminine: feminine, file: promptsPath)
         for id in prompts.keys.sorted() {
             _ = try catalog.segments(of: id, file: promptsPath)
         }
@@ -63,29 +39,30 @@ public struct PromptCatalog: Sendable {
 
     private static func readFlatMap(path: String, listKey: String?, list: inout Set<String>) throws -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PromptFileError(file: path, "cannot read the file")
+            throw PromptFileError(file: path, reason: "cannot read the file")
         }
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: String(decoding: data, as: UTF8.self))
+        let node: YAMLNode?
+        do throws(YAMLReadFailure) {
+            node = try YAMLDocument.compose(String(decoding: data, as: UTF8.self))
         } catch {
-            throw PromptFileError(file: path, "is not valid YAML: \(error)")
+            guard case .syntax(let syntax) = error else { throw PromptFileError(file: path, reason: "is not valid YAML: \(error)") }
+            throw PromptFileError(file: path, reason: "is not valid YAML: \(syntax.whole)")
         }
         guard let mapping = node?.mapping else {
-            throw PromptFileError(file: path, "must be a map of id: \"text\"")
+            throw PromptFileError(file: path, reason: "must be a map of id: \"text\"")
         }
         var result: [String: String] = [:]
         for (key, value) in mapping {
             let line = key.mark?.line
-            guard let id = key.string else { throw PromptFileError(file: path, line: line, "an id must be text") }
+            guard let id = key.string else { throw PromptFileError(file: path, line: line, reason: "an id must be text") }
             if id == listKey, let items = value.sequence {
                 list.formUnion(items.compactMap(\.string))
                 continue
             }
             guard let text = value.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw PromptFileError(file: path, line: line, "'\(id)' must have a non-empty text")
+                throw PromptFileError(file: path, line: line, reason: "'\(id)' must have a non-empty text")
             }
-            guard result[id] == nil else { throw PromptFileError(file: path, line: line, "'\(id)' appears twice") }
+            guard result[id] == nil else { throw PromptFileError(file: path, line: line, reason: "'\(id)' appears twice") }
             result[id] = text
         }
         return result
@@ -95,7 +72,7 @@ public struct PromptCatalog: Sendable {
     public func segments(of id: String, file: String? = nil) throws -> [PromptSegment] {
         let source = file ?? "prompts.yaml (\(language))"
         guard let template = prompts[id] else {
-            throw PromptFileError(file: source, "no prompt '\(id)'")
+            throw PromptFileError(file: source, reason: "no prompt '\(id)'")
         }
         var parts: [(isPlaceholder: Bool, text: String)] = []
         var current = ""
@@ -105,15 +82,15 @@ public struct PromptCatalog: Sendable {
             case "{" where !inPlaceholder:
                 parts.append((false, current)); current = ""; inPlaceholder = true
             case "}" where inPlaceholder:
-                guard !current.isEmpty else { throw PromptFileError(file: source, "prompt '\(id)' has an empty {}") }
+                guard !current.isEmpty else { throw PromptFileError(file: source, reason: "prompt '\(id)' has an empty {}") }
                 parts.append((true, current)); current = ""; inPlaceholder = false
             case "{", "}":
-                throw PromptFileError(file: source, "prompt '\(id)' has an unbalanced '\(character)'")
+                throw PromptFileError(file: source, reason: "prompt '\(id)' has an unbalanced '\(character)'")
             default:
                 current.append(character)
             }
         }
-        guard !inPlaceholder else { throw PromptFileError(file: source, "prompt '\(id)' has an unclosed '{'") }
+        guard !inPlaceholder else { throw PromptFileError(file: source, reason: "prompt '\(id)' has an unclosed '{'") }
         parts.append((false, current))
         let hasPlaceholder = parts.contains { $0.isPlaceholder }
         var segments: [PromptSegment] = []
