@@ -103,7 +103,7 @@ public final class LineRunner: Sendable {
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
-                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
+                spotter: sending KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
                 openAudio: @escaping @Sendable (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
                 transcript: @escaping @Sendable (String) -> Void) {
         self.recognizer = recognizer
@@ -113,7 +113,9 @@ public final class LineRunner: Sendable {
         self.store = store
         self.writer = writer
         self.flows = flows
-        state = Mutex(State(spotter: spotter.map { KeywordSpotterThread(spotter: $0) }))
+        var spotterThread: KeywordSpotterThread?
+        if let spotter { spotterThread = KeywordSpotterThread(spotter: spotter) }
+        state = Mutex(State(spotter: spotterThread))
         self.openAudio = openAudio
         self.transcript = transcript
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
@@ -444,7 +446,7 @@ public final class LineRunner: Sendable {
     var keywordSpotter: KeywordSpotterThread? { state.withLock { $0.spotter } }
 
     /// Gives the line a keyword spotter loaded after it started; calls answered from now on use it.
-    public func attachSpotter(_ spotter: KeywordSpotter) {
+    public func attachSpotter(_ spotter: sending KeywordSpotter) {
         let thread = KeywordSpotterThread(spotter: spotter)
         let lineStopped = state.withLock {
             if let old = $0.spotter { $0.retiredSpotters.append(old) }

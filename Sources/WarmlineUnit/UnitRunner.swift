@@ -96,11 +96,7 @@ public final class UnitRunner: Sendable {
                                                whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
             settings.answerAfterRings = line.answerAfterRings
             settings.zone = zone
-            let opener = openAudio
-            let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
-                                    spotter: speechInBackground ? nil : makeSpotter(line: line.number),
-                                    callQueue: callQueue, recognizer: recognizer, openAudio: { try opener(line, $0) },
-                                    transcript: transcript)
+            let runner = makeLine(line, settings: settings, link: link, withSpotter: !speechInBackground)
             running.withLock {
                 $0.links.append(link)
                 $0.lines.append(runner)
@@ -155,6 +151,15 @@ public final class UnitRunner: Sendable {
         }
     }
 
+    /// The runner of one line over its connected link, with its keyword spotter unless that loads later.
+    private func makeLine(_ line: LineConfig, settings: LineRunner.Settings, link: BoardLink, withSpotter: Bool) -> LineRunner {
+        let opener = openAudio
+        return LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
+                          spotter: withSpotter ? makeSpotter(line: line.number) : nil,
+                          callQueue: callQueue, recognizer: recognizer, openAudio: { try opener(line, $0) },
+                          transcript: transcript)
+    }
+
     /// The configured zone's rules; unreadable rules leave the lines on UTC (calls still served) and say so.
     private func loadZone() -> TimeZoneRules {
         do {
@@ -205,7 +210,7 @@ public final class UnitRunner: Sendable {
         }
     }
 
-    private func makeSpotter(line: Int) -> KeywordSpotter? {
+    private func makeSpotter(line: Int) -> sending KeywordSpotter? {
         guard config.speechEnabled else { return nil }
         var reasons: [String] = []
         for language in config.languages {
