@@ -2,7 +2,10 @@ import CALSA
 
 /// ALSA configuration text laid over the system configuration, so tests and the demo define their
 /// own PCMs (file, null, pulse) without touching `/etc` or the environment.
-public final class ALSAConfigOverlay {
+// @unchecked: `root` is a C `snd_config_t` tree the compiler cannot see into. It is built in init, never changed
+// after (alsa-lib only searches it in `snd_pcm_open_lconf`, expanding a copy of the PCM's definition) and freed in
+// deinit, so every line may open its PCMs over one overlay. No lock is needed: there is no mutable state to guard.
+public final class ALSAConfigOverlay: @unchecked Sendable {
     let root: OpaquePointer
     /// The text that was laid over the system configuration.
     public let text: String

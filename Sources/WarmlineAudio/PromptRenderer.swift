@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarmlineCore
 
 /// How prompts are rendered; every field is part of the cache key, so changing one re-renders.
@@ -165,12 +166,10 @@ public struct PromptRenderer: Sendable {
 }
 
 /// Errors collected from parallel render jobs.
-// @unchecked: `messages` is appended to and read only under `lock`.
-private final class RenderFailures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func add(_ message: String) { lock.withLock { messages.append(message) } }
-    var all: [String] { lock.withLock { messages } }
+private final class RenderFailures: Sendable {
+    private let messages = Mutex<[String]>([])
+    func add(_ message: String) { messages.withLock { $0.append(message) } }
+    var all: [String] { messages.withLock { $0 } }
 }
 
 /// 64-bit FNV-1a: a stable content hash for cache file names (not for security).

@@ -1,16 +1,16 @@
 import Foundation
+import Synchronization
 
 /// The firmware's host emulator (`Firmware/build/host/warmline-emulator`) on a pty, driven by its control commands;
 /// the demo's and the end-to-end tests' line-interface board (the real firmware core, a simulated phone network).
-// @unchecked: commands to the control pipe are written under `lock`; the process and pipes are set in init.
-public final class BoardEmulator: @unchecked Sendable {
+public final class BoardEmulator: Sendable {
     /// The pty the unit opens as its serial device.
     public let ptyPath: String
     /// Relay changes and network events (the emulator's stderr).
     public let logPath: String
     private let process = Process()
-    private let control: FileHandle
-    private let lock = NSLock()
+    /// The emulator's stdin: one command at a time is written to it.
+    private let control: Mutex<FileHandle>
 
     /// Starts `binary`; fails when it does not print its pty.
     public init(binary: String, logPath: String) throws {
@@ -28,7 +28,7 @@ public final class BoardEmulator: @unchecked Sendable {
         do { try process.run() } catch {
             throw BoardEmulatorError(description: "cannot start \(binary) (build it with `make -C Firmware emulator`): \(error)")
         }
-        control = stdinPipe.fileHandleForWriting
+        control = Mutex(stdinPipe.fileHandleForWriting)
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = stdoutPipe.fileHandleForReading.availableData
@@ -44,7 +44,7 @@ public final class BoardEmulator: @unchecked Sendable {
 
     /// Sends one control command (`ring +1555 "Ana" uk`, `hangup`, `agent busy`, `reset`).
     public func send(_ command: String) {
-        lock.withLock { try? control.write(contentsOf: Data((command + "\n").utf8)) }
+        control.withLock { try? $0.write(contentsOf: Data((command + "\n").utf8)) }
     }
 
     /// The emulator's process id.
@@ -68,7 +68,7 @@ public final class BoardEmulator: @unchecked Sendable {
     public func stop() {
         guard process.isRunning else { return }
         send("quit")
-        try? control.close()
+        control.withLock { try? $0.close() }
         process.terminate()
         for _ in 0..<200 where process.isRunning { usleep(10_000) }
     }

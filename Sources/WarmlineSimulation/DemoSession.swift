@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarmlineAudio
 import WarmlineCore
 import WarmlineStore
@@ -8,8 +9,7 @@ import WarmlineUnit
 /// Scripted callers on emulated lines: one firmware emulator per line, Warmline on every line through libasound2's
 /// file plugin (each caller's audio is the capture file, played as fast as the CPU allows until the call waits on
 /// the board, then in real time), and a real SQLite store. `make demo` and the end-to-end tests run this.
-// @unchecked: the running emulators are read and written under `lock`; everything else is set in init.
-public final class DemoSession: @unchecked Sendable {
+public final class DemoSession: Sendable {
     /// Where things are.
     public struct Options: Sendable {
         /// Scratch directory (caller audio, recordings, emulator logs, prompt cache).
@@ -50,12 +50,14 @@ public final class DemoSession: @unchecked Sendable {
     /// The options in force.
     public let options: Options
     /// The emulators, one per line (valid while `run` runs; tests use them to break a board mid-call).
-    public var emulators: [BoardEmulator] { lock.withLock { runningEmulators } }
+    public var emulators: [BoardEmulator] { running.withLock { $0.emulators } }
     /// The unit serving the lines (valid while `run` runs; fault drills read its store writer and recogniser).
-    public var unit: UnitRunner? { lock.withLock { runningUnit } }
-    private let lock = NSLock()
-    private var runningEmulators: [BoardEmulator] = []
-    private var runningUnit: UnitRunner?
+    public var unit: UnitRunner? { running.withLock { $0.unit } }
+    private struct Running {
+        var emulators: [BoardEmulator] = []
+        var unit: UnitRunner?
+    }
+    private let running = Mutex(Running())
     private let transcript: @Sendable (String) -> Void
 
     /// A session printing its transcript through `transcript`.
@@ -75,7 +77,7 @@ public final class DemoSession: @unchecked Sendable {
         let emulators = try callers.indices.map { index in
             try BoardEmulator(binary: options.emulatorBinary, logPath: "\(options.workDirectory)/emulator-line\(index + 1).log")
         }
-        lock.withLock { runningEmulators = emulators }
+        running.withLock { $0.emulators = emulators }
         defer { for emulator in emulators { emulator.stop() } }
         var config = UnitConfig()
         config.databasePath = options.databasePath
@@ -110,14 +112,14 @@ public final class DemoSession: @unchecked Sendable {
                              onCallerAudioEnd: { emulator.send("hangup") })
         }, transcript: transcript)
         try await unit.start()
-        lock.withLock { runningUnit = unit }
+        running.withLock { $0.unit = unit }
         let calls: Result<[Call], any Error>
         do {
             calls = .success(try await placeCalls(callers, unit: unit, emulators: emulators, slots: slots))
         } catch {
             calls = .failure(error)
         }
-        lock.withLock { runningUnit = nil }
+        running.withLock { $0.unit = nil }
         await unit.stop()
         return try calls.get()
     }
@@ -210,13 +212,14 @@ public final class DemoSession: @unchecked Sendable {
 }
 
 /// The caller a line answers next, and the file line kept alive while its call runs.
-// @unchecked: `caller` and `kept` are read and written only under `lock`.
-private final class CallerSlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var caller: (ScriptedCaller, Int)?
-    private var kept: FileCallerLine?
+private final class CallerSlot: Sendable {
+    private struct Slot {
+        var caller: (ScriptedCaller, Int)?
+        var kept: FileCallerLine?
+    }
+    private let slot = Mutex(Slot())
 
-    var current: (ScriptedCaller, Int)? { lock.withLock { caller } }
-    func set(_ caller: ScriptedCaller, index: Int) { lock.withLock { self.caller = (caller, index) } }
-    func keep(_ line: FileCallerLine) { lock.withLock { kept = line } }
+    var current: (ScriptedCaller, Int)? { slot.withLock { $0.caller } }
+    func set(_ caller: ScriptedCaller, index: Int) { slot.withLock { $0.caller = (caller, index) } }
+    func keep(_ line: FileCallerLine) { slot.withLock { $0.kept = line } }
 }

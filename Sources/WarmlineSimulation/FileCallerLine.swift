@@ -3,7 +3,7 @@ import WarmlineAudio
 
 /// A caller played as fast as the CPU allows through libasound2's file plugin: the script's audio is the
 /// capture PCM's input file, and what Warmline plays is recorded to a WAV file.
-public struct FileCallerLine {
+public struct FileCallerLine: Sendable {
     /// The caller's rendered script.
     public let timeline: CallerTimeline
     /// ALSA configuration defining `captureDevice` and `playbackDevice`.

@@ -1,11 +1,11 @@
 import Foundation
 import Glibc
+import Synchronization
 import WarmlineAudio
 
 /// A scripted caller played in real time into a PulseAudio sink, recording what Warmline plays from a monitor
 /// source, on its own thread; frame times are mapped to the monotonic clock through the devices' delays.
-// @unchecked: `result` and `failure` are written by the caller's thread and read by waiters, both under `lock`.
-public final class RealTimeCaller: @unchecked Sendable {
+public final class RealTimeCaller: Sendable {
     /// What the caller heard, and where its frames sat in time.
     public struct Result: Sendable {
         /// What Warmline played, as recorded from the monitor source.
@@ -27,9 +27,8 @@ public final class RealTimeCaller: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var result: Result?
-    private var failure: Error?
+    /// What the caller's thread ended with (nil while it plays); set once, before `done` is signalled.
+    private let outcome = Mutex<Swift.Result<Result, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
     /// Amplitude of the one-sample marker written at each key press onset into `markerSink`.
@@ -44,12 +43,10 @@ public final class RealTimeCaller: @unchecked Sendable {
         if let markerSink { configText += server.alsaPCM(name: "caller_mark", device: markerSink) }
         let marked = markerSink != nil, pcmConfig = configText
         let thread = Thread { [self] in
-            do {
-                let outcome = try Self.play(configText: pcmConfig, marked: marked, timeline: timeline, totalFrames: totalFrames)
-                lock.withLock { result = outcome }
-            } catch {
-                lock.withLock { failure = error }
+            let played = Swift.Result {
+                try Self.play(configText: pcmConfig, marked: marked, timeline: timeline, totalFrames: totalFrames)
             }
+            outcome.withLock { $0 = played }
             done.signal()
         }
         thread.name = "caller-simulator"
@@ -59,11 +56,10 @@ public final class RealTimeCaller: @unchecked Sendable {
     /// Waits for the script to finish and returns the recording with its time mapping.
     public func wait() throws -> Result {
         done.wait()
-        return try lock.withLock {
-            if let failure { throw failure }
-            guard let result else { throw PulseAudioError(description: "caller simulator ended without a result") }
-            return result
+        guard let played = outcome.withLock({ $0 }) else {
+            throw PulseAudioError(description: "caller simulator ended without a result")
         }
+        return try played.get()
     }
 
     private static func play(configText: String, marked: Bool, timeline: CallerTimeline, totalFrames: Int) throws -> Result {

@@ -32,9 +32,9 @@ public final class KeywordSpotterThread: Sendable {
         case exit
     }
 
-    // unsafe: the spotter (not Sendable) is used only on the thread this class starts; everything else shared is in
-    // `state` or immutable.
-    nonisolated(unsafe) private let spotter: KeywordSpotter
+    /// The spotter (not Sendable), handed over at init: only the thread this class starts locks it, so the lock is
+    /// never contended; it lets the compiler check that nothing else reaches the spotter.
+    private let spotter: Mutex<KeywordSpotter>
     private let state = Mutex(State())
     private let work = DispatchSemaphore(value: 0)
     private let idle = DispatchSemaphore(value: 0)
@@ -47,10 +47,10 @@ public final class KeywordSpotterThread: Sendable {
     public let recognizer: Recognizer?
 
     /// Starts the thread over `spotter`.
-    public init(spotter: KeywordSpotter, capacityPeriods: Int = 250) {
-        self.spotter = spotter
+    public init(spotter: sending KeywordSpotter, capacityPeriods: Int = 250) {
         language = spotter.keywords.language
         recognizer = spotter.recognizer
+        self.spotter = Mutex(spotter)
         self.capacityPeriods = capacityPeriods
         let thread = Thread { [self] in
             run()
@@ -183,21 +183,29 @@ public final class KeywordSpotterThread: Sendable {
                 state.threadSleeping = true
                 return .sleep
             }
-            var found: [SpottedKeyword] = []
             switch step {
             case .exit:
                 return
             case .sleep:
                 work.wait()
                 continue
-            case .process(let next):
-                spotter.patient = next.patient
-                found = spotter.process(next.samples, isSpeech: next.isSpeech, keyTone: next.keyTone)
-            case .flush:
-                found = spotter.flush()
+            case .process, .flush:
+                break
             }
-            let rejected = spotter.rejected
-            spotter.rejected.removeAll()
+            let (found, rejected) = spotter.withLock { spotter in
+                var found: [SpottedKeyword] = []
+                switch step {
+                case .process(let next):
+                    spotter.patient = next.patient
+                    found = spotter.process(next.samples, isSpeech: next.isSpeech, keyTone: next.keyTone)
+                case .flush:
+                    found = spotter.flush()
+                case .exit, .sleep:
+                    break
+                }
+                defer { spotter.rejected.removeAll() }
+                return (found, spotter.rejected)
+            }
             let flushed: Bool
             if case .flush = step { flushed = true } else { flushed = false }
             state.withLock { state in

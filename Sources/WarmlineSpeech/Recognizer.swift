@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,8 +10,7 @@ import Glibc
 /// each caller by its deadline, restarts the worker when it dies, hangs or outgrows its memory limit, and reports
 /// `.unavailable` with the reason when there is no model. A caller's thread never waits longer than its timeout; any
 /// outcome but `.transcript` means the line goes on with PocketSphinx alone.
-// @unchecked: every mutable field is read and written under `condition` (callers' threads and the supervisor thread).
-public final class Recognizer: @unchecked Sendable {
+public final class Recognizer: Sendable {
     /// How the recogniser runs.
     public struct Configuration: Sendable {
         /// The model and its libraries.
@@ -59,21 +59,39 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Its configuration.
     public let configuration: Configuration
-    private let condition = NSCondition()
-    private var phase: RecognizerStatus
-    private var stats = RecognizerStatistics()
-    private var queue: [Request] = []
-    private var stopping = false
-    private var nextID: UInt32 = 1
-    private var wakeFDs: [Int32] = [-1, -1]
+    /// What callers' threads and the supervisor thread share.
+    private struct Shared {
+        var phase: RecognizerStatus {
+            // whoever waits in `waitUntilSettled` looks again
+            didSet {
+                for waiter in phaseWaiters { waiter.signal() }
+                phaseWaiters.removeAll()
+            }
+        }
+        var stats = RecognizerStatistics()
+        var queue: [Request] = []
+        var stopping = false
+        var nextID: UInt32 = 1
+        var wakeFDs: [Int32] = [-1, -1]
+        var budget: RecognizerBudget
+        /// Threads in `waitUntilSettled`, each signalled once (and taken off) when the phase changes.
+        var phaseWaiters: [DispatchSemaphore] = []
+
+        /// Wakes the supervisor's poll (under the lock: it never writes to a descriptor the supervisor closed).
+        func wakeSupervisor() {
+            var byte: UInt8 = 1
+            _ = write(wakeFDs[1], &byte, 1)
+        }
+    }
+    private let shared: Mutex<Shared>
     private let clock = ContinuousClock()
     private let started = ContinuousClock.now
-    private var budget: RecognizerBudget
 
     /// Checks the model and the worker, then starts the worker on the supervisor thread; never blocks on the model load.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        budget = RecognizerBudget(percent: configuration.maxCPUPercent)
+        var wakeFDs: [Int32] = [-1, -1]
+        var phase = RecognizerStatus.starting
         do throws(SpeechSetupError) {
             try configuration.model.validateFiles()
             guard FileManager.default.isExecutableFile(atPath: configuration.workerPath) else {
@@ -86,9 +104,9 @@ public final class Recognizer: @unchecked Sendable {
             for fd in wakeFDs { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         } catch {
             phase = .unavailable(reason: error.description)
-            return
         }
-        phase = .starting
+        shared = Mutex(Shared(phase: phase, wakeFDs: wakeFDs, budget: RecognizerBudget(percent: configuration.maxCPUPercent)))
+        guard case .starting = phase else { return }
         let thread = Thread { [self] in supervise() }
         thread.name = "warmline-recognizer"
         thread.start()
@@ -96,28 +114,34 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Whether utterances are answered now, or why not.
     public var status: RecognizerStatus {
-        condition.lock()
-        defer { condition.unlock() }
-        return phase
+        shared.withLock { $0.phase }
     }
 
     /// Counters since start.
     public var statistics: RecognizerStatistics {
-        condition.lock()
-        defer { condition.unlock() }
-        return stats
+        shared.withLock { $0.stats }
     }
 
     /// Waits until the worker is ready or cannot be (for start-up checks and tests; a line never calls it).
     @discardableResult
     public func waitUntilSettled(timeoutMs: Int) -> RecognizerStatus {
-        let deadline = Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
+        let deadline = DispatchTime.now() + .milliseconds(timeoutMs)
+        let changed = DispatchSemaphore(value: 0)
         while true {
-            switch phase {
-            case .ready, .unavailable: return phase
-            case .starting, .restarting: if !condition.wait(until: deadline) { return phase }
+            let settled: RecognizerStatus? = shared.withLock { locked in
+                switch locked.phase {
+                case .ready, .unavailable: return locked.phase
+                case .starting, .restarting:
+                    locked.phaseWaiters.append(changed)
+                    return nil
+                }
+            }
+            if let settled { return settled }
+            if changed.wait(timeout: deadline) == .timedOut {
+                return shared.withLock { locked in
+                    locked.phaseWaiters.removeAll { $0 === changed }
+                    return locked.phase
+                }
             }
         }
     }
@@ -130,16 +154,11 @@ public final class Recognizer: @unchecked Sendable {
         case .done(let outcome): return outcome
         case .queued(let queued): request = queued
         }
-        let deadline = Date(timeIntervalSinceNow: Double(timeout) / 1000)
-        condition.lock()
-        defer { condition.unlock() }
-        while request.outcome == nil {
-            if !condition.wait(until: deadline), request.outcome == nil {
-                request.outcome = .timedOut(afterMs: timeout)
-                stats.timedOut += 1
-            }
+        if request.answered.wait(timeout: .now() + .milliseconds(timeout)) == .timedOut {
+            // unless the supervisor answered just now: then its outcome stands
+            _ = shared.withLock { finish(request, .timedOut(afterMs: timeout), in: &$0) }
         }
-        return request.outcome ?? .timedOut(afterMs: timeout)
+        return request.outcome.withLock { $0 } ?? .timedOut(afterMs: timeout)
     }
 
     /// The transcript of one utterance without holding a thread: resumes by the deadline whatever the worker does.
@@ -158,32 +177,39 @@ public final class Recognizer: @unchecked Sendable {
 
     /// Stops the worker and the supervisor; waiting utterances are answered `.unavailable`.
     public func stop() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !stopping else { return }
-        stopping = true
-        wake()
+        shared.withLock { locked in
+            guard !locked.stopping else { return }
+            locked.stopping = true
+            locked.wakeSupervisor()
+        }
     }
 
     // MARK: - Requests
 
-    private final class Request {
+    private final class Request: Sendable {
         let id: UInt32
         let samples: [Int16]
         let enqueuedAt: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
         let completion: (@Sendable (RecognizerOutcome) -> Void)?
-        var outcome: RecognizerOutcome?
+        /// Set once, by whoever answers first: the supervisor, or the caller at its deadline (see `finish`).
+        let outcome = Mutex<RecognizerOutcome?>(nil)
+        /// Signalled when `outcome` is set, for a caller waiting in `transcribe`.
+        let answered = DispatchSemaphore(value: 0)
         /// CPU charged to the budget when it was queued (settled against the decode's own).
-        var reservedCPUMs = 0.0
+        let reservedCPUMs: Double
 
-        init(id: UInt32, samples: [Int16], timeoutMs: Int, completion: (@Sendable (RecognizerOutcome) -> Void)?) {
+        init(id: UInt32, samples: [Int16], timeoutMs: Int, reservedCPUMs: Double,
+             completion: (@Sendable (RecognizerOutcome) -> Void)?) {
             self.id = id
             self.samples = samples
             enqueuedAt = .now
             deadline = enqueuedAt + .milliseconds(timeoutMs)
+            self.reservedCPUMs = reservedCPUMs
             self.completion = completion
         }
+
+        var isAnswered: Bool { outcome.withLock { $0 != nil } }
     }
 
     private enum Enqueued {
@@ -192,41 +218,47 @@ public final class Recognizer: @unchecked Sendable {
     }
 
     private func enqueue(_ samples: [Int16], timeoutMs: Int, completion: (@Sendable (RecognizerOutcome) -> Void)?) -> Enqueued {
-        condition.lock()
-        defer { condition.unlock() }
-        if stopping { return .done(.unavailable(reason: "recogniser stopped")) }
-        switch phase {
-        case .unavailable(let reason): return .done(.unavailable(reason: reason))
-        // no worker for a while yet (it keeps dying): answer now rather than at the deadline
-        case .restarting(let reason): return .done(.unavailable(reason: "restarting after: \(reason)"))
-        case .starting, .ready: break
+        let capacity = configuration.queueCapacity
+        return shared.withLock { locked in
+            if locked.stopping { return .done(.unavailable(reason: "recogniser stopped")) }
+            switch locked.phase {
+            case .unavailable(let reason): return .done(.unavailable(reason: reason))
+            // no worker for a while yet (it keeps dying): answer now rather than at the deadline
+            case .restarting(let reason): return .done(.unavailable(reason: "restarting after: \(reason)"))
+            case .starting, .ready: break
+            }
+            guard locked.queue.count < capacity else {
+                locked.stats.busy += 1
+                return .done(.busy(queued: locked.queue.count))
+            }
+            let now = elapsedMs()
+            guard locked.budget.admits(atMs: now) else {
+                locked.stats.overBudget += 1
+                return .done(.busy(queued: locked.queue.count))
+            }
+            // reserved now, settled at the answer: four lines asking at once cannot all pass on one positive credit
+            let request = Request(id: locked.nextID, samples: samples, timeoutMs: timeoutMs,
+                                  reservedCPUMs: Double(samples.count) / 8 * Self.expectedCPUPerAudioMs, completion: completion)
+            locked.budget.spend(request.reservedCPUMs, atMs: now)
+            locked.nextID = locked.nextID == UInt32.max ? 1 : locked.nextID + 1
+            locked.queue.append(request)
+            locked.wakeSupervisor()
+            return .queued(request)
         }
-        guard queue.count < configuration.queueCapacity else {
-            stats.busy += 1
-            return .done(.busy(queued: queue.count))
-        }
-        let now = elapsedMs()
-        guard budget.admits(atMs: now) else {
-            stats.overBudget += 1
-            return .done(.busy(queued: queue.count))
-        }
-        let request = Request(id: nextID, samples: samples, timeoutMs: timeoutMs, completion: completion)
-        // reserved now, settled at the answer: four lines asking at once cannot all pass on one positive credit
-        request.reservedCPUMs = Double(samples.count) / 8 * Self.expectedCPUPerAudioMs
-        budget.spend(request.reservedCPUMs, atMs: now)
-        nextID = nextID == UInt32.max ? 1 : nextID + 1
-        queue.append(request)
-        wake()
-        return .queued(request)
     }
 
-    /// Sets a request's outcome unless its caller already has one; returns the completion to run outside the lock.
-    private func finish(_ request: Request, _ outcome: RecognizerOutcome) -> (() -> Void)? {
-        guard request.outcome == nil else { return nil }
-        request.outcome = outcome
-        if case .timedOut = outcome { stats.timedOut += 1 }
-        if case .transcript = outcome { stats.answered += 1 }
-        condition.broadcast()
+    /// Sets a request's outcome unless it already has one (counted in `locked`, the shared state the caller holds) and
+    /// wakes its waiting caller; returns the completion to run outside the lock.
+    private func finish(_ request: Request, _ outcome: RecognizerOutcome, in locked: inout Shared) -> (@Sendable () -> Void)? {
+        let first = request.outcome.withLock { current in
+            guard current == nil else { return false }
+            current = outcome
+            return true
+        }
+        guard first else { return nil }
+        if case .timedOut = outcome { locked.stats.timedOut += 1 }
+        if case .transcript = outcome { locked.stats.answered += 1 }
+        request.answered.signal()
         guard let completion = request.completion else { return nil }
         return { completion(outcome) }
     }
@@ -237,12 +269,6 @@ public final class Recognizer: @unchecked Sendable {
 
     private func elapsedMs() -> Double {
         Double((clock.now - started).milliseconds)
-    }
-
-    /// Wakes the supervisor's poll; call with `condition` held.
-    private func wake() {
-        var byte: UInt8 = 1
-        _ = write(wakeFDs[1], &byte, 1)
     }
 
     // MARK: - The supervisor thread
@@ -264,41 +290,50 @@ public final class Recognizer: @unchecked Sendable {
 
     private func supervise() {
         var state = Supervision()
+        // the read end of the wake socket: only this thread reads it, and closes it when it stops
+        let wakeFD = shared.withLock { $0.wakeFDs[0] }
         while true {
-            var completions: [() -> Void] = []
-            condition.lock()
             let now = clock.now
-            if stopping {
-                let pending = queue + (state.inFlight.map { [$0] } ?? [])
-                queue.removeAll()
-                completions += pending.compactMap { finish($0, .unavailable(reason: "recogniser stopped")) }
-                phase = .unavailable(reason: "recogniser stopped")
-                condition.broadcast()
-                condition.unlock()
-                completions.forEach { $0() }
+            let inFlight = state.inFlight
+            typealias Step = (stop: Bool, toSend: Request?, wakeAt: ContinuousClock.Instant?, completions: [@Sendable () -> Void])
+            let step: Step = shared.withLock { locked in
+                var completions: [@Sendable () -> Void] = []
+                if locked.stopping {
+                    let pending = locked.queue + (inFlight.map { [$0] } ?? [])
+                    locked.queue.removeAll()
+                    for request in pending {
+                        completions += finish(request, .unavailable(reason: "recogniser stopped"), in: &locked).map { [$0] } ?? []
+                    }
+                    locked.phase = .unavailable(reason: "recogniser stopped")
+                    return (true, nil, nil, completions)
+                }
+                // callers whose time is up hear so now; the queue drops what nobody waits for
+                for request in locked.queue + (inFlight.map { [$0] } ?? []) where !request.isAnswered && now >= request.deadline {
+                    let timedOut = RecognizerOutcome.timedOut(afterMs: (request.deadline - request.enqueuedAt).milliseconds)
+                    completions += finish(request, timedOut, in: &locked).map { [$0] } ?? []
+                }
+                // never decoded: what they reserved goes back
+                for request in locked.queue where request.isAnswered { locked.budget.spend(-request.reservedCPUMs, atMs: elapsedMs()) }
+                locked.queue.removeAll { $0.isAnswered }
+                var toSend: Request?
+                if locked.phase.isReady, inFlight == nil, !locked.queue.isEmpty {
+                    toSend = locked.queue.removeFirst()
+                }
+                let wakeAt = (locked.queue + (inFlight.map { [$0] } ?? [])).filter { !$0.isAnswered }.map(\.deadline).min()
+                return (false, toSend, wakeAt, completions)
+            }
+            step.completions.forEach { $0() }
+            if step.stop {
                 _ = state.worker?.stop(kill: true)
-                // under the lock: wake() is only ever called holding it, so it never writes to a closed descriptor
-                condition.lock()
-                close(wakeFDs[0]); close(wakeFDs[1])
-                wakeFDs = [-1, -1]
-                condition.unlock()
+                // under the lock: the wake-up is only ever written holding it, so never to a closed descriptor
+                shared.withLock { locked in
+                    close(locked.wakeFDs[0]); close(locked.wakeFDs[1])
+                    locked.wakeFDs = [-1, -1]
+                }
                 return
             }
-            // callers whose time is up hear so now; the queue drops what nobody waits for
-            for request in queue + (state.inFlight.map { [$0] } ?? []) where request.outcome == nil && now >= request.deadline {
-                completions += finish(request, .timedOut(afterMs: (request.deadline - request.enqueuedAt).milliseconds)).map { [$0] } ?? []
-            }
-            // never decoded: what they reserved goes back
-            for request in queue where request.outcome != nil { budget.spend(-request.reservedCPUMs, atMs: elapsedMs()) }
-            queue.removeAll { $0.outcome != nil }
-            var toSend: Request?
-            if phase.isReady, state.inFlight == nil, !queue.isEmpty {
-                toSend = queue.removeFirst()
-            }
-            var wakeAt = (queue + (state.inFlight.map { [$0] } ?? [])).filter { $0.outcome == nil }.map(\.deadline).min()
-            condition.unlock()
-            completions.forEach { $0() }
-            completions.removeAll()
+            let toSend = step.toSend
+            var wakeAt = step.wakeAt
 
             if state.worker == nil, let restartAt = state.restartAt, now >= restartAt {
                 start(&state)
@@ -308,9 +343,7 @@ public final class Recognizer: @unchecked Sendable {
                 state.inFlight = request
                 state.sentAt = clock.now
                 state.cpuAtSend = worker.cpuMs
-                condition.lock()
-                stats.sent += 1
-                condition.unlock()
+                shared.withLock { $0.stats.sent += 1 }
                 if !worker.send(RecognizerFrame.request(id: request.id, samples: request.samples),
                                 deadline: clock.now + .milliseconds(configuration.hangLimitMs)) {
                     workerStopped(&state, kill: true, because: "stopped reading requests")
@@ -337,7 +370,7 @@ public final class Recognizer: @unchecked Sendable {
                 wakeAt = min(wakeAt ?? restartAt, restartAt)
             }
             let timeout = wakeAt.map { max(0, ($0 - clock.now).milliseconds + 1) } ?? -1
-            var entries = [pollfd(fd: wakeFDs[0], events: Int16(POLLIN), revents: 0)]
+            var entries = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
             if let worker = state.worker {
                 entries.append(pollfd(fd: worker.socket, events: Int16(POLLIN), revents: 0))
                 if worker.errorPipeOpen { entries.append(pollfd(fd: worker.errorPipe, events: Int16(POLLIN), revents: 0)) }
@@ -345,7 +378,7 @@ public final class Recognizer: @unchecked Sendable {
             _ = poll(&entries, nfds_t(entries.count), Int32(clamping: timeout))
             if entries[0].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 64)
-                while read(wakeFDs[0], &drain, drain.count) > 0 {}
+                while read(wakeFD, &drain, drain.count) > 0 {}
             }
             guard let worker = state.worker else { continue }
             if entries.count > 2, entries[2].revents != 0 { worker.drainErrors() }
@@ -360,12 +393,12 @@ public final class Recognizer: @unchecked Sendable {
         do {
             let worker = try RecognizerWorkerProcess(worker: configuration.workerPath, model: configuration.model)
             state.worker = worker
-            condition.lock()
-            stats.starts += 1
-            stats.workerPID = worker.pid
-            phase = .starting
-            condition.broadcast()
-            condition.unlock()
+            let pid = worker.pid
+            shared.withLock { locked in
+                locked.stats.starts += 1
+                locked.stats.workerPID = pid
+                locked.phase = .starting
+            }
         } catch {
             settle(&state, unavailable: error.description)
         }
@@ -395,12 +428,12 @@ public final class Recognizer: @unchecked Sendable {
                 state.workerReady = true
                 state.deathsBeforeReady = 0
                 let loadCPUMs = worker.cpuMs ?? Double(answer.milliseconds)
-                condition.lock()
-                // a replacement's model load is the recogniser's CPU too
-                if stats.starts > 1 { budget.spend(loadCPUMs, atMs: elapsedMs()) }
-                phase = .ready(loadMs: Int(answer.milliseconds))
-                condition.broadcast()
-                condition.unlock()
+                let loadMs = Int(answer.milliseconds)
+                shared.withLock { locked in
+                    // a replacement's model load is the recogniser's CPU too
+                    if locked.stats.starts > 1 { locked.budget.spend(loadCPUMs, atMs: elapsedMs()) }
+                    locked.phase = .ready(loadMs: loadMs)
+                }
             case .refused:
                 _ = worker.stop(kill: true)
                 state.worker = nil
@@ -426,13 +459,14 @@ public final class Recognizer: @unchecked Sendable {
                     workerStopped(&state, kill: true, because: "replaced at \(resident) MB resident (limit \(configuration.maxResidentMB) MB)",
                                   expected: true)
                 }
-                condition.lock()
-                budget.spend(cpuSpent - request.reservedCPUMs, atMs: elapsedMs())
-                stats.decodeCPUMs += Int(cpuSpent)
-                let completion = finish(request, outcome)
-                stats.residentMB = resident
-                stats.peakResidentMB = max(stats.peakResidentMB, resident ?? 0)
-                condition.unlock()
+                let completion = shared.withLock { locked in
+                    locked.budget.spend(cpuSpent - request.reservedCPUMs, atMs: elapsedMs())
+                    locked.stats.decodeCPUMs += Int(cpuSpent)
+                    let completion = finish(request, outcome, in: &locked)
+                    locked.stats.residentMB = resident
+                    locked.stats.peakResidentMB = max(locked.stats.peakResidentMB, resident ?? 0)
+                    return completion
+                }
                 completion?()
                 if replace { return }
             }
@@ -441,14 +475,17 @@ public final class Recognizer: @unchecked Sendable {
 
     /// The model cannot load: no recogniser until the unit restarts, every waiting utterance told why.
     private func settle(_ state: inout Supervision, unavailable reason: String) {
-        condition.lock()
-        phase = .unavailable(reason: reason)
-        stats.lastStopReason = reason
-        stats.workerPID = nil
-        let completions = queue.compactMap { finish($0, .unavailable(reason: reason)) }
-        queue.removeAll()
-        condition.broadcast()
-        condition.unlock()
+        let completions = shared.withLock { locked in
+            locked.phase = .unavailable(reason: reason)
+            locked.stats.lastStopReason = reason
+            locked.stats.workerPID = nil
+            var completions: [@Sendable () -> Void] = []
+            for request in locked.queue {
+                completions += finish(request, .unavailable(reason: reason), in: &locked).map { [$0] } ?? []
+            }
+            locked.queue.removeAll()
+            return completions
+        }
         completions.forEach { $0() }
     }
 
@@ -475,14 +512,15 @@ public final class Recognizer: @unchecked Sendable {
         // first death: straight back; a worker that keeps dying is retried after 1, 2, 4 ... 30 s
         let backOff: Duration = state.quickDeaths <= 1 ? .zero : .seconds(min(30, 1 << min(5, state.quickDeaths - 2)))
         state.restartAt = clock.now + backOff
-        condition.lock()
-        stats.lastStopReason = reason
-        stats.workerPID = nil
-        let completion = state.inFlight.flatMap { finish($0, .unavailable(reason: "\(reason) during the request")) }
+        let inFlight = state.inFlight
         state.inFlight = nil
-        phase = backOff == .zero ? .starting : .restarting(reason: reason)
-        condition.broadcast()
-        condition.unlock()
+        let completion = shared.withLock { locked in
+            locked.stats.lastStopReason = reason
+            locked.stats.workerPID = nil
+            let completion = inFlight.flatMap { finish($0, .unavailable(reason: "\(reason) during the request"), in: &locked) }
+            locked.phase = backOff == .zero ? .starting : .restarting(reason: reason)
+            return completion
+        }
         completion?()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// Writes events off the audio path: a bounded in-memory queue, one writer thread, small `synchronous=FULL` transactions.
 ///
@@ -9,9 +10,9 @@ import Logging
 /// When the database cannot be written (locked, read-only, full) the writer holds events in memory up to the
 /// bound, reports the fault in `status`, retries with back-off, and writes a `store.recovered` event when it can.
 /// Call rows (`enqueueCall`) go through the same queue, in order with the events, and are held the same way.
-// @unchecked: the pending queue, sequence numbers and status are read and written under `lock` (a `PThreadMutex`,
-// allocation-free for the audio path); the database queue is used only on the writer thread.
-public final class EventWriter: @unchecked Sendable {
+/// The pending queue, sequence numbers and status live in a `Mutex` (a futex, allocation-free for the audio path);
+/// the database queue is used only on the writer thread.
+public final class EventWriter: Sendable {
     /// Tuning and hooks for an `EventWriter`.
     public struct Options: Sendable {
         /// Most events held in memory (queued plus being written) before new ones are dropped.
@@ -54,34 +55,43 @@ public final class EventWriter: @unchecked Sendable {
         var attempts: Int
     }
 
+    private struct State {
+        var queue = ContiguousArray<PendingEvent>()
+        var nextSequence: UInt64 = 1
+        var pendingCount = 0
+        var droppedTotal: UInt64 = 0
+        var droppedUnlogged: UInt64 = 0
+        /// Drops already reported in the log during the current outage (the writer thread's own).
+        var dropsLogged: UInt64 = 0
+        var acknowledged: UInt64 = 0
+        /// The writer waits on `workAvailable` for an empty queue to fill: the next enqueue signals it.
+        var writerSleeping = false
+        var stopping = false
+        var stopDeadline = DispatchTime.distantFuture
+        var outage: Outage?
+        /// Threads in `flush` waiting for `acknowledged` to move; each is signalled once and taken off.
+        var flushWaiters: [DispatchSemaphore] = []
+
+        /// Every event up to `target` is on disk, and so is the count of those dropped.
+        func isFlushed(upTo target: UInt64) -> Bool { acknowledged >= target && droppedUnlogged == 0 }
+    }
+
     /// The database file the writer commits to.
     public let path: String
     private let options: Options
-    private let lock = PThreadMutex()
-    private let workAvailable = PThreadCondition()
-    private let acknowledgedChanged = PThreadCondition()
+    private let state: Mutex<State>
+    /// Wakes the writer: signalled by the enqueue that clears `writerSleeping`, and by `close()`.
+    private let workAvailable = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
-
-    // Guarded by `lock`.
-    private var queue = ContiguousArray<PendingEvent>()
-    private var nextSequence: UInt64 = 1
-    private var pendingCount = 0
-    private var droppedTotal: UInt64 = 0
-    private var droppedUnlogged: UInt64 = 0
-    /// Drops already reported in the log during the current outage (writer thread only).
-    private var dropsLogged: UInt64 = 0
-    private var acknowledged: UInt64 = 0
-    private var writerSleeping = false
-    private var stopping = false
-    private var stopDeadline = DispatchTime.distantFuture
-    private var outage: Outage?
 
     /// Starts the writer thread for the database at `path`; the database is opened (and reopened) by that thread.
     /// The thread runs until `close()`, which the owner must call.
     public init(path: String, options: Options = Options()) {
         self.path = path
         self.options = options
-        queue.reserveCapacity(options.capacity)
+        var initial = State()
+        initial.queue.reserveCapacity(options.capacity)
+        state = Mutex(initial)
         let thread = Thread { [self] in
             runWriter()
             exited.signal()
@@ -94,22 +104,22 @@ public final class EventWriter: @unchecked Sendable {
     @discardableResult
     public func enqueue(callID: String?, frameTime: Int64, type: String, payload: String = "{}", wallTimeMs: Int64? = nil) -> UInt64? {
         let wallTimeMs = wallTimeMs ?? EventWriter.nowMs()
-        lock.lock()
-        guard pendingCount < options.capacity, !stopping else {
-            droppedTotal += 1
-            // After close there is no writer left to log the overflow.
-            if !stopping { droppedUnlogged += 1 }
-            lock.unlock()
-            return nil
+        let capacity = options.capacity
+        let (sequence, wake): (UInt64?, Bool) = state.withLock { state in
+            guard state.pendingCount < capacity, !state.stopping else {
+                state.droppedTotal += 1
+                // After close there is no writer left to log the overflow.
+                if !state.stopping { state.droppedUnlogged += 1 }
+                return (nil, false)
+            }
+            let sequence = state.nextSequence
+            state.nextSequence += 1
+            state.pendingCount += 1
+            state.queue.append(PendingEvent(sequence: sequence, callID: callID, frameTime: frameTime, wallTimeMs: wallTimeMs,
+                                            type: type, payload: payload))
+            defer { state.writerSleeping = false }
+            return (sequence, state.writerSleeping)
         }
-        let sequence = nextSequence
-        nextSequence += 1
-        pendingCount += 1
-        queue.append(PendingEvent(sequence: sequence, callID: callID, frameTime: frameTime, wallTimeMs: wallTimeMs,
-                                  type: type, payload: payload))
-        let wake = writerSleeping
-        writerSleeping = false
-        lock.unlock()
         if wake { workAvailable.signal() }
         return sequence
     }
@@ -118,70 +128,75 @@ public final class EventWriter: @unchecked Sendable {
     /// Returns its sequence number, or nil when even the reserve for call rows is full (the drop is counted and logged).
     @discardableResult
     public func enqueueCall(_ record: CallRecord) -> UInt64? {
-        lock.lock()
-        guard pendingCount < options.capacity + options.callRowReserve, !stopping else {
-            droppedTotal += 1
-            if !stopping { droppedUnlogged += 1 }
-            lock.unlock()
-            return nil
+        let bound = options.capacity + options.callRowReserve
+        let (sequence, wake): (UInt64?, Bool) = state.withLock { state in
+            guard state.pendingCount < bound, !state.stopping else {
+                state.droppedTotal += 1
+                if !state.stopping { state.droppedUnlogged += 1 }
+                return (nil, false)
+            }
+            let sequence = state.nextSequence
+            state.nextSequence += 1
+            state.pendingCount += 1
+            state.queue.append(PendingEvent(sequence: sequence, callID: record.id, frameTime: 0, wallTimeMs: record.startedAtMs,
+                                            type: "", payload: "", call: record))
+            defer { state.writerSleeping = false }
+            return (sequence, state.writerSleeping)
         }
-        let sequence = nextSequence
-        nextSequence += 1
-        pendingCount += 1
-        queue.append(PendingEvent(sequence: sequence, callID: record.id, frameTime: 0, wallTimeMs: record.startedAtMs,
-                                  type: "", payload: "", call: record))
-        let wake = writerSleeping
-        writerSleeping = false
-        lock.unlock()
         if wake { workAvailable.signal() }
         return sequence
     }
 
     /// Highest sequence number committed to disk: every event up to it survives a crash.
     public var acknowledgedSequence: UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return acknowledged
+        state.withLock { $0.acknowledged }
     }
 
     /// What the writer is doing: writing, or holding events because of a fault.
     public var status: EventWriterStatus {
-        lock.lock()
-        defer { lock.unlock() }
-        return EventWriterStatus(fault: outage?.fault, faultSinceMs: outage?.sinceMs, retryAttempts: outage?.attempts ?? 0,
-                                 pendingCount: pendingCount, capacity: options.capacity, droppedCount: droppedTotal,
-                                 acknowledgedSequence: acknowledged)
+        let capacity = options.capacity
+        return state.withLock { state in
+            EventWriterStatus(fault: state.outage?.fault, faultSinceMs: state.outage?.sinceMs, retryAttempts: state.outage?.attempts ?? 0,
+                              pendingCount: state.pendingCount, capacity: capacity, droppedCount: state.droppedTotal,
+                              acknowledgedSequence: state.acknowledged)
+        }
     }
 
     /// Waits until every event queued so far is acknowledged; false if `timeoutMs` passed first.
     @discardableResult
     public func flush(timeoutMs: Int) -> Bool {
-        let deadlineNs = DispatchTime.now().uptimeNanoseconds + UInt64(timeoutMs) * 1_000_000
-        lock.lock()
-        defer { lock.unlock() }
-        let target = nextSequence - 1
-        while acknowledged < target || droppedUnlogged > 0 {
-            let nowNs = DispatchTime.now().uptimeNanoseconds
-            guard nowNs < deadlineNs else { return false }
-            _ = acknowledgedChanged.wait(lock, timeoutNs: deadlineNs - nowNs)
+        let deadline = DispatchTime.now() + .milliseconds(timeoutMs)
+        let target = state.withLock { $0.nextSequence - 1 }
+        let changed = DispatchSemaphore(value: 0)
+        while true {
+            let done = state.withLock { state in
+                if state.isFlushed(upTo: target) { return true }
+                state.flushWaiters.append(changed)
+                return false
+            }
+            if done { return true }
+            if changed.wait(timeout: deadline) == .timedOut {
+                return state.withLock { state in
+                    state.flushWaiters.removeAll { $0 === changed }
+                    return state.isFlushed(upTo: target)
+                }
+            }
         }
-        return true
     }
 
     /// Stops accepting events, writes what it holds (giving up after `timeoutMs` if the database stays unwritable)
     /// and ends the writer thread; returns how many events could not be written.
     @discardableResult
     public func close(timeoutMs: Int = 5_000) -> Int {
-        lock.lock()
-        let alreadyStopping = stopping
-        stopping = true
-        stopDeadline = DispatchTime.now() + .milliseconds(timeoutMs)
-        lock.unlock()
-        workAvailable.broadcast()
+        let alreadyStopping = state.withLock { state in
+            defer { state.stopping = true }
+            state.stopDeadline = DispatchTime.now() + .milliseconds(timeoutMs)
+            return state.stopping
+        }
+        // the writer is its only waiter, idle or backing off; once stopping it never waits again
+        workAvailable.signal()
         if !alreadyStopping { exited.wait() }
-        lock.lock()
-        defer { lock.unlock() }
-        return pendingCount
+        return state.withLock { $0.pendingCount }
     }
 
     // MARK: - Writer thread
@@ -192,17 +207,20 @@ public final class EventWriter: @unchecked Sendable {
         var connection: DatabaseQueue?
         var backoffMs = options.initialBackoffMs
         while true {
-            lock.lock()
-            while queue.isEmpty && inflight.isEmpty && droppedUnlogged == 0 && !stopping {
-                writerSleeping = true
-                workAvailable.wait(lock)
+            let taken: (dropped: UInt64, outage: Outage?, stop: Bool)? = state.withLock { state in
+                if state.queue.isEmpty && inflight.isEmpty && state.droppedUnlogged == 0 && !state.stopping {
+                    state.writerSleeping = true
+                    return nil
+                }
+                state.writerSleeping = false
+                if inflight.isEmpty { swap(&state.queue, &inflight) }
+                return (state.droppedUnlogged, state.outage, state.stopping)
             }
-            writerSleeping = false
-            if inflight.isEmpty { swap(&queue, &inflight) }
-            let dropped = droppedUnlogged
-            let currentOutage = outage
-            let stop = stopping
-            lock.unlock()
+            guard let taken else {
+                workAvailable.wait()
+                continue
+            }
+            let (dropped, currentOutage, stop) = taken
             if inflight.isEmpty && dropped == 0 {
                 if stop { return }
                 continue
@@ -245,9 +263,7 @@ public final class EventWriter: @unchecked Sendable {
                 let fault = StoreFault(error, path: path)
                 let giveUp = recordFault(fault)
                 if giveUp { return }
-                lock.lock()
-                if !stopping { _ = workAvailable.wait(lock, timeoutNs: UInt64(backoffMs) * 1_000_000) }
-                lock.unlock()
+                if !state.withLock({ $0.stopping }) { _ = workAvailable.wait(timeout: .now() + .milliseconds(backoffMs)) }
                 backoffMs = min(backoffMs * 2, options.maxBackoffMs)
             }
         }
@@ -257,9 +273,7 @@ public final class EventWriter: @unchecked Sendable {
         var markers: [EventRecord] = []
         let now = EventWriter.nowMs()
         if let outage {
-            lock.lock()
-            let held = pendingCount
-            lock.unlock()
+            let held = state.withLock { $0.pendingCount }
             markers.append(EventRecord(callID: nil, frameTime: 0, wallTimeMs: now, type: EventType.storeRecovered,
                                        payload: "{\"fault\":\"\(outage.fault.name)\",\"outage_ms\":\(now - outage.sinceMs),\"attempts\":\(outage.attempts),\"held\":\(held)}"))
         }
@@ -285,13 +299,15 @@ public final class EventWriter: @unchecked Sendable {
     private func acknowledge(upTo sequence: UInt64?, count: Int, droppedLogged: UInt64, recovered: Bool) {
         // The callback runs before `flush()` can see the new high-water, so a flushed writer has reported it too.
         if let sequence { options.onAcknowledged?(sequence) }
-        lock.lock()
-        if let sequence { acknowledged = sequence }
-        pendingCount -= count
-        droppedUnlogged -= droppedLogged
-        if recovered { outage = nil }
-        lock.unlock()
-        acknowledgedChanged.broadcast()
+        let waiters = state.withLock { state in
+            if let sequence { state.acknowledged = sequence }
+            state.pendingCount -= count
+            state.droppedUnlogged -= droppedLogged
+            if recovered { state.outage = nil }
+            defer { state.flushWaiters.removeAll() }
+            return state.flushWaiters
+        }
+        for waiter in waiters { waiter.signal() }
     }
 
     private func logMarkers(outage: Outage?, dropped: UInt64) {
@@ -299,7 +315,7 @@ public final class EventWriter: @unchecked Sendable {
             options.logger.notice("event store writing again after \(EventWriter.nowMs() - outage.sinceMs) ms (\(outage.fault)); held events written",
                                   metadata: ["path": "\(path)", "attempts": "\(outage.attempts)"])
         }
-        dropsLogged = 0
+        state.withLock { $0.dropsLogged = 0 }
         if dropped > 0 {
             options.logger.warning("event queue was full: \(dropped) events dropped (capacity \(options.capacity)); logged as \(EventType.storeOverflow)")
         }
@@ -307,19 +323,18 @@ public final class EventWriter: @unchecked Sendable {
 
     /// Notes a failed attempt; returns true when the writer is stopping and its deadline has passed.
     private func recordFault(_ fault: StoreFault) -> Bool {
-        lock.lock()
-        let isNew = outage?.fault != fault
-        if var current = outage {
-            current.attempts += 1
-            current.fault = fault
-            outage = current
-        } else {
-            outage = Outage(fault: fault, sinceMs: EventWriter.nowMs(), attempts: 1)
+        let (isNew, held, dropped, dropsLogged, giveUp) = state.withLock { state in
+            let isNew = state.outage?.fault != fault
+            if var current = state.outage {
+                current.attempts += 1
+                current.fault = fault
+                state.outage = current
+            } else {
+                state.outage = Outage(fault: fault, sinceMs: EventWriter.nowMs(), attempts: 1)
+            }
+            return (isNew, state.pendingCount, state.droppedUnlogged, state.dropsLogged,
+                    state.stopping && DispatchTime.now() >= state.stopDeadline)
         }
-        let held = pendingCount
-        let dropped = droppedUnlogged
-        let giveUp = stopping && DispatchTime.now() >= stopDeadline
-        lock.unlock()
         if isNew {
             options.logger.error("event store cannot write: \(fault); holding \(held) events in memory (bound \(options.capacity)), retrying",
                                  metadata: ["path": "\(path)"])
@@ -329,7 +344,7 @@ public final class EventWriter: @unchecked Sendable {
             let capacity = options.capacity
             options.logger.warning("event store still cannot write (\(fault)) and the in-memory bound of \(capacity) is full: \(dropped) events dropped so far; the count is logged as \(EventType.storeOverflow) on recovery",
                                    metadata: ["path": "\(path)"])
-            dropsLogged = dropped
+            state.withLock { $0.dropsLogged = dropped }
         }
         if giveUp {
             options.logger.critical("event store closing with \(held) events unwritten: \(fault)", metadata: ["path": "\(path)"])

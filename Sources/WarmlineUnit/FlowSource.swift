@@ -1,10 +1,10 @@
 import Foundation
+import Synchronization
 import WarmlineAudio
 import WarmlineCore
 
 /// The menu flow and prompts every line runs on; a reload swaps them between calls, never during one.
-// @unchecked: `generation` is swapped and read only under `lock`; a generation itself is immutable.
-public final class FlowSource: @unchecked Sendable {
+public final class FlowSource: Sendable {
     /// One loaded generation of flow and prompts.
     public struct Generation: Sendable {
         /// The validated flow and catalogs.
@@ -19,24 +19,23 @@ public final class FlowSource: @unchecked Sendable {
     public let cacheDirectory: String
     /// Enabled languages, default first.
     public let languages: [String]
-    private let lock = NSLock()
-    private var generation: Generation
+    private let generation: Mutex<Generation>
 
     /// Loads `<promptsDirectory>/menu.yaml` and the languages' prompts; throws every problem with file and line.
     public init(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws {
         self.promptsDirectory = promptsDirectory
         self.cacheDirectory = cacheDirectory
         self.languages = languages
-        generation = try Self.load(promptsDirectory: promptsDirectory, cacheDirectory: cacheDirectory, languages: languages)
+        generation = Mutex(try Self.load(promptsDirectory: promptsDirectory, cacheDirectory: cacheDirectory, languages: languages))
     }
 
     /// The flow a call starting now runs on.
-    public var current: Generation { lock.withLock { generation } }
+    public var current: Generation { generation.withLock { $0 } }
 
     /// Re-reads the files; on any error the old flow stays and the error is thrown.
     public func reload() throws {
         let fresh = try Self.load(promptsDirectory: promptsDirectory, cacheDirectory: cacheDirectory, languages: languages)
-        lock.withLock { generation = fresh }
+        generation.withLock { $0 = fresh }
     }
 
     /// Renders every prompt of every language that is neither recorded nor cached (before calls, not on the audio path).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarmlineBoard
 import WarmlineCore
 
@@ -19,38 +20,53 @@ public enum LineMessage: Sendable {
 }
 
 /// A thread-safe queue of line messages: producers post, the line's thread drains or waits.
-// @unchecked: `messages` is read and written only under `condition`.
-public final class LineInbox: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var messages: [LineMessage] = []
+public final class LineInbox: Sendable {
+    private struct State {
+        var messages: [LineMessage] = []
+        /// The line's thread is waiting on `wake` for the inbox to fill: the next post signals it.
+        var waiting = false
+    }
+
+    private let state = Mutex(State())
+    /// Wakes the waiting line; signalled only by the post that clears `waiting`, so it never holds stale signals.
+    private let wake = DispatchSemaphore(value: 0)
 
     /// An empty inbox.
     public init() {}
 
     /// Adds a message and wakes the line.
     public func post(_ message: LineMessage) {
-        condition.lock()
-        messages.append(message)
-        condition.signal()
-        condition.unlock()
+        let wakeLine = state.withLock { state in
+            state.messages.append(message)
+            defer { state.waiting = false }
+            return state.waiting
+        }
+        if wakeLine { wake.signal() }
     }
 
     /// Everything queued, oldest first, without waiting.
     public func drain() -> [LineMessage] {
-        condition.lock()
-        defer { condition.unlock() }
-        let all = messages
-        messages.removeAll()
-        return all
+        state.withLock {
+            let all = $0.messages
+            $0.messages.removeAll()
+            return all
+        }
     }
 
-    /// Waits up to `timeoutMs` for at least one message, then drains.
+    /// Waits up to `timeoutMs` for at least one message, then drains. Only the line's own thread waits.
     public func wait(timeoutMs: Int) -> [LineMessage] {
-        condition.lock()
-        defer { condition.unlock() }
-        if messages.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: Double(timeoutMs) / 1000)) }
-        let all = messages
-        messages.removeAll()
-        return all
+        let empty = state.withLock {
+            if $0.messages.isEmpty { $0.waiting = true }
+            return $0.messages.isEmpty
+        }
+        if empty, wake.wait(timeout: .now() + .milliseconds(timeoutMs)) == .timedOut {
+            // A post that raced the timeout has cleared `waiting` and signals: take that signal now, not at the next wait.
+            let signalled = state.withLock { state in
+                defer { state.waiting = false }
+                return !state.waiting
+            }
+            if signalled { wake.wait() }
+        }
+        return drain()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarmlineAudio
 import WarmlineBoard
 import WarmlineCore
@@ -45,9 +46,7 @@ public struct LineCallResult: Sendable, Equatable {
 /// Its own thread waits for rings while idle (the link thread sends heartbeats) and runs the audio loop during a
 /// call (the loop sends heartbeats every period). Board commands and store writes never block the loop: they run on
 /// tasks and queues, and their results come back through the inbox as inputs at the next period.
-// @unchecked: stop flag, liveness, results, the spotters and the last bypass command are under `stateLock`; `thread` is set once by `start()`
-// before the line's thread runs; store writes run on `storeQueue` and report back through the inbox.
-public final class LineRunner: @unchecked Sendable {
+public final class LineRunner: Sendable {
     /// Everything a line needs besides its board link.
     public struct Settings: Sendable {
         /// Line number as printed on the unit.
@@ -80,30 +79,32 @@ public final class LineRunner: @unchecked Sendable {
     private let store: StoreDatabase
     private let writer: EventWriter
     private let flows: FlowSource
-    private var spotter: KeywordSpotterThread?
-    /// Spotters replaced by `attachSpotter` (a call in progress may still use one); stopped with the line.
-    private var retiredSpotters: [KeywordSpotterThread] = []
-    private var spottersStopped = false
     private let recognizer: Recognizer?
-    private let openAudio: (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
+    private let openAudio: @Sendable (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
     private let transcript: @Sendable (String) -> Void
     private let inbox = LineInbox()
     private let storeQueue: DispatchQueue
-    private let stateLock = NSLock()
-    private var stopRequested = false
-    private var aliveAt = MonotonicClock.seconds()
-    private var finishedCalls: [LineCallResult] = []
-    /// The last SET_BYPASS sent: the next one waits for it, so "on" then "off" reach the board in that order.
-    private var bypassCommand: Task<Void, Never>?
-    private var thread: Thread?
+    /// What the line's thread, the unit and the watchdog share.
+    private struct State {
+        var spotter: KeywordSpotterThread?
+        /// Spotters replaced by `attachSpotter` (a call in progress may still use one); stopped with the line.
+        var retiredSpotters: [KeywordSpotterThread] = []
+        var spottersStopped = false
+        var stopRequested = false
+        var aliveAt = MonotonicClock.seconds()
+        var finishedCalls: [LineCallResult] = []
+        /// The last SET_BYPASS sent: the next one waits for it, so "on" then "off" reach the board in that order.
+        var bypassCommand: Task<Void, Never>?
+    }
+    private let state: Mutex<State>
     private let done = DispatchSemaphore(value: 0)
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
-                spotter: KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
-                openAudio: @escaping (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
+                spotter: sending KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
+                openAudio: @escaping @Sendable (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
                 transcript: @escaping @Sendable (String) -> Void) {
         self.recognizer = recognizer
         self.callQueue = callQueue
@@ -112,7 +113,9 @@ public final class LineRunner: @unchecked Sendable {
         self.store = store
         self.writer = writer
         self.flows = flows
-        self.spotter = spotter.map { KeywordSpotterThread(spotter: $0) }
+        var spotterThread: KeywordSpotterThread?
+        if let spotter { spotterThread = KeywordSpotterThread(spotter: spotter) }
+        state = Mutex(State(spotter: spotterThread))
         self.openAudio = openAudio
         self.transcript = transcript
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
@@ -129,26 +132,25 @@ public final class LineRunner: @unchecked Sendable {
         }
         thread.name = "warmline-line\(settings.lineNumber)"
         thread.stackSize = 4 << 20
-        self.thread = thread
         thread.start()
     }
 
     /// Asks the line to stop: a call in progress ends now (logged as ended by shutdown).
-    public func requestStop() { stateLock.withLock { stopRequested = true } }
+    public func requestStop() { state.withLock { $0.stopRequested = true } }
 
     /// Waits for the line's thread to end (after `requestStop()`).
     public func waitUntilStopped() { done.wait() }
 
     /// Calls finished so far, oldest first.
-    public var results: [LineCallResult] { stateLock.withLock { finishedCalls } }
+    public var results: [LineCallResult] { state.withLock { $0.finishedCalls } }
 
-    private var shouldStop: Bool { stateLock.withLock { stopRequested } }
+    private var shouldStop: Bool { state.withLock { $0.stopRequested } }
 
     /// Seconds since the line's thread last showed progress (an idle wait or an audio period): the systemd watchdog
     /// is fed only while every line answers.
-    public var secondsSinceAlive: Double { MonotonicClock.seconds() - stateLock.withLock { aliveAt } }
+    public var secondsSinceAlive: Double { MonotonicClock.seconds() - state.withLock { $0.aliveAt } }
 
-    private func markAlive() { stateLock.withLock { aliveAt = MonotonicClock.seconds() } }
+    private func markAlive() { state.withLock { $0.aliveAt = MonotonicClock.seconds() } }
 
     // MARK: - Idle
 
@@ -207,7 +209,7 @@ public final class LineRunner: @unchecked Sendable {
             if let reached = ringCountReachedAt,
                callerID != nil || rings > settings.answerAfterRings || MonotonicClock.seconds() - reached > 1.0 {
                 let result = runCall(callerID: callerID, ringCountReachedAt: reached)
-                stateLock.withLock { finishedCalls.append(result) }
+                state.withLock { $0.finishedCalls.append(result) }
                 if result.releasedByFault {
                     // the agent line has the caller; the line is asked back once nothing stands in the way
                     heldInBypass = "a fault in the call (\(result.endReason))"
@@ -226,9 +228,9 @@ public final class LineRunner: @unchecked Sendable {
 
     /// Ends the line's spotter threads (after the last call); one attached later is stopped at once.
     private func stopSpotters() {
-        let threads = stateLock.withLock {
-            spottersStopped = true
-            return (spotter.map { [$0] } ?? []) + retiredSpotters
+        let threads = state.withLock {
+            $0.spottersStopped = true
+            return ($0.spotter.map { [$0] } ?? []) + $0.retiredSpotters
         }
         for thread in threads { thread.stop() }
     }
@@ -358,9 +360,9 @@ public final class LineRunner: @unchecked Sendable {
         let link = link
         let inbox = inbox
         let started = MonotonicClock.seconds()
-        stateLock.withLock {
-            let previous = bypassCommand
-            bypassCommand = Task.detached {
+        state.withLock {
+            let previous = $0.bypassCommand
+            $0.bypassCommand = Task.detached {
                 await previous?.value
                 do {
                     try await link.setBypass(engaged)
@@ -441,15 +443,15 @@ public final class LineRunner: @unchecked Sendable {
     var eventWriter: EventWriter { writer }
     var flowSource: FlowSource { flows }
     /// The keyword spotter calls answered from now on use (nil: DTMF and voice features only).
-    var keywordSpotter: KeywordSpotterThread? { stateLock.withLock { spotter } }
+    var keywordSpotter: KeywordSpotterThread? { state.withLock { $0.spotter } }
 
     /// Gives the line a keyword spotter loaded after it started; calls answered from now on use it.
-    public func attachSpotter(_ spotter: KeywordSpotter) {
+    public func attachSpotter(_ spotter: sending KeywordSpotter) {
         let thread = KeywordSpotterThread(spotter: spotter)
-        let lineStopped = stateLock.withLock {
-            if let old = self.spotter { retiredSpotters.append(old) }
-            self.spotter = thread
-            return spottersStopped
+        let lineStopped = state.withLock {
+            if let old = $0.spotter { $0.retiredSpotters.append(old) }
+            $0.spotter = thread
+            return $0.spottersStopped
         }
         if lineStopped { thread.stop() }
     }

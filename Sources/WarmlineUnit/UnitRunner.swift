@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WarmlineAudio
 import WarmlineBoard
 import WarmlineCore
@@ -11,9 +12,7 @@ import WarmlineText
 /// `start()` closes calls a killed run left open, loads the flow, connects each board and starts the lines;
 /// `reload()` swaps menu and prompts between calls (a bad reload is refused and the old flow kept);
 /// `stop()` ends calls in progress, releases every line to bypass and flushes the log.
-// @unchecked: `lines`, `links`, `recognizer` and `purgeTimer` are written only by `start()`, before any line thread or
-// `stop()` reads them; the rest is set in init.
-public final class UnitRunner: @unchecked Sendable {
+public final class UnitRunner: Sendable {
     /// Opens a call's audio on a line; the default opens the line's configured ALSA devices.
     public typealias AudioOpener = @Sendable (LineConfig, @escaping (AudioLoopEvent) -> Void) throws -> CallAudio
 
@@ -26,16 +25,22 @@ public final class UnitRunner: @unchecked Sendable {
     /// Menu and prompts.
     public let flows: FlowSource
     /// The running lines, in config order.
-    public private(set) var lines: [LineRunner] = []
-    private var links: [BoardLink] = []
+    public var lines: [LineRunner] { running.withLock { $0.lines } }
     /// The queue for a person that every line's waiting caller is ranked in.
     public let callQueue = SharedCallQueue()
     private let transcript: @Sendable (String) -> Void
     private let openAudio: AudioOpener
     /// The second pass all lines share (nil: speech or the recogniser is off in the config).
-    public private(set) var recognizer: Recognizer?
-    /// The caller-data purge: at start, then every 24 h.
-    private var purgeTimer: DispatchSourceTimer?
+    public var recognizer: Recognizer? { running.withLock { $0.recognizer } }
+    /// What `start()` brings up and `stop()` takes down.
+    private struct Running {
+        var lines: [LineRunner] = []
+        var links: [BoardLink] = []
+        var recognizer: Recognizer?
+        /// The caller-data purge: at start, then every 24 h.
+        var purgeTimer: DispatchSourceTimer?
+    }
+    private let running = Mutex(Running())
 
     /// Opens the store and loads the flow; nothing touches the board until `start()`.
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, transcript: @escaping @Sendable (String) -> Void) throws {
@@ -47,11 +52,10 @@ public final class UnitRunner: @unchecked Sendable {
         flows = try FlowSource(promptsDirectory: config.promptsDirectory, cacheDirectory: config.promptCacheDirectory,
                                languages: config.languages)
         let overlay = try config.alsaConfigPath.map { try ALSAConfigOverlay(String(contentsOfFile: $0, encoding: .utf8)) }
-        let overlayBox = OverlayBox(overlay)
         let sampleRate = config.sampleRate
         self.openAudio = openAudio ?? { line, onEvent in
             CallAudio(loop: try AudioLoop(captureDevice: line.captureDevice, playbackDevice: line.playbackDevice,
-                                          format: AudioFormat(sampleRate: sampleRate), config: overlayBox.overlay,
+                                          format: AudioFormat(sampleRate: sampleRate), config: overlay,
                                           onEvent: onEvent))
         }
     }
@@ -92,19 +96,18 @@ public final class UnitRunner: @unchecked Sendable {
                                                whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
             settings.answerAfterRings = line.answerAfterRings
             settings.zone = zone
-            let opener = openAudio
-            let runner = LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
-                                    spotter: speechInBackground ? nil : makeSpotter(line: line.number),
-                                    callQueue: callQueue, recognizer: recognizer, openAudio: { try opener(line, $0) },
-                                    transcript: transcript)
-            links.append(link)
-            lines.append(runner)
+            let runner = makeLine(line, settings: settings, link: link, withSpotter: !speechInBackground)
+            running.withLock {
+                $0.links.append(link)
+                $0.lines.append(runner)
+            }
         }
+        let lines = lines
         for line in lines { line.start() }
-        purgeTimer = CallerDataRetention(store: store, retentionDays: config.retentionDays).schedule(transcript: transcript)
+        let retention = CallerDataRetention(store: store, retentionDays: config.retentionDays)
+        let transcript = transcript
+        running.withLock { $0.purgeTimer = retention.schedule(transcript: transcript) }
         if speechInBackground {
-            let lines = lines
-            let transcript = transcript
             Thread.detachNewThread { [self] in
                 for line in lines {
                     guard let spotter = makeSpotter(line: line.settings.lineNumber) else { continue }
@@ -123,7 +126,10 @@ public final class UnitRunner: @unchecked Sendable {
 
     /// Ends calls in progress, releases every line to bypass, flushes the log and closes the links; blocks until done.
     public func stop() {
-        purgeTimer?.cancel()
+        let (lines, links, recognizer) = running.withLock {
+            $0.purgeTimer?.cancel()
+            return ($0.lines, $0.links, $0.recognizer)
+        }
         for line in lines { line.requestStop() }
         for line in lines { line.waitUntilStopped() }
         recognizer?.stop()
@@ -143,6 +149,15 @@ public final class UnitRunner: @unchecked Sendable {
             thread.name = "warmline-shutdown"
             thread.start()
         }
+    }
+
+    /// The runner of one line over its connected link, with its keyword spotter unless that loads later.
+    private func makeLine(_ line: LineConfig, settings: LineRunner.Settings, link: BoardLink, withSpotter: Bool) -> LineRunner {
+        let opener = openAudio
+        return LineRunner(settings: settings, link: link, store: store, writer: writer, flows: flows,
+                          spotter: withSpotter ? makeSpotter(line: line.number) : nil,
+                          callQueue: callQueue, recognizer: recognizer, openAudio: { try opener(line, $0) },
+                          transcript: transcript)
     }
 
     /// The configured zone's rules; unreadable rules leave the lines on UTC (calls still served) and say so.
@@ -169,7 +184,7 @@ public final class UnitRunner: @unchecked Sendable {
         configuration.maxResidentMB = settings.maxResidentMB
         configuration.maxCPUPercent = settings.maxCPUPercent
         let recognizer = Recognizer(configuration: configuration)
-        self.recognizer = recognizer
+        running.withLock { $0.recognizer = recognizer }
         let transcript = transcript
         Thread.detachNewThread {
             let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
@@ -195,7 +210,7 @@ public final class UnitRunner: @unchecked Sendable {
         }
     }
 
-    private func makeSpotter(line: Int) -> KeywordSpotter? {
+    private func makeSpotter(line: Int) -> sending KeywordSpotter? {
         guard config.speechEnabled else { return nil }
         var reasons: [String] = []
         for language in config.languages {
@@ -216,9 +231,3 @@ public final class UnitRunner: @unchecked Sendable {
     }
 }
 
-/// An ALSA overlay shared by the lines' openers (read-only after parsing).
-// @unchecked: holds one immutable value (the overlay is not marked Sendable, but nothing mutates it after parsing).
-private final class OverlayBox: @unchecked Sendable {
-    let overlay: ALSAConfigOverlay?
-    init(_ overlay: ALSAConfigOverlay?) { self.overlay = overlay }
-}
