@@ -26,6 +26,11 @@ public final class Recognizer: Sendable {
         /// peak (this plus one decode's arena) and the line process together under 1 GB; a replacement costs ~1.5 s in
         /// which sentences queue.
         public var maxResidentMB = 800
+        /// A worker within this many MB of `maxResidentMB` is replaced once the recogniser has been idle for
+        /// `idleReplaceAfterMs`, so the ~1 s reload falls between callers' sentences rather than in front of one (0: off).
+        public var idleReplaceMarginMB = 150
+        /// Quiet time after the last answer before an idle replacement (milliseconds).
+        public var idleReplaceAfterMs = 1500
         /// Longest model load before the worker is taken as hung.
         public var startTimeoutMs = 30_000
         /// Longest decode before the worker is taken as hung and replaced.
@@ -286,6 +291,9 @@ public final class Recognizer: Sendable {
         /// Workers in a row that died before saying ready (a model that crashes ONNX Runtime on load does so every time).
         var deathsBeforeReady = 0
         var workerReady = false
+        /// When the last answer came, and the worker's resident memory then (for the idle replacement).
+        var lastAnswerAt: ContinuousClock.Instant?
+        var residentAtLastAnswer: Int?
     }
 
     private func supervise() {
@@ -295,7 +303,8 @@ public final class Recognizer: Sendable {
         while true {
             let now = clock.now
             let inFlight = state.inFlight
-            typealias Step = (stop: Bool, toSend: Request?, wakeAt: ContinuousClock.Instant?, completions: [@Sendable () -> Void])
+            typealias Step = (stop: Bool, toSend: Request?, wakeAt: ContinuousClock.Instant?, completions: [@Sendable () -> Void],
+                              queued: Int)
             let step: Step = shared.withLock { locked in
                 var completions: [@Sendable () -> Void] = []
                 if locked.stopping {
@@ -305,7 +314,7 @@ public final class Recognizer: Sendable {
                         completions += finish(request, .unavailable(reason: "recogniser stopped"), in: &locked).map { [$0] } ?? []
                     }
                     locked.phase = .unavailable(reason: "recogniser stopped")
-                    return (true, nil, nil, completions)
+                    return (true, nil, nil, completions, 0)
                 }
                 // callers whose time is up hear so now; the queue drops what nobody waits for
                 for request in locked.queue + (inFlight.map { [$0] } ?? []) where !request.isAnswered && now >= request.deadline {
@@ -320,7 +329,7 @@ public final class Recognizer: Sendable {
                     toSend = locked.queue.removeFirst()
                 }
                 let wakeAt = (locked.queue + (inFlight.map { [$0] } ?? [])).filter { !$0.isAnswered }.map(\.deadline).min()
-                return (false, toSend, wakeAt, completions)
+                return (false, toSend, wakeAt, completions, locked.queue.count)
             }
             step.completions.forEach { $0() }
             if step.stop {
@@ -349,6 +358,20 @@ public final class Recognizer: Sendable {
                     workerStopped(&state, kill: true, because: "stopped reading requests")
                 }
                 continue
+            }
+            if state.worker != nil, state.workerReady, state.inFlight == nil, step.queued == 0, configuration.idleReplaceMarginMB > 0,
+               let resident = state.residentAtLastAnswer, let answeredAt = state.lastAnswerAt,
+               resident > configuration.maxResidentMB - configuration.idleReplaceMarginMB {
+                let due = answeredAt + .milliseconds(configuration.idleReplaceAfterMs)
+                if clock.now >= due {
+                    state.quickDeaths = 0
+                    state.residentAtLastAnswer = nil
+                    workerStopped(&state, kill: true, because: "replaced at \(resident) MB resident while idle (limit "
+                                  + "\(configuration.maxResidentMB) MB, replaced early within \(configuration.idleReplaceMarginMB) MB of it)",
+                                  expected: true)
+                    continue
+                }
+                wakeAt = min(wakeAt ?? due, due)
             }
             if let worker = state.worker {
                 if let sentAt = state.sentAt {
@@ -450,6 +473,8 @@ public final class Recognizer: Sendable {
                                                        audioMs: request.samples.count / 8))
                     : .unavailable(reason: "the worker could not decode: \(answer.text)")
                 let resident = worker.residentMB
+                state.lastAnswerAt = clock.now
+                state.residentAtLastAnswer = resident
                 let cpuSpent = zip2(worker.cpuMs, state.cpuAtSend).map { $0 - $1 } ?? Double(answer.milliseconds)
                 state.cpuAtSend = nil
                 let replace = resident.map { $0 > configuration.maxResidentMB } ?? false
@@ -499,6 +524,8 @@ public final class Recognizer: Sendable {
         let lived = clock.now - worker.startedAt
         state.worker = nil
         state.sentAt = nil
+        state.residentAtLastAnswer = nil
+        state.lastAnswerAt = nil
         if !state.workerReady {
             state.deathsBeforeReady += 1
             if state.deathsBeforeReady >= 2 {

@@ -146,6 +146,30 @@ struct RecognizerTests {
         #expect(recognizer.statistics.busy >= 1)
     }
 
+    @Test("a worker near its memory limit is replaced while the recogniser is idle, not in front of the next sentence")
+    func idleReplacement() throws {
+        // a margin as wide as the limit: any worker counts as near it once it has answered
+        let recognizer = try InstalledRecognizer.start {
+            $0.maxResidentMB = 4000
+            $0.idleReplaceMarginMB = 4000
+            $0.idleReplaceAfterMs = 300
+        }
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("please help me", engine: .flite("slt"))
+        #expect(recognizer.transcribe(audio, timeoutMs: 20_000).text?.lowercased().contains("help") == true)
+        let first = try #require(recognizer.statistics.workerPID)
+        // quiet after the answer: the supervisor replaces the worker and the new one loads
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while Date() < deadline, recognizer.statistics.workerPID.map({ $0 == first }) ?? true || !recognizer.status.isReady {
+            usleep(50_000)
+        }
+        let statistics = recognizer.statistics
+        #expect(statistics.starts == 2, "\(statistics)")
+        #expect(statistics.lastStopReason?.contains("while idle") == true, "\(statistics)")
+        // the next sentence goes to the new worker, which answers
+        #expect(recognizer.transcribe(audio, timeoutMs: 20_000).text?.lowercased().contains("help") == true)
+    }
+
     @Test("past its CPU share the recogniser answers busy at once, and its worker's CPU is what was charged")
     func cpuShare() throws {
         let recognizer = try InstalledRecognizer.start { $0.maxCPUPercent = 1 }
