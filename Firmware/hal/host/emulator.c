@@ -233,19 +233,28 @@ int main(int argc, char **argv)
         struct pollfd fds[2] = {{emu.master, POLLIN, 0}, {control_fd, POLLIN, 0}};
         poll(fds, 2, 1);
         uint32_t now_ms = monotonic_ms() - start_ms;
+        /* Bytes first: on the board the UART interrupt takes each byte as it arrives. When this process wakes late
+           (a loaded host stalled it), what the host sent meanwhile is read before the missed milliseconds are ticked,
+           so the emulator's own stall never reads as a silent host (a watchdog bypass the host did not cause). A host
+           that really went silent sent nothing, and the ticks below still fire the watchdog on time. */
+        if (fds[0].revents & POLLIN) {
+            uint8_t buf[512];
+            ssize_t n;
+            while ((n = read(emu.master, buf, sizeof buf)) > 0) {
+                for (ssize_t i = 0; i < n; i++) {
+                    board_rx_byte(&emu.board, buf[i], emu.now_ms);
+                }
+                if ((size_t)n < sizeof buf) {
+                    break;
+                }
+            }
+        }
         /* Tick every millisecond that passed, so the core sees exact time even after a late wake-up. */
         while (emu.now_ms != now_ms) {
             emu.now_ms++;
             line_inputs_t in;
             sim_tick(&emu.sim, emu.now_ms, &in, &emu.board);
             board_tick(&emu.board, emu.now_ms, &in);
-        }
-        if (fds[0].revents & POLLIN) {
-            uint8_t buf[512];
-            ssize_t n = read(emu.master, buf, sizeof buf);
-            for (ssize_t i = 0; i < n; i++) {
-                board_rx_byte(&emu.board, buf[i], emu.now_ms);
-            }
         }
         if (fds[1].revents & (POLLIN | POLLHUP)) {
             char buf[256];
