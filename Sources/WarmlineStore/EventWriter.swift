@@ -104,9 +104,26 @@ public final class EventWriter: Sendable {
     @discardableResult
     public func enqueue(callID: String?, frameTime: Int64, type: String, payload: String = "{}", wallTimeMs: Int64? = nil) -> UInt64? {
         let wallTimeMs = wallTimeMs ?? EventWriter.nowMs()
-        let capacity = options.capacity
+        return append(bound: options.capacity) { sequence in
+            PendingEvent(sequence: sequence, callID: callID, frameTime: frameTime, wallTimeMs: wallTimeMs, type: type, payload: payload)
+        }
+    }
+
+    /// Queues a call row (inserted, or replaced by id) in order with the events; held and retried like them.
+    /// Returns its sequence number, or nil when even the reserve for call rows is full (the drop is counted and logged).
+    @discardableResult
+    public func enqueueCall(_ record: CallRecord) -> UInt64? {
+        append(bound: options.capacity + options.callRowReserve) { sequence in
+            PendingEvent(sequence: sequence, callID: record.id, frameTime: 0, wallTimeMs: record.startedAtMs, type: "", payload: "",
+                         call: record)
+        }
+    }
+
+    /// Appends what `make` builds with the next sequence number unless `bound` entries are pending (or the writer is
+    /// closing): then the drop is counted, and logged by the writer unless it is closing.
+    private func append(bound: Int, _ make: (UInt64) -> PendingEvent) -> UInt64? {
         let (sequence, wake): (UInt64?, Bool) = state.withLock { state in
-            guard state.pendingCount < capacity, !state.stopping else {
+            guard state.pendingCount < bound, !state.stopping else {
                 state.droppedTotal += 1
                 // After close there is no writer left to log the overflow.
                 if !state.stopping { state.droppedUnlogged += 1 }
@@ -115,31 +132,7 @@ public final class EventWriter: Sendable {
             let sequence = state.nextSequence
             state.nextSequence += 1
             state.pendingCount += 1
-            state.queue.append(PendingEvent(sequence: sequence, callID: callID, frameTime: frameTime, wallTimeMs: wallTimeMs,
-                                            type: type, payload: payload))
-            defer { state.writerSleeping = false }
-            return (sequence, state.writerSleeping)
-        }
-        if wake { workAvailable.signal() }
-        return sequence
-    }
-
-    /// Queues a call row (inserted, or replaced by id) in order with the events; held and retried like them.
-    /// Returns its sequence number, or nil when even the reserve for call rows is full (the drop is counted and logged).
-    @discardableResult
-    public func enqueueCall(_ record: CallRecord) -> UInt64? {
-        let bound = options.capacity + options.callRowReserve
-        let (sequence, wake): (UInt64?, Bool) = state.withLock { state in
-            guard state.pendingCount < bound, !state.stopping else {
-                state.droppedTotal += 1
-                if !state.stopping { state.droppedUnlogged += 1 }
-                return (nil, false)
-            }
-            let sequence = state.nextSequence
-            state.nextSequence += 1
-            state.pendingCount += 1
-            state.queue.append(PendingEvent(sequence: sequence, callID: record.id, frameTime: 0, wallTimeMs: record.startedAtMs,
-                                            type: "", payload: "", call: record))
+            state.queue.append(make(sequence))
             defer { state.writerSleeping = false }
             return (sequence, state.writerSleeping)
         }
