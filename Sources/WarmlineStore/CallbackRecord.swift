@@ -41,3 +41,65 @@ public struct CallbackRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
         id = inserted.rowID
     }
 }
+
+extension CallbackRecord {
+    /// Status of a request nobody has called back yet.
+    public static let pending = "pending"
+    /// Status of a request a person has called back.
+    public static let done = "done"
+    /// The event logged when a supervisor marks a request done. Payload: `callback_id`. Its time is the "done at".
+    public static let doneEventType = "callback.done"
+}
+
+/// A callback request with when it was marked done, for `warmline callbacks`.
+public struct CallbackListing: Sendable, Equatable {
+    /// The request.
+    public var callback: CallbackRecord
+    /// When it was marked done (the `callback.done` event's time), milliseconds since 1970.
+    public var doneAtMs: Int64?
+}
+
+/// What marking a callback request done did.
+public enum CallbackMarking: Sendable, Equatable {
+    /// It was pending and is now done at this time.
+    case marked(atMs: Int64)
+    /// It was already done (at this time, when known); nothing changed.
+    case alreadyDone(atMs: Int64?)
+}
+
+extension StoreDatabase {
+    /// Callback requests, oldest first (only pending ones with `pendingOnly`), each with its done time.
+    public func callbacks(pendingOnly: Bool = false) throws -> [CallbackListing] {
+        let sql = """
+            SELECT callbacks.*,
+                   (SELECT MIN(wall_time_ms) FROM events
+                    WHERE events.type = ? AND json_extract(events.payload, '$.callback_id') = callbacks.id) AS done_at_ms
+            FROM callbacks
+            \(pendingOnly ? "WHERE status = 'pending'" : "")
+            ORDER BY requested_at_ms, id
+            """
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [CallbackRecord.doneEventType]).map { row in
+                CallbackListing(callback: try CallbackRecord(row: row), doneAtMs: row["done_at_ms"])
+            }
+        }
+    }
+
+    /// Marks request `id` done at `atMs`, once: the status changes and a `callback.done` event records when; a request
+    /// already done is left as it is and says when it was done. An unknown id throws `unknownCallback`.
+    public func markCallbackDone(id: Int64, atMs: Int64) throws -> CallbackMarking {
+        try pool.write { db in
+            guard let request = try CallbackRecord.fetchOne(db, key: id) else { throw StoreError.unknownCallback(id) }
+            if request.status == CallbackRecord.done {
+                let doneAt = try Int64.fetchOne(db, sql: """
+                    SELECT MIN(wall_time_ms) FROM events WHERE type = ? AND json_extract(payload, '$.callback_id') = ?
+                    """, arguments: [CallbackRecord.doneEventType, id])
+                return .alreadyDone(atMs: doneAt)
+            }
+            try db.execute(sql: "UPDATE callbacks SET status = ? WHERE id = ?", arguments: [CallbackRecord.done, id])
+            try db.execute(sql: "INSERT INTO events (call_id, frame_time, wall_time_ms, type, payload) VALUES (?, 0, ?, ?, ?)",
+                           arguments: [request.callID, atMs, CallbackRecord.doneEventType, "{\"callback_id\":\(id)}"])
+            return .marked(atMs: atMs)
+        }
+    }
+}

@@ -27,6 +27,9 @@ public final class EventWriter: Sendable {
         public var initialBackoffMs = 10
         /// Longest retry delay.
         public var maxBackoffMs = 1_000
+        /// After this long with nothing to write, the writer folds the WAL into the database file
+        /// (`wal_checkpoint(TRUNCATE)`), so a copy of the `.sqlite` alone holds everything; nil: only on close.
+        public var idleCheckpointMs: Int? = 1_000
         /// Runs on every connection the writer (re)opens (e.g. a `max_page_count` cap in tests).
         public var prepareConnection: (@Sendable (Database) throws -> Void)?
         /// Called on the writer thread after each commit with the highest acknowledged sequence number.
@@ -199,6 +202,8 @@ public final class EventWriter: Sendable {
         inflight.reserveCapacity(options.capacity)
         var connection: DatabaseQueue?
         var backoffMs = options.initialBackoffMs
+        // commits not yet folded into the database file by a checkpoint
+        var uncheckpointed = false
         while true {
             let taken: (dropped: UInt64, outage: Outage?, stop: Bool)? = state.withLock { state in
                 if state.queue.isEmpty && inflight.isEmpty && state.droppedUnlogged == 0 && !state.stopping {
@@ -210,12 +215,21 @@ public final class EventWriter: Sendable {
                 return (state.droppedUnlogged, state.outage, state.stopping)
             }
             guard let taken else {
-                workAvailable.wait()
+                if uncheckpointed, let idleMs = options.idleCheckpointMs {
+                    if workAvailable.wait(timeout: .now() + .milliseconds(idleMs)) == .timedOut {
+                        uncheckpointed = !checkpoint(connection)
+                    }
+                } else {
+                    workAvailable.wait()
+                }
                 continue
             }
             let (dropped, currentOutage, stop) = taken
             if inflight.isEmpty && dropped == 0 {
-                if stop { return }
+                if stop {
+                    if uncheckpointed { _ = checkpoint(connection) }
+                    return
+                }
                 continue
             }
 
@@ -250,6 +264,7 @@ public final class EventWriter: Sendable {
                 } while committed < inflight.count
                 inflight.removeAll(keepingCapacity: true)
                 backoffMs = options.initialBackoffMs
+                uncheckpointed = true
             } catch {
                 inflight.removeFirst(committed)
                 connection = nil
@@ -259,6 +274,20 @@ public final class EventWriter: Sendable {
                 if !state.withLock({ $0.stopping }) { _ = workAvailable.wait(timeout: .now() + .milliseconds(backoffMs)) }
                 backoffMs = min(backoffMs * 2, options.maxBackoffMs)
             }
+        }
+    }
+
+    /// Folds the WAL into the database file and empties it; true when it completed (no reader held it back).
+    private func checkpoint(_ connection: DatabaseQueue?) -> Bool {
+        guard let connection else { return false }
+        do {
+            let busy = try connection.writeWithoutTransaction { db in
+                try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
+            }
+            return busy == 0
+        } catch {
+            options.logger.debug("WAL checkpoint did not run: \(StoreFault(error, path: path))")
+            return false
         }
     }
 

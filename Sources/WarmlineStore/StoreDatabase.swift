@@ -50,6 +50,21 @@ public final class StoreDatabase: Sendable {
         }
     }
 
+    /// Folds the WAL into the database file and truncates it (`wal_checkpoint(TRUNCATE)`), so the `.sqlite` alone
+    /// holds every committed row; false when a reader kept it from completing (it is safe to try again later).
+    /// The event writer does this itself when idle and on close; call this after the last writer has stopped.
+    @discardableResult
+    public func checkpoint() throws -> Bool {
+        try pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
+        } == 0
+    }
+
+    /// True when `path` has no `-wal` beside it (closed cleanly and checkpointed, or copied without it).
+    public var walIsAbsent: Bool {
+        !FileManager.default.fileExists(atPath: path + "-wal")
+    }
+
     /// A directory given where the database file belongs: said so (SQLite's own answer reads like a full disk).
     static func refuseDirectory(_ path: String) throws {
         var isDirectory: ObjCBool = false

@@ -16,6 +16,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownOutboxIDs([Int64])
     /// No call with that id.
     case unknownCall(String)
+    /// A call id prefix several calls share; `candidates` are `short (full)` ids.
+    case ambiguousCall(String, candidates: [String])
+    /// No callback request with that id.
+    case unknownCallback(Int64)
+    /// A backup target that cannot be written, or a copy that failed its check.
+    case badBackup(path: String, reason: String)
     /// The export target is not usable.
     case badExportTarget(path: String, reason: String)
     /// A day pass limit refused the grant (`rule`: one_open_pass, cooldown, unit_hourly_cap); nothing was written.
@@ -33,7 +39,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badTime(let message): message
         case .badCSV(let file, let reason): "\(file): \(reason)"
         case .unknownOutboxIDs(let ids): "no outbox entry with id \(ids.map(String.init).joined(separator: ", ")); nothing marked"
-        case .unknownCall(let id): "no call with id '\(id)'"
+        case .unknownCall(let id): "no call with id '\(id)' (see `warmline calls`; `last` is the latest call)"
+        case .ambiguousCall(let id, let candidates):
+            "'\(id)' matches \(candidates.count) calls: \(candidates.prefix(10).joined(separator: ", "))"
+                + (candidates.count > 10 ? " and \(candidates.count - 10) more" : "") + "; give more of the id"
+        case .unknownCallback(let id): "no callback request with id \(id) (see `warmline callbacks`); nothing marked"
+        case .badBackup(let path, let reason): "\(path): \(reason)"
         case .badExportTarget(let path, let reason): "\(path): \(reason)"
         case .dayPassRefused(let rule, let reason): "day pass refused by rule \(rule): \(reason)"
         }

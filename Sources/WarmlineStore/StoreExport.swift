@@ -17,8 +17,12 @@ public struct ExportManifest: Codable, Sendable, Equatable {
         public var rows: Int?
     }
 
-    /// When the export was made (UTC, ISO 8601).
+    /// When the export was made: ISO 8601 local time with its offset, in `timeZone`.
     public var createdAt: String
+    /// The same instant in milliseconds since 1970.
+    public var createdAtMs: Int64
+    /// The IANA zone of every local time column and of `createdAt` (the unit's `time_zone`).
+    public var timeZone: String
     /// The database it was copied from.
     public var source: String
     /// Migrations applied to the copy.
@@ -36,9 +40,11 @@ public struct ExportManifest: Codable, Sendable, Equatable {
 
 extension StoreDatabase {
     /// Writes a consistent copy (`VACUUM INTO`), a CSV per table read from that copy, `manifest.json` and `SHA256SUMS` into `directory`.
+    /// Each CSV keeps the stored columns (times in epoch milliseconds) and adds, at the end, an ISO 8601 local time column
+    /// in `format`'s zone for each time (`started_at` beside `started_at_ms`).
     ///
     /// `directory` must not exist or be empty, so an export never mixes with an older one.
-    public func export(to directory: String, now: Date = Date()) throws -> ExportManifest {
+    public func export(to directory: String, now: Date = Date(), format: TimeFormat = .utc) throws -> ExportManifest {
         try StoreDatabase.prepareExportDirectory(directory)
         let copyPath = (directory as NSString).appendingPathComponent(ExportManifest.databaseFileName)
         // VACUUM INTO fills an empty file and keeps its mode: the copy is 0640 like the database.
@@ -54,7 +60,7 @@ extension StoreDatabase {
             migrations = try StoreSchema.migrator.appliedMigrations(db)
             for table in StoreSchema.tableNames {
                 let name = "\(table).csv"
-                let rows = try StoreDatabase.writeCSV(table: table, from: db, to: (directory as NSString).appendingPathComponent(name))
+                let rows = try StoreDatabase.writeCSV(table: table, from: db, to: (directory as NSString).appendingPathComponent(name), format: format)
                 var file = try StoreDatabase.describeFile(directory: directory, name: name)
                 file.table = table
                 file.rows = rows
@@ -63,9 +69,9 @@ extension StoreDatabase {
         }
         try copy.close()
 
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(secondsFromGMT: 0)
-        let manifest = ExportManifest(createdAt: formatter.string(from: now), source: path, migrations: migrations, files: files)
+        let nowMs = TimeBound.milliseconds(now)
+        let manifest = ExportManifest(createdAt: format.iso8601(ms: nowMs), createdAtMs: nowMs, timeZone: format.zoneName, source: path,
+                                      migrations: migrations, files: files)
         try StoreFileMode.write(try JSONText.document(manifest, keys: .snakeCase), to: (directory as NSString).appendingPathComponent(ExportManifest.manifestFileName))
         let sums = files.map { "\($0.sha256)  \($0.name)\n" }.joined()
         try StoreFileMode.write(Data(sums.utf8), to: (directory as NSString).appendingPathComponent(ExportManifest.checksumFileName))
@@ -96,18 +102,29 @@ extension StoreDatabase {
         return ExportManifest.File(name: name, bytes: bytes, sha256: try SHA256.hex(ofFileAt: path), table: nil, rows: nil)
     }
 
+    /// Whether a stored column holds a time in milliseconds since 1970 (not a duration such as `handoff_latency_ms`).
+    static func isTimeColumn(_ name: String) -> Bool {
+        name.hasSuffix("_at_ms") || name == "wall_time_ms"
+    }
+
     /// Streams `table` to a CSV file with a header row; returns the number of data rows.
-    static func writeCSV(table: String, from db: Database, to path: String) throws -> Int {
+    static func writeCSV(table: String, from db: Database, to path: String, format: TimeFormat = .utc) throws -> Int {
         guard (try? StoreFileMode.createFile(path)) != nil, let handle = FileHandle(forWritingAtPath: path) else {
             throw StoreError.badExportTarget(path: path, reason: "cannot create file")
         }
         defer { try? handle.close() }
         let columns = try db.columns(in: table).map(\.name)
-        var buffer = CSV.row(columns)
+        let timeColumns = columns.indices.filter { isTimeColumn(columns[$0]) }
+        var buffer = CSV.row(columns + timeColumns.map { String(columns[$0].dropLast(3)) })
         var rows = 0
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
         while let row = try cursor.next() {
-            buffer += CSV.row(row.databaseValues.map(csvText))
+            let values = Array(row.databaseValues)
+            let localTimes = timeColumns.map { index -> String in
+                guard index < values.count, case .int64(let ms) = values[index].storage else { return "" }
+                return format.iso8601(ms: ms)
+            }
+            buffer += CSV.row(values.map(csvText) + localTimes)
             rows += 1
             if buffer.utf8.count >= 1 << 16 {
                 try handle.write(contentsOf: Data(buffer.utf8))

@@ -2,11 +2,16 @@ import Foundation
 
 /// Reads the supervisor's `--since`/`--until`/`--day` values: a duration back from now (`2h`) or a date.
 public enum TimeBound {
-    private static let hint = "use a duration back from now like 90s, 30m, 2h, 7d, 1w, or a date like 2026-11-26, 2026-11-26T14:30 or 2026-11-26 14:30:00Z"
+    private static let hint = "use today, yesterday, a duration back from now like 90s, 30m, 2h, 7d, 1w, "
+        + "or a date like 2026-11-26, 2026-11-26T14:30 or 2026-11-26 14:30:00Z"
 
-    /// `2h` → now minus two hours; `2026-11-26[T ]14:30[:05[.123]][Z|+02:00]` → that instant (local `timeZone` unless an offset is given).
+    /// `today`/`yesterday` → the start of that local day in `timeZone`; `2h` → now minus two hours;
+    /// `2026-11-26[T ]14:30[:05[.123]][Z|+02:00]` → that instant (local `timeZone` unless an offset is given).
     public static func parse(_ text: String, now: Date, timeZone: TimeZone) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let daysBack = ["today": 0, "yesterday": 1][trimmed.lowercased()] {
+            return try startOfDay(now, daysBack: daysBack, timeZone: timeZone)
+        }
         if let duration = durationSeconds(trimmed) {
             // a duration beyond the store's lifetime would overflow milliseconds (922337203685477580s crashed the CLI)
             guard duration <= maximumLookbackSeconds else {
@@ -32,6 +37,17 @@ public enum TimeBound {
             throw StoreError.badTime("'\(text)' is not a day: use YYYY-MM-DD, e.g. 2026-11-26")
         }
         return (start, end)
+    }
+
+    /// The start of the local day `daysBack` days before the one holding `now` (23 or 25 hours long on a DST change day).
+    public static func startOfDay(_ now: Date, daysBack: Int = 0, timeZone: TimeZone) throws -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let today = calendar.startOfDay(for: now)
+        guard let day = calendar.date(byAdding: .day, value: -daysBack, to: today) else {
+            throw StoreError.badTime("cannot go \(daysBack) days back from \(now)")
+        }
+        return calendar.startOfDay(for: day)
     }
 
     /// The longest duration back from now a bound may name (100 years).

@@ -6,16 +6,17 @@ import WarmlineStore
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Export a consistent database copy, CSV of every table and a checksummed manifest.")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var listing: ListingOption
 
     @Option(help: ArgumentHelp("Directory to create (or an empty one).", valueName: "dir"))
     var to: String
 
     func run() throws {
-        let store = try database.openForReading()
+        let context = try listing.open()
+        let store = context.store
         let manifest: ExportManifest
         do {
-            manifest = try store.export(to: to)
+            manifest = try store.export(to: to, format: context.format)
         } catch let error as StoreError {
             throw CommandFailure.badInput("\(error)")
         } catch {

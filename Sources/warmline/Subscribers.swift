@@ -8,7 +8,7 @@ import WarmlineUnit
 
 /// `warmline subscribers import FILE.csv`: load cached balances from the operator's export.
 struct Subscribers: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage cached subscriber balances.", subcommands: [SubscribersImport.self])
+    static let configuration = CommandConfiguration(abstract: "Manage cached subscriber balances.", subcommands: [SubscribersImport.self, SubscribersList.self])
 }
 
 /// `warmline subscribers import FILE.csv`.

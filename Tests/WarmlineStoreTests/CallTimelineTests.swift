@@ -19,10 +19,10 @@ struct CallTimelineTests {
             "attempt 1 to agent-1", "agent-1 failed: busy", "attempt 2 to agent-2", "agent agent-2 answered after 9800 ms",
         ])
         let text = timeline.rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
-        #expect(text.contains("call L1-0001  line 1  caller +353871111111  language en"))
-        #expect(text.contains("handed off to agent-2 after 9800 ms"))
-        #expect(text.contains("+7.520s"))
-        #expect(text.contains("09:00:07.520"))
+        #expect(text.contains("call L1-0002 (L1-0001)  line 1  caller +353871111111  language en"))
+        #expect(text.contains("outcome handed_off: handed off to agent-2 9800 ms after the decision"))
+        #expect(text.contains("started 2026-11-26 09:00:00 +00:00 (UTC)"))
+        #expect(text.contains("   0:07.52  distress.handoff"))
     }
 
     @Test("an unknown call id is an error naming the id")

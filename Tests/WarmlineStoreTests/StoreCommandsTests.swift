@@ -7,7 +7,11 @@ import Testing
 @Suite("Store commands")
 struct StoreCommandsTests {
     @Test("bad input exits 2 with a message naming the problem", arguments: [
-        (["logs", "--format", "xml"], "--format 'xml' is not one of: table, csv, ndjson"),
+        (["logs", "--format", "xml"], "--format 'xml' is not one of: table, csv, json, ndjson"),
+        (["calls", "--format", "ndjson"], "--format 'ndjson' is not one of: table, csv, json"),
+        (["callbacks", "--format", "xml"], "--format 'xml' is not one of: table, csv, json"),
+        (["logs", "--since", "tomorrow"], "--since 'tomorrow' is not a time: use today, yesterday"),
+        (["calls", "--line", "0"], "--line 0 is not a board line"),
         (["logs", "--since", "2026-13-40"], "--since '2026-13-40' is not a time"),
         (["report", "--day", "yesterday"], "--day 'yesterday' is not a day"),
         (["calls", "--outcome", "lost"], "--outcome 'lost' is not one of"),

@@ -21,7 +21,9 @@ struct StoreExportTests {
         #expect(eventsFile.rows == (try eventCount(store)))
         let csvLines = try String(contentsOfFile: (target as NSString).appendingPathComponent("events.csv"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true)
-        #expect(csvLines.first == "id,call_id,frame_time,wall_time_ms,type,payload")
+        #expect(csvLines.first == "id,call_id,frame_time,wall_time_ms,type,payload,wall_time")
+        #expect(csvLines.dropFirst().first?.hasSuffix(",2026-11-26T09:00:00.000+00:00") == true)
+        #expect(manifest.timeZone == "UTC" && manifest.createdAt.hasSuffix("+00:00"))
         #expect(CSV.parse(csvLines.joined(separator: "\n")).count == (eventsFile.rows ?? 0) + 1)
 
         let copy = try DatabaseQueue(path: (target as NSString).appendingPathComponent("warmline.sqlite"))

@@ -21,7 +21,7 @@ struct StoreReportTests {
         #expect(report.handoffLatency == .init(count: 2, p50Ms: 2_500, p95Ms: 9_800, maxMs: 9_800))
         let table = report.renderedTable(timeZone: TimeZone(secondsFromGMT: 0)!)
         #expect(table.contains("distress hand-offs         1"))
-        #expect(table.contains("2026-11-26 00:00:00.000 → 2026-11-27 00:00:00.000"))
+        #expect(table.contains("2026-11-26 00:00:00 +00:00 → 2026-11-27 00:00:00 +00:00"))
     }
 
     @Test("calls released to the bypass relay are counted apart from abandoned ones")
