@@ -75,6 +75,10 @@ struct ListingOption: ParsableArguments {
         let store: StoreDatabase
         do {
             store = try StoreDatabase(readingAt: path)
+        } catch StoreError.schemaOutOfDate(let path) where walWasAbsent && !StoreDatabase.isSameFile(path, livePath) {
+            // a .sqlite copied while everything, even the tables, was still in its -wal
+            throw CommandFailure.runtime("\(path) holds no Warmline tables and has no -wal beside it — if you copied only the .sqlite, "
+                + "copy with `warmline backup` or `export`")
         } catch {
             throw CommandFailure.runtime("\(error)")
         }

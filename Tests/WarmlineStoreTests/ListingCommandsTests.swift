@@ -161,6 +161,17 @@ struct ListingCommandsTests {
         #expect(result.status == 0)
         #expect(result.err == "warmline: no calls in \(copy) (it has no -wal beside it) — if you copied only the .sqlite, copy with "
             + "`warmline backup` or `export`\n")
+        // copied before anything, even the tables, left the WAL: said the same way, not "start the daemon to migrate"
+        let fresh = TemporaryDirectory()
+        let young = try fresh.store()
+        try young.saveCall(CallRecord(id: "L1-b", line: 1, startedAtMs: StoreFixture.nineMs))
+        let bare = fresh.file("bare.sqlite")
+        try FileManager.default.copyItem(atPath: young.path, toPath: bare)
+        // (the file holds SQLite's header and WAL mode; the tables are still in the -wal left behind)
+        let tableless = try BuildProducts.run("warmline", ["logs", "--db", bare])
+        #expect(tableless.status == 1)
+        #expect(tableless.err.contains("\(bare) holds no Warmline tables and has no -wal beside it — if you copied only the .sqlite"),
+                "stderr: \(tableless.err)")
         // the unit's own live database with no calls yet is simply empty
         let empty = TemporaryDirectory()
         let live = try empty.store()
