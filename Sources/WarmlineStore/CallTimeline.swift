@@ -33,7 +33,7 @@ public struct CallTimeline: Sendable, Equatable {
     }
 
     /// The timeline as text: the call's facts with its wall time once (local, with the offset), then one line per event
-    /// in call time (`0:03.46`, audio frames since the call's start), details wrapped to `width` columns (nil: no wrap).
+    /// in call time (`0:03.46`, audio frames since the answer), details wrapped to `width` columns (nil: no wrap).
     public func rendered(format: TimeFormat, width: Int? = 80, framesPerSecond: Int = 8000) -> String {
         var lines: [String] = []
         let startMs = call?.startedAtMs ?? events.first?.wallTimeMs ?? 0
@@ -43,10 +43,16 @@ public struct CallTimeline: Sendable, Equatable {
             lines += Self.wrap("call \(name)  line \(call.line)  caller \(call.callerID ?? "unknown")  language \(call.language ?? "-")",
                                width: width, indent: 2)
             lines.append("started \(format.dateTime(ms: call.startedAtMs)) (\(format.zoneName))")
+            // call time is audio time, counted from the answer; before it, only the ring's wall time exists
             var facts: [String] = []
-            if let answered = call.answeredAtMs { facts.append("answered at \(callTime(ms: answered - startMs))") }
-            if let ended = call.endedAtMs { facts.append("ended at \(callTime(ms: ended - startMs))") }
-            if !facts.isEmpty { lines += Self.wrap(facts.joined(separator: ", "), width: width, indent: 2) }
+            if let answered = call.answeredAtMs {
+                facts.append("answered \(TimeFormat.offset(ms: answered - startMs)) after the ring")
+                if let ended = call.endedAtMs { facts.append("ended at \(callTime(ms: ended - answered))") }
+            } else {
+                facts.append("not answered")
+                if let ended = call.endedAtMs { facts.append("ended \(TimeFormat.offset(ms: ended - startMs)) after the ring") }
+            }
+            lines += Self.wrap(facts.joined(separator: ", "), width: width, indent: 2)
             var outcome = "outcome \(call.outcome ?? "in progress")"
             if let target = call.handoffTarget {
                 outcome += ": handed off to \(target)" + (call.handoffLatencyMs.map { " \($0) ms after the decision" } ?? "")
@@ -57,13 +63,13 @@ public struct CallTimeline: Sendable, Equatable {
             lines.append("first event \(format.dateTime(ms: first.wallTimeMs)) (\(format.zoneName))")
         }
         let reasons = distressReasons
-        lines.append("distress: " + (reasons.isEmpty ? "none" : "\(reasons.count) entries"))
+        lines.append("distress: " + (reasons.isEmpty ? "none" : "\(reasons.count) \(reasons.count == 1 ? "entry" : "entries")"))
         for reason in reasons { lines += Self.wrap(reason, after: "  - ", width: width, indent: 4) }
         let attempts = handoffAttempts
-        lines.append("hand-off attempts: " + (attempts.isEmpty ? "none" : "\(attempts.count) entries"))
+        lines.append("hand-off attempts: " + (attempts.isEmpty ? "none" : "\(attempts.count) \(attempts.count == 1 ? "entry" : "entries")"))
         for attempt in attempts { lines += Self.wrap(attempt, after: "  - ", width: width, indent: 4) }
         lines.append("")
-        lines.append("timeline (call time since the start, m:ss.hh):")
+        lines.append("timeline (call time since the answer, m:ss.hh):")
         let typeWidth = max(19, events.map(\.type.count).max() ?? 0)
         for event in events {
             let time = callTime(ms: event.frameTime * 1_000 / Int64(max(1, framesPerSecond)))
@@ -78,6 +84,7 @@ public struct CallTimeline: Sendable, Equatable {
     /// indented by `indent`; a word longer than a line is kept whole on a line of its own (a number or an id cut in two
     /// could not be searched for or copied).
     public static func wrap(_ body: String, after head: String = "", width: Int?, indent: Int) -> [String] {
+        guard !body.isEmpty else { return [String(head.reversed().drop(while: { $0 == " " }).reversed())] }
         guard let width, head.count + body.count > width else { return [head + body] }
         let pad = String(repeating: " ", count: min(indent, width / 2))
         var lines: [String] = []

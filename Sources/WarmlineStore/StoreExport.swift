@@ -58,9 +58,13 @@ extension StoreDatabase {
         var migrations: [String] = []
         try copy.read { db in
             migrations = try StoreSchema.migrator.appliedMigrations(db)
+            var shortIDs: [String: String] = [:]
+            let ids = try Row.fetchCursor(db, sql: "SELECT id, line, ROW_NUMBER() OVER (PARTITION BY line ORDER BY started_at_ms, id) AS n FROM calls")
+            while let row = try ids.next() { shortIDs[row["id"]] = CallSummary.shortID(line: row["line"], sequence: row["n"]) }
             for table in StoreSchema.tableNames {
                 let name = "\(table).csv"
-                let rows = try StoreDatabase.writeCSV(table: table, from: db, to: (directory as NSString).appendingPathComponent(name), format: format)
+                let rows = try StoreDatabase.writeCSV(table: table, from: db, to: (directory as NSString).appendingPathComponent(name), format: format,
+                                                     shortIDs: shortIDs)
                 var file = try StoreDatabase.describeFile(directory: directory, name: name)
                 file.table = table
                 file.rows = rows
@@ -107,15 +111,18 @@ extension StoreDatabase {
         name.hasSuffix("_at_ms") || name == "wall_time_ms"
     }
 
-    /// Streams `table` to a CSV file with a header row; returns the number of data rows.
-    static func writeCSV(table: String, from db: Database, to path: String, format: TimeFormat = .utc) throws -> Int {
+    /// Streams `table` to a CSV file with a header row; returns the number of data rows. After the stored columns come
+    /// the local times and, for a table naming calls, each call's `short_id` (from `shortIDs`).
+    static func writeCSV(table: String, from db: Database, to path: String, format: TimeFormat = .utc,
+                         shortIDs: [String: String] = [:]) throws -> Int {
         guard (try? StoreFileMode.createFile(path)) != nil, let handle = FileHandle(forWritingAtPath: path) else {
             throw StoreError.badExportTarget(path: path, reason: "cannot create file")
         }
         defer { try? handle.close() }
         let columns = try db.columns(in: table).map(\.name)
         let timeColumns = columns.indices.filter { isTimeColumn(columns[$0]) }
-        var buffer = CSV.row(columns + timeColumns.map { String(columns[$0].dropLast(3)) })
+        let callColumn = table == "calls" ? columns.firstIndex(of: "id") : columns.firstIndex(of: "call_id")
+        var buffer = CSV.row(columns + timeColumns.map { String(columns[$0].dropLast(3)) } + (callColumn == nil ? [] : ["short_id"]))
         var rows = 0
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.quotedDatabaseIdentifier) ORDER BY rowid")
         while let row = try cursor.next() {
@@ -124,7 +131,11 @@ extension StoreDatabase {
                 guard index < values.count, case .int64(let ms) = values[index].storage else { return "" }
                 return format.iso8601(ms: ms)
             }
-            buffer += CSV.row(values.map(csvText) + localTimes)
+            var shortID: [String] = []
+            if let callColumn {
+                if callColumn < values.count, case .string(let id) = values[callColumn].storage { shortID = [shortIDs[id] ?? ""] } else { shortID = [""] }
+            }
+            buffer += CSV.row(values.map(csvText) + localTimes + shortID)
             rows += 1
             if buffer.utf8.count >= 1 << 16 {
                 try handle.write(contentsOf: Data(buffer.utf8))

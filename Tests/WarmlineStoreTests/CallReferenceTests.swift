@@ -83,7 +83,7 @@ struct CallReferenceTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.map(\.count).max() ?? 0) columns:\n\(text)")
         #expect(lines.first == "call L1-0002 (L1-0001)  line 1  caller +353871111111  language en")
-        #expect(text.contains("started 2026-11-26 11:00:00 +02:00 (Europe/Kyiv)\nanswered at 0:02.00, ended at 1:35.00\n"))
+        #expect(text.contains("started 2026-11-26 11:00:00 +02:00 (Europe/Kyiv)\nanswered 2.000s after the ring, ended at 1:33.00\n"))
         #expect(text.components(separatedBy: "+02:00").count == 2)
         #expect(text.contains("   0:07.52  distress.handoff    score 0.7 over threshold 0.6: keyword:help,"))
         #expect(text.contains("   0:17.32  handoff.connected   agent agent-2 answered after 9800 ms"))

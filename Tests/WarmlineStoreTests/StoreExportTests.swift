@@ -21,8 +21,11 @@ struct StoreExportTests {
         #expect(eventsFile.rows == (try eventCount(store)))
         let csvLines = try String(contentsOfFile: (target as NSString).appendingPathComponent("events.csv"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: true)
-        #expect(csvLines.first == "id,call_id,frame_time,wall_time_ms,type,payload,wall_time")
-        #expect(csvLines.dropFirst().first?.hasSuffix(",2026-11-26T09:00:00.000+00:00") == true)
+        #expect(csvLines.first == "id,call_id,frame_time,wall_time_ms,type,payload,wall_time,short_id")
+        #expect(csvLines.dropFirst().first?.hasSuffix(",2026-11-26T09:00:00.000+00:00,L1-0002") == true)
+        let callsCSV = try String(contentsOfFile: (target as NSString).appendingPathComponent("calls.csv"), encoding: .utf8)
+        #expect(callsCSV.hasPrefix("id,line,caller_id,started_at_ms,answered_at_ms,ended_at_ms,outcome,language,handoff_target,handoff_latency_ms,"
+            + "started_at,answered_at,ended_at,short_id\nL1-0001,1,+353871111111,\(StoreFixture.nineMs),"))
         #expect(manifest.timeZone == "UTC" && manifest.createdAt.hasSuffix("+00:00"))
         #expect(CSV.parse(csvLines.joined(separator: "\n")).count == (eventsFile.rows ?? 0) + 1)
 
