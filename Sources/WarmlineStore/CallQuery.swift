@@ -55,35 +55,37 @@ public struct CallSummary: Sendable, Equatable {
 }
 
 extension StoreDatabase {
-    /// Every call row with its short-id sequence, distress flag and event count, before any filter.
-    static let callSummarySQL = """
-        SELECT calls.*,
-               ROW_NUMBER() OVER (PARTITION BY line ORDER BY started_at_ms, id) AS line_sequence,
-               EXISTS(SELECT 1 FROM events WHERE events.call_id = calls.id AND events.type = '\(EventType.distressHandoff)') AS distress,
-               (SELECT COUNT(*) FROM events WHERE events.call_id = calls.id) AS event_count
-        FROM calls
-        """
+    /// Each call id with its place among its line's calls (the window runs over three narrow columns only).
+    static let lineSequenceSQL = "SELECT id AS seq_id, ROW_NUMBER() OVER (PARTITION BY line ORDER BY started_at_ms, id) AS line_sequence FROM calls"
+    /// Whether a call had a distress hand-off, for a query over `calls`.
+    static let distressSQL = "EXISTS(SELECT 1 FROM events WHERE events.call_id = calls.id AND events.type = '\(EventType.distressHandoff)')"
 
     /// Calls matching `filter`, oldest first; each call's short id counts every call of its line, filtered or not.
     public func calls(matching filter: CallFilter) throws -> [CallSummary] {
         var filterSQL = SQLFilter()
-        filterSQL.add("started_at_ms >= ?", ifPresent: filter.sinceMs)
-        filterSQL.add("started_at_ms < ?", ifPresent: filter.untilMs)
-        filterSQL.add("outcome = ?", ifPresent: filter.outcome)
+        filterSQL.add("calls.started_at_ms >= ?", ifPresent: filter.sinceMs)
+        filterSQL.add("calls.started_at_ms < ?", ifPresent: filter.untilMs)
+        filterSQL.add("calls.outcome = ?", ifPresent: filter.outcome)
         if !filter.outcomes.isEmpty {
-            filterSQL.add("outcome IN (\(filter.outcomes.map { _ in "?" }.joined(separator: ", ")))", filter.outcomes)
+            filterSQL.add("calls.outcome IN (\(filter.outcomes.map { _ in "?" }.joined(separator: ", ")))", filter.outcomes)
         }
-        filterSQL.add("distress", when: filter.distressOnly)
-        filterSQL.add("instr(caller_id, ?) > 0", ifPresent: filter.caller)
-        filterSQL.add("line = ?", ifPresent: filter.line)
-        filterSQL.add("language = ?", ifPresent: filter.language)
+        filterSQL.add(StoreDatabase.distressSQL, when: filter.distressOnly)
+        filterSQL.add("instr(calls.caller_id, ?) > 0", ifPresent: filter.caller)
+        filterSQL.add("calls.line = ?", ifPresent: filter.line)
+        filterSQL.add("calls.language = ?", ifPresent: filter.language)
+        // calls first (CROSS JOIN keeps that order), so the event lookups run only for the calls the filter keeps
         let sql = """
-            SELECT * FROM (\(StoreDatabase.callSummarySQL))
+            SELECT calls.*, seq.line_sequence, \(StoreDatabase.distressSQL) AS distress,
+                   (SELECT COUNT(*) FROM events WHERE events.call_id = calls.id) AS event_count
+            FROM calls CROSS JOIN (\(StoreDatabase.lineSequenceSQL)) AS seq ON seq.seq_id = calls.id
             \(filterSQL.whereClause)
-            ORDER BY started_at_ms, id
+            ORDER BY calls.started_at_ms, calls.id
             """
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: filterSQL.arguments).map(StoreDatabase.callSummary)
+            try Row.fetchAll(db, sql: sql, arguments: filterSQL.arguments).map { row in
+                CallSummary(call: try CallRecord(row: row), distress: row["distress"], eventCount: row["event_count"],
+                            lineSequence: row["line_sequence"])
+            }
         }
     }
 
@@ -105,24 +107,41 @@ extension StoreDatabase {
                 }
                 return id
             }
-            let summaries = try Row.fetchAll(db, sql: StoreDatabase.callSummarySQL + " ORDER BY started_at_ms, id").map(StoreDatabase.callSummary)
-            if summaries.contains(where: { $0.call.id == text }) { return text }
-            if let short = StoreDatabase.parseShortID(text),
-               let match = summaries.first(where: { $0.call.line == short.line && $0.lineSequence == short.sequence }) {
-                return match.call.id
+            if try String.fetchOne(db, sql: "SELECT id FROM calls WHERE id = ?", arguments: [text]) != nil { return text }
+            let short = StoreDatabase.parseShortID(text)
+            if let short, let id = try StoreDatabase.call(line: short.line, sequence: short.sequence, db) { return id }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM events WHERE call_id = ?)", arguments: [text]) == true { return text }
+
+            // prefixes: of full ids (calls, then calls known only from events), and of short ids on the line they name
+            var matches: [(id: String, label: String)] = []
+            let byPrefix = try Row.fetchAll(db, sql: """
+                SELECT calls.id, calls.line, seq.line_sequence FROM calls CROSS JOIN (\(StoreDatabase.lineSequenceSQL)) AS seq ON seq.seq_id = calls.id
+                WHERE substr(calls.id, 1, ?) = ? ORDER BY calls.started_at_ms, calls.id
+                """, arguments: [text.count, text])
+            for row in byPrefix {
+                let id: String = row["id"]
+                matches.append((id, "\(CallSummary.shortID(line: row["line"], sequence: row["line_sequence"])) (\(id))"))
             }
-            let eventOnly = try String.fetchAll(db, sql: "SELECT DISTINCT call_id FROM events WHERE call_id IS NOT NULL AND call_id NOT IN (SELECT id FROM calls)")
-            if eventOnly.contains(text) { return text }
-            let upper = text.uppercased()
-            var candidates = summaries.filter { $0.call.id.hasPrefix(text) || $0.shortID.hasPrefix(upper) }
-                .map { "\($0.shortID) (\($0.call.id))" }
-            candidates += eventOnly.filter { $0.hasPrefix(text) }.map { "\($0) (events only)" }
-            switch candidates.count {
+            if let line = StoreDatabase.shortIDLine(prefix: text) {
+                let upper = text.uppercased()
+                let onLine = try Row.fetchAll(db, sql: """
+                    SELECT id, ROW_NUMBER() OVER (ORDER BY started_at_ms, id) AS line_sequence FROM calls WHERE line = ?
+                    ORDER BY started_at_ms, id
+                    """, arguments: [line])
+                for row in onLine {
+                    let id: String = row["id"]
+                    let shortID = CallSummary.shortID(line: line, sequence: row["line_sequence"])
+                    if shortID.hasPrefix(upper), !matches.contains(where: { $0.id == id }) { matches.append((id, "\(shortID) (\(id))")) }
+                }
+            }
+            let eventOnly = try String.fetchAll(db, sql: """
+                SELECT DISTINCT call_id FROM events WHERE substr(call_id, 1, ?) = ? AND call_id NOT IN (SELECT id FROM calls) ORDER BY call_id
+                """, arguments: [text.count, text])
+            matches += eventOnly.map { ($0, "\($0) (events only)") }
+            switch matches.count {
             case 0: throw StoreError.unknownCall(reference)
-            case 1:
-                if let match = summaries.first(where: { $0.call.id.hasPrefix(text) || $0.shortID.hasPrefix(upper) }) { return match.call.id }
-                return eventOnly.first { $0.hasPrefix(text) } ?? text
-            default: throw StoreError.ambiguousCall(reference, candidates: candidates)
+            case 1: return matches[0].id
+            default: throw StoreError.ambiguousCall(reference, candidates: matches.map(\.label))
             }
         }
     }
@@ -130,8 +149,11 @@ extension StoreDatabase {
     /// The short id of call `id` (`L1-0042`), or nil when it has no call row.
     public func shortID(ofCall id: String) throws -> String? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM (\(StoreDatabase.callSummarySQL)) WHERE id = ?", arguments: [id])
-                .map(StoreDatabase.callSummary)?.shortID
+            guard let call = try CallRecord.fetchOne(db, key: id) else { return nil }
+            let sequence = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM calls WHERE line = ? AND (started_at_ms < ? OR (started_at_ms = ? AND id <= ?))
+                """, arguments: [call.line, call.startedAtMs, call.startedAtMs, call.id]) ?? 0
+            return CallSummary.shortID(line: call.line, sequence: sequence)
         }
     }
 
@@ -147,14 +169,23 @@ extension StoreDatabase {
         }
     }
 
+    /// The id of the `sequence`th call on `line`, if there is one.
+    static func call(line: Int, sequence: Int, _ db: Database) throws -> String? {
+        guard sequence >= 1 else { return nil }
+        return try String.fetchOne(db, sql: "SELECT id FROM calls WHERE line = ? ORDER BY started_at_ms, id LIMIT 1 OFFSET ?",
+                                   arguments: [line, sequence - 1])
+    }
+
     /// `L1-0042` or `l1-42` as line and sequence.
     static func parseShortID(_ text: String) -> (line: Int, sequence: Int)? {
         guard let match = text.wholeMatch(of: /[Ll](\d{1,4})-(\d{1,9})/), let line = Int(match.1), let sequence = Int(match.2) else { return nil }
         return (line, sequence)
     }
 
-    private static func callSummary(_ row: Row) throws -> CallSummary {
-        CallSummary(call: try CallRecord(row: row), distress: row["distress"], eventCount: row["event_count"], lineSequence: row["line_sequence"])
+    /// The line a short-id prefix names (`L1-00` → 1), when the text can begin a short id at all.
+    static func shortIDLine(prefix text: String) -> Int? {
+        guard let match = text.wholeMatch(of: /[Ll](\d{1,4})-\d{0,9}/) else { return nil }
+        return Int(match.1)
     }
 
     /// Inserts or replaces a call row (the unit calls this at ring and at hang-up; not on the audio path).
