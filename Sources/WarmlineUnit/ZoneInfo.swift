@@ -23,6 +23,36 @@ public enum ZoneInfo {
     }
 }
 
+extension ZoneInfo {
+    /// The zone `name` as Foundation's `TimeZone`, for the supervisor's listings, checked against the unit's own rules
+    /// (tzdata, as `load` reads them) at each offset change from `fromSeconds` for `years`: the listings must show the
+    /// offsets the unit decided by. Throws when Foundation does not know the zone or disagrees with tzdata.
+    public static func displayZone(_ name: String, directory: String = defaultDirectory, fromSeconds: Int64,
+                                   years: Int = 2) throws(TimeZoneError) -> TimeZone {
+        let rules = try load(name, directory: directory)
+        guard let zone = TimeZone(identifier: name) else {
+            throw TimeZoneError(zone: name, "tzdata has it but this system's time library does not; show times with --utc")
+        }
+        var seconds = fromSeconds
+        let end = fromSeconds + Int64(years) * 366 * 86_400
+        var checked = [fromSeconds]
+        while let change = rules.nextTransition(afterSecondsSinceEpoch: seconds), change.secondsSinceEpoch < end {
+            checked += [change.secondsSinceEpoch - 1, change.secondsSinceEpoch]
+            seconds = change.secondsSinceEpoch
+        }
+        for instant in checked {
+            let expected = rules.offset(atSecondsSinceEpoch: instant)
+            let shown = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))
+            guard shown == expected else {
+                throw TimeZoneError(zone: name, "this system's time library gives \(TimeZoneRules.offsetText(shown)) at "
+                    + "\(TimeZoneRules.utcText(instant)) UTC where tzdata gives \(TimeZoneRules.offsetText(expected)); "
+                    + "update tzdata and the toolchain, or show times with --utc")
+            }
+        }
+        return zone
+    }
+}
+
 extension TimeZoneRules {
     /// `UTC+03:00; next change 2026-10-25 01:00 UTC to UTC+02:00` (or `no DST changes`), for the doctor.
     func summary(atSecondsSinceEpoch seconds: Int64) -> String {

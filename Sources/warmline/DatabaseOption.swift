@@ -89,10 +89,11 @@ struct ListingOption: ParsableArguments {
     func timeFormat(config: UnitConfig?) throws -> TimeFormat {
         if utc { return .utc }
         guard let name = config?.timeZone else { return TimeFormat(timeZone: .current) }
-        guard let zone = TimeZone(identifier: name) else {
-            throw CommandFailure.badInput("time_zone '\(name)' in the config is not a zone this system knows (apt-get install tzdata)")
+        do {
+            return TimeFormat(timeZone: try ZoneInfo.displayZone(name, fromSeconds: Int64(Date().timeIntervalSince1970) - 366 * 86_400))
+        } catch {
+            throw CommandFailure.runtime("\(error)")
         }
-        return TimeFormat(timeZone: zone)
     }
 }
 

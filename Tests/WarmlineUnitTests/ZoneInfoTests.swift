@@ -38,3 +38,31 @@ struct ZoneInfoTests {
         #expect(settings.zone.offset(atSecondsSinceEpoch: 1_767_225_600) != settings.zone.offset(atSecondsSinceEpoch: 1_782_864_000))
     }
 }
+
+@Suite("Zone info for the listings")
+struct DisplayZoneTests {
+    @Test("the listings' zone agrees with tzdata at every offset change around the DST boundaries of 2026")
+    func agreesWithTzdata() throws {
+        for name in ["Europe/Kyiv", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"] {
+            let zone = try ZoneInfo.displayZone(name, fromSeconds: 1_767_225_600)  // 2026-01-01
+            #expect(zone.identifier == name)
+        }
+        let kyiv = try ZoneInfo.displayZone("Europe/Kyiv", fromSeconds: 1_767_225_600)
+        #expect(kyiv.secondsFromGMT(for: Date(timeIntervalSince1970: 1_792_889_999)) == 10_800)
+        #expect(kyiv.secondsFromGMT(for: Date(timeIntervalSince1970: 1_792_890_000)) == 7_200)
+    }
+
+    @Test("a zone whose tzdata rules the time library contradicts is refused, saying where they differ")
+    func disagreementRefused() throws {
+        let scratch = try ScratchDirectory("zoneinfo-display")
+        defer { scratch.cleanUp() }
+        // Kyiv's name with New York's rules: the time library's Kyiv disagrees at once
+        let newYork = try Data(contentsOf: URL(fileURLWithPath: "/usr/share/zoneinfo/America/New_York"))
+        try FileManager.default.createDirectory(atPath: scratch.path + "/Europe", withIntermediateDirectories: true)
+        try newYork.write(to: URL(fileURLWithPath: scratch.path + "/Europe/Kyiv"))
+        let error = #expect(throws: TimeZoneError.self) {
+            try ZoneInfo.displayZone("Europe/Kyiv", directory: scratch.path, fromSeconds: 1_767_225_600)
+        }
+        #expect(error?.reason.hasPrefix("this system's time library gives UTC+02:00 at 2026-01-01 00:00 UTC where tzdata gives UTC-05:00") == true)
+    }
+}
