@@ -86,7 +86,7 @@ public struct CallTimeline: Sendable, Equatable {
     public static func wrap(_ body: String, after head: String = "", width: Int?, indent: Int) -> [String] {
         guard !body.isEmpty else { return [String(head.reversed().drop(while: { $0 == " " }).reversed())] }
         guard let width, head.count + body.count > width else { return [head + body] }
-        let pad = String(repeating: " ", count: min(indent, width / 2))
+        let pad = String(repeating: " ", count: min(indent, max(0, width - 24)))
         var lines: [String] = []
         var current = head
         var bare = true

@@ -102,6 +102,10 @@ struct ListingCommandsTests {
         #expect(good.status == 0)
         #expect(lines(good.out).allSatisfy { $0.count <= 80 }, "\(good.out)")
         #expect(good.out.contains("11:00:07 +02:00  L1-0002  distress.handoff"))
+        // details wrap under their own column
+        let call = try BuildProducts.run("warmline", ["logs", "--call", "L1-0004", "--db", store.path, "--config", config])
+        #expect(call.out.contains("11:41:10 +02:00  L1-0004  callback.requested  caller_id=+905551234567 reason=all\n"
+            + String(repeating: " ", count: 46) + "agents unanswered\n"), "\(call.out)")
         let json = try BuildProducts.run("warmline", ["logs", "--call", "last", "--format", "json", "--db", store.path, "--config", config])
         let objects = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]]
         #expect(objects?.count == 1 && objects?.first?["time"] as? String == "2026-11-26T11:50:00.000+02:00")
