@@ -55,7 +55,13 @@ struct ListingOption: ParsableArguments {
                 throw CommandFailure.badInput("\(error.description)\n\(configPath): cannot read the unit's time_zone; fix the config or leave out --config")
             }
         }
-        guard FileManager.default.isReadableFile(atPath: UnitConfig.defaultPath) else { return nil }
+        guard FileManager.default.isReadableFile(atPath: UnitConfig.defaultPath) else {
+            if FileManager.default.fileExists(atPath: UnitConfig.defaultPath) {
+                CommandFailure.printError("note: cannot read \(UnitConfig.defaultPath); times are shown in \(TimeZone.current.identifier), "
+                    + "not the unit's time_zone (give --config, or --utc)")
+            }
+            return nil
+        }
         do {
             return try UnitConfigLoader().load(path: UnitConfig.defaultPath)
         } catch {
