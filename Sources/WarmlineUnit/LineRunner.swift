@@ -31,7 +31,7 @@ public struct LineCallResult: Sendable, Equatable {
     public var callID: String
     /// Caller ID, when the network sent one.
     public var callerID: String?
-    /// The store's outcome (`handed_off`, `self_served`, `abandoned`, `callback`, `failed`).
+    /// The store's outcome (a `CallOutcome` raw value: `reached_person`, `self_served`, `abandoned_in_menu`, ...).
     public var outcome: String
     /// Why it ended, in words.
     public var endReason: String
@@ -125,7 +125,13 @@ public final class LineRunner: Sendable {
     public func start() {
         let events = link.events
         let inbox = inbox
-        Task.detached { for await event in events { inbox.post(.board(event)) } }
+        let (writer, line) = (writer, settings.lineNumber)
+        Task.detached {
+            for await event in events {
+                LineHealthLog.record(event, line: line, writer: writer)
+                inbox.post(.board(event))
+            }
+        }
         let thread = Thread { [self] in
             runLine()
             done.signal()
@@ -213,7 +219,7 @@ public final class LineRunner: Sendable {
                 if result.releasedByFault {
                     // the agent line has the caller; the line is asked back once nothing stands in the way
                     heldInBypass = "a fault in the call (\(result.endReason))"
-                } else if result.outcome == WarmlineStore.CallOutcome.bypassed {
+                } else if result.outcome == WarmlineStore.CallOutcome.bypassed.rawValue {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
                     dispatchBypass(false, "SET_BYPASS off (when idle)")
@@ -260,7 +266,7 @@ public final class LineRunner: Sendable {
             try call.prepare()
         } catch {
             say("cannot start the call: \(error)")
-            return call.finish(reason: "cannot start: \(error)", outcome: WarmlineStore.CallOutcome.failed)
+            return call.finish(reason: "cannot start: \(error)", outcome: .failed)
         }
         var pendingPlayback: [AudioLoopEvent] = []
         let audio: CallAudio
@@ -268,7 +274,7 @@ public final class LineRunner: Sendable {
             audio = try openAudio { pendingPlayback.append($0) }
         } catch {
             say("cannot open the line's audio: \(error)")
-            return call.finish(reason: "audio failed: \(error)", outcome: WarmlineStore.CallOutcome.failed)
+            return call.finish(reason: "audio failed: \(error)", outcome: .failed)
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)

@@ -13,16 +13,18 @@ struct Report: ParsableCommand {
 
     @OptionGroup var window: TimeWindowOption
 
-    @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table (80 columns), json or csv (metric,value).", valueName: "format"))
     var format: String = "table"
 
     func run() throws {
-        let format = try OptionValue.choice(format, option: "--format", allowed: ["table", "json"])
+        let format = try OptionValue.choice(format, option: "--format", allowed: ["table", "json", "csv"])
         let now = Date()
         let (fromMs, toMs) = try period(now: now)
         let report = try database.openForReading().report(fromMs: fromMs, toMs: toMs)
         if format == "json" {
             print(String(decoding: try JSONText.document(report, keys: .snakeCase), as: UTF8.self))
+        } else if format == "csv" {
+            print(report.renderedCSV(), terminator: "")
         } else {
             print(report.renderedTable(timeZone: .current))
         }

@@ -31,7 +31,7 @@ extension EndToEnd {
             let calls = try await session.run(lines: [[caller]])
             #expect(try await breaker.value, "the hand-off never dialled:\n\(transcript.text)")
             let call = try #require(calls.first)
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.failed, "\(transcript.text)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.failed.rawValue, "\(transcript.text)")
             #expect(call.result.endReason.contains("board reset"))
             let ended = try EndToEndRig.events(options.databasePath, callID: call.result.callID, type: EventType.callEnded)
             #expect(ended.count == 1)

@@ -40,7 +40,7 @@ extension EndToEnd {
         func balanceCheck() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550101")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed.rawValue, "\(run.transcript)")
             let played = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.promptPlayed)
             #expect(played.contains { $0.payload.contains("\"balance_is\"") })
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "balance.read").count == 1)
@@ -50,7 +50,7 @@ extension EndToEnd {
         func dayPass() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550102")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.selfServed.rawValue, "\(run.transcript)")
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.dayPassGranted).count == 1)
             #expect(try EndToEndRig.dayPassCount(run.databasePath, msisdn: "+15550102") == 1)
             let signals = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressSignal)
@@ -61,7 +61,7 @@ extension EndToEnd {
         func distressByVoice() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550103")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.reachedPerson.rawValue, "\(run.transcript)")
             let handoff = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressHandoff)
             #expect(handoff.count == 1)
             #expect(handoff.first?.payload.contains("distress_keyword") == true)
@@ -82,7 +82,7 @@ extension EndToEnd {
         func helloCaller() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550106")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.reachedPerson.rawValue, "\(run.transcript)")
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "prompt.resumed").count >= 1)
             let heard = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "prompt.safety_heard")
             #expect(heard.count == 1, "\(run.transcript)")
@@ -92,7 +92,7 @@ extension EndToEnd {
         func silentCaller() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550107")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.handedOff, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.reachedPerson.rawValue, "\(run.transcript)")
             let whisper = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "handoff.whisper")
             #expect(whisper.first?.payload.contains("silent caller, open line, no speech or keys for 25 s") == true)
             let silent = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: "caller.silent")
@@ -103,7 +103,7 @@ extension EndToEnd {
         func franticKeys() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550104")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.callback, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.callbackPromised.rawValue, "\(run.transcript)")
             let signals = try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.distressSignal)
             #expect(signals.contains { $0.payload.contains("key_mashing") })
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.handoffFailed).count == 2)
@@ -114,7 +114,7 @@ extension EndToEnd {
         func earlyHangUp() async throws {
             let run = try await Self.session.value
             let call = try run.call("+15550105")
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.abandoned, "\(run.transcript)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.abandonedInMenu.rawValue, "\(run.transcript)")
             #expect(try EndToEndRig.events(run.databasePath, callID: call.result.callID, type: EventType.handoffAttempt).isEmpty)
             let report = try StoreDatabase(readingAt: run.databasePath).report(fromMs: 0, toMs: Int64.max)
             #expect(report.calls == 7)
