@@ -36,6 +36,11 @@ public struct CallTimeline: Sendable, Equatable {
             if let ended = call.endedAtMs { facts.append("ended +\(TimeFormat.offset(ms: ended - startMs))") }
             facts.append("outcome \(call.outcome ?? "in progress")")
             lines.append(facts.joined(separator: "  "))
+            if let reason = call.handoffReason {
+                lines.append("hand-off reason: \(EventDescription.handoffReasonPhrase(reason))"
+                    + (call.waitMs.map { ", waited \($0) ms for a person" } ?? "")
+                    + (call.personReachedMs.map { ", person at \($0) ms after answer" } ?? ", no person reached"))
+            }
             if let target = call.handoffTarget {
                 lines.append("handed off to \(target)" + (call.handoffLatencyMs.map { " after \($0) ms" } ?? ""))
             }

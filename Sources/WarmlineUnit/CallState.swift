@@ -89,8 +89,8 @@ struct CallState {
         return pendingBoardCommands > 0 || engine.isOnHold
     }
 
-    func say(_ text: String, frame: Int) { runner.say(text, frame: frame) }
-    func say(_ text: String) { runner.say(text, frame: frameNow) }
+    func say(_ text: String, frame: Int, event: String? = nil) { runner.say(text, frame: frame, callID: callID, event: event) }
+    func say(_ text: String) { runner.say(text, frame: frameNow, callID: callID) }
 
     // MARK: - Inputs
 
@@ -396,9 +396,10 @@ struct CallState {
     private mutating func log(_ event: CallLogEvent) {
         if event.type == .balanceRead { balanceWasRead = true }
         let reasons = event.payload.keys.sorted().map { "\($0)=\(event.payload[$0] ?? "")" }.joined(separator: " ")
-        say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame)
+        let type = StoreEventName.type(for: event.type)
+        say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame, event: type)
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(event.frame),
-                                       type: StoreEventName.type(for: event.type),
+                                       type: type,
                                        payload: StoreEventName.json(event.payload))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import WarmlineAudio
 import WarmlineBoard
@@ -84,6 +85,8 @@ public final class LineRunner: Sendable {
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
     private let transcript: @Sendable (String) -> Void
+    /// The transcript through swift-log, with the line (and the call and event) as metadata.
+    private let transcriptLog: Logging.Logger
     private let inbox = LineInbox()
     private let storeQueue: DispatchQueue
     /// What the line's thread, the unit and the watchdog share.
@@ -118,6 +121,7 @@ public final class LineRunner: Sendable {
         state = Mutex(State(spotter: spotterThread))
         self.openAudio = openAudio
         self.transcript = transcript
+        transcriptLog = TranscriptLog.logger(line: settings.lineNumber, sink: transcript)
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
     }
 
@@ -336,13 +340,16 @@ public final class LineRunner: Sendable {
     // MARK: - Helpers the call uses
 
     /// Prints one transcript line for this line.
-    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(TerminalText.escaped(text))") }
+    func say(_ text: String) { transcriptLog.info("\("L\(settings.lineNumber)           \(TerminalText.escaped(text))")") }
 
     /// Prints one transcript line stamped with call time.
-    func say(_ text: String, frame: Int) {
+    func say(_ text: String, frame: Int, callID: String? = nil, event: String? = nil) {
         let ms = frame * 1000 / max(1, settings.call.framesPerSecond)
-        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000,
-                          TerminalText.escaped(text)))
+        var metadata: Logging.Logger.Metadata = [:]
+        if let callID { metadata[TranscriptLog.callIDKey] = "\(callID)" }
+        if let event { metadata[TranscriptLog.eventKey] = "\(event)" }
+        transcriptLog.info("\(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000, TerminalText.escaped(text)))",
+                           metadata: metadata)
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.

@@ -25,6 +25,23 @@ struct CallTimelineTests {
         #expect(text.contains("09:00:07.520"))
     }
 
+    @Test("calls show names the hand-off reason: a request, a menu failure and a callback offer read differently")
+    func handoffReason() throws {
+        let directory = TemporaryDirectory()
+        let store = try directory.store()
+        try StoreFixture.fill(store)
+        let distress = try store.timeline(callID: "L1-0001").rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
+        #expect(distress.contains("hand-off reason: distress, waited 9800 ms for a person, person at 15320 ms after answer"))
+        let callback = try store.timeline(callID: "L1-0003").rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
+        #expect(callback.contains("hand-off reason: caller asked for a person, waited 65000 ms for a person, no person reached"))
+        #expect(callback.contains("hand-off started: caller asked for a person (caller asked for a person (pressed 0))"))
+        try store.saveCall(CallRecord(id: "L1-0009", line: 1, startedAtMs: StoreFixture.nineMs, answeredAtMs: StoreFixture.nineMs,
+                                      outcome: CallOutcome.abandonedWaiting.rawValue, handoffReason: "menu_failure"))
+        let menu = try store.timeline(callID: "L1-0009").rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
+        #expect(menu.contains("hand-off reason: could not use the menu, no person reached"))
+        #expect(!menu.contains("asked for a person"))
+    }
+
     @Test("an unknown call id is an error naming the id")
     func unknownCall() throws {
         let directory = TemporaryDirectory()
