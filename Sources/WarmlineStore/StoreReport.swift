@@ -88,7 +88,7 @@ public struct StoreReport: Codable, Sendable, Equatable {
     public var dayPassesRefused: Int
     /// `callback.requested` events.
     public var callbacks: Int
-    /// Callbacks requested in the period still waiting for someone to call back.
+    /// Callbacks requested in the period (or by a call that started in it) still waiting for someone to call back.
     public var callbacksPending: Int
     /// Callbacks requested in the period that were done.
     public var callbacksDone: Int
@@ -177,8 +177,9 @@ extension StoreDatabase {
             }
             let callbacks = try Row.fetchOne(db, sql: """
                 SELECT COALESCE(SUM(status = 'pending'), 0) AS pending, COALESCE(SUM(status = 'done'), 0) AS done
-                FROM callbacks WHERE requested_at_ms >= ? AND requested_at_ms < ?
-                """, arguments: range)
+                FROM callbacks WHERE (requested_at_ms >= ? AND requested_at_ms < ?)
+                    OR call_id IN (SELECT id FROM calls WHERE started_at_ms >= ? AND started_at_ms < ?)
+                """, arguments: [fromMs, toMs, fromMs, toMs])
             let languages = try Row.fetchAll(db, sql: """
                 SELECT COALESCE(language, '?') AS language, COUNT(*) AS n FROM calls
                 WHERE \(inPeriod) AND answered_at_ms IS NOT NULL GROUP BY 1 ORDER BY n DESC, language

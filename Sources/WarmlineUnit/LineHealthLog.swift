@@ -12,6 +12,9 @@ enum LineHealthLog {
                                payload: JSONText.flat(["line": "\(line)", "engaged": engaged ? "yes" : "no", "reason": reason.rawValue]))
         case .boardReset:
             _ = writer.enqueue(callID: nil, frameTime: 0, type: EventType.lineBoardReset, payload: JSONText.flat(["line": "\(line)"]))
+            // a board starts in bypass, and says so before the host has its session again: the reset is the engagement
+            _ = writer.enqueue(callID: nil, frameTime: 0, type: EventType.lineBypass,
+                               payload: JSONText.flat(["line": "\(line)", "engaged": "yes", "reason": "reset"]))
         default:
             break
         }
