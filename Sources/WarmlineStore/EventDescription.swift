@@ -30,8 +30,13 @@ public enum EventDescription {
             return "hand-off requested (recorded before hand-off reasons were kept apart)" + (text("via").map { " (\($0))" } ?? "")
         case EventType.handoffStarted:
             let kind = text("kind").map(EventDescription.handoffReasonPhrase) ?? "reason not recorded"
-            return (text("upgrade") == "yes" ? "hand-off now urgent: " : "hand-off started: ") + kind
-                + (text("reason").map { " (\($0))" } ?? "") + (text("priority").map { ", \($0)" } ?? "")
+            return (text("upgrade") == "yes" ? "hand-off now urgent [" : "hand-off started [") + kind + "]"
+                + (text("reason").map { ": \($0)" } ?? "") + (text("priority").map { ", \($0)" } ?? "")
+        case EventType.lineBypass:
+            return "line \(text("line") ?? "?"): bypass relay " + (text("engaged") == "yes" ? "engaged" : "released")
+                + (text("reason").map { " (\($0))" } ?? "")
+        case EventType.lineBoardReset:
+            return "line \(text("line") ?? "?"): board reset (it starts in bypass)"
         case "handoff.bypass":
             return "line released to the bypass relay (agent line): \(text("reason") ?? "?")"
         case "queue.joined":

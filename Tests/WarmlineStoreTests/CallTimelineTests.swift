@@ -34,7 +34,7 @@ struct CallTimelineTests {
         #expect(distress.contains("hand-off reason: distress, waited 9800 ms for a person, person at 15320 ms after answer"))
         let callback = try store.timeline(callID: "L1-0003").rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
         #expect(callback.contains("hand-off reason: caller asked for a person, waited 65000 ms for a person, no person reached"))
-        #expect(callback.contains("hand-off started: caller asked for a person (caller asked for a person (pressed 0))"))
+        #expect(callback.contains("hand-off started [caller asked for a person]: caller asked for a person (pressed 0)"))
         try store.saveCall(CallRecord(id: "L1-0009", line: 1, startedAtMs: StoreFixture.nineMs, answeredAtMs: StoreFixture.nineMs,
                                       outcome: CallOutcome.abandonedWaiting.rawValue, handoffReason: "menu_failure"))
         let menu = try store.timeline(callID: "L1-0009").rendered(timeZone: TimeZone(secondsFromGMT: 0)!)
