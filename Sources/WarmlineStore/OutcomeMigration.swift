@@ -17,6 +17,19 @@ enum OutcomeMigration {
     static let handoffTypes = [EventType.agentRequested, EventType.handoffStarted, EventType.distressHandoff]
 
     static func run(_ db: Database) throws {
+        // the few events that matter, in one indexed pass, grouped by call (a per-call query is ~10x slower on 1M events)
+        var eventsByCall: [String: [Row]] = [:]
+        let relevant = try Row.fetchCursor(db, sql: """
+            SELECT call_id, type, wall_time_ms, payload FROM events
+            WHERE type IN (?, ?, ?, ?, ?) AND call_id IS NOT NULL ORDER BY id
+            """, arguments: [EventType.agentRequested, EventType.handoffStarted, EventType.distressHandoff,
+                             EventType.handoffConnected, EventType.callbackRequested])
+        while let row = try relevant.next() { eventsByCall[row["call_id"], default: []].append(row.copy()) }
+        let update = try db.makeStatement(sql: """
+            UPDATE calls SET outcome = ?, handoff_reason = ?, handoff_started_ms = ?, person_reached_ms = ?, wait_ms = ?,
+                             duration_ms = ?, handoff_latency_ms = ?
+            WHERE id = ?
+            """)
         let calls = try Row.fetchAll(db, sql: "SELECT id, outcome, answered_at_ms, ended_at_ms, handoff_latency_ms FROM calls")
         for call in calls {
             let id: String = call["id"]
@@ -24,10 +37,7 @@ enum OutcomeMigration {
             let answeredAt: Int64? = call["answered_at_ms"]
             let endedAt: Int64? = call["ended_at_ms"]
             let latency: Int64? = call["handoff_latency_ms"]
-            let events = try Row.fetchAll(db, sql: """
-                SELECT type, wall_time_ms, payload FROM events WHERE call_id = ? AND type IN (?, ?, ?, ?, ?) ORDER BY id
-                """, arguments: [id, EventType.agentRequested, EventType.handoffStarted, EventType.distressHandoff,
-                                 EventType.handoffConnected, EventType.callbackRequested])
+            let events = eventsByCall[id] ?? []
             let started = events.first { handoffTypes.contains($0["type"] as String) }
             let connected = events.first { ($0["type"] as String) == EventType.handoffConnected }
             let reason = handoffReason(events)
@@ -53,11 +63,7 @@ enum OutcomeMigration {
             if let startedMs {
                 waitMs = reached ? (latency ?? personMs.map { $0 - startedMs }) : durationMs.map { max(0, $0 - startedMs) }
             }
-            try db.execute(sql: """
-                UPDATE calls SET outcome = ?, handoff_reason = ?, handoff_started_ms = ?, person_reached_ms = ?, wait_ms = ?,
-                                 duration_ms = ?, handoff_latency_ms = ?
-                WHERE id = ?
-                """, arguments: [outcome, reason, startedMs, personMs, waitMs, durationMs, reached ? latency : nil, id])
+            try update.execute(arguments: [outcome, reason, startedMs, personMs, waitMs, durationMs, reached ? latency : nil, id])
         }
     }
 
