@@ -4,14 +4,15 @@
 extension CallEngine {
     /// Starts the hand-off, or upgrades a running one to urgent. Urgent calls flash in the same audio period.
     /// `lead` opens the agent's whisper for an urgent call that the distress score did not flag (a silent caller).
-    mutating func startHandoff(reason: String, urgent wantUrgent: Bool, lead: String? = nil) {
+    mutating func startHandoff(_ kind: HandoffReason, reason: String, urgent wantUrgent: Bool, lead: String? = nil) {
         guard mode != .ended else { return }
         if handoffStartedAtFrame != nil {
             guard wantUrgent, !urgent else { return }
             urgent = true
             handoffReason = reason
+            handoffKind = kind
             urgentLead = lead
-            log(.handoffStarted, ["reason": reason, "priority": "urgent", "upgrade": "yes"])
+            log(.handoffStarted, ["reason": reason, "kind": kind.rawValue, "priority": "urgent", "upgrade": "yes"])
             switch mode {
             case .handoff(.announcing):
                 stopPlayback()
@@ -29,6 +30,7 @@ extension CallEngine {
         handoffStartedAtFrame = now
         urgent = wantUrgent
         handoffReason = reason
+        handoffKind = kind
         urgentLead = lead
         inputDeadline = nil
         interDigitDeadline = nil
@@ -36,7 +38,7 @@ extension CallEngine {
         silentEntry = ""
         digitBuffer = ""
         stopPlayback()
-        var payload = ["reason": reason, "priority": urgent ? "urgent" : "normal",
+        var payload = ["reason": reason, "kind": kind.rawValue, "priority": urgent ? "urgent" : "normal",
                        "targets": config.handoff.targets.map(\.name).joined(separator: ",")]
         if urgent { payload["reasons"] = scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ") }
         log(.handoffStarted, payload)
@@ -122,6 +124,7 @@ extension CallEngine {
         out.append(.completeTransfer)
         log(.transferCompleted, ["target": target.name, "priority": urgent ? "urgent" : "normal"])
         personOrCallbackAtFrame = now
+        personReachedAtFrame = now
         end(.transferred(target: target.name), reason: "caller transferred to a person", hangUp: false)
     }
 

@@ -59,7 +59,7 @@ extension CallEngine {
                     log(.distressHandoff, ["reasons": "silent_keys=pressed \(spaced)", "score": formatted(scorer.score),
                                            "threshold": formatted(scorer.config.handoffScore)])
                 }
-                startHandoff(reason: lead, urgent: true, lead: lead)
+                startHandoff(.silent, reason: lead, urgent: true, lead: lead)
                 return true
             }
             if sequence.hasPrefix(entry) {
@@ -164,7 +164,7 @@ extension CallEngine {
         if case .handoff = mode { return }
         if case .queue = mode { return }  // reading back a callback number, or releasing to bypass
         if mode == .closing && handoffStartedAtFrame != nil { return }
-        startHandoff(reason: "caller asked for a person (\(how))", urgent: false)
+        startHandoff(.asked, reason: "caller asked for a person (\(how))", urgent: false)
     }
 
     /// The emergency digit or a distress word: its signal may cross the threshold; below it, still a person.
@@ -183,6 +183,6 @@ extension CallEngine {
         guard !fired.isEmpty, scorer.isOverThreshold, !urgent, mode != .ended else { return }
         log(.distressHandoff, ["score": formatted(scorer.score), "threshold": formatted(scorer.config.handoffScore),
                                "reasons": scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ")])
-        startHandoff(reason: "distress score \(formatted(scorer.score))", urgent: true)
+        startHandoff(.distress, reason: "distress score \(formatted(scorer.score))", urgent: true)
     }
 }

@@ -53,14 +53,14 @@ extension CallEngine {
         case .announce(.grantReadback(let next)):
             if provisionalGranted {
                 // a provisional pass (balance unknown) is never left alone: an agent hears it and confirms it in this call
-                startHandoff(reason: "provisional day pass: balance unknown", urgent: true)
+                startHandoff(.distress, reason: "provisional day pass: balance unknown", urgent: true)
             } else {
                 enterNode(next, long: true)
             }
         case .announce(.dayPassOffer(let next, let declineTo)):
             offerDayPass(next: next, declineTo: declineTo)
         case .announce(.handoff(let reason)):
-            startHandoff(reason: reason, urgent: false)
+            startHandoff(.menuFailure, reason: reason, urgent: false)
         case .handoff(let step):
             handoffPromptsDone(step)
         case .closing:
@@ -128,7 +128,7 @@ extension CallEngine {
         log(.optionTaken, ["node": name, "option": option.label, "action": option.action.logValue])
         switch option.action {
         case .handoff:
-            startHandoff(reason: "caller chose '\(option.label)' in \(name)", urgent: false)
+            startHandoff(.asked, reason: "caller chose '\(option.label)' in \(name)", urgent: false)
         case .balance(let next):
             mode = .announce(then: .node(next, long: next != name))
             guard context.callerID != nil else {
@@ -147,7 +147,7 @@ extension CallEngine {
             startLanguageChoice()
         case .callback:
             // a callback is asked of a person: the queue offers it with the number read back, and keeps the line open
-            startHandoff(reason: "caller asked to be called back (\(option.label) in \(name))", urgent: false)
+            startHandoff(.asked, reason: "caller asked to be called back (\(option.label) in \(name))", urgent: false)
         case .hangup:
             mode = .closing
             play(["goodbye"])

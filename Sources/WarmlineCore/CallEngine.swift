@@ -12,11 +12,13 @@ public struct CallEngine: Sendable {
     /// The caller's language (caller ID guess or the default until they choose).
     public internal(set) var language: String
     /// How the call ended, or `.inProgress`.
-    public internal(set) var outcome: CallOutcome = .inProgress
+    public internal(set) var outcome: CallEnding = .inProgress
     /// Frame the hand-off started at, if it did.
     public internal(set) var handoffStartedAtFrame: Int?
     /// Frame the caller reached a person (transfer completed or bypass relay) or had a callback recorded.
     public internal(set) var personOrCallbackAtFrame: Int?
+    /// Frame a person took the call (the transfer completed); a callback or the bypass relay is not a person reached.
+    public internal(set) var personReachedAtFrame: Int?
     /// Frame the safety sentence was first heard in full, if it was.
     public internal(set) var safetyHeardAtFrame: Int?
 
@@ -37,6 +39,8 @@ public struct CallEngine: Sendable {
     var timeouts = 0
     var urgent = false
     var handoffReason = ""
+    /// Why the hand-off started (the latest, most urgent reason), if it did.
+    public internal(set) var handoffKind: HandoffReason?
     /// The whisper's opening for an urgent hand-off that is not the distress score (a silent caller).
     var urgentLead: String?
     var grantedPass: DayPassGrant?
@@ -308,7 +312,7 @@ public struct CallEngine: Sendable {
             stepDeadline = nil
             handoffStepTimedOut()
         case .personBound:
-            startHandoff(reason: "caller still in the menu after \(config.personBoundMs / 1000) s, no person reached yet",
+            startHandoff(.timeBound, reason: "caller still in the menu after \(config.personBoundMs / 1000) s, no person reached yet",
                          urgent: false)
         case .silentPrompt:
             silentPromptPlayed = true
@@ -323,7 +327,7 @@ public struct CallEngine: Sendable {
             // a silent open line counts as distress in the log and the reports: someone who cannot speak freely
             log(.distressHandoff, ["reasons": "silent_open_line=no speech or keys for \(seconds) s", "score": formatted(scorer.score),
                                    "threshold": formatted(scorer.config.handoffScore)])
-            startHandoff(reason: "silent caller: open line, no speech or keys for \(seconds) s", urgent: true,
+            startHandoff(.silent, reason: "silent caller: open line, no speech or keys for \(seconds) s", urgent: true,
                          lead: "silent caller, open line, no speech or keys for \(seconds) s")
         case .silentKeys:
             silentEntryDeadline = nil
@@ -509,7 +513,7 @@ public struct CallEngine: Sendable {
     }
 
     /// Ends the call from any state.
-    mutating func end(_ outcome: CallOutcome, reason: String, hangUp: Bool) {
+    mutating func end(_ outcome: CallEnding, reason: String, hangUp: Bool) {
         stopPlayback()
         if hangUp { out.append(.hangUp) }
         inputDeadline = nil
@@ -532,8 +536,8 @@ extension CallInput {
     }
 }
 
-/// How a call ended.
-public enum CallOutcome: Sendable, Equatable {
+/// How the engine ended a call (the store derives the supervisor's `CallOutcome` from it and the unit's faults).
+public enum CallEnding: Sendable, Equatable {
     /// Still going.
     case inProgress
     /// The caller reached a person (transfer completed to this target).

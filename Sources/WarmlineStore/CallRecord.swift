@@ -27,13 +27,27 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var language: String?
     /// The agent target that took the call, if a hand-off completed.
     public var handoffTarget: String?
-    /// Audio time from the hand-off decision to the agent answering, in milliseconds.
+    /// Audio time from the hand-off decision to a person answering, in milliseconds (nil unless a person was reached:
+    /// a callback offer or the bypass relay is not a person).
     public var handoffLatencyMs: Int64?
+    /// Why the call was handed to a person (a `HandoffReason` raw value: `asked`, `distress`, `silent`, `menu_failure`,
+    /// `time_bound`); nil when no hand-off started.
+    public var handoffReason: String?
+    /// Audio time from the answer to the hand-off decision, in milliseconds.
+    public var handoffStartedMs: Int64?
+    /// Audio time from the answer to a person taking the call, in milliseconds; nil when no person was reached.
+    public var personReachedMs: Int64?
+    /// Audio time the caller waited for a person: from the hand-off decision until a person answered or the wait ended
+    /// (hang-up, callback promised, bypass relay), in milliseconds.
+    public var waitMs: Int64?
+    /// Audio time from the answer to the end of the call, in milliseconds.
+    public var durationMs: Int64?
 
     /// Makes a call record; only the id, line and start are required.
     public init(id: String, line: Int, callerID: String? = nil, startedAtMs: Int64, answeredAtMs: Int64? = nil,
                 endedAtMs: Int64? = nil, outcome: String? = nil, language: String? = nil,
-                handoffTarget: String? = nil, handoffLatencyMs: Int64? = nil) {
+                handoffTarget: String? = nil, handoffLatencyMs: Int64? = nil, handoffReason: String? = nil,
+                handoffStartedMs: Int64? = nil, personReachedMs: Int64? = nil, waitMs: Int64? = nil, durationMs: Int64? = nil) {
         self.id = id
         self.line = line
         self.callerID = callerID
@@ -44,23 +58,11 @@ public struct CallRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         self.language = language
         self.handoffTarget = handoffTarget
         self.handoffLatencyMs = handoffLatencyMs
+        self.handoffReason = handoffReason
+        self.handoffStartedMs = handoffStartedMs
+        self.personReachedMs = personReachedMs
+        self.waitMs = waitMs
+        self.durationMs = durationMs
     }
 }
 
-/// The values of `calls.outcome`, in one place so the engine and the report agree.
-public enum CallOutcome {
-    /// A person (agent) took the call.
-    public static let handedOff = "handed_off"
-    /// The caller was served by the menu and hung up normally.
-    public static let selfServed = "self_served"
-    /// The caller hung up before reaching a person while one was requested or the hand-off was under way.
-    public static let abandoned = "abandoned"
-    /// Every agent target failed; a callback request was taken.
-    public static let callback = "callback"
-    /// The line or the unit failed during the call.
-    public static let failed = "failed"
-    /// No person answered in time (or no target is configured): the line went to the bypass relay, the agent line.
-    public static let bypassed = "bypassed"
-    /// All outcomes, for validating `--outcome`.
-    public static let all = [handedOff, selfServed, abandoned, callback, failed, bypassed]
-}

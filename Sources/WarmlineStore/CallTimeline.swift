@@ -58,6 +58,12 @@ public struct CallTimeline: Sendable, Equatable {
                 outcome += ": handed off to \(target)" + (call.handoffLatencyMs.map { " \($0) ms after the decision" } ?? "")
             }
             lines += Self.wrap(outcome, width: width, indent: 2)
+            if let reason = call.handoffReason {
+                let reached = call.personReachedMs.map { ", a person at \(callTime(ms: $0))" } ?? ", no person reached"
+                lines += Self.wrap("hand-off reason: \(EventDescription.handoffReasonPhrase(reason))"
+                    + (call.waitMs.map { ", waited \(TimeFormat.offset(ms: $0))" } ?? "") + reached,
+                    width: width, indent: 2)
+            }
         } else if let first = events.first {
             lines.append("call \(first.callID ?? "-")  (no call row: only events were logged)")
             lines.append("first event \(format.dateTime(ms: first.wallTimeMs)) (\(format.zoneName))")

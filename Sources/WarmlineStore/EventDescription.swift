@@ -27,7 +27,16 @@ public enum EventDescription {
         case EventType.handoffFailed:
             return "\(text("target") ?? "?") failed: \(text("reason") ?? "?")"
         case EventType.agentRequested:
-            return "caller asked for a person" + (text("via").map { " (\($0))" } ?? "")
+            return "hand-off requested (recorded before hand-off reasons were kept apart)" + (text("via").map { " (\($0))" } ?? "")
+        case EventType.handoffStarted:
+            let kind = text("kind").map(EventDescription.handoffReasonPhrase) ?? "reason not recorded"
+            return (text("upgrade") == "yes" ? "hand-off now urgent [" : "hand-off started [") + kind + "]"
+                + (text("reason").map { ": \($0)" } ?? "") + (text("priority").map { ", \($0)" } ?? "")
+        case EventType.lineBypass:
+            return "line \(text("line") ?? "?"): bypass relay " + (text("engaged") == "yes" ? "engaged" : "released")
+                + (text("reason").map { " (\($0))" } ?? "")
+        case EventType.lineBoardReset:
+            return "line \(text("line") ?? "?"): board reset (it starts in bypass)"
         case "handoff.bypass":
             return "line released to the bypass relay (agent line): \(text("reason") ?? "?")"
         case "queue.joined":
@@ -47,6 +56,21 @@ public enum EventDescription {
             return object.keys.sorted().map { "\($0)=\(render(object[$0] as Any))" }.joined(separator: " ")
         }
     }
+
+    /// Words for a stored hand-off reason (`kind`): the one vocabulary `calls show` and `report` print.
+    public static func handoffReasonPhrase(_ kind: String) -> String {
+        switch kind {
+        case "asked": "caller asked for a person"
+        case "distress": "distress"
+        case "silent": "silent caller"
+        case "menu_failure": "could not use the menu"
+        case "time_bound": "time bound in the menu"
+        default: kind
+        }
+    }
+
+    /// Stored hand-off reasons, in the order reports list them (the engine's `HandoffReason` raw values).
+    public static let handoffReasons = ["asked", "distress", "silent", "menu_failure", "time_bound"]
 
     private static func render(_ value: Any) -> String {
         switch value {

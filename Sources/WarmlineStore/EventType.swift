@@ -6,7 +6,7 @@ public enum EventType {
     public static let callRing = "call.ring"
     /// Warmline answered. Payload: `language`.
     public static let callAnswered = "call.answered"
-    /// The call ended. Payload: `outcome` (a `CallOutcome`), `by` (`caller`/`warmline`/`agent`).
+    /// The call ended. Payload: `reason`, `outcome` (how the engine ended it; the call's `CallOutcome` is on its row).
     public static let callEnded = "call.ended"
     /// A prompt started playing. Payload: `prompt`.
     public static let promptPlayed = "prompt.played"
@@ -20,8 +20,11 @@ public enum EventType {
     public static let distressSignal = "distress.signal"
     /// Distress score crossed the threshold: hand-off now. Payload: `score`, `threshold`, `reasons` (array). Counted as a distress hand-off.
     public static let distressHandoff = "distress.handoff"
-    /// The caller asked for a person (`0`, "person", "operator"). Payload: `via`. Counted as an agent request.
+    /// Before v4: every non-urgent hand-off, whatever its reason (read by the v4 migration only; no longer written).
     public static let agentRequested = "agent.requested"
+    /// A hand-off to a person started (or became urgent). Payload: `kind` (a hand-off reason: `asked`, `distress`,
+    /// `silent`, `menu_failure`, `time_bound`), `reason` (words), `priority`, `targets`, `upgrade`.
+    public static let handoffStarted = "handoff.started"
     /// A hand-off attempt to one agent target started. Payload: `target`, `attempt`.
     public static let handoffAttempt = "handoff.attempt"
     /// An agent answered. Payload: `target`, `latency_ms`.
@@ -36,6 +39,11 @@ public enum EventType {
     public static let dayPassRefused = "daypass.refused"
     /// A callback request was taken. Payload: `caller_id`, `reason`. Counted as a callback.
     public static let callbackRequested = "callback.requested"
+    /// The board reported its bypass relay engaged or released (unit-wide: no call id while the line is idle).
+    /// Payload: `line`, `engaged` (`yes`/`no`), `reason` (`host`, `watchdog`, `reset`, `claimed`). The report's time in bypass.
+    public static let lineBypass = "line.bypass"
+    /// The board reset (it starts again in bypass). Payload: `line`. The report's board resets.
+    public static let lineBoardReset = "line.board_reset"
     /// The event queue was full and events were dropped. Payload: `dropped`. Written by the store.
     public static let storeOverflow = "store.overflow"
     /// The store could write again after an outage. Payload: `fault`, `outage_ms`, `attempts`, `held`. Written by the store.

@@ -22,6 +22,8 @@ public final class StoreDatabase: Sendable {
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try pool.read { try StoreDatabase.refuseNewerSchema($0, path: path) }
             try StoreSchema.migrator.migrate(pool)
+            // the reader that checked the schema cached the tables as they were: a migrated file reads with fresh ones
+            pool.invalidateReadOnlyConnections()
         } catch let error as StoreError {
             throw error
         } catch {

@@ -99,6 +99,17 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'events are append-only (only the caller-data purge may replace caller fields with pseudonyms)'); END;
                 """)
         }
+        migrator.registerMigration("v4-call-outcomes-handoff-reasons") { db in
+            // one outcome vocabulary, the hand-off's reason and its timings per call, derived for calls already stored
+            try db.execute(sql: """
+                ALTER TABLE calls ADD COLUMN handoff_reason TEXT;
+                ALTER TABLE calls ADD COLUMN handoff_started_ms INTEGER;
+                ALTER TABLE calls ADD COLUMN person_reached_ms INTEGER;
+                ALTER TABLE calls ADD COLUMN wait_ms INTEGER;
+                ALTER TABLE calls ADD COLUMN duration_ms INTEGER;
+                """)
+            try OutcomeMigration.run(db)
+        }
         return migrator
     }
 

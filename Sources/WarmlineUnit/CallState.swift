@@ -25,7 +25,6 @@ struct CallState {
     private var lastClipOf: [String: Int] = [:]
     private var pendingBoardCommands = 0
     private var fault: String?
-    private var distressCall = false
     private var grantExpiresAt: WallTime?
     private var hungUp = false
     /// The line was handed to the bypass relay (the agent line): never put on hook by Warmline.
@@ -90,8 +89,8 @@ struct CallState {
         return pendingBoardCommands > 0 || engine.isOnHold
     }
 
-    func say(_ text: String, frame: Int) { runner.say(text, frame: frame) }
-    func say(_ text: String) { runner.say(text, frame: frameNow) }
+    func say(_ text: String, frame: Int, event: String? = nil) { runner.say(text, frame: frame, callID: callID, event: event) }
+    func say(_ text: String) { runner.say(text, frame: frameNow, callID: callID) }
 
     // MARK: - Inputs
 
@@ -117,7 +116,10 @@ struct CallState {
                 pendingBoardCommands = max(0, pendingBoardCommands - 1)
                 if let error {
                     say("board: \(name) failed after \(Int(seconds * 1000)) ms: \(error)")
-                    if name == "OFF_HOOK" { endByFault("board did not answer OFF_HOOK: \(error)") }
+                    if name == "OFF_HOOK" {
+                        offHookFailed = true
+                        endByFault("board did not answer OFF_HOOK: \(error)")
+                    }
                 } else {
                     say("board: \(name) acknowledged \(Int(seconds * 1000)) ms after it was asked for")
                 }
@@ -392,12 +394,12 @@ struct CallState {
     }
 
     private mutating func log(_ event: CallLogEvent) {
-        if event.type == .distressHandoff { distressCall = true }
         if event.type == .balanceRead { balanceWasRead = true }
         let reasons = event.payload.keys.sorted().map { "\($0)=\(event.payload[$0] ?? "")" }.joined(separator: " ")
-        say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame)
+        let type = StoreEventName.type(for: event.type)
+        say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame, event: type)
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(event.frame),
-                                       type: StoreEventName.type(for: event.type, distressCall: distressCall),
+                                       type: type,
                                        payload: StoreEventName.json(event.payload))
     }
 
@@ -424,54 +426,52 @@ struct CallState {
     private(set) var releasedByFault = false
 
     /// Writes the call row with its outcome and returns the result.
-    mutating func finish(reason: String?, outcome forced: String?) -> LineCallResult {
+    mutating func finish(reason: String?, outcome forced: CallOutcome?) -> LineCallResult {
         // however the call ended, it no longer holds a place in the unit's queue
         runner.callQueue.remove(callID: callID)
         if let reason, fault == nil { endByFault(reason) }
         if fault == nil, !hungUp { hangUpLine() }
-        let rate = runner.settings.call.framesPerSecond
-        let outcome: String
+        let rate = max(1, runner.settings.call.framesPerSecond)
+        let ms = { (frame: Int) in Int64(frame) * 1000 / Int64(rate) }
+        let ending = engine?.outcome ?? .inProgress
         var target: String?
-        var latencyMs: Int64?
-        if let forced {
-            outcome = forced
-        } else if fault != nil {
-            outcome = WarmlineStore.CallOutcome.failed
-        } else {
-            switch engine?.outcome ?? .inProgress {
-            case .transferred(let name):
-                outcome = WarmlineStore.CallOutcome.handedOff
-                target = name
-            case .callbackRecorded: outcome = WarmlineStore.CallOutcome.callback
-            case .releasedToBypass: outcome = WarmlineStore.CallOutcome.bypassed
-            case .callerChoseHangup: outcome = WarmlineStore.CallOutcome.selfServed
-            case .callerHungUp where callbackRecorded:
-                outcome = WarmlineStore.CallOutcome.callback
-            case .callerHungUp, .inProgress:
-                outcome = engine?.personOrCallbackAtFrame == nil && engine?.handoffStartedAtFrame != nil
-                    ? WarmlineStore.CallOutcome.abandoned
-                    : (servedSelf ? WarmlineStore.CallOutcome.selfServed : WarmlineStore.CallOutcome.abandoned)
-            }
-        }
-        if let start = engine?.handoffStartedAtFrame, let end = engine?.personOrCallbackAtFrame {
-            latencyMs = Int64((end - start) * 1000 / max(1, rate))
-        }
+        if case .transferred(let name) = ending { target = name }
+        let facts = CallFacts(failed: forced == .failed || fault != nil, reachedPerson: target != nil,
+                              bypassed: ending == .releasedToBypass, callbackPromised: callbackRecorded || ending == .callbackRecorded,
+                              choseToEnd: ending == .callerChoseHangup, handoffStarted: engine?.handoffStartedAtFrame != nil,
+                              servedSelf: servedSelf)
+        let outcome = forced ?? CallOutcome.derive(facts)
+        let startFrame = engine?.handoffStartedAtFrame
+        let reachedFrame = outcome == .reachedPerson ? engine?.personReachedAtFrame : nil
+        // a callback offer or the bypass relay is not a person: only a person answering counts as hand-off latency
+        let latencyMs = startFrame.flatMap { start in reachedFrame.map { ms($0 - start) } }
+        let waitMs = startFrame.map { start in ms((reachedFrame ?? engine?.personOrCallbackAtFrame ?? lastFrame) - start) }
         if let start = engine?.handoffStartedAtFrame {
-            let ms = { (frame: Int?) in frame.map { "\(($0 - start) * 1000 / max(1, rate)) ms" } ?? "-" }
-            say("hand-off timings from the decision: FLASH \(ms(firstFlashFrame)), agent dialled \(ms(firstDialFrame)), "
-                + "agent answered \(ms(agentAnsweredFrame)), person or callback \(ms(engine?.personOrCallbackAtFrame))")
+            let since = { (frame: Int?) in frame.map { "\(($0 - start) * 1000 / rate) ms" } ?? "-" }
+            say("hand-off timings from the decision: FLASH \(since(firstFlashFrame)), agent dialled \(since(firstDialFrame)), "
+                + "agent answered \(since(agentAnsweredFrame)), person \(since(engine?.personReachedAtFrame)), "
+                + "person or callback \(since(engine?.personOrCallbackAtFrame))")
         }
         let endedAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+        // answered only when the unit took the line: not when the call could not start or the board refused OFF_HOOK
+        let answered = engine != nil && !offHookFailed
         let record = CallRecord(id: callID, line: runner.settings.lineNumber, callerID: callerID, startedAtMs: startedAtMs,
-                                answeredAtMs: startedAtMs, endedAtMs: endedAtMs, outcome: outcome, language: engine?.language,
-                                handoffTarget: target, handoffLatencyMs: latencyMs)
+                                answeredAtMs: answered ? startedAtMs : nil, endedAtMs: endedAtMs, outcome: outcome.rawValue,
+                                language: engine?.language, handoffTarget: target, handoffLatencyMs: latencyMs,
+                                handoffReason: engine?.handoffKind?.rawValue, handoffStartedMs: startFrame.map(ms),
+                                personReachedMs: reachedFrame.map(ms), waitMs: waitMs, durationMs: answered ? ms(lastFrame) : nil)
         if runner.eventWriter.enqueueCall(record) == nil { say("the event log's memory bound is full: this call's row was dropped") }
         let endReason = fault ?? engine?.outcome.logValue ?? "not started"
-        say("call over: outcome \(outcome), \(endReason)" + (latencyMs.map { ", hand-off took \($0) ms of call time" } ?? "")
+        say("call over: outcome \(outcome.rawValue), \(endReason)"
+            + (engine?.handoffKind.map { ", hand-off reason \($0.rawValue)" } ?? "")
+            + (latencyMs.map { ", hand-off took \($0) ms of call time" } ?? "")
             + (target.map { ", reached \($0)" } ?? ""))
-        return LineCallResult(callID: callID, callerID: callerID, outcome: outcome, endReason: endReason, frames: lastFrame,
+        return LineCallResult(callID: callID, callerID: callerID, outcome: outcome.rawValue, endReason: endReason, frames: lastFrame,
                               releasedByFault: releasedByFault)
     }
+
+    /// The board refused or never acknowledged OFF_HOOK: the unit did not answer this call.
+    private var offHookFailed = false
 
     /// The caller got what they came for without a person (balance read, day pass granted).
     private var servedSelf: Bool { grantExpiresAt != nil || balanceWasRead }

@@ -52,7 +52,7 @@ public enum CallerHistory {
         let open = try store.calls(matching: CallFilter()).map(\.call).filter { $0.endedAtMs == nil }
         for var call in open {
             call.endedAtMs = nowMs
-            call.outcome = WarmlineStore.CallOutcome.failed
+            call.outcome = WarmlineStore.CallOutcome.failed.rawValue
             try store.saveCall(call)
         }
         return open

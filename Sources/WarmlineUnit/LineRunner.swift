@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import WarmlineAudio
 import WarmlineBoard
@@ -31,7 +32,7 @@ public struct LineCallResult: Sendable, Equatable {
     public var callID: String
     /// Caller ID, when the network sent one.
     public var callerID: String?
-    /// The store's outcome (`handed_off`, `self_served`, `abandoned`, `callback`, `failed`).
+    /// The store's outcome (a `CallOutcome` raw value: `reached_person`, `self_served`, `abandoned_in_menu`, ...).
     public var outcome: String
     /// Why it ended, in words.
     public var endReason: String
@@ -84,6 +85,8 @@ public final class LineRunner: Sendable {
     /// The unit's queue for a person, shared with the other lines.
     let callQueue: SharedCallQueue
     private let transcript: @Sendable (String) -> Void
+    /// The transcript through swift-log, with the line (and the call and event) as metadata.
+    private let transcriptLog: Logging.Logger
     private let inbox = LineInbox()
     private let storeQueue: DispatchQueue
     /// What the line's thread, the unit and the watchdog share.
@@ -118,6 +121,7 @@ public final class LineRunner: Sendable {
         state = Mutex(State(spotter: spotterThread))
         self.openAudio = openAudio
         self.transcript = transcript
+        transcriptLog = TranscriptLog.logger(line: settings.lineNumber, sink: transcript)
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
     }
 
@@ -125,7 +129,13 @@ public final class LineRunner: Sendable {
     public func start() {
         let events = link.events
         let inbox = inbox
-        Task.detached { for await event in events { inbox.post(.board(event)) } }
+        let (writer, line) = (writer, settings.lineNumber)
+        Task.detached {
+            for await event in events {
+                LineHealthLog.record(event, line: line, writer: writer)
+                inbox.post(.board(event))
+            }
+        }
         let thread = Thread { [self] in
             runLine()
             done.signal()
@@ -213,7 +223,7 @@ public final class LineRunner: Sendable {
                 if result.releasedByFault {
                     // the agent line has the caller; the line is asked back once nothing stands in the way
                     heldInBypass = "a fault in the call (\(result.endReason))"
-                } else if result.outcome == WarmlineStore.CallOutcome.bypassed {
+                } else if result.outcome == WarmlineStore.CallOutcome.bypassed.rawValue {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
                     dispatchBypass(false, "SET_BYPASS off (when idle)")
@@ -260,7 +270,7 @@ public final class LineRunner: Sendable {
             try call.prepare()
         } catch {
             say("cannot start the call: \(error)")
-            return call.finish(reason: "cannot start: \(error)", outcome: WarmlineStore.CallOutcome.failed)
+            return call.finish(reason: "cannot start: \(error)", outcome: .failed)
         }
         var pendingPlayback: [AudioLoopEvent] = []
         let audio: CallAudio
@@ -268,7 +278,7 @@ public final class LineRunner: Sendable {
             audio = try openAudio { pendingPlayback.append($0) }
         } catch {
             say("cannot open the line's audio: \(error)")
-            return call.finish(reason: "audio failed: \(error)", outcome: WarmlineStore.CallOutcome.failed)
+            return call.finish(reason: "audio failed: \(error)", outcome: .failed)
         }
         var callerAudioEnded = false
         var pace = Pace(rate: settings.call.framesPerSecond)
@@ -330,13 +340,16 @@ public final class LineRunner: Sendable {
     // MARK: - Helpers the call uses
 
     /// Prints one transcript line for this line.
-    func say(_ text: String) { transcript("L\(settings.lineNumber)           \(TerminalText.escaped(text))") }
+    func say(_ text: String) { transcriptLog.info("\("L\(settings.lineNumber)           \(TerminalText.escaped(text))")") }
 
     /// Prints one transcript line stamped with call time.
-    func say(_ text: String, frame: Int) {
+    func say(_ text: String, frame: Int, callID: String? = nil, event: String? = nil) {
         let ms = frame * 1000 / max(1, settings.call.framesPerSecond)
-        transcript(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000,
-                          TerminalText.escaped(text)))
+        var metadata: Logging.Logger.Metadata = [:]
+        if let callID { metadata[TranscriptLog.callIDKey] = "\(callID)" }
+        if let event { metadata[TranscriptLog.eventKey] = "\(event)" }
+        transcriptLog.info("\(String(format: "L%d %3d:%02d.%03d  %@", settings.lineNumber, ms / 60_000, ms / 1000 % 60, ms % 1000, TerminalText.escaped(text)))",
+                           metadata: metadata)
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.

@@ -4,8 +4,8 @@ import WarmlineStore
 
 /// How the engine's log events are named in the store, so `warmline report` and `calls show` count them.
 public enum StoreEventName {
-    /// The store's event type for an engine log event; `distressCall` tells a distress hand-off from a request for a person.
-    public static func type(for event: CallLogEventType, distressCall: Bool) -> String {
+    /// The store's event type for an engine log event (a hand-off's reason is in its payload's `kind`, not its name).
+    public static func type(for event: CallLogEventType) -> String {
         switch event {
         case .callStarted: EventType.callAnswered
         case .callEnded: EventType.callEnded
@@ -14,7 +14,7 @@ public enum StoreEventName {
         case .keyword: EventType.speechKeyword
         case .distressSignal: EventType.distressSignal
         case .distressHandoff: EventType.distressHandoff
-        case .handoffStarted: distressCall ? "handoff.started" : EventType.agentRequested
+        case .handoffStarted: EventType.handoffStarted
         case .targetDialed: EventType.handoffAttempt
         case .transferCompleted: EventType.handoffConnected
         case .targetFailed: EventType.handoffFailed

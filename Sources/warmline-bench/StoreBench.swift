@@ -182,7 +182,7 @@ struct StoreBench: ParsableCommand {
                     let startMs = dayStartMs + Int64(call) * (86_400_000 / Int64(max(callCount, 1)))
                     let handedOff = random.next() % 3 == 0
                     try insertCall.execute(arguments: ["C\(call)", call % 4 + 1, "+35387\(call)", startMs, startMs + 2_000, startMs + 90_000,
-                                                       handedOff ? CallOutcome.handedOff : (random.next() % 5 == 0 ? CallOutcome.abandoned : CallOutcome.selfServed),
+                                                       (handedOff ? CallOutcome.reachedPerson : (random.next() % 5 == 0 ? CallOutcome.abandonedWaiting : CallOutcome.selfServed)).rawValue,
                                                        "en", handedOff ? "agent-1" : nil, handedOff ? Int64(random.next() % 20_000) : nil])
                     for index in 0..<eventsPerCall {
                         let type = types[Int(random.next() % UInt64(types.count))]

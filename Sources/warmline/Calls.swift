@@ -144,26 +144,13 @@ struct CallsShow: ParsableCommand {
     }
 }
 
-/// The outcome names `--outcome` accepts: today's stored values and the names of the new outcome model, each mapped to
-/// every stored value it covers (the old `abandoned` does not say where the caller hung up, so it matches both new ones).
+/// The outcome names `--outcome` accepts: the one outcome model's (`CallOutcome`).
 enum OutcomeVocabulary {
-    /// New-model name → the stored values it matches.
-    static let aliases: [String: [String]] = [
-        "reached_person": ["reached_person", CallOutcome.handedOff],
-        "callback_promised": ["callback_promised", CallOutcome.callback],
-        "abandoned_in_menu": ["abandoned_in_menu", CallOutcome.abandoned],
-        "abandoned_waiting": ["abandoned_waiting", CallOutcome.abandoned],
-        CallOutcome.handedOff: [CallOutcome.handedOff, "reached_person"],
-        CallOutcome.callback: [CallOutcome.callback, "callback_promised"],
-        CallOutcome.abandoned: [CallOutcome.abandoned, "abandoned_in_menu", "abandoned_waiting"],
-    ]
-
-    /// Every accepted name, sorted.
-    static var accepted: [String] { Set(CallOutcome.all + Array(aliases.keys)).sorted() }
+    /// Every accepted name: the stored outcomes (a database written before them is migrated on the unit's next start).
+    static var accepted: [String] { CallOutcome.all }
 
     /// The stored values `name` matches, or exit 2 listing the accepted names.
     static func stored(for name: String) throws -> [String] {
-        let name = try OptionValue.choice(name, option: "--outcome", allowed: accepted)
-        return aliases[name] ?? [name]
+        [try OptionValue.choice(name, option: "--outcome", allowed: accepted)]
     }
 }

@@ -41,7 +41,7 @@ struct Demo: AsyncParsableCommand {
         let calls = try await session.run(lines: callers)
         ConsoleOutput.line("\n── calls ──")
         for call in calls {
-            ConsoleOutput.line("line \(call.line)  \(call.caller.label.padding(toLength: 44, withPad: " ", startingAt: 0))  \(call.result.outcome.padding(toLength: 11, withPad: " ", startingAt: 0))  \(call.result.endReason)")
+            ConsoleOutput.line("line \(call.line)  \(call.caller.label.padding(toLength: 44, withPad: " ", startingAt: 0))  \(call.result.outcome.padding(toLength: 17, withPad: " ", startingAt: 0))  \(call.result.endReason)")
         }
         let store = try StoreDatabase(readingAt: options.databasePath)
         let report = try store.report(fromMs: startedMs, toMs: Int64(Date().timeIntervalSince1970 * 1000) + 1)

@@ -83,12 +83,13 @@ struct Logs: ParsableCommand {
 
     /// Every event type the unit logs: the engine's events under their store names, the store's own, and the callback marks.
     static var knownTypes: [String] {
-        let engine = CallLogEventType.allCases.flatMap { [StoreEventName.type(for: $0, distressCall: false), StoreEventName.type(for: $0, distressCall: true)] }
+        let engine = CallLogEventType.allCases.map { StoreEventName.type(for: $0) }
         let store = [EventType.callRing, EventType.callAnswered, EventType.callEnded, EventType.promptPlayed, EventType.menuNode,
                      EventType.dtmfDigit, EventType.speechKeyword, EventType.distressSignal, EventType.distressHandoff, EventType.agentRequested,
-                     EventType.handoffAttempt, EventType.handoffConnected, EventType.handoffFailed, EventType.dayPassOffered,
+                     EventType.handoffStarted, EventType.handoffAttempt, EventType.handoffConnected, EventType.handoffFailed, EventType.dayPassOffered,
                      EventType.dayPassGranted, EventType.dayPassRefused, EventType.callbackRequested, EventType.storeOverflow,
-                     EventType.storeRecovered, EventType.storePurged, CallbackRecord.doneEventType]
+                     EventType.storeRecovered, EventType.storePurged, EventType.lineBypass, EventType.lineBoardReset,
+                     CallbackRecord.doneEventType]
         return Set(engine + store).sorted()
     }
 

@@ -31,7 +31,7 @@ extension EndToEnd {
             let calls = try await session.run(lines: [[caller]])
             #expect(try await breaker.value, "the hand-off never dialled:\n\(transcript.text)")
             let call = try #require(calls.first)
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.failed, "\(transcript.text)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.failed.rawValue, "\(transcript.text)")
             #expect(call.result.endReason.contains("board reset"))
             let ended = try EndToEndRig.events(options.databasePath, callID: call.result.callID, type: EventType.callEnded)
             #expect(ended.count == 1)
@@ -39,6 +39,12 @@ extension EndToEnd {
             let log = (try? String(contentsOfFile: options.workDirectory + "/emulator-line1.log", encoding: .utf8)) ?? ""
             let afterDial = log.components(separatedBy: "net: dialled").last ?? ""
             #expect(afterDial.contains("bypass relay released (line to agent)"), "emulator log:\n\(log)")
+            // issue 18: the report's line health comes from what the board reported: one reset, the fault, time in bypass
+            #expect(try EndToEndRig.events(options.databasePath, type: EventType.lineBoardReset).count == 1)
+            let report = try StoreDatabase(readingAt: options.databasePath).report(fromMs: 0, toMs: Int64(Date().timeIntervalSince1970 * 1000) + 1)
+            let line = try #require(report.lines.first { $0.line == 1 }, "\(report.lines)")
+            #expect(line.boardResets == 1 && line.faults == 1 && line.calls == 1, "\(line)")
+            #expect(line.bypassMs > 0, "\(line)")
         }
     }
 }

@@ -23,7 +23,7 @@ extension EndToEnd {
                 throw EndToEndRig.Failure(description: "\(error)\n\(transcript.text)")
             }
             let call = try #require(calls.first)
-            #expect(call.result.outcome == WarmlineStore.CallOutcome.bypassed, "\(transcript.text)")
+            #expect(call.result.outcome == WarmlineStore.CallOutcome.bypassed.rawValue, "\(transcript.text)")
             let log = try String(contentsOfFile: options.workDirectory + "/emulator-line1.log", encoding: .utf8)
             #expect(log.contains("released (line to agent)"), "\(log)")
             let text = transcript.text

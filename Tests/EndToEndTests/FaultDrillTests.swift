@@ -46,9 +46,9 @@ extension EndToEnd {
             let logged = try drill.finish()
             print("fault drill ENOSPC (\(full.method)): next calls answered \(answered) of 2; calls logged after recovery \(logged.ended) of \(logged.calls.count)")
             #expect(logged.calls.count == 3 && logged.ended == 3, "\(logged.calls)\n\(drill.output)")
-            #expect(logged.calls.first?.outcome == WarmlineStore.CallOutcome.failed)
+            #expect(logged.calls.first?.outcome == WarmlineStore.CallOutcome.failed.rawValue)
             // No hand-off targets here: a caller who asks for a person is given to the bypass relay by design.
-            #expect(logged.calls.dropFirst().allSatisfy { $0.outcome == WarmlineStore.CallOutcome.bypassed }, "\(logged.calls)")
+            #expect(logged.calls.dropFirst().allSatisfy { $0.outcome == WarmlineStore.CallOutcome.bypassed.rawValue }, "\(logged.calls)")
             #expect(try drill.eventCount(type: EventType.storeRecovered) >= 1)
             let firstID = try #require(logged.calls.first?.id)
             #expect(try drill.events(callID: firstID, type: EventType.callEnded).contains { $0.payload.contains("event store cannot write") })
@@ -125,7 +125,7 @@ extension EndToEnd {
             try #require(calls.count == 2, "\(transcript.text)")
             #expect(!calls[0].result.releasedByFault, "\(calls[0].result.endReason)\n\(transcript.text)")
             // the caller's 0, pressed after the crash, still reached the agent
-            #expect(calls[0].result.outcome == WarmlineStore.CallOutcome.handedOff, "\(calls[0].result.outcome)\n\(transcript.text)")
+            #expect(calls[0].result.outcome == WarmlineStore.CallOutcome.reachedPerson.rawValue, "\(calls[0].result.outcome)\n\(transcript.text)")
             #expect(transcript.text.contains("speech recogniser worker stopped"), "\(transcript.text)")
             #expect(calls[1].result.frames > 0, "the next call was not answered:\n\(transcript.text)")
             let store = try StoreDatabase(readingAt: options.databasePath)
@@ -212,9 +212,9 @@ struct MidCallDrill {
 
     /// The faulty call ended failed and released by Warmline; the next one was answered and served; both rows are complete.
     private func expectBothLogged() throws {
-        #expect(first.result.outcome == WarmlineStore.CallOutcome.failed, "\(transcript)")
+        #expect(first.result.outcome == WarmlineStore.CallOutcome.failed.rawValue, "\(transcript)")
         #expect(first.result.releasedByFault, "\(transcript)")
-        #expect(next.result.outcome != WarmlineStore.CallOutcome.failed, "the next call was not served:\n\(transcript)")
+        #expect(next.result.outcome != WarmlineStore.CallOutcome.failed.rawValue, "the next call was not served:\n\(transcript)")
         #expect(next.result.frames > 0, "the next call was not answered:\n\(transcript)")
         let store = try StoreDatabase(readingAt: databasePath)
         for call in [first, next] {

@@ -96,7 +96,7 @@ extension EndToEnd {
                 emulator.log().components(separatedBy: "energised (line to Warmline)").count > claimsBefore
             }, "the board never gave the line back:\n\(emulator.log())")
             let closed = try #require(try StoreDatabase(readingAt: database).call(id: interruptedCall.id))
-            #expect(closed.outcome == WarmlineStore.CallOutcome.failed)
+            #expect(closed.outcome == WarmlineStore.CallOutcome.failed.rawValue)
             let ended = try EndToEndRig.events(database, callID: interruptedCall.id, type: EventType.callEnded)
             #expect(ended.contains { $0.payload.contains("interrupted") })
 

@@ -38,7 +38,7 @@ struct Scenario: Sendable, CustomStringConvertible {
     var startedAt: WallTime?
     var endMs = 600_000
     /// What must have happened: outcome, and a part of the whisper (or of the log) that says why.
-    var outcome: CallOutcome
+    var outcome: CallEnding
     var whisperContains: String?
     var mustLog: [CallLogEventType] = []
     var mustPlay: [String] = []

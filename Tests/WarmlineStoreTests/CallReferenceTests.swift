@@ -12,11 +12,11 @@ struct CallReferenceTests {
     private func store(_ directory: TemporaryDirectory) throws -> StoreDatabase {
         let store = try directory.store()
         let calls: [(String, Int, Int64, String?, String?, String)] = [
-            ("L1-1796517279000-4660", 1, 0, "+380441234567", "uk", CallOutcome.handedOff),
-            ("L2-1796517300000-17", 2, 21_000, "+353871111111", "en", CallOutcome.abandoned),
-            ("L1-1796517400000-9", 1, 121_000, nil, "en", CallOutcome.callback),
-            ("L1-1796517500000-42", 1, 221_000, "+380441234567", "uk", CallOutcome.selfServed),
-            ("L2-1796517600000-77", 2, 321_000, "+905551234567", "tr", "reached_person"),
+            ("L1-1796517279000-4660", 1, 0, "+380441234567", "uk", CallOutcome.reachedPerson.rawValue),
+            ("L2-1796517300000-17", 2, 21_000, "+353871111111", "en", CallOutcome.abandonedInMenu.rawValue),
+            ("L1-1796517400000-9", 1, 121_000, nil, "en", CallOutcome.callbackPromised.rawValue),
+            ("L1-1796517500000-42", 1, 221_000, "+380441234567", "uk", CallOutcome.selfServed.rawValue),
+            ("L2-1796517600000-77", 2, 321_000, "+905551234567", "tr", CallOutcome.failed.rawValue),
         ]
         for (id, line, offset, caller, language, outcome) in calls.reversed() {
             try store.saveCall(CallRecord(id: id, line: line, callerID: caller, startedAtMs: Self.startMs + offset,
@@ -58,8 +58,10 @@ struct CallReferenceTests {
         ]))
         #expect(error?.description.hasPrefix("'L1-1796517' matches 3 calls: L1-0001 (L1-1796517279000-4660), ") == true)
         #expect(throws: StoreError.unknownCall("L7-0001")) { try store.resolveCall("L7-0001") }
-        let empty = try TemporaryDirectory().store()
+        let emptyDirectory = TemporaryDirectory()
+        let empty = try emptyDirectory.store()
         #expect(throws: StoreError.unknownCall("last")) { try empty.resolveCall("last") }
+        withExtendedLifetime(emptyDirectory) {}
     }
 
     @Test("filters by caller digits, line, language and any of several outcomes")
@@ -68,7 +70,7 @@ struct CallReferenceTests {
         let store = try store(directory)
         #expect(try store.calls(matching: CallFilter(caller: "441234567")).map(\.shortID) == ["L1-0001", "L1-0003"])
         #expect(try store.calls(matching: CallFilter(language: "en")).map(\.shortID) == ["L2-0001", "L1-0002"])
-        #expect(try store.calls(matching: CallFilter(outcomes: [CallOutcome.handedOff, "reached_person"])).map(\.shortID) == ["L1-0001", "L2-0002"])
+        #expect(try store.calls(matching: CallFilter(outcomes: [CallOutcome.reachedPerson.rawValue, CallOutcome.failed.rawValue])).map(\.shortID) == ["L1-0001", "L2-0002"])
         #expect(try store.calls(matching: CallFilter(caller: "441234567", line: 2)).isEmpty)
     }
 

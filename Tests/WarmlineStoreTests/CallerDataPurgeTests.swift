@@ -16,7 +16,7 @@ struct CallerDataPurgeTests {
                                                  ("old-3", "+15550999", oldMs + 120_000), ("old-4", nil, oldMs + 180_000),
                                                  ("new-1", "+15550402", newMs)]
         for (id, caller, startMs) in calls {
-            try store.saveCall(CallRecord(id: id, line: 1, callerID: caller, startedAtMs: startMs, outcome: CallOutcome.selfServed))
+            try store.saveCall(CallRecord(id: id, line: 1, callerID: caller, startedAtMs: startMs, outcome: CallOutcome.selfServed.rawValue))
             try store.pool.write { db in
                 try EventRecord(callID: id, frameTime: 0, wallTimeMs: startMs, type: EventType.callRing,
                                 payload: #"{"caller_id":"\#(caller ?? "unknown")","line":"1"}"#).insert(db)

@@ -12,8 +12,9 @@ struct EventQueryTests {
         #expect(call.count == 10)
         #expect(call.map(\.wallTimeMs) == call.map(\.wallTimeMs).sorted())
         #expect(call.first?.type == EventType.callRing && call.last?.type == EventType.callEnded)
-        #expect(try store.events(matching: EventFilter(type: EventType.agentRequested)).count == 3)
-        #expect(try store.events(matching: EventFilter(type: "handoff.*")).count == 11)
+        #expect(try store.events(matching: EventFilter(type: EventType.handoffStarted)).count == 3)
+        // the three requests are now `handoff.started` (issue 18's vocabulary), so the prefix matches 11 + 3
+        #expect(try store.events(matching: EventFilter(type: "handoff.*")).count == 14)
         let window = try store.events(matching: EventFilter(sinceMs: StoreFixture.nineMs + 600_000, untilMs: StoreFixture.nineMs + 1_200_000))
         #expect(Set(window.compactMap(\.callID)) == ["L2-0001"])
     }

@@ -159,7 +159,7 @@ struct EventWriterTests {
         }
         #expect(eventually { writer.status.fault == .diskFull })
         let call = CallRecord(id: "c1", line: 1, callerID: "+15550101", startedAtMs: 1_000, answeredAtMs: 1_000, endedAtMs: 9_000,
-                              outcome: CallOutcome.failed)
+                              outcome: CallOutcome.failed.rawValue)
         #expect(writer.enqueueCall(call) != nil)
         #expect(writer.enqueue(callID: "c1", frameTime: 99, type: EventType.callEnded) == nil)
         #expect(writer.status.droppedCount == UInt64(80 - accepted + 1))

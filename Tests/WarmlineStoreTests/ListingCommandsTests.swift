@@ -32,7 +32,7 @@ struct ListingCommandsTests {
         #expect(result.status == 0, "stderr: \(result.err)")
         #expect(lines(result.out).allSatisfy { $0.count <= 80 }, "\(result.out)")
         #expect(result.out.contains("── 2026-11-26 (Europe/Kyiv) ──"))
-        #expect(result.out.contains("L1-0002  11:00:00 +02:00  1:35  +353871111111  handed_off   distress → agent-2\n"))
+        #expect(result.out.contains("L1-0002  11:00:00 +02:00  1:35  +353871111111  reached_person     distress →\n"))
         #expect(result.out.contains("── 2026-11-25 (Europe/Kyiv) ──\nL1-0001  11:00:00 +02:00  -     -"))  // the line's call the day before
         let utc = try BuildProducts.run("warmline", ["calls", "--db", store.path, "--config", config, "--utc"])
         #expect(utc.out.contains("L1-0002  09:00:00 +00:00"))

@@ -15,7 +15,7 @@ struct StoreDatabaseTests {
         }
         #expect(journal == "wal")
         #expect(synchronous == 2)
-        #expect(migrations == ["v1-calls-events-subscribers-daypasses-outbox-callbacks", "v2-day-pass-provisional", "v3-caller-data-purge"])
+        #expect(migrations == ["v1-calls-events-subscribers-daypasses-outbox-callbacks", "v2-day-pass-provisional", "v3-caller-data-purge", "v4-call-outcomes-handoff-reasons"])
         let tables = try store.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' ORDER BY name") }
         #expect(Set(tables) == Set(StoreSchema.tableNames + StoreSchema.internalTableNames))
     }
@@ -35,7 +35,7 @@ struct StoreDatabaseTests {
         let directory = TemporaryDirectory()
         let store = try directory.store()
         let call = CallRecord(id: "L1-0001", line: 1, callerID: "+3531234567", startedAtMs: 1_000, answeredAtMs: 1_500, endedAtMs: 9_000,
-                              outcome: CallOutcome.handedOff, language: "en", handoffTarget: "agent-1", handoffLatencyMs: 4_200)
+                              outcome: CallOutcome.reachedPerson.rawValue, language: "en", handoffTarget: "agent-1", handoffLatencyMs: 4_200)
         try store.saveCall(call)
         #expect(try store.call(id: "L1-0001") == call)
         let columns = try store.pool.read { try $0.columns(in: "calls").map(\.name) }

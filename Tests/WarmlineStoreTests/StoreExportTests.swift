@@ -25,7 +25,7 @@ struct StoreExportTests {
         #expect(csvLines.dropFirst().first?.hasSuffix(",2026-11-26T09:00:00.000+00:00,L1-0002") == true)
         let callsCSV = try String(contentsOfFile: (target as NSString).appendingPathComponent("calls.csv"), encoding: .utf8)
         #expect(callsCSV.hasPrefix("id,line,caller_id,started_at_ms,answered_at_ms,ended_at_ms,outcome,language,handoff_target,handoff_latency_ms,"
-            + "started_at,answered_at,ended_at,short_id\nL1-0001,1,+353871111111,\(StoreFixture.nineMs),"))
+            + "handoff_reason,handoff_started_ms,person_reached_ms,wait_ms,duration_ms,started_at,answered_at,ended_at,short_id\nL1-0001,1,+353871111111,\(StoreFixture.nineMs),"))
         #expect(manifest.timeZone == "UTC" && manifest.createdAt.hasSuffix("+00:00"))
         #expect(CSV.parse(csvLines.joined(separator: "\n")).count == (eventsFile.rows ?? 0) + 1)
 

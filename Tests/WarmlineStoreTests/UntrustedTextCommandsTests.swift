@@ -14,7 +14,7 @@ struct UntrustedTextCommandsTests {
         let store = try directory.store()
         let startMs: Int64 = 1_795_651_200_000
         try store.saveCall(CallRecord(id: "L1-0001", line: 1, callerID: Self.hostile, startedAtMs: startMs, answeredAtMs: startMs,
-                                      endedAtMs: startMs + 9_000, outcome: CallOutcome.abandoned, language: "en"))
+                                      endedAtMs: startMs + 9_000, outcome: CallOutcome.abandonedInMenu.rawValue, language: "en"))
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["caller_id": Self.hostile]), as: UTF8.self)
         let writer = EventWriter(path: store.path)
         writer.enqueue(callID: "L1-0001", frameTime: 0, type: EventType.callRing, payload: payload, wallTimeMs: startMs)

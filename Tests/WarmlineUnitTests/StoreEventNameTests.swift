@@ -8,22 +8,30 @@ import WarmlineStore
 struct StoreEventNameTests {
     @Test("The events the report counts get the store's names, so `warmline report` counts the engine's decisions")
     func reportedNames() {
-        #expect(StoreEventName.type(for: .distressHandoff, distressCall: true) == EventType.distressHandoff)
-        #expect(StoreEventName.type(for: .dayPassGranted, distressCall: false) == EventType.dayPassGranted)
-        #expect(StoreEventName.type(for: .dayPassRefused, distressCall: false) == EventType.dayPassRefused)
-        #expect(StoreEventName.type(for: .callbackRecorded, distressCall: false) == EventType.callbackRequested)
-        #expect(StoreEventName.type(for: .targetDialed, distressCall: false) == EventType.handoffAttempt)
+        #expect(StoreEventName.type(for: .distressHandoff) == EventType.distressHandoff)
+        #expect(StoreEventName.type(for: .dayPassGranted) == EventType.dayPassGranted)
+        #expect(StoreEventName.type(for: .dayPassRefused) == EventType.dayPassRefused)
+        #expect(StoreEventName.type(for: .callbackRecorded) == EventType.callbackRequested)
+        #expect(StoreEventName.type(for: .targetDialed) == EventType.handoffAttempt)
     }
 
-    @Test("A hand-off counts as an agent request only when it is not a distress hand-off (never counted twice)")
+    // Issue 18 changed this vocabulary: a non-distress hand-off was `agent.requested` whatever its reason; now every
+    // hand-off is `handoff.started` with its reason in `kind`, and `agent.requested` is only read from old databases.
+    @Test("Every hand-off is stored as handoff.started, never as agent.requested (its reason is in the payload)")
     func handoffCountedOnce() {
-        #expect(StoreEventName.type(for: .handoffStarted, distressCall: false) == EventType.agentRequested)
-        #expect(StoreEventName.type(for: .handoffStarted, distressCall: true) != EventType.agentRequested)
+        #expect(StoreEventName.type(for: .handoffStarted) == EventType.handoffStarted)
+        #expect(CallLogEventType.allCases.allSatisfy { StoreEventName.type(for: $0) != EventType.agentRequested })
+    }
+
+    @Test("The store's hand-off reasons are the engine's, in the same order")
+    func handoffReasonNames() {
+        #expect(EventDescription.handoffReasons == HandoffReason.allCases.map(\.rawValue))
+        #expect(HandoffReason.allCases.map { EventDescription.handoffReasonPhrase($0.rawValue) } == HandoffReason.allCases.map(\.phrase))
     }
 
     @Test("Every engine event has its own store name")
     func distinctNames() {
-        let names = CallLogEventType.allCases.map { StoreEventName.type(for: $0, distressCall: false) }
+        let names = CallLogEventType.allCases.map { StoreEventName.type(for: $0) }
         #expect(Set(names).count == names.count)
         #expect(names.allSatisfy { $0.contains(".") })
     }
