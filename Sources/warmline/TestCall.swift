@@ -16,7 +16,8 @@ struct TestCall: AsyncParsableCommand {
             With --emulator, the line's board is the firmware emulator and the caller is scripted: --keys are pressed after the \
             safety sentence, --say is spoken (rendered with espeak-ng in --lang); the call uses a scratch database in --work-dir. \
             Without it, line N of the config answers on its real board and sound card and you call it from a phone \
-            (stop the service first). Expectations: greeting, node:NAME, handoff (any), handoff:distress, handoff:person, \
+            (stop the service first). Expectations: greeting (it began), safety (the safety sentence heard in full), node:NAME, \
+            handoff (any), handoff:distress, handoff:person, \
             outcome:OUTCOME (handed_off, self_served, abandoned, callback). Exit 0 when every expectation passes, 1 otherwise.
             """)
 
@@ -60,7 +61,7 @@ struct TestCall: AsyncParsableCommand {
             throw ValidationError("--keys '\(keys)' holds something other than phone keys (0-9, * and #) and commas")
         }
         for step in expectations where TestCallExpectation(step) == nil {
-            throw ValidationError("--expect '\(step)' is not a step; use greeting, node:NAME, handoff, handoff:distress, "
+            throw ValidationError("--expect '\(step)' is not a step; use greeting, safety, node:NAME, handoff, handoff:distress, "
                 + "handoff:person or outcome:OUTCOME")
         }
     }
@@ -73,7 +74,8 @@ struct TestCall: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
+            // The transcript says what the board did; the link's own notices (its close at the end) would repeat it.
+            handler.logLevel = label.hasPrefix("warmline.board") ? .critical : .warning
             return handler
         }
         let unit = try config.load()
@@ -177,6 +179,7 @@ struct TestCall: AsyncParsableCommand {
 /// One `--expect` step and how it is checked against the call's result and its events in the store.
 enum TestCallExpectation {
     case greeting
+    case safetyHeard
     case node(String)
     case handoff(reason: String?)
     case outcome(String)
@@ -185,6 +188,7 @@ enum TestCallExpectation {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
         case ("greeting", 1): self = .greeting
+        case ("safety", 1): self = .safetyHeard
         case ("node", 2): self = .node(parts[1])
         case ("handoff", 1): self = .handoff(reason: nil)
         case ("handoff", 2) where ["distress", "person"].contains(parts[1]): self = .handoff(reason: parts[1])
@@ -198,8 +202,14 @@ enum TestCallExpectation {
         let types = events.map(\.type)
         switch self {
         case .greeting:
-            let heard = types.contains("prompt.safety_heard")
-            return (heard, heard ? "the safety sentence was heard in full" : "the safety sentence was not heard in full")
+            let played = events.filter { $0.type == EventType.promptPlayed }.compactMap { Self.field("prompt", in: $0.payload) }
+            let began = played.first?.hasPrefix("safety") == true
+            let full = types.contains("prompt.safety_heard")
+            return (began, began ? "the greeting began with the safety sentence (\(played.first ?? ""))"
+                        + (full ? ", heard in full" : ", cut short by the caller's hand-off") : "no greeting was played")
+        case .safetyHeard:
+            let full = types.contains("prompt.safety_heard")
+            return (full, full ? "the safety sentence was heard in full" : "the safety sentence was not heard in full")
         case .node(let name):
             let nodes = events.filter { $0.type == EventType.menuNode }.compactMap { Self.field("node", in: $0.payload) }
             return (nodes.contains(name), "nodes reached: " + (nodes.isEmpty ? "none" : nodes.joined(separator: " → ")))

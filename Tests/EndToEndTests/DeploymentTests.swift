@@ -129,10 +129,10 @@ extension EndToEnd {
 
             // 5. test calls through the emulator: keys to a person, then "help me" handed off as distress
             let keys = try session.run(warmline, ["test-call", "--config", configPath, "--line", "1", "--keys", "0",
-                                                  "--expect", "greeting,handoff:person", "--emulator", emulatorBinary,
+                                                  "--expect", "greeting,safety,handoff:person", "--emulator", emulatorBinary,
                                                   "--work-dir", work + "/call-keys"])
             #expect(keys.status == 0, "\(keys.out)\(keys.err)")
-            #expect(keys.out.contains("PASS  handoff:person"), "\(keys.out)")
+            #expect(keys.out.contains("PASS  handoff:person") && keys.out.contains("PASS  safety"), "\(keys.out)")
             let spoken = try session.run(warmline, ["test-call", "--config", configPath, "--line", "1", "--say", "help me",
                                                     "--expect", "greeting,handoff:distress", "--emulator", emulatorBinary,
                                                     "--work-dir", work + "/call-voice"])
