@@ -12,7 +12,7 @@ struct Warmline: AsyncParsableCommand {
             Logs.self, Calls.self, Report.self, Export.self, Purge.self, Subscribers.self, Passes.self,
             Prompts.self,
             Speech.self,
-            Config.self, Install.self, Uninstall.self, Doctor.self, TestCall.self,
+            Config.self, Install.self, Uninstall.self, Doctor.self, TestCall.self, Console.self,
         ]
     )
 }

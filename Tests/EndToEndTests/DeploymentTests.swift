@@ -53,7 +53,13 @@ extension EndToEnd {
             let work = try EndToEndRig.scratch("deployment")
             let root = work + "/root"
             let session = Session(root: work)
-            defer { try? session.text.write(toFile: work + "/deployment-session.txt", atomically: true, encoding: .utf8) }
+            defer {
+                // the session stays for the reader; the deployment (a copy of the model among it) does not
+                try? session.text.write(toFile: work + "/deployment-session.txt", atomically: true, encoding: .utf8)
+                for scratch in [root, work + "/call-keys", work + "/call-voice", work + "/call-unmet"] {
+                    try? FileManager.default.removeItem(atPath: scratch)
+                }
+            }
             let built = try EndToEndRig.warmlineBinary()
             let emulatorBinary = try EndToEndRig.emulatorBuilt.get()
 

@@ -27,8 +27,8 @@ typedef enum {
 #define SIM_DIAL_COMPLETE_MS 400u
 #define SIM_AGENT_ANSWER_MS 2000u
 #define SIM_CID_AFTER_FIRST_RING_MS 500u
-/* Off-hook on a line idle this long is a seizure (dial tone), not a late answer. */
-#define SIM_SEIZE_IDLE_MS 2000u
+/* Off-hook on a line idle this long after a ring is a seizure (dial tone), not a late answer to a caller who gave up. */
+#define SIM_SEIZE_IDLE_MS 10000u
 
 typedef struct {
     net_state_t state;
