@@ -92,15 +92,15 @@ struct TestCall: AsyncParsableCommand {
             outcome = try await liveCall(unit, line: lineConfig)
         }
         let events = try StoreDatabase(readingAt: outcome.database).events(matching: EventFilter(callID: outcome.result.callID))
-        print("\n── test call on line \(line): \(outcome.result.outcome), \(outcome.result.endReason) ──")
+        ConsoleOutput.line("\n── test call on line \(line): \(outcome.result.outcome), \(outcome.result.endReason) ──")
         var failed = 0
         for step in expectations {
             guard let expectation = TestCallExpectation(step) else { continue }
             let verdict = expectation.check(result: outcome.result, events: events)
             if !verdict.passed { failed += 1 }
-            print("\(verdict.passed ? "PASS" : "FAIL")  \(step.padding(toLength: 18, withPad: " ", startingAt: 0))  \(verdict.detail)")
+            ConsoleOutput.line("\(verdict.passed ? "PASS" : "FAIL")  \(step.padding(toLength: 18, withPad: " ", startingAt: 0))  \(verdict.detail)")
         }
-        print("call \(outcome.result.callID) in \(outcome.database): `warmline calls show \(outcome.result.callID) --db \(outcome.database)`")
+        ConsoleOutput.line("call \(outcome.result.callID) in \(outcome.database): `warmline calls show \(outcome.result.callID) --db \(outcome.database)`")
         if failed > 0 { throw ExitCode.failure }
     }
 
@@ -128,7 +128,7 @@ struct TestCall: AsyncParsableCommand {
         }
         let caller = ScriptedCaller(label: "test call" + (keys.map { ", keys \($0)" } ?? "") + (say.map { ", says \"\($0)\"" } ?? ""),
                                     number: Self.callerIDs[lang] ?? "+15550199", name: "Test Call", agent: agent, steps: steps)
-        print("warmline test-call: line \(line) on the emulator, caller \(caller.number) (\(lang)); scratch database \(options.databasePath)")
+        ConsoleOutput.line("warmline test-call: line \(line) on the emulator, caller \(caller.number) (\(lang)); scratch database \(options.databasePath)")
         let session = DemoSession(options: options, transcript: { ConsoleOutput.line($0) })
         let agents = unit.call.handoff.targets.isEmpty ? [] : unit.call.handoff.targets
         guard let call = try await session.run(lines: [[caller]], agents: agents).first else {
@@ -148,7 +148,7 @@ struct TestCall: AsyncParsableCommand {
         } catch {
             throw CommandFailure.runtime("line \(line) did not start: \(error) (is the service still running? `systemctl stop warmline`)")
         }
-        print("warmline test-call: line \(line) answers now; call it from a phone"
+        ConsoleOutput.line("warmline test-call: line \(line) answers now; call it from a phone"
             + (keys.map { ", press \($0)" } ?? "") + (say.map { ", say \"\($0)\"" } ?? "") + " (waiting \(timeout) s)")
         let deadline = ContinuousClock.now + .seconds(timeout)
         while runner.lines.first?.results.isEmpty ?? true, ContinuousClock.now < deadline {
