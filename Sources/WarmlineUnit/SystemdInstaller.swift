@@ -126,17 +126,21 @@ public struct SystemdInstaller: Sendable {
 
     /// Deploys everything: the user, the binaries, the prompts (rendered into the cache), the model, the data and
     /// cache directories, the config (kept if present), the ALSA example and the unit pointing at the installed binary.
-    public func deploy(runner: ToolRunner = SystemdInstaller.runTool) throws -> Report {
+    /// `onStep` hears each step as it is done, so a failure later still leaves what was done on the screen.
+    public func deploy(runner: ToolRunner = SystemdInstaller.runTool, onStep: (String) -> Void = { _ in }) throws -> Report {
         var report = Report(configPath: configPath, executablePath: executablePath, onRealSystem: onRealSystem)
-        report.steps.append(try createServiceAccount(runner: runner))
-        report.steps += try installBinaries().map(\.description)
-        report.steps.append(try installPrompts().description)
-        report.steps += try installRecognizer().map(\.description)
-        let files = try install()
-        report.steps += files.map(\.description)
+        func done(_ steps: [String]) {
+            steps.forEach(onStep)
+            report.steps += steps
+        }
+        done([try createServiceAccount(runner: runner)])
+        done(try installBinaries().map(\.description))
+        done([try installPrompts().description])
+        done(try installRecognizer().map(\.description))
+        done(try install().map(\.description))
         let config = (try? UnitConfigLoader().load(path: configPath)) ?? defaultConfig()
-        report.steps += try makeDataDirectories(config, runner: runner)
-        report.steps.append(renderPrompts(config))
+        done(try makeDataDirectories(config, runner: runner))
+        done([renderPrompts(config)])
         return report
     }
 

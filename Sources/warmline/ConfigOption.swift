@@ -14,11 +14,6 @@ struct ConfigOption: ParsableArguments {
 
     /// Loads and validates the config; a missing or bad file prints each problem as `file:line: reason` and exits 2.
     func load() throws -> UnitConfig {
-        guard FileManager.default.fileExists(atPath: path) else {
-            let how = given == nil ? "the default config" : "--config"
-            throw CommandFailure.badInput("\(how) \(path) does not exist; `warmline install` writes one, "
-                + "or give the file with --config PATH")
-        }
         do {
             return try UnitConfigLoader().load(path: path)
         } catch {

@@ -34,11 +34,10 @@ struct Install: ParsableCommand {
                                          sourceModel: RecognizerModel(directory: model))
         let report: SystemdInstaller.Report
         do {
-            report = try installer.deploy()
+            report = try installer.deploy(onStep: { print($0) })
         } catch {
-            throw CommandFailure.runtime("cannot install under \(prefix): \(error); nothing after that step was done")
+            throw CommandFailure.runtime("cannot install under \(prefix): \(error); the steps above were done, none after")
         }
-        report.steps.forEach { print($0) }
         print("\nnext, in this order:")
         report.nextSteps.forEach { print("  " + $0) }
     }

@@ -124,7 +124,7 @@ extension EndToEnd {
             #expect(broken.err.contains("after_day_pas"), "\(broken.err)")
             #expect(broken.out.isEmpty)
             let missing = try session.run(warmline, ["doctor", "--config", work + "/no-such.yaml"])
-            #expect(missing.status == 2 && missing.err.contains("--config \(work)/no-such.yaml does not exist"), "\(missing.err)")
+            #expect(missing.status == 2 && missing.err.contains("\(work)/no-such.yaml:1: cannot read the config file (missing or not readable)"), "\(missing.err)")
 
             // 4. doctor with the dial test: the emulated board, the file-plugin sound card, the installed prompts and model
             let doctor = try session.run(warmline, ["doctor", "--config", configPath, "--dial-test", "1"])
