@@ -139,9 +139,21 @@ public struct SystemdInstaller: Sendable {
         done(try installRecognizer().map(\.description))
         done(try install().map(\.description))
         let config = (try? UnitConfigLoader().load(path: configPath)) ?? defaultConfig()
+        let outside = [config.databasePath, config.promptCacheDirectory, config.promptsDirectory].filter { !isInside($0) }
+        guard outside.isEmpty else {
+            // a kept config that names paths outside the prefix: under --prefix nothing outside it is touched
+            done(["skipped directories and prompt rendering: \(configPath) names paths outside \(prefix) "
+                + "(\(outside.joined(separator: ", "))); nothing outside the prefix is touched"])
+            return report
+        }
         done(try makeDataDirectories(config, runner: runner))
         done([renderPrompts(config)])
         return report
+    }
+
+    /// Whether `path` is under the prefix (everything is, on the real system).
+    func isInside(_ path: String) -> Bool {
+        onRealSystem || URL(fileURLWithPath: path).standardizedFileURL.path.hasPrefix(self.path(""))
     }
 
     /// Writes the config (unless one exists), the service and the ALSA example; returns what it did, in order.
@@ -283,6 +295,7 @@ public struct SystemdInstaller: Sendable {
         var remove = [path(Self.unitRelativePath), executablePath, path(Self.binRelativePath + "/" + Recognizer.workerName),
                       path(Self.promptsRelativePath), path(Self.modelRelativePath), path(Self.alsaExampleRelativePath)]
         let data = [configPath, (config.databasePath as NSString).deletingLastPathComponent, config.promptCacheDirectory]
+            .filter(isInside)
         if purge { remove += data }
         for target in remove where FileManager.default.fileExists(atPath: target) {
             try FileManager.default.removeItem(atPath: target)

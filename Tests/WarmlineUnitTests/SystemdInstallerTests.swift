@@ -84,6 +84,22 @@ struct SystemdInstallerTests {
         #expect(report.nextSteps[1].contains("\(root)/usr/local/bin/warmline config check --config \(root)/etc/warmline/warmline.yaml"))
     }
 
+    @Test("under a prefix, a kept config naming paths outside it gets no directories and no rendering there")
+    func keptConfigOutsidePrefix() throws {
+        let scratch = try ScratchDirectory("install")
+        defer { scratch.cleanUp() }
+        try scratch.write("src/Prompts/menu.yaml", "start: main\n")
+        try scratch.write("src/Prompts/en/prompts.yaml", "greeting: \"Hello.\"\n")
+        let outside = scratch.file("elsewhere/db/warmline.sqlite")
+        try scratch.write("root/etc/warmline/warmline.yaml", "database: \"\(outside)\"\n")
+        let installer = SystemdInstaller(prefix: scratch.file("root"), sourceExecutable: "/bin/true", sourcePrompts: scratch.file("src/Prompts"),
+                                         sourceModel: RecognizerModel(directory: scratch.file("no-model")))
+        let report = try installer.deploy()
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("elsewhere")))
+        #expect(report.steps.last?.hasPrefix("skipped directories and prompt rendering") == true, "\(report.steps)")
+        #expect(report.steps.last?.contains(outside) == true)
+    }
+
     @Test("install again keeps the edited config and the data; uninstall keeps both, --purge removes them")
     func reinstallAndUninstall() throws {
         let scratch = try ScratchDirectory("install")
