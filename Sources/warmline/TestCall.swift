@@ -124,8 +124,10 @@ struct TestCall: AsyncParsableCommand {
         }
         if let say {
             if keys == nil { steps = [.silence(ms: 2500)] }
-            steps += [.speech(try Self.speak(say, language: lang, directory: work + "/caller-speech")), .silence(ms: 30_000)]
+            steps += [.speech(try Self.speak(say, language: lang, directory: work + "/caller-speech"))]
         }
+        // The caller stays on the line long enough for a hand-off to be dialled, whispered and completed.
+        steps.append(.silence(ms: 30_000))
         let caller = ScriptedCaller(label: "test call" + (keys.map { ", keys \($0)" } ?? "") + (say.map { ", says \"\($0)\"" } ?? ""),
                                     number: Self.callerIDs[lang] ?? "+15550199", name: "Test Call", agent: agent, steps: steps)
         ConsoleOutput.line("warmline test-call: line \(line) on the emulator, caller \(caller.number) (\(lang)); scratch database \(options.databasePath)")

@@ -139,6 +139,7 @@ extension EndToEnd {
                                                   "--work-dir", work + "/call-keys"])
             #expect(keys.status == 0, "\(keys.out)\(keys.err)")
             #expect(keys.out.contains("PASS  handoff:person") && keys.out.contains("PASS  safety"), "\(keys.out)")
+            #expect(keys.out.contains("── test call on line 1: handed_off, transferred ──"), "\(keys.out)")
             let spoken = try session.run(warmline, ["test-call", "--config", configPath, "--line", "1", "--say", "help me",
                                                     "--expect", "greeting,handoff:distress", "--emulator", emulatorBinary,
                                                     "--work-dir", work + "/call-voice"])
