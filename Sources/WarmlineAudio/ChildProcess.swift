@@ -33,7 +33,8 @@ public final class ChildProcess {
     /// Runs `arguments[0]` from PATH to its end with this process's environment: its exit status (128 + signal when
     /// killed) and what it wrote to stderr. posix_spawn rather than Foundation's Process, whose run loop, socket and
     /// reaper thread add ~2 MB to a running unit for one short helper (the whisper's espeak-ng and sox).
-    public static func run(_ arguments: [String]) throws -> (status: Int32, errorOutput: String) {
+    /// With `mergingOutput`, stdout goes into the same text as stderr (id, useradd, systemd-analyze: what they print).
+    public static func run(_ arguments: [String], mergingOutput: Bool = false) throws -> (status: Int32, errorOutput: String) {
         var pipeFDs: [Int32] = [-1, -1]
         guard pipe(&pipeFDs) == 0 else { throw ChildProcessError(description: "cannot create a pipe: errno \(errno)") }
         // Close-on-exec: a helper spawned meanwhile on another thread must not hold this pipe open.
@@ -42,7 +43,11 @@ public final class ChildProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        if mergingOutput {
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -26,6 +26,8 @@ public final class DemoSession: Sendable {
         public var speechEnabled = true
         /// Longest a call may take, wall clock, before the session gives up on it.
         public var callTimeoutSeconds: Double = 60
+        /// The unit's own config to run the lines with (`warmline test-call`); nil: the defaults, with night hours off.
+        public var unitConfig: UnitConfig?
 
         /// Options under `workDirectory`, with the database and prompt cache inside it.
         public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
@@ -79,16 +81,18 @@ public final class DemoSession: Sendable {
         }
         running.withLock { $0.emulators = emulators }
         defer { for emulator in emulators { emulator.stop() } }
-        var config = UnitConfig()
+        var config = options.unitConfig ?? UnitConfig()
         config.databasePath = options.databasePath
         config.promptsDirectory = options.promptsDirectory
         config.promptCacheDirectory = options.promptCacheDirectory
         config.speechEnabled = options.speechEnabled
         config.call.handoff.targets = agents
-        config.timeZone = TimeZone.current.identifier
-        // The scripted callers must end the same way at any hour: night hours weigh on the wall clock, so the
-        // demo leaves them out (at 23:00 the frantic-keys caller became a second distress hand-off).
-        config.call.distress.nightWeight = 0
+        if options.unitConfig == nil {
+            config.timeZone = TimeZone.current.identifier
+            // The scripted callers must end the same way at any hour: night hours weigh on the wall clock, so the
+            // demo leaves them out (at 23:00 the frantic-keys caller became a second distress hand-off).
+            config.call.distress.nightWeight = 0
+        }
         config.lines = emulators.enumerated().map { index, emulator in
             var line = LineConfig()
             line.number = index + 1

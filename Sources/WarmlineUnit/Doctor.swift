@@ -20,6 +20,9 @@ public struct Doctor {
     public var minimumFreeBytes: Int64 = 200 * 1024 * 1024
     /// How long the board may take to take the line back after bypass is released.
     public var bypassReleaseWaitMs = 3000
+    /// The dial test counts call progress the board reports (the emulator's network does); off, it hears the tones on
+    /// the capture device alone.
+    public var progressFromBoard = true
     /// The clock must read at least this year.
     public var minimumYear = 2024
     /// The wall clock (a parameter so tests can set it).
@@ -181,8 +184,10 @@ public struct Doctor {
         let targets = config.call.handoff.targets
         let queue = config.call.queue
         guard !targets.isEmpty else {
-            return .ok(name, "none configured: a caller who asks for a person or is in distress goes straight to the bypass "
-                + "relay (the agent line), with no whisper; add handoff.targets for a warm transfer")
+            return .fail(name, "none configured: a caller who asks for a person or is in distress would go straight to the "
+                + "bypass relay (the agent line), with no whisper and no queue",
+                fix: "add handoff.targets to \(configPath) (name and the extension to dial, e.g. `- {name: desk, dial: \"201\"}`), "
+                    + "then `warmline doctor --dial-test 1` dials the first one")
         }
         return .ok(name, targets.map { "\($0.name) (\($0.dial))" }.joined(separator: ", ")
             + "; when all fail the caller waits in the queue, then goes to the bypass relay after \(queue.bypassAfterMs / 1000) s")

@@ -16,6 +16,11 @@ public struct UnitConfigLoader: Sendable {
 
     /// Reads and validates the file at `path`; throws every problem found.
     public func load(path: String = UnitConfig.defaultPath) throws(ConfigError) -> UnitConfig {
+        try loadWithWarnings(path: path).config
+    }
+
+    /// Like `load`, with the warnings: valid settings that are dangerous on a live line (`file:line: reason`).
+    public func loadWithWarnings(path: String = UnitConfig.defaultPath) throws(ConfigError) -> (config: UnitConfig, warnings: [ConfigProblem]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(problems: [ConfigProblem(file: path, line: 1,
                 reason: "cannot read the config file (missing or not readable); `warmline install` writes the default one")])
@@ -23,7 +28,7 @@ public struct UnitConfigLoader: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(problems: [ConfigProblem(file: path, line: 1, reason: "the file is not UTF-8 text")])
         }
-        return try parse(text, file: path)
+        return try parseWithWarnings(text, file: path)
     }
 
     /// Largest config file read (the shipped one is ~5 KB): a bigger one is refused before it is parsed.
@@ -33,6 +38,11 @@ public struct UnitConfigLoader: Sendable {
 
     /// Validates YAML text; `file` names it in problems. An empty text gives the defaults.
     public func parse(_ text: String, file: String) throws(ConfigError) -> UnitConfig {
+        try parseWithWarnings(text, file: file).config
+    }
+
+    /// Like `parse`, with the warnings (valid but dangerous settings), in file order.
+    public func parseWithWarnings(_ text: String, file: String) throws(ConfigError) -> (config: UnitConfig, warnings: [ConfigProblem]) {
         var reader = ConfigReader(file: file)
         var config = UnitConfig()
         let root: YAMLNode?
@@ -43,12 +53,13 @@ public struct UnitConfigLoader: Sendable {
         }
         if let root { read(root, into: &config, &reader) }
         config.call.framesPerSecond = config.sampleRate
+        let warnings = ConfigWarnings.check(config, file: file, root: root)
         if !reader.problems.isEmpty {
             // Stable: problems on one line keep the order they were found in.
             let ordered = reader.problems.enumerated().sorted { ($0.element.line ?? 1, $0.offset) < ($1.element.line ?? 1, $1.offset) }
             throw ConfigError(problems: ordered.map(\.element))
         }
-        return config
+        return (config, warnings)
     }
 
     static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",

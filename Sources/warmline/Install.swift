@@ -1,38 +1,65 @@
 import ArgumentParser
 import Foundation
+import WarmlineSpeech
 import WarmlineUnit
 
-/// `warmline install`: writes the systemd unit, the default config and the ALSA example.
+/// `warmline install`: deploys the unit: binaries, prompts, model, user, directories, config, systemd unit.
 struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the warmline user and write the sandboxed systemd unit (Type=notify, 5 s watchdog), the default config and an ALSA example.",
-        discussion: "As root on the real system (--prefix /) it creates the system user warmline (groups audio, dialout) the unit runs as; "
-            + "with another --prefix it writes files only and prints the useradd it would run.")
+        abstract: "Deploy the unit: binaries, prompts (rendered), speech model, the warmline user and its directories, the config "
+            + "(kept if present) and the sandboxed systemd unit; then print the next steps in order.",
+        discussion: "As root with --prefix / (the default) it creates the system user warmline (groups audio, dialout) and gives it "
+            + "the data and cache directories. With another --prefix everything lands under that directory, the config and the unit "
+            + "name paths inside it, and nothing outside it is touched (no user, no ownership). Run it from the repository root, "
+            + "or give --prompts and --model.")
 
-    @Option(help: ArgumentHelp("Root to install under (a staging directory, or / on the unit).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Root to install under: / on the unit, or a directory for a self-contained deployment.", valueName: "dir"))
     var prefix = "/"
 
-    @Option(help: ArgumentHelp("The warmline binary the service runs (default: this one).", valueName: "path"))
+    @Option(help: ArgumentHelp("The warmline binary to install (default: this one; warmline-recognizer is taken from beside it).",
+                               valueName: "path"))
     var executable: String?
 
-    @Option(help: ArgumentHelp("The config file the service reads.", valueName: "path"))
-    var config = UnitConfig.defaultPath
+    @Option(help: ArgumentHelp("The Prompts directory to install.", valueName: "dir"))
+    var prompts = "Prompts"
+
+    @Option(help: ArgumentHelp("The Moonshine model `make deps` fetched (without it the unit runs on PocketSphinx alone).",
+                               valueName: "dir"))
+    var model = RecognizerModel.cacheDirectory
 
     func run() throws {
-        let binary = executable ?? Bundle.main.executablePath ?? "/usr/local/bin/warmline"
-        let installer = SystemdInstaller(prefix: prefix, executablePath: binary, configPath: config)
-        let files: [SystemdInstaller.InstalledFile]
-        let account: String
+        let binary = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let installer = SystemdInstaller(prefix: prefix, sourceExecutable: binary, sourcePrompts: prompts,
+                                         sourceModel: RecognizerModel(directory: model))
+        let report: SystemdInstaller.Report
         do {
-            account = try installer.createServiceAccount()
-            files = try installer.install()
-        } catch let error as SystemdInstaller.InstallError {
-            throw CommandFailure.runtime("cannot install under \(prefix): \(error)")
+            report = try installer.deploy(onStep: { print($0) })
         } catch {
-            throw CommandFailure.runtime("cannot install under \(prefix): \(error.localizedDescription)")
+            throw CommandFailure.runtime("cannot install under \(prefix): \(error); the steps above were done, none after")
         }
-        print(account)
-        files.forEach { print($0) }
-        print("next: systemctl daemon-reload && systemctl enable --now warmline; then `warmline doctor --config \(config)`")
+        print("\nnext, in this order:")
+        report.nextSteps.forEach { print("  " + $0) }
+    }
+}
+
+/// `warmline uninstall`: removes what `install` put there; the config and the call records stay unless `--purge`.
+struct Uninstall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove the unit, the binaries, the prompts and the model; keep the config and the database unless --purge.")
+
+    @Option(help: ArgumentHelp("Root it was installed under.", valueName: "dir"))
+    var prefix = "/"
+
+    @Flag(help: "Also remove the config, the database and the rendered prompts (the call records are gone for good).")
+    var purge = false
+
+    func run() throws {
+        let installer = SystemdInstaller(prefix: prefix, sourceExecutable: "")
+        do {
+            try installer.uninstall(purge: purge).forEach { print($0) }
+        } catch {
+            throw CommandFailure.runtime("cannot uninstall under \(prefix): \(error)")
+        }
     }
 }

@@ -9,31 +9,41 @@ struct Prompts: ParsableCommand {
         subcommands: [RenderPrompts.self, ListPrompts.self])
 }
 
-/// `--lang`, `--prompts`, `--cache`, `--rate`: where the prompts and their audio are, shared by the prompts commands.
+/// `--config` and its overrides `--lang`, `--prompts`, `--cache`, `--rate`: where the prompts and their audio are.
 struct PromptOptions: ParsableArguments {
-    @Option(help: "Comma-separated languages.")
-    var lang = "en,uk,tr"
+    @OptionGroup var config: ConfigOption
 
-    @Option(help: "Directory with <lang>/prompts.yaml, <lang>/pieces.yaml and <lang>/recorded/<id>.wav.")
-    var prompts = "Prompts"
+    @Option(help: "Comma-separated languages (default: the config's languages).")
+    var lang: String?
 
-    @Option(help: "Cache directory for rendered audio (never committed).")
-    var cache = ".cache/prompts"
+    @Option(help: "Directory with <lang>/prompts.yaml, <lang>/pieces.yaml and <lang>/recorded/<id>.wav (default: the config's prompts_dir).")
+    var prompts: String?
 
-    @Option(help: "Sample rate of the rendered files (the line's rate: 8000 or 16000).")
-    var rate = 8000
+    @Option(help: "Cache directory for rendered audio (default: the config's prompt_cache_dir).")
+    var cache: String?
 
-    /// The languages of `--lang`, in order.
-    var languages: [String] {
-        lang.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    @Option(help: "Sample rate of the rendered files (default: the config's sample_rate).")
+    var rate: Int?
+
+    /// The config's values with the overrides applied (a missing or bad config given with --config exits 2).
+    func resolved() throws -> (languages: [String], prompts: String, cache: String, rate: Int) {
+        let unit = try config.loadOrRepositoryDefaults()
+        let languages = lang.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        return (languages ?? unit.languages, prompts ?? unit.promptsDirectory, cache ?? unit.promptCacheDirectory, rate ?? unit.sampleRate)
     }
 
     /// Loads texts, pieces and recordings; a bad file prints `file:line: reason` (every bad recording) and exits 2.
-    func loadLibrary() throws -> PromptLibrary {
+    func loadLibrary() throws -> (library: PromptLibrary, languages: [String], cache: String, rate: Int) {
+        let location = try resolved()
         var settings = PromptRenderSettings()
-        settings.sampleRate = rate
+        settings.sampleRate = location.rate
+        guard FileManager.default.fileExists(atPath: location.prompts) else {
+            throw CommandFailure.badInput("prompts directory \(location.prompts) does not exist (prompts_dir in \(config.path), or --prompts)")
+        }
         do {
-            return try PromptLibrary(root: prompts, languages: languages, cacheDirectory: cache, settings: settings)
+            let library = try PromptLibrary(root: location.prompts, languages: location.languages, cacheDirectory: location.cache,
+                                            settings: settings)
+            return (library, location.languages, location.cache, location.rate)
         } catch let error as PromptFileError {
             throw CommandFailure.badInput("\(error)")
         } catch let error as RecordedPromptError {
@@ -53,14 +63,19 @@ struct RenderPrompts: ParsableCommand {
     @OptionGroup var options: PromptOptions
 
     func run() throws {
-        let library = try options.loadLibrary()
-        for language in options.languages {
-            let report = try library.render(language: language)
+        let (library, languages, cache, rate) = try options.loadLibrary()
+        for language in languages {
+            let report: PromptRenderReport
+            do {
+                report = try library.render(language: language)
+            } catch {
+                throw CommandFailure.runtime("\(language): \(error)")
+            }
             let recorded = report.recorded.isEmpty ? ""
                 : "; \(report.recorded.count) recorded, not rendered (\(report.recorded.joined(separator: ", ")))"
             print("\(language): \(report.rendered.count) rendered, \(report.cached.count) cached, "
                 + "\(report.removed) stale removed, all \(report.rendered.count + report.cached.count) verified "
-                + "(\(options.rate) Hz, non-empty, not clipped) in \(options.cache)/\(language)\(recorded)")
+                + "(\(rate) Hz, non-empty, not clipped) in \(cache)/\(language)\(recorded)")
         }
     }
 }
@@ -75,9 +90,9 @@ struct ListPrompts: ParsableCommand {
     @OptionGroup var options: PromptOptions
 
     func run() throws {
-        let library = try options.loadLibrary()
+        let (library, languages, _, _) = try options.loadLibrary()
         var rows: [[String]] = []
-        for language in options.languages {
+        for language in languages {
             for row in try library.listing(language: language) {
                 rows.append([row.language, row.id, row.source.rawValue, row.durationText, row.text])
             }

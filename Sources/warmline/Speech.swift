@@ -19,21 +19,28 @@ struct Speech: ParsableCommand {
             abstract: "Show per language whether keyword spotting runs or DTMF only, and whether the recogniser loads, and why not.",
             discussion: "Exits 2 when a keywords.yaml is there but malformed (spoken distress would go unheard).")
 
-        @Option(help: "Prompts directory holding <lang>/keywords.yaml.")
-        var prompts = "Prompts"
+        @OptionGroup var config: ConfigOption
 
-        @Option(parsing: .upToNextOption, help: "Languages to check.")
-        var languages = ["en", "uk", "tr"]
+        @Option(help: "Prompts directory holding <lang>/keywords.yaml (default: the config's prompts_dir).")
+        var prompts: String?
 
-        @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
+        @Option(parsing: .upToNextOption, help: "Languages to check (default: the config's languages).")
+        var languages: [String] = []
+
+        @Option(help: "Recogniser model directory (default: the config's recognizer.model_dir, else \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
         var model: String?
 
         @Option(help: "libmoonshine.so to load instead of the model directory's (e.g. moonshine-voice's aarch64 build).")
         var library: String?
 
         func run() throws {
+            let unit = try config.loadOrRepositoryDefaults()
+            let prompts = self.prompts ?? unit.promptsDirectory
+            guard FileManager.default.fileExists(atPath: prompts) else {
+                throw CommandFailure.badInput("prompts directory \(prompts) does not exist (prompts_dir in \(config.path), or --prompts)")
+            }
             var broken: [String] = []
-            for language in languages {
+            for language in languages.isEmpty ? unit.languages : languages {
                 let (status, keywords) = SpeechStatus.check(keywordsFile: "\(prompts)/\(language)/keywords.yaml", language: language)
                 print(TerminalText.escaped(status.description))
                 if status.isBroken { broken.append(language) }
@@ -41,7 +48,16 @@ struct Speech: ParsableCommand {
                     print("speech \(language): phrase matcher on, \(matcher.rules.count) patterns")
                 }
             }
-            print(Self.recognizerReport(model: RecognizerModel(directory: model ?? RecognizerModel.locate().directory, library: library)))
+            guard unit.recognizer.enabled else {
+                print("recogniser off in the config (recognizer.enabled: false): PocketSphinx decides alone")
+                return try finish(broken)
+            }
+            let directory = model ?? unit.recognizer.modelDirectory ?? RecognizerModel.locate().directory
+            print(Self.recognizerReport(model: RecognizerModel(directory: directory, library: library ?? unit.recognizer.library)))
+            try finish(broken)
+        }
+
+        private func finish(_ broken: [String]) throws {
             guard broken.isEmpty else {
                 throw CommandFailure.badInput("malformed keywords file for \(broken.joined(separator: ", ")): "
                     + "spoken distress detection is off there until it is fixed")
@@ -71,18 +87,27 @@ struct Speech: ParsableCommand {
         @Argument(help: "8 kHz 16-bit mono WAV file.")
         var file: String
 
-        @Option(help: "Keywords file.")
-        var keywords = "Prompts/en/keywords.yaml"
+        @OptionGroup var config: ConfigOption
 
-        @Option(help: "Recogniser model directory (default: \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
+        @Option(help: "Keywords file (default: the config's prompts_dir/<first language>/keywords.yaml).")
+        var keywords: String?
+
+        @Option(help: "Recogniser model directory (default: the config's recognizer.model_dir, else \(RecognizerModel.installedDirectory), else ./\(RecognizerModel.cacheDirectory)).")
         var model: String?
 
         @Flag(help: "PocketSphinx alone: do not start the recogniser.")
         var noRecognizer = false
 
         func run() throws {
+            let unit = try config.loadOrRepositoryDefaults()
+            let keywords = self.keywords ?? "\(unit.promptsDirectory)/\(unit.languages.first ?? "en")/keywords.yaml"
+            guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure.badInput("\(file): no such file") }
+            guard FileManager.default.fileExists(atPath: keywords) else {
+                throw CommandFailure.badInput("\(keywords): no such keywords file (prompts_dir in \(config.path), or --keywords)")
+            }
             let list = try KeywordList.load(file: keywords)
-            let recognizer = noRecognizer ? nil : FileAnalysis.startRecognizer(model: model)
+            let recognizer = noRecognizer || !unit.recognizer.enabled ? nil
+                : FileAnalysis.startRecognizer(model: model ?? unit.recognizer.modelDirectory)
             defer { recognizer?.stop() }
             let analysis = try FileAnalysis(file: file, keywords: list, recognizer: recognizer, printing: true)
             for (index, utterance) in analysis.utterances.enumerated() {

@@ -12,7 +12,7 @@ struct Warmline: AsyncParsableCommand {
             Logs.self, Calls.self, Callbacks.self, Report.self, Export.self, Backup.self, Purge.self, Subscribers.self, Passes.self,
             Prompts.self,
             Speech.self,
-            Config.self, Install.self, Doctor.self,
+            Config.self, Install.self, Uninstall.self, Doctor.self, TestCall.self, Console.self,
         ]
     )
 }

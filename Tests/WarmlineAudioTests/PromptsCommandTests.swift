@@ -53,4 +53,31 @@ struct PromptsCommandTests {
         #expect(result.status == 2)
         #expect(result.err.contains("\(root)/en/prompts.yaml:2: 'invalid' must have a non-empty text"), "stderr: \(result.err)")
     }
+
+    @Test("prompts render and list read prompts_dir, prompt_cache_dir and languages from --config; a missing --config exits 2")
+    func readsTheUnitConfig() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let root = try scratchPrompts(in: dir)
+        let config = dir.path("warmline.yaml")
+        try Data("languages: [en]\nprompts_dir: \"\(root)\"\nprompt_cache_dir: \"\(dir.path("unit-cache"))\"\n".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let render = try runWarmline(["prompts", "render", "--config", config])
+        #expect(render.status == 0, "stderr: \(render.err)")
+        #expect(render.out.hasPrefix("en: ") && render.out.contains("in \(dir.path("unit-cache"))/en"), "\(render.out)")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path("unit-cache/en")).isEmpty)
+        // the render put every prompt where the config says: listing it renders nothing new
+        let again = try runWarmline(["prompts", "render", "--config", config])
+        #expect(again.out.contains("en: 0 rendered"), "\(again.out)")
+        for command in [["prompts", "render"], ["prompts", "list"], ["speech", "check"]] {
+            let missing = try runWarmline(command + ["--config", dir.path("no-such.yaml")])
+            #expect(missing.status == 2, "\(command)")
+            #expect(missing.err.contains("\(dir.path("no-such.yaml")):1: cannot read the config file"), "\(command): \(missing.err)")
+            #expect(missing.out.isEmpty)
+        }
+        // a config naming a prompts directory that is not there is refused, not reported as empty
+        try Data("prompts_dir: \"\(dir.path("nowhere"))\"\n".utf8).write(to: URL(fileURLWithPath: config))
+        let nowhere = try runWarmline(["prompts", "list", "--config", config])
+        #expect(nowhere.status == 2 && nowhere.err.contains("prompts directory \(dir.path("nowhere")) does not exist"), "\(nowhere.err)")
+    }
 }

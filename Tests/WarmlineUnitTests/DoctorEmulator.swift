@@ -28,12 +28,13 @@ final class DoctorEmulator {
     private let output: FileHandle
     private var pending = ""
 
-    init() throws {
+    /// Starts the emulator with `arguments` (`--audio FIFO --tones eu` gives the line's call-progress audio).
+    init(arguments: [String] = []) throws {
         guard Self.built else { throw Failure(description: "`make -C Firmware emulator` failed (needs gcc and make)") }
         let input = Pipe()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--quiet"]
+        process.arguments = ["--quiet"] + arguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -64,6 +65,11 @@ final class DoctorEmulator {
             if chunk.isEmpty { throw Failure(description: "emulator exited before answering status") }
             pending += String(decoding: chunk, as: UTF8.self)
         }
+    }
+
+    /// Sends one control command (`agent busy`, `ring ...`).
+    func send(_ command: String) throws {
+        try control.write(contentsOf: Data((command + "\n").utf8))
     }
 
     /// Stops the emulator: quit on its control input, then SIGTERM.

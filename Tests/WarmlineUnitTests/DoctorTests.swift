@@ -43,8 +43,9 @@ struct DoctorTests {
     func allPass() async throws {
         let emulator = try DoctorEmulator()
         defer { emulator.stop() }
-        let bench = try DoctorBench(serialDevice: emulator.ptyPath)
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
+        bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201")]
         let report = await bench.doctor().run()
         let byName = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0) })
         #expect(report.checks.map(\.name) == [
@@ -52,14 +53,100 @@ struct DoctorTests {
             "line 1 test tone loopback", "line 1 bypass relay", "database \(bench.config.databasePath)", "free disk",
             "prompts en", "keyword spotting", "hand-off targets", "clock and time zone",
         ])
-        // the bench has no targets: said plainly, not a failure (the bypass relay takes such callers)
-        #expect(byName["hand-off targets"]?.detail.hasPrefix("none configured: a caller who asks for a person") == true)
+        #expect(byName["hand-off targets"]?.detail.hasPrefix("desk (201); when all fail the caller waits in the queue") == true)
         #expect(report.checks.filter { $0.status != .ok }.map(\.name) == ["line 1 test tone loopback"], "\(report.text)")
         #expect(byName["line 1 test tone loopback"]?.status == .skip)
         #expect(byName["line 1 board link \(emulator.ptyPath)"]?.detail.contains("HELLO: protocol") == true)
         #expect(byName["line 1 ALSA capture bench_in"]?.detail.contains("8000 Hz") == true)
         #expect(byName["prompts en"]?.detail == "1 prompt files rendered and verified at 8000 Hz")
         #expect(report.passed && report.exitCode == 0)
+    }
+
+    @Test("a config with no hand-off targets is not ready: the targets check fails with the key to add")
+    func noTargetsFails() throws {
+        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        let check = bench.doctor().handoffCheck()
+        #expect(check.status == .fail)
+        #expect(check.detail.hasPrefix("none configured: a caller who asks for a person or is in distress would go straight to the bypass"))
+        #expect(check.fix?.contains("add handoff.targets") == true)
+        #expect(!DoctorReport(configPath: "w.yaml", checks: [check]).passed)
+    }
+
+    @Test("the dial test seizes the emulated line, hears dial tone, dials the first target, hears ringback and the answer, hangs up")
+    func dialTestAgainstEmulator() async throws {
+        let emulator = try DoctorEmulator()
+        defer { emulator.stop() }
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201"), HandoffTarget(name: "backup", dial: "202")]
+        let checks = await bench.doctor().dialTest(lineNumber: 1)
+        #expect(checks.map(\.name) == ["line 1 dial test: off-hook", "line 1 dial test: dial tone", "line 1 dial test: dial",
+                                       "line 1 dial test: far end", "line 1 dial test: answer", "line 1 dial test: hang up"],
+                "\(checks)")
+        #expect(checks.allSatisfy { $0.status == .ok }, "\(checks)")
+        #expect(checks.first { $0.name.hasSuffix("dial") }?.detail == "dialled desk (201)")
+        #expect(checks.first { $0.name.hasSuffix("far end") }?.detail.hasPrefix("ringback") == true)
+        // hung up: the emulated network is idle again, with no call left on the line
+        var status = try emulator.status()
+        for _ in 0..<100 where !status.contains("net=idle") {
+            try await Task.sleep(for: .milliseconds(50))
+            status = try emulator.status()
+        }
+        #expect(status.contains("net=idle") && status.contains(" hook=0 "), "\(status)")
+    }
+
+    @Test("with the board's progress reports off, the dial test hears the emulated line's dial tone and ringback through CallProgressDetector on the capture device")
+    func dialTestHearsTonesInAudio() async throws {
+        let scratch = try ScratchDirectory("dial-audio")
+        defer { scratch.cleanUp() }
+        let fifo = scratch.file("line1.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let emulator = try DoctorEmulator(arguments: ["--audio", fifo, "--tones", "eu"])
+        defer { emulator.stop() }
+        try emulator.send("agent noanswer")
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        bench.config.tonePlan = "eu"
+        bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201", ringTimeoutMs: 15_000)]
+        var doctor = bench.doctor()
+        doctor.progressFromBoard = false
+        doctor.alsaOverlay = try ALSAConfigOverlay(ALSAConfigOverlay.fileCapture(name: "bench_in", rawInput: fifo))
+        let checks = await doctor.dialTest(lineNumber: 1)
+        let dialTone = checks.first { $0.name.hasSuffix("dial tone") }
+        #expect(dialTone?.status == .ok && dialTone?.detail.contains("CallProgressDetector on the capture device") == true, "\(checks)")
+        let farEnd = checks.first { $0.name.hasSuffix("far end") }
+        #expect(farEnd?.status == .ok && farEnd?.detail.hasPrefix("ringback (CallProgressDetector") == true, "\(checks)")
+        // the tones are the plan's: a US plan on the same line hears no dial tone in 425 Hz
+        let usEmulator = try DoctorEmulator(arguments: ["--audio", fifo, "--tones", "eu"])
+        defer { usEmulator.stop() }
+        emulator.stop()
+        var usBench = try DoctorBench(serialDevice: usEmulator.ptyPath, renderPrompts: false)
+        defer { usBench.scratch.cleanUp() }
+        usBench.config.tonePlan = "us"
+        usBench.config.call.handoff.targets = bench.config.call.handoff.targets
+        usBench.config.call.handoff.dialToneWaitMs = 1500
+        var usDoctor = usBench.doctor()
+        usDoctor.progressFromBoard = false
+        usDoctor.alsaOverlay = doctor.alsaOverlay
+        let usChecks = await usDoctor.dialTest(lineNumber: 1)
+        #expect(usChecks.first { $0.name.hasSuffix("dial tone") }?.status == .fail, "\(usChecks)")
+    }
+
+    @Test("a busy first target fails the dial test's far-end step with what to check; no targets or an unknown line fail at once")
+    func dialTestFailures() async throws {
+        let emulator = try DoctorEmulator()
+        defer { emulator.stop() }
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        defer { bench.scratch.cleanUp() }
+        #expect(await bench.doctor().dialTest(lineNumber: 1).map(\.detail) == ["no hand-off targets to dial"])
+        bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201")]
+        #expect(await bench.doctor().dialTest(lineNumber: 7).first?.detail.hasPrefix("no line 7 in the config") == true)
+        try emulator.send("agent busy")
+        let checks = await bench.doctor().dialTest(lineNumber: 1)
+        let farEnd = checks.first { $0.name.hasSuffix("far end") }
+        #expect(farEnd?.status == .fail && farEnd?.detail.hasPrefix("busy") == true, "\(checks)")
+        #expect(farEnd?.fix?.contains("201 is busy or not reachable") == true)
     }
 
     @Test("a serial path with no board fails the link check with the fix, skips the relay, and exits non-zero")

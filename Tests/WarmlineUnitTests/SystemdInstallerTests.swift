@@ -7,28 +7,30 @@ import WarmlineSpeech
 
 @Suite("SystemdInstaller")
 struct SystemdInstallerTests {
-    @Test("install writes a notify unit with a 5 s watchdog, the default config and the ALSA example under the prefix")
+    @Test("install writes a notify unit running the installed binary with a 5 s watchdog, the config naming the prefix's paths, and the ALSA example")
     func writesEverything() throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
-        let installer = SystemdInstaller(prefix: scratch.path, executablePath: "/usr/local/bin/warmline")
+        let installer = SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true")
         let files = try installer.install()
-        #expect(Array(files.map(\.path).prefix(3)) == [scratch.file("etc/systemd/system/warmline.service"),
-                                                       scratch.file("etc/warmline/warmline.yaml"),
-                                                       scratch.file("etc/warmline/asound-example.conf")])
-        #expect(files.prefix(3).allSatisfy { $0.written })
-        // no worker beside /usr/local/bin/warmline: the recogniser is not installed, and the report says why
-        #expect(files.count == 4)
-        #expect(files.last?.written == false)
-        #expect(files.last?.description.contains("PocketSphinx alone") == true)
+        #expect(files.map(\.path) == [scratch.file("etc/systemd/system/warmline.service"), scratch.file("etc/warmline/warmline.yaml"),
+                                      scratch.file("etc/warmline/asound-example.conf")])
+        #expect(files.allSatisfy { $0.written })
         let unit = try String(contentsOfFile: files[0].path, encoding: .utf8)
         for line in ["Type=notify", "WatchdogSec=5s", "Restart=always", "NotifyAccess=main",
-                     "ExecStart=/usr/local/bin/warmline run --config /etc/warmline/warmline.yaml",
+                     "ExecStart=\(scratch.path)/usr/local/bin/warmline run --config \(scratch.path)/etc/warmline/warmline.yaml",
                      "ExecReload=/bin/kill -HUP $MAINPID", "WantedBy=multi-user.target"] {
             #expect(unit.split(separator: "\n").contains(Substring(line)), "\(line) missing")
         }
-        #expect(try UnitConfigLoader().load(path: files[1].path) == UnitConfig())
+        // the installed config points inside the prefix: a deployment there runs as it stands
+        let config = try UnitConfigLoader().load(path: files[1].path)
+        #expect(config == installer.defaultConfig())
+        #expect(config.promptsDirectory == scratch.file("usr/share/warmline/Prompts"))
+        #expect(config.databasePath == scratch.file("var/lib/warmline/warmline.sqlite"))
+        #expect(config.promptCacheDirectory == scratch.file("var/cache/warmline/prompts"))
         #expect(try String(contentsOfFile: files[2].path, encoding: .utf8) == SystemdInstaller.alsaExample)
+        // on the unit itself the defaults stand
+        #expect(SystemdInstaller(sourceExecutable: "/bin/true").defaultConfig() == UnitConfig())
     }
 
     @Test("an existing config is kept as the technician left it, and the report says so")
@@ -36,34 +38,121 @@ struct SystemdInstallerTests {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         let edited = try scratch.write("etc/warmline/warmline.yaml", "tone_plan: uk\n")
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/bin/warmline").install()
+        let files = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true").install()
         #expect(files[1] == SystemdInstaller.InstalledFile(path: edited, written: false, what: "default config"))
         #expect(files[1].description.contains("not overwritten"))
         #expect(try String(contentsOfFile: edited, encoding: .utf8) == "tone_plan: uk\n")
     }
 
-    @Test("with the worker beside the binary and the model from make deps, both land in /usr/lib/warmline and the unit finds them",
-          .enabled(if: FileManager.default.fileExists(atPath: ".cache/models/moonshine-base-en/libmoonshine.so"), "run `make deps`"))
+    @Test("deploy under a prefix installs the binary, the worker, the prompts (rendered), the directories, and touches nothing outside")
+    func deploysUnderPrefix() throws {
+        let scratch = try ScratchDirectory("install")
+        defer { scratch.cleanUp() }
+        let binary = try scratch.write("build/warmline", "#!/bin/sh\necho warmline\n")
+        let worker = try scratch.write("build/warmline-recognizer", "#!/bin/sh\n")
+        #expect(chmod(binary, 0o755) == 0 && chmod(worker, 0o755) == 0)
+        try scratch.write("src/Prompts/menu.yaml", "start: main\n")
+        try scratch.write("src/Prompts/en/prompts.yaml", "greeting: \"Hello.\"\n")
+        let root = scratch.file("root")
+        let installer = SystemdInstaller(prefix: root, sourceExecutable: binary, sourcePrompts: scratch.file("src/Prompts"),
+                                         sourceModel: RecognizerModel(directory: scratch.file("no-model")))
+        let tools = Mutex<[[String]]>([])
+        let report = try installer.deploy(runner: { command in
+            tools.withLock { $0.append(command) }
+            return (0, "")
+        })
+        #expect(tools.withLock { $0 }.isEmpty, "no tool runs under a prefix (no useradd, no chown)")
+        #expect(FileManager.default.isExecutableFile(atPath: "\(root)/usr/local/bin/warmline"))
+        #expect(FileManager.default.contents(atPath: "\(root)/usr/local/bin/warmline") == FileManager.default.contents(atPath: binary))
+        #expect(FileManager.default.isExecutableFile(atPath: "\(root)/usr/local/bin/warmline-recognizer"))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/usr/share/warmline/Prompts/en/prompts.yaml"))
+        for directory in ["var/lib/warmline", "var/cache/warmline/prompts"] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: "\(root)/\(directory)")[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o750, "\(directory)")
+        }
+        let configMode = (try FileManager.default.attributesOfItem(atPath: "\(root)/etc/warmline/warmline.yaml")[.posixPermissions] as? NSNumber)?.intValue
+        #expect(configMode == 0o640)
+        // the prompts were rendered into the cache at install, so the first call does not wait for espeak-ng
+        let rendered = try FileManager.default.contentsOfDirectory(atPath: "\(root)/var/cache/warmline/prompts/en")
+        #expect(rendered.contains { $0.hasPrefix("greeting.") && $0.hasSuffix(".wav") }, "\(report.steps)")
+        #expect(report.steps.first?.hasPrefix("skipped user warmline (under --prefix nothing outside it is touched)") == true)
+        #expect(report.steps.contains { $0.contains("recogniser model (none in") && $0.contains("PocketSphinx alone") })
+        // the next steps come in the order a technician takes them, enabling the service last
+        let order = ["edit", "config check", "doctor", "test-call", "enable"]
+        let positions = order.map { word in report.nextSteps.firstIndex { $0.contains(word) } ?? -1 }
+        #expect(positions == positions.sorted() && !positions.contains(-1), "\(report.nextSteps)")
+        #expect(report.nextSteps[1].contains("\(root)/usr/local/bin/warmline config check --config \(root)/etc/warmline/warmline.yaml"))
+    }
+
+    @Test("under a prefix, a kept config naming paths outside it gets no directories and no rendering there")
+    func keptConfigOutsidePrefix() throws {
+        let scratch = try ScratchDirectory("install")
+        defer { scratch.cleanUp() }
+        try scratch.write("src/Prompts/menu.yaml", "start: main\n")
+        try scratch.write("src/Prompts/en/prompts.yaml", "greeting: \"Hello.\"\n")
+        let outside = scratch.file("elsewhere/db/warmline.sqlite")
+        try scratch.write("root/etc/warmline/warmline.yaml", "database: \"\(outside)\"\n")
+        let installer = SystemdInstaller(prefix: scratch.file("root"), sourceExecutable: "/bin/true", sourcePrompts: scratch.file("src/Prompts"),
+                                         sourceModel: RecognizerModel(directory: scratch.file("no-model")))
+        let report = try installer.deploy()
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("elsewhere")))
+        #expect(report.steps.last?.hasPrefix("skipped directories and prompt rendering") == true, "\(report.steps)")
+        #expect(report.steps.last?.contains(outside) == true)
+    }
+
+    @Test("install again keeps the edited config and the data; uninstall keeps both, --purge removes them")
+    func reinstallAndUninstall() throws {
+        let scratch = try ScratchDirectory("install")
+        defer { scratch.cleanUp() }
+        try scratch.write("src/Prompts/menu.yaml", "start: main\n")
+        try scratch.write("src/Prompts/en/prompts.yaml", "greeting: \"Hello.\"\n")
+        let root = scratch.file("root")
+        let installer = SystemdInstaller(prefix: root, sourceExecutable: "/bin/true", sourcePrompts: scratch.file("src/Prompts"),
+                                         sourceModel: RecognizerModel(directory: scratch.file("no-model")))
+        _ = try installer.deploy()
+        let config = "\(root)/etc/warmline/warmline.yaml"
+        var edited = try String(contentsOfFile: config, encoding: .utf8)
+        edited += "\n# edited on site\n"
+        try edited.write(toFile: config, atomically: true, encoding: .utf8)
+        try "calls".write(toFile: "\(root)/var/lib/warmline/warmline.sqlite", atomically: true, encoding: .utf8)
+        _ = try installer.deploy()
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == edited)
+        let kept = try installer.uninstall(purge: false)
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/usr/local/bin/warmline"))
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/etc/systemd/system/warmline.service"))
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/usr/share/warmline/Prompts"))
+        #expect(FileManager.default.fileExists(atPath: config))
+        #expect(FileManager.default.fileExists(atPath: "\(root)/var/lib/warmline/warmline.sqlite"))
+        #expect(kept.contains { $0.hasPrefix("kept") && $0.contains("var/lib/warmline") })
+        _ = try installer.uninstall(purge: true)
+        #expect(!FileManager.default.fileExists(atPath: config))
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/var/lib/warmline"))
+    }
+
+    @Test("with the worker beside the binary and the model from make deps, the model lands in /usr/lib/warmline/moonshine and the worker beside the installed binary",
+          .enabled(if: FileManager.default.fileExists(atPath: "\(checkoutRoot)/.cache/models/moonshine-base-en/libmoonshine.so"), "run `make deps`"))
     func installsRecognizer() throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
+        let binary = try scratch.write("build/warmline", "#!/bin/sh\n")
         let worker = try scratch.write("build/warmline-recognizer", "#!/bin/sh\n")
-        #expect(chmod(worker, 0o755) == 0)
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: scratch.file("build/warmline")).installRecognizer()
+        #expect(chmod(binary, 0o755) == 0 && chmod(worker, 0o755) == 0)
+        let model = RecognizerModel(directory: "\(checkoutRoot)/.cache/models/moonshine-base-en")
+        let installer = SystemdInstaller(prefix: scratch.path, sourceExecutable: binary, sourceModel: model)
+        let files = try installer.installRecognizer() + installer.installBinaries()
         #expect(files.allSatisfy { $0.written })
-        #expect(files.last?.path == scratch.file("usr/lib/warmline/warmline-recognizer"))
-        #expect(FileManager.default.isExecutableFile(atPath: scratch.file("usr/lib/warmline/warmline-recognizer")))
+        #expect(FileManager.default.isExecutableFile(atPath: scratch.file("usr/local/bin/warmline-recognizer")))
         let installed = WarmlineSpeech.RecognizerModel(directory: scratch.file("usr/lib/warmline/moonshine"))
         #expect(throws: Never.self) { try installed.validateFiles() }
         // the same bytes as the checked copy make deps unpacked
-        let source = FileManager.default.contents(atPath: ".cache/models/moonshine-base-en/tokenizer.bin")
+        let source = FileManager.default.contents(atPath: model.path("tokenizer.bin"))
         #expect(source != nil && FileManager.default.contents(atPath: installed.path("tokenizer.bin")) == source)
     }
 
-    @Test("a binary path with a space is quoted on the ExecStart line")
+    @Test("a prefix with a space is quoted on the ExecStart line")
     func quotesPaths() {
-        let unit = SystemdInstaller(executablePath: "/opt/warm line/warmline", configPath: "/etc/w.yaml").unitText()
-        #expect(unit.contains("ExecStart=\"/opt/warm line/warmline\" run --config /etc/w.yaml\n"))
+        let unit = SystemdInstaller(prefix: "/opt/warm line", sourceExecutable: "/bin/true").unitText()
+        #expect(unit.contains("ExecStart=\"/opt/warm line/usr/local/bin/warmline\" run --config \"/opt/warm line/etc/warmline/warmline.yaml\"\n"))
     }
 
     @Test("systemd-analyze verify accepts the unit (when systemd-analyze is installed)")
@@ -72,7 +161,9 @@ struct SystemdInstallerTests {
         guard FileManager.default.isExecutableFile(atPath: tool) else { return }
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/bin/true").install()
+        let installer = SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true")
+        _ = try installer.installBinaries()
+        let files = try installer.install()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = ["verify", files[0].path]
@@ -139,7 +230,7 @@ struct SystemdInstallerSandboxTests {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         try scratch.write("etc/warmline/warmline.yaml", Self.twoLines)
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/local/bin/warmline").install()
+        let files = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true").install()
         #expect(files[0].description.contains("serial devices allowed: /dev/ttyACM0, /dev/serial/by-id/usb-warmline-board-2"))
         let lines = try String(contentsOfFile: files[0].path, encoding: .utf8).split(separator: "\n").map(String.init)
         for line in ["User=warmline", "Group=warmline", "SupplementaryGroups=audio dialout", "StateDirectory=warmline",
@@ -163,7 +254,7 @@ struct SystemdInstallerSandboxTests {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         try scratch.write("etc/warmline/warmline.yaml", "tone_plan: atlantis\nlines:\n  - serial_device: \"/dev/ttyUSB7\"\n")
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/bin/warmline").install()
+        let files = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true").install()
         #expect(files[0].description.contains("does not load, so only the default serial device is allowed; fix it and install again"))
         let unit = try String(contentsOfFile: files[0].path, encoding: .utf8)
         #expect(unit.contains("DeviceAllow=/dev/ttyACM0 rw\n") && !unit.contains("ttyUSB7"))
@@ -173,7 +264,7 @@ struct SystemdInstallerSandboxTests {
     func networkAndPaths() {
         var config = UnitConfig()
         config.databasePath = "/srv/warmline/db/warmline.sqlite"
-        var installer = SystemdInstaller(executablePath: "/usr/bin/warmline")
+        var installer = SystemdInstaller(sourceExecutable: "/bin/true")
         installer.network = true
         let lines = installer.unitText(config: config).split(separator: "\n").map(String.init)
         #expect(lines.contains("RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"))
@@ -187,7 +278,7 @@ struct SystemdInstallerSandboxTests {
     func exposureWithinBar() throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
-        let files = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/local/bin/warmline").install()
+        let files = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true").install()
         let result = try SystemdSecurityCheck.run(files[0].path)
         #expect(result.status == 0, "\(result.output)")
         let exposure = try #require(SystemdSecurityCheck.exposure(result.output), "\(result.output)")
@@ -207,12 +298,12 @@ struct SystemdInstallerSandboxTests {
     func accountUnderPrefix() throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
-        let message = try SystemdInstaller(prefix: scratch.path, executablePath: "/usr/bin/warmline")
+        let message = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true")
             .createServiceAccount { _ in
                 Issue.record("useradd must not run under a prefix")
                 return (1, "")
             }
-        #expect(message == "would run (files only under --prefix): /usr/sbin/useradd --system --user-group --groups audio,dialout "
+        #expect(message == "skipped user warmline (under --prefix nothing outside it is touched); on the unit: /usr/sbin/useradd --system --user-group --groups audio,dialout "
                 + "--home-dir /var/lib/warmline --no-create-home --shell /usr/sbin/nologin warmline")
     }
 

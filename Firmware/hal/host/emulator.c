@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../core/board.h"
+#include "line_audio.h"
 #include "network_sim.h"
 #include "pty.h"
 
@@ -22,6 +23,8 @@ typedef struct {
     board_t board;
     board_hal_t hal;
     int protocol_override;
+    bool audio_on;
+    line_audio_t audio;
 } emulator_t;
 
 static void log_line(const emulator_t *emu, const char *what, const char *detail)
@@ -167,7 +170,8 @@ static bool control(emulator_t *emu, char *line)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: warmline-emulator [--quiet] [--link PATH] [--control FIFO] [--protocol N]\n");
+    fprintf(stderr, "usage: warmline-emulator [--quiet] [--link PATH] [--control FIFO] [--protocol N] "
+                    "[--audio FILE|FIFO [--tones us|uk|eu|tr|ua]]\n");
 }
 
 int main(int argc, char **argv)
@@ -179,7 +183,10 @@ int main(int argc, char **argv)
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN); /* an audio reader that goes away is an EPIPE, not our end */
     const char *link_path = NULL;
+    const char *audio_path = NULL;
+    const char *tones = "eu";
     const char *control_path = NULL;
     emu.protocol_override = -1;
     for (int i = 1; i < argc; i++) {
@@ -191,6 +198,10 @@ int main(int argc, char **argv)
             control_path = argv[++i];
         } else if (strcmp(argv[i], "--protocol") == 0 && i + 1 < argc) {
             emu.protocol_override = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--audio") == 0 && i + 1 < argc) {
+            audio_path = argv[++i];
+        } else if (strcmp(argv[i], "--tones") == 0 && i + 1 < argc) {
+            tones = argv[++i];
         } else {
             usage();
             return 2;
@@ -218,6 +229,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "warmline-emulator: cannot open control FIFO %s: %s\n", control_path, strerror(errno));
             return 1;
         }
+    }
+    if (audio_path != NULL) {
+        const line_tone_plan_t *plan = line_audio_plan(tones);
+        if (plan == NULL) {
+            fprintf(stderr, "warmline-emulator: unknown tone plan '%s' (us, uk, eu, tr, ua)\n", tones);
+            return 2;
+        }
+        line_audio_init(&emu.audio, audio_path, plan);
+        emu.audio_on = true;
     }
     printf("%s\n", slave_path);
     fflush(stdout);
@@ -255,6 +275,9 @@ int main(int argc, char **argv)
             line_inputs_t in;
             sim_tick(&emu.sim, emu.now_ms, &in, &emu.board);
             board_tick(&emu.board, emu.now_ms, &in);
+            if (emu.audio_on) {
+                line_audio_tick(&emu.audio, emu.now_ms, &emu.sim);
+            }
         }
         if (fds[1].revents & (POLLIN | POLLHUP)) {
             char buf[256];

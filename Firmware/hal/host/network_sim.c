@@ -43,6 +43,7 @@ void sim_ring(network_sim_t *sim, uint32_t now_ms, const char *number, const cha
     strncpy(sim->cid.time, time, CALLER_ID_TIME_LEN);
     sim->cid_sent = false;
     sim->double_ring = double_ring;
+    sim->rang = true;
     sim->reversal = false;
     enter(sim, NET_RINGING, now_ms);
 }
@@ -94,6 +95,12 @@ void sim_hook(network_sim_t *sim, uint32_t now_ms, bool off_hook)
     uint32_t open_ms = now_ms - sim->on_hook_since_ms;
     if (sim->state == NET_RINGING && sim->bypass_energised) {
         enter(sim, NET_CONNECTED, now_ms);
+    } else if (sim->state == NET_IDLE && sim->bypass_energised &&
+               (!sim->rang || now_ms - sim->since_ms >= SIM_SEIZE_IDLE_MS)) {
+        /* The unit seizes a line that has been idle a while (doctor's dial test): the exchange gives dial tone. */
+        sim->digit_count = 0;
+        enter(sim, NET_HELD, now_ms);
+        progress(sim, PROGRESS_DIAL_TONE);
     } else if (open_ms >= SIM_FLASH_MIN_MS && open_ms <= SIM_FLASH_MAX_MS) {
         flash_seen(sim, now_ms);
     }

@@ -27,12 +27,15 @@ typedef enum {
 #define SIM_DIAL_COMPLETE_MS 400u
 #define SIM_AGENT_ANSWER_MS 2000u
 #define SIM_CID_AFTER_FIRST_RING_MS 500u
+/* Off-hook on a line idle this long after a ring is a seizure (dial tone), not a late answer to a caller who gave up. */
+#define SIM_SEIZE_IDLE_MS 10000u
 
 typedef struct {
     net_state_t state;
     agent_mode_t agent;
     uint32_t since_ms;
     bool double_ring;
+    bool rang; /* a caller has rung since start: an off-hook soon after is a late answer, not a seizure */
     caller_id_t cid;
     bool cid_sent;
     bool reversal;
