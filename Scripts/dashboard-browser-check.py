@@ -43,6 +43,8 @@ def main():
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=args.chromedriver), options=options)
     driver.set_page_load_timeout(30)
+    # the window's frame takes part of --window-size: pin the page's own viewport to 1280x800
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
     failures = []
 
     def check(name, ok, detail=""):
@@ -111,7 +113,7 @@ def main():
         check("call: the distress reasons are listed", len(reasons) == 3 and any("distress_keyword" in r for r in reasons), reasons)
         whisper = driver.find_element(By.CSS_SELECTOR, "blockquote.whisper").text
         check("call: the agent whisper is shown", whisper == args.whisper, whisper)
-        check("call: every event is in the timeline", len(driver.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr")) == 8)
+        check("call: every event is in the timeline", len(driver.find_elements(By.CSS_SELECTOR, "table.timeline tbody tr")) == 9)
         check("call: the hostile caller ID is text, not markup", len(driver.find_elements(By.ID, "injected")) == 0)
         shot("call")
 
@@ -121,7 +123,7 @@ def main():
               "<b>bold</b> & \"quoted\"" in driver.find_element(By.ID, "content").text and
               len(driver.find_elements(By.CSS_SELECTOR, "#content td b")) == 0)
         driver.get(args.base + "/passes")
-        states = sorted(e.get_attribute("data-state") for e in driver.find_elements(By.CSS_SELECTOR, "[data-state]"))
+        states = sorted(e.get_attribute("data-state") for e in driver.find_elements(By.CSS_SELECTOR, "span.badge[data-state]"))
         check("passes: one pass active (acknowledged), one requested (waiting for billing)", states == ["active", "requested"], states)
         check("passes: the outbox lists the entry waiting for billing", len(driver.find_elements(By.CSS_SELECTOR, "tr[data-outbox]")) == 1)
         shot("passes")

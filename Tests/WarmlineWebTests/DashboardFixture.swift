@@ -65,6 +65,10 @@ struct DashboardFixture {
             for (offset, type, payload) in events {
                 try EventRecord(callID: Self.distressCallID, frameTime: offset * 8, wallTimeMs: start + offset, type: type, payload: payload).insert(db)
             }
+            try EventRecord(callID: "call-5", frameTime: 0, wallTimeMs: todayAt(5, of: 12) + 60_000, type: EventType.callbackRequested,
+                            payload: #"{"reason":"all agents busy"}"#).insert(db)
+            try EventRecord(callID: Self.distressCallID, frameTime: 0, wallTimeMs: start + 200_000, type: EventType.callbackRequested,
+                            payload: #"{"reason":"line dropped"}"#).insert(db)
             _ = try CallbackRecord(callID: "call-5", callerID: "+155501005", requestedAtMs: todayAt(5, of: 12) + 60_000,
                                reason: "all agents busy", language: "en").inserted(db)
             _ = try CallbackRecord(callID: Self.distressCallID, callerID: Self.hostileCallerID, requestedAtMs: start + 200_000,
