@@ -140,6 +140,32 @@ struct BillingSyncTests {
         #expect(try store.isDayPassConfirmed(idempotencyKey: "call-d:+15550404"))
     }
 
+    @Test("the BillingSyncService sends a grant made while it runs, retries the 500, and stops when cancelled")
+    func serviceRunsPeriodically() async throws {
+        let scratch = try Scratch("billing-service")
+        defer { scratch.cleanUp() }
+        let server = try BillingServer(scratch: scratch, plan: "500,200", token: nil)
+        defer { server.child.stop() }
+        let store = try StoreDatabase(path: scratch.file("warmline.sqlite"))
+        let sync = BillingSync(store: store, endpoint: try BillingEndpoint(url: server.url, tokenFile: nil, retryBaseMs: 100))
+        let service = BillingSyncService(sync: sync, intervalMs: 200)
+        let running = Task { try await service.run() }
+        // granted after the service started: a later pass picks it up
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try store.grantDayPass(idempotencyKey: "call-f:+15550406", msisdn: "+15550406", callID: "call-f",
+                                   grantedAtMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, try !store.pendingOutbox().isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        running.cancel()
+        let ended = await running.result
+        #expect(try store.pendingOutbox().isEmpty, "the service acknowledged the entry within 20 s")
+        let attempts = try store.billingAttempts(outboxID: 1)
+        #expect(attempts.map(\.statusCode) == [500, 200])
+        if case .failure(let error) = ended { #expect(error is CancellationError, "\(error)") }
+    }
+
     @Test("the endpoint must be https, or plain http to loopback only; the back-off doubles up to its maximum")
     func endpointRules() throws {
         #expect(throws: BillingSetupError.self) { _ = try BillingEndpoint(url: "http://billing.example/daypass", tokenFile: nil) }
