@@ -30,6 +30,7 @@ def main():
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     parser.add_argument("--distress-call", required=True)
     parser.add_argument("--whisper", required=True)
+    parser.add_argument("--running-base", help="a dashboard whose unit answers (lines now shown)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     expected = json.load(open(args.expect))
@@ -153,6 +154,18 @@ def main():
               "in progress" in driver.find_element(By.CSS_SELECTOR, 'tr[data-call="%s"]' % call_id).text)
         time.sleep(0.3)
         shot("live")
+
+        if args.running_base:
+            driver.get(args.running_base + "/")
+            WebDriverWait(driver, 15).until(lambda d: d.find_element(By.ID, "live").get_attribute("data-state") == "live")
+            cards = driver.find_elements(By.CSS_SELECTOR, ".line-card")
+            check("lines now: one card per line of the running unit", len(cards) == 4, len(cards))
+            check("lines now: the line on the bypass relay and the line whose board is down stand out",
+                  len(driver.find_elements(By.CSS_SELECTOR, ".line-card.bypass")) == 1 and
+                  len(driver.find_elements(By.CSS_SELECTOR, ".line-card.down")) == 1)
+            check("lines now: no 'service not running' while the unit answers",
+                  len(driver.find_elements(By.CSS_SELECTOR, '[data-service="not-running"]')) == 0)
+            shot("lines")
 
         severe = [entry["message"] for entry in driver.get_log("browser")
                   if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]

@@ -28,18 +28,21 @@ struct DashboardBrowserTests {
         #expect(reported?["calls"] as? Int == 13, "the fixture's 13 calls today: \(report.stdout)")
         try FileManager.default.createDirectory(atPath: testOutputDirectory, withIntermediateDirectories: true)
         let output = try await withDashboard(store: fixture.store) { port in
+            try await withDashboard(store: fixture.store, unit: FakeRunningUnit()) { runningPort in
             let check = try Child(python, [
                 "\(checkoutRoot)/Scripts/dashboard-browser-check.py", "--base", "http://127.0.0.1:\(port)", "--db", dbPath,
                 "--expect", expected, "--out", testOutputDirectory, "--chromium", chromium, "--chromedriver", driver,
                 "--distress-call", DashboardFixture.distressCallID, "--whisper", DashboardFixture.whisper,
+                "--running-base", "http://127.0.0.1:\(runningPort)",
             ])
             let status = await check.finish(upTo: 180)
             return (status, check.stdout, check.stderr)
+            }
         }
         print(output.1)
         #expect(output.0 == 0, "browser checks failed:\n\(output.1)\n\(output.2)")
         #expect(output.1.contains("ok    live: the new call appears without a reload"))
-        for page in ["overview", "calls", "call", "passes", "live"] {
+        for page in ["overview", "calls", "call", "passes", "live", "lines"] {
             #expect(FileManager.default.fileExists(atPath: "\(testOutputDirectory)/dashboard-\(page).png"), "\(page) screenshot")
         }
     }
