@@ -129,7 +129,8 @@ public struct DashboardServer: Sendable {
                 guard Self.sameToken(given, token) else { return unauthorized() }
                 // the token leaves the address bar: a cookie carries it from here on
                 var response = Response(status: .seeOther, headers: Self.securityHeaders)
-                response.headers[.location] = path
+                let rest = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("token=") }.joined(separator: "&")
+                response.headers[.location] = rest.isEmpty ? path : path + "?" + rest
                 response.headers[.setCookie] = "warmline_token=\(token); Path=/; HttpOnly; SameSite=Strict"
                 return response
             }
