@@ -117,6 +117,7 @@ let package = Package(
         // The dashboard in a real headless Chromium, /metrics through promtool and a real prometheus, the billing sync over real HTTP.
         .testTarget(name: "WarmlineWebTests", dependencies: ["WarmlineWeb", "WarmlineBilling", "WarmlineStore", "WarmlineUnit", "WarmlineCore",
                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                                     .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+                                                     .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                                                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

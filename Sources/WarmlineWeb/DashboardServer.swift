@@ -21,6 +21,8 @@ public struct DashboardSettings: Sendable, Equatable {
     public var livePollMs = 1_000
     /// A live stream is closed after this long (the browser reconnects at once).
     public var liveMaxMs = 600_000
+    /// Serve `/metrics` alone (what `warmline run` adds to its service group for the fleet's Prometheus).
+    public var metricsOnly = false
 
     /// The defaults: 127.0.0.1:8080, no token.
     public init() {}
@@ -74,8 +76,9 @@ public enum DashboardSetupError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The read-only dashboard and `/metrics` over HTTP (Hummingbird): pages rendered on the server, live through
-/// server-sent events, a token checked on every request when one is set.
-public struct DashboardServer: Sendable {
+/// server-sent events, a token checked on every request when one is set. As a `Service` it runs until its group
+/// shuts down (with `metricsOnly`, the running unit's `/metrics`).
+public struct DashboardServer: Service {
     /// Where it listens.
     public let settings: DashboardSettings
     /// The pages.
@@ -108,9 +111,14 @@ public struct DashboardServer: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGINT or SIGTERM.
-    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until SIGINT or SIGTERM (`warmline serve`).
+    public func serve(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onRunning: onRunning).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Serves until the service group shuts down gracefully or the task is cancelled.
+    public func run() async throws {
+        try await application().run()
     }
 
     // MARK: - Requests
@@ -137,6 +145,9 @@ public struct DashboardServer: Sendable {
             guard authorized(request, token: token) else { return unauthorized() }
         }
         let nowMs = Self.nowMs()
+        if settings.metricsOnly && path != "/metrics" {
+            return page(.notFound, pages.message("Not found", "This port serves /metrics only; the dashboard is `warmline serve`.", nowMs: nowMs))
+        }
         do {
             switch path {
             case "/", "/index.html":

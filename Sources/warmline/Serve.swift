@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
             throw CommandFailure.badInput("\(error)")
         }
         let host = bind.contains(":") ? "[\(bind)]" : bind
-        try await server.run { bound in
+        try await server.serve { bound in
             FileHandle.standardOutput.write(Data("warmline serve: dashboard on http://\(host):\(bound)/ (metrics at /metrics)\n".utf8))
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 import WarmlineStore
 @testable import WarmlineWeb
@@ -66,6 +68,35 @@ struct MetricsTests {
         #expect(lines.contains("warmline_up 0.0") && lines.contains("warmline_lines 0.0"))
         #expect(lines.contains("warmline_calls_total{outcome=\"handed_off\"} 9"))
         #expect(!text.contains("warmline_speech_model_ready{"))
+    }
+
+    @Test("as the running unit's metrics service it answers /metrics and nothing else, and stops with its service group")
+    func metricsOnlyService() async throws {
+        let scratch = try Scratch("metrics-only")
+        defer { scratch.cleanUp() }
+        let fixture = try DashboardFixture(path: scratch.file("warmline.sqlite"))
+        var settings = DashboardSettings()
+        settings.metricsOnly = true
+        try await withDashboard(store: fixture.store, settings: settings, unit: FakeRunningUnit()) { port in
+            let metrics = try await httpGet("http://127.0.0.1:\(port)/metrics")
+            #expect(metrics.status == 200 && metrics.body.contains("warmline_up 1.0"))
+            #expect(try await httpGet("http://127.0.0.1:\(port)/").status == 404)
+            #expect(try await httpGet("http://127.0.0.1:\(port)/calls").status == 404)
+        }
+        // in a ServiceGroup, as `warmline run` would hold it: graceful shutdown ends it
+        settings.port = try freeLoopbackPort()
+        let server = try DashboardServer(store: fixture.store, settings: settings, unit: FakeRunningUnit())
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        var answered = false
+        for _ in 0..<100 where !answered {
+            answered = (try? await httpGet("http://127.0.0.1:\(settings.port)/metrics").status) == 200
+            if !answered { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(answered, "the service answered within 10 s")
+        await group.triggerGracefulShutdown()
+        let ended = await running.result
+        if case .failure(let error) = ended { Issue.record("the group ended with \(error)") }
     }
 
     @Test("a real prometheus scrapes /metrics with the bearer token and answers a query for a warmline series")
