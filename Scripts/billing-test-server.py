@@ -2,8 +2,8 @@
 """A billing endpoint for the billing-sync tests (test tooling, never shipped).
 
 Listens on 127.0.0.1 (an ephemeral port, printed as the first line of stdout) and answers the n-th request carrying one
-Idempotency-Key with the n-th item of --plan: an HTTP status (500, 200, ...) or `timeout` (hold the request --hold-ms
-before answering 200, after crediting it: billing did the work, the client gave up waiting). Like a real billing
+Idempotency-Key with the n-th item of --plan: an HTTP status (500, 200, ...) or `timeout` (credit it, hold the request
+--hold-ms, then close the connection without an answer: billing did the work, the client never hears so). Like a real billing
 system it credits each Idempotency-Key once: a repeat is answered 200 and not credited again. Every request is
 appended to --log as one JSON line. Stops by itself after --lifetime-s.
 """
@@ -54,8 +54,10 @@ def main():
                                           "content_type": self.headers.get("Content-Type"), "body": body,
                                           "path": self.path}) + "\n")
             if answer == "timeout":
+                # billing did the work but its answer never comes: the client must give up (deadline or closed connection)
                 time.sleep(args.hold_ms / 1000)
-                answer = "200"
+                self.close_connection = True
+                return
             status = int(answer)
             reply = json.dumps({"ok": status < 300, "duplicate": duplicate}).encode()
             try:

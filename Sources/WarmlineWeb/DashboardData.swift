@@ -122,7 +122,7 @@ public struct DashboardData: Sendable {
     }
 
     /// Calls matching `query`, newest first; throws `DashboardInputError` for a malformed day or unknown outcome.
-    public func calls(_ query: CallsQuery) throws -> [CallSummary] {
+    public func calls(_ query: CallsQuery) throws -> [CallRow] {
         var filter = CallFilter(outcome: nil, distressOnly: query.distressOnly)
         if let outcome = query.outcome {
             guard CallOutcome.all.contains(outcome) else {
@@ -139,11 +139,43 @@ public struct DashboardData: Sendable {
                 throw DashboardInputError(field: "day", reason: "\(error)")
             }
         }
-        var rows = try store.calls(matching: filter)
-        if let caller = query.caller, !caller.isEmpty {
-            rows = rows.filter { $0.call.callerID?.localizedCaseInsensitiveContains(caller) == true }
+        // newest first and bounded in SQL: a unit's years of calls are never all read for one page
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let since = filter.sinceMs { conditions.append("started_at_ms >= ?"); arguments.append(since) }
+        if let until = filter.untilMs { conditions.append("started_at_ms < ?"); arguments.append(until) }
+        if let outcome = filter.outcome { conditions.append("outcome = ?"); arguments.append(outcome) }
+        if filter.distressOnly {
+            conditions.append("EXISTS (SELECT 1 FROM events WHERE events.call_id = calls.id AND events.type = ?)")
+            arguments.append(EventType.distressHandoff)
         }
-        return Array(rows.reversed().prefix(query.limit))
+        if let caller = query.caller, !caller.isEmpty {
+            conditions.append("instr(lower(caller_id), lower(?)) > 0")
+            arguments.append(caller)
+        }
+        arguments.append(query.limit)
+        let sql = """
+            SELECT calls.*,
+                   EXISTS (SELECT 1 FROM events WHERE events.call_id = calls.id AND events.type = '\(EventType.distressHandoff)') AS distress,
+                   (SELECT COUNT(*) FROM events WHERE events.call_id = calls.id) AS event_count
+            FROM calls \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY started_at_ms DESC, id DESC LIMIT ?
+            """
+        return try store.pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                CallRow(call: try CallRecord(row: row), distress: row["distress"], eventCount: row["event_count"])
+            }
+        }
+    }
+
+    /// A call as the calls list shows it.
+    public struct CallRow: Sendable, Equatable {
+        /// The call row.
+        public var call: CallRecord
+        /// Whether a distress hand-off happened on it.
+        public var distress: Bool
+        /// How many events it logged.
+        public var eventCount: Int
     }
 
     /// A day pass with where billing stands on it.

@@ -111,7 +111,7 @@ public struct DashboardPages: Sendable {
         return layout(title: "Calls", active: "calls", nowMs: nowMs, body: body)
     }
 
-    private func callsTable(_ rows: [CallSummary]) -> String {
+    private func callsTable(_ rows: [DashboardData.CallRow]) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">No calls.</p>" }
         var html = "<table class=\"calls\"><thead><tr><th>Started</th><th>Line</th><th>Caller</th><th>Outcome</th><th>Distress</th><th>Hand-off</th><th>Events</th></tr></thead><tbody>"
         for row in rows {

@@ -72,24 +72,25 @@ struct BillingSyncTests {
         let requests = try server.requests()
         let keys = Dictionary(grouping: requests) { $0["key"] as? String ?? "" }
         #expect(keys.count == 2, "one stable Idempotency-Key per entry, every retry included")
-        var timedOut = 0
         for entry in outbox {
             let attempts = try store.billingAttempts(outboxID: entry.id ?? 0)
-            try #require(attempts.count >= 2, "outbox \(entry.id ?? 0): \(attempts)")
+            // billing answers 500, then never answers (the client times out), then 200 as a duplicate
+            #expect(attempts.map(\.statusCode) == [500, nil, 200], "outbox \(entry.id ?? 0): \(attempts)")
             #expect(attempts.count == entry.attempts)
-            // the 500 is retried; only the last attempt, a 2xx, acknowledged it; each retry waited its back-off
-            #expect(attempts.first?.statusCode == 500 && attempts.last?.acknowledged == true)
-            #expect(attempts.dropLast().allSatisfy { !$0.acknowledged })
+            #expect(attempts.dropLast().allSatisfy { !$0.acknowledged } && attempts.last?.acknowledged == true)
+            if attempts.count == 3 {
+                // on a loaded machine the deadline may lose the race to the closed connection: either way no answer came
+                let error = attempts[1].error ?? ""
+                #expect(error.contains("timed out") || error.contains("closed the connection"), "\(error)")
+            }
             for (index, attempt) in attempts.enumerated().dropFirst() {
                 #expect(attempt.atMs - attempts[index - 1].atMs >= endpoint.retryDelayMs(afterAttempts: index), "back-off before attempt \(index + 1)")
             }
-            timedOut += attempts.filter { $0.statusCode == nil && $0.error?.contains("timed out") == true }.count
         }
-        // billing holds the second request of each key 3 s, the client waits 0.6 s (load on the machine can stretch either)
-        #expect(timedOut >= 1, "a timed-out attempt was recorded as such and retried")
         #expect(keys.keys.allSatisfy { $0.hasPrefix("wl-") && !$0.contains("+1555") }, "the key does not carry the caller's number")
         #expect(requests.filter { $0["credited"] as? Bool == true }.count == 2, "billing credits each entry once")
-        #expect(requests.filter { $0["duplicate"] as? Bool == true }.count >= 1, "a retry after the timeout reached billing as a duplicate")
+        #expect(requests.count == 6 && keys.values.allSatisfy { $0.count == 3 }, "three requests per entry")
+        #expect(requests.filter { $0["duplicate"] as? Bool == true }.count == 2, "the retry after the timeout reached billing as a duplicate")
         #expect(requests.allSatisfy { $0["authorization_ok"] as? Bool == true && $0["content_type"] as? String == "application/json" })
         #expect(requests.first?["body"] as? String == outbox.first?.payload, "the body is the outbox payload")
         // nothing doubled on our side: two passes, two acknowledgements, one each
