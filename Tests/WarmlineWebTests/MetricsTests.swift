@@ -45,8 +45,9 @@ struct MetricsTests {
         #expect(lines.contains("warmline_speech_model_ready{model=\"pocketsphinx-en\",state=\"ready\"} 1.0"))
         #expect(lines.contains("warmline_speech_model_ready{model=\"moonshine-base-en\",state=\"loading\"} 0.0"))
         #expect(lines.contains("warmline_billing_outbox_pending 1.0") && lines.contains("warmline_day_passes_granted_total 2"))
-        print(text.split(separator: "\n").filter { $0.hasPrefix("warmline_calls_total") || $0.hasPrefix("warmline_handoff_latency_seconds_bucket") }
-            .joined(separator: "\n"))
+        // the scrape, for people to read beside the screenshots
+        try FileManager.default.createDirectory(atPath: testOutputDirectory, withIntermediateDirectories: true)
+        try text.write(toFile: "\(testOutputDirectory)/metrics.txt", atomically: true, encoding: .utf8)
         guard let promtool = executable(["/usr/bin/promtool", "/usr/local/bin/promtool"]) else {
             print("SKIP promtool check: promtool is not installed (`make deps` installs Debian's prometheus, which ships it)")
             return
