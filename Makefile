@@ -6,7 +6,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-dev \
 	libspandsp-dev espeak-ng sox libsox-fmt-all pocketsphinx libpocketsphinx-dev \
 	pocketsphinx-en-us pocketsphinx-testdata flite gcc-arm-none-eabi libnewlib-arm-none-eabi \
-	qemu-system-arm pulseaudio python3
+	qemu-system-arm pulseaudio python3 \
+	chromium chromium-driver python3-selenium prometheus
 
 .PHONY: all deps build lint test test-fast test-swift test-firmware demo bench clean
 

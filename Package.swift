@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by `make deps`).
@@ -47,6 +51,24 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
+        // The supervisor's dashboard and the fleet's /metrics (Hummingbird, swift-prometheus): read-only over the store.
+        .target(name: "WarmlineWeb", dependencies: [
+            "WarmlineStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The billing sync: the outbox POSTed to the billing endpoint (async-http-client), a Service the runtime runs.
+        .target(name: "WarmlineBilling", dependencies: [
+            "WarmlineStore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Harness, apart from the product: no product library imports these (`make lint` checks it).
         // The emulated board, PulseAudio, scripted and real-time callers, the demo session: `warmline demo`, the bench and the tests.
         .target(name: "WarmlineSimulation", dependencies: ["WarmlineDSP", "WarmlineText", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineUnit"]),
@@ -56,6 +78,7 @@ let package = Package(
         // Executables: thin layers over the libraries (`warmline` imports WarmlineSimulation for `warmline demo` only).
         .executableTarget(name: "warmline", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineUnit", "WarmlineText",
+            "WarmlineWeb", "WarmlineBilling",
             "WarmlineSimulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -91,5 +114,10 @@ let package = Package(
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
                                                    "WarmlineSimulation"]),
+        // The dashboard in a real headless Chromium, /metrics through promtool and a real prometheus, the billing sync over real HTTP.
+        .testTarget(name: "WarmlineWebTests", dependencies: ["WarmlineWeb", "WarmlineBilling", "WarmlineStore", "WarmlineUnit", "WarmlineCore",
+                                                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                     .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                                                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

@@ -124,6 +124,22 @@ public enum EffectiveConfigPrinter {
             out.key(signal.rawValue, "{weight: \(rule.weight), threshold: \(rule.threshold)}", signalHelp[signal] ?? "",
                     indent: 2)
         }
+        let billing = config.billing
+        out.key("billing", nil, "day passes reported to billing; a pass is active once billing acknowledged it")
+        if let url = billing.url {
+            out.key("url", quoted(url), "endpoint each outbox entry is POSTed to", indent: 1)
+        } else {
+            out.raw("  # url: \"https://billing.example/daypass\"  # endpoint (https; unset: no sync, `passes outbox --mark-sent`)")
+        }
+        if let file = billing.tokenFile {
+            out.key("token_file", quoted(file), "bearer token, one line", indent: 1)
+        } else {
+            out.raw("  # token_file: \"/etc/warmline/billing.token\"  # bearer token, one line (unset: none sent)")
+        }
+        out.key("timeout_ms", billing.timeoutMs, "no answer this long: the attempt failed", indent: 1)
+        out.key("retry_base_ms", billing.retryBaseMs, "first retry after this long, doubling each time", indent: 1)
+        out.key("retry_max_ms", billing.retryMaxMs, "longest wait between retries", indent: 1)
+        out.key("interval_ms", billing.intervalMs, "the running unit syncs at least this often", indent: 1)
         return out.text
     }
 

@@ -33,6 +33,8 @@ public struct UnitConfig: Sendable, Equatable {
     public var alsaConfigPath: String?
     /// Call behaviour: emergency number, hand-off targets, day-pass policy, distress weights.
     public var call = CallConfig()
+    /// Where granted day passes are reported (`billing:`); no URL: the outbox waits for `warmline passes outbox --mark-sent`.
+    public var billing = BillingConfig()
 
     /// The shipped defaults.
     public init() {}
@@ -80,4 +82,23 @@ public struct LineConfig: Sendable, Equatable {
 
     /// The board link settings for this line.
     public var boardConfig: BoardConfig { BoardConfig(devicePath: serialDevice, baudRate: baudRate) }
+}
+
+/// The billing sync (`billing:` in warmline.yaml): the outbox POSTed to the billing system.
+public struct BillingConfig: Sendable, Equatable {
+    /// The endpoint (https; plain http only to a loopback address); nil: no sync.
+    public var url: String?
+    /// File holding the bearer token (one line); nil: no Authorization header.
+    public var tokenFile: String?
+    /// A request unanswered after this long has failed and is retried.
+    public var timeoutMs = 10_000
+    /// First retry after this long, then twice as long each time.
+    public var retryBaseMs = 2_000
+    /// Longest wait between retries.
+    public var retryMaxMs = 600_000
+    /// The running unit syncs at least this often.
+    public var intervalMs = 30_000
+
+    /// The shipped defaults.
+    public init() {}
 }

@@ -64,9 +64,10 @@ public struct UnitConfigLoader: Sendable {
 
     static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
                           "database", "retention_days", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
-                          "distress"]
+                          "distress", "billing"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
+    static let billingKeys = ["url", "token_file", "timeout_ms", "retry_base_ms", "retry_max_ms", "interval_ms"]
     static let recognizerKeys = ["enabled", "model_dir", "library", "worker", "max_resident_mb", "max_cpu_percent"]
     static let lineKeys = ["number", "capture_device", "playback_device", "serial_device", "baud_rate", "answer_after_rings"]
     static let queueKeys = ["announce_every_ms", "retry_every_ms", "bypass_after_ms", "wait_per_caller_ms"]
@@ -139,6 +140,7 @@ public struct UnitConfigLoader: Sendable {
         if let node = top["handoff"] { readHandoff(node, into: &config.call.handoff, &r) }
         if let node = top["day_pass"] { readDayPass(node, into: &config.call.dayPass, &r) }
         if let node = top["distress"] { readDistress(node, into: &config.call.distress, &r) }
+        if let node = top["billing"] { readBilling(node, into: &config.billing, &r) }
         checkRetention(config, top, &r)
     }
 
@@ -328,6 +330,25 @@ public struct UnitConfigLoader: Sendable {
                 distress[keyPath: keyPath].threshold = v
             }
         }
+    }
+
+    private func readBilling(_ node: YAMLNode, into billing: inout BillingConfig, _ r: inout ConfigReader) {
+        let keys = r.entries(node, "billing", known: Self.billingKeys)
+        if let n = keys["url"], let v = r.string(n, "billing.url") {
+            // the token goes with every request: https, or plain http only to this machine (a local relay, the tests)
+            let parts = URLComponents(string: v)
+            let scheme = parts?.scheme?.lowercased()
+            let host = (parts?.host ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            if scheme == "https" && !host.isEmpty || scheme == "http" && loopback { billing.url = v } else {
+                r.fail(n.line, "'billing.url' \(ConfigReader.shown(v)) must be https://... (plain http only to 127.0.0.1, localhost or [::1])")
+            }
+        }
+        if let n = keys["token_file"], let v = r.string(n, "billing.token_file") { billing.tokenFile = v }
+        if let n = keys["timeout_ms"], let v = r.int(n, "billing.timeout_ms", 100...300_000) { billing.timeoutMs = v }
+        if let n = keys["retry_base_ms"], let v = r.int(n, "billing.retry_base_ms", 10...3_600_000) { billing.retryBaseMs = v }
+        if let n = keys["retry_max_ms"], let v = r.int(n, "billing.retry_max_ms", 10...86_400_000) { billing.retryMaxMs = v }
+        if let n = keys["interval_ms"], let v = r.int(n, "billing.interval_ms", 100...86_400_000) { billing.intervalMs = v }
     }
 
     /// The refusal of a text the YAML reader would not parse, in the config's words.

@@ -9,7 +9,7 @@ struct Warmline: AsyncParsableCommand {
         version: WarmlineVersion.string,
         subcommands: [
             Demo.self, Run.self,
-            Logs.self, Calls.self, Callbacks.self, Report.self, Export.self, Backup.self, Purge.self, Subscribers.self, Passes.self,
+            Logs.self, Calls.self, Callbacks.self, Report.self, Export.self, Backup.self, Purge.self, Subscribers.self, Passes.self, Serve.self,
             Prompts.self,
             Speech.self,
             Config.self, Install.self, Uninstall.self, Doctor.self, TestCall.self, Console.self,
