@@ -29,6 +29,11 @@ struct SerialPort {
     static func open(path: String, baudRate: Int) throws(BoardError) -> SerialPort {
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(device: path, reason: String(cString: strerror(errno))) }
+        // Before any termios call or flush: a port another process holds is closed again untouched.
+        if case .failure(let error) = DeviceLock.lock(fd, path: path) {
+            Glibc.close(fd)
+            throw error
+        }
         var tio = termios()
         guard tcgetattr(fd, &tio) == 0 else {
             let reason = String(cString: strerror(errno))
