@@ -1,5 +1,3 @@
-import Foundation
-import WarmlineAudio
 import WarmlineUnit
 
 /// The pacing of a caller fed from a file (the demo, the end-to-end tests): as fast as the CPU allows, waiting for the
@@ -14,13 +12,14 @@ public struct FileFedPacing: CallPacing {
     /// Called once when the script is over (the demo hangs the caller up on the emulator).
     public let onCallerAudioEnd: (@Sendable () -> Void)?
     private var callerAudioEnded = false
-    private var anchor: (frame: Int, seconds: Double)?
+    private var hold: RealTimeHold
 
     /// Pacing for a script of `callerFrames` at `rate` frames per second.
     public init(callerFrames: Int64, rate: Int = 8000, onCallerAudioEnd: (@Sendable () -> Void)? = nil) {
         self.callerFrames = callerFrames
         self.rate = max(1, rate)
         self.onCallerAudioEnd = onCallerAudioEnd
+        hold = RealTimeHold(rate: rate)
     }
 
     /// A file-fed call waits for the spotter each period.
@@ -36,19 +35,10 @@ public struct FileFedPacing: CallPacing {
             note = "caller's script is over"
             onCallerAudioEnd?()
         }
-        step(frame: frame, realTime: waitsOnBoard || callerAudioEnded)
+        hold.step(frame: frame, realTime: waitsOnBoard || callerAudioEnded)
         return note
     }
 
     /// True once the script is over.
     public var isCallerAudioOver: Bool { callerAudioEnded }
-
-    /// Sleeps so that frames advance no faster than real time while `realTime` holds (anchored where it began).
-    private mutating func step(frame: Int, realTime: Bool) {
-        guard realTime else { anchor = nil; return }
-        let now = MonotonicClock.seconds()
-        guard let anchor else { self.anchor = (frame, now); return }
-        let ahead = Double(frame - anchor.frame) / Double(rate) - (now - anchor.seconds)
-        if ahead > 0.001 { usleep(UInt32(ahead * 1_000_000)) }
-    }
 }

@@ -79,7 +79,8 @@ public final class UnitRunner: Sendable {
         self.openAudio = openAudio ?? { line, onEvent in
             CallAudio(loop: try AudioLoop(captureDevice: line.captureDevice, playbackDevice: line.playbackDevice,
                                           format: AudioFormat(sampleRate: sampleRate), config: overlay,
-                                          onEvent: onEvent))
+                                          onEvent: onEvent),
+                      pacing: LivePacing(rate: sampleRate))
         }
         publisher.read { [weak self] in self?.status().summary }
     }

@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Logging
 import ServiceLifecycle
+import Synchronization
 import WarmlineBoard
 import WarmlineSpeech
 import WarmlineStore

@@ -1,5 +1,6 @@
-import Testing
 import Synchronization
+import Testing
+import WarmlineAudio
 import WarmlineSimulation
 import WarmlineUnit
 
@@ -25,12 +26,19 @@ extension EndToEnd {
             #expect(pacing.isCallerAudioOver)
         }
 
-        @Test("live pacing never waits and never ends a caller: the sound card is the clock")
-        func liveNeverWaits() {
-            var pacing: any CallPacing = LivePacing()
+        @Test("live pacing never waits for speech and never ends a caller; it holds a too-fast device to real time only while the call waits on the board")
+        func liveHoldsRealTimeOnlyWhileWaiting() {
+            var pacing: any CallPacing = LivePacing(rate: 8000)
             #expect(!pacing.waitsForSpeech)
             #expect(pacing.reportsSlowPeriods)
-            for frame in stride(from: 0, to: 80_000, by: 160) { #expect(pacing.periodEnded(atFrame: frame, waitsOnBoard: frame % 320 == 0) == nil) }
+            // 10 s of audio delivered at once (ALSA's file plugin), nothing awaited: no hold at all
+            var start = MonotonicClock.seconds()
+            for frame in stride(from: 0, to: 80_000, by: 160) { #expect(pacing.periodEnded(atFrame: frame, waitsOnBoard: false) == nil) }
+            #expect(MonotonicClock.seconds() - start < 1.0)
+            // 300 ms of audio while the call waits on the board (a hand-off's dial tone): held to the wall clock
+            start = MonotonicClock.seconds()
+            for frame in stride(from: 80_000, through: 82_400, by: 160) { _ = pacing.periodEnded(atFrame: frame, waitsOnBoard: true) }
+            #expect(MonotonicClock.seconds() - start >= 0.28)
         }
     }
 }
