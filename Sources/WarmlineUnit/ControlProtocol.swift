@@ -152,6 +152,8 @@ public struct BoardLinkStatus: Codable, Sendable, Equatable {
     public var problem: String?
     /// Seconds until the next attempt to open a missing board.
     public var retryInSeconds: Int?
+    /// When the next attempt to open a missing board is due (milliseconds since the epoch).
+    public var retryAtMs: Int64?
 
     /// A link not yet connected.
     public init(device: String) {

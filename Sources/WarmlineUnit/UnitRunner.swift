@@ -89,7 +89,16 @@ public final class UnitRunner: Sendable {
     public func status() -> UnitStatus {
         let startedAt = running.withLock { $0.startedAt }
         return UnitStatus(pid: getpid(), uptimeSeconds: startedAt.map { Int(MonotonicClock.seconds() - $0) } ?? 0,
-                          database: config.databasePath, lines: lineStatus.map(\.current), waiting: callQueue.count)
+                          database: config.databasePath, lines: lineStatus.map(Self.counted), waiting: callQueue.count)
+    }
+
+    /// A line's status with the seconds left until its missing board's next attempt, counted now.
+    private static func counted(_ cell: LineStatusCell) -> LineStatus {
+        var line = cell.current
+        if let due = line.board.retryAtMs {
+            line.board.retryInSeconds = Int(max(0, (due - LineRunner.nowMs() + 999) / 1000))
+        }
+        return line
     }
 
     /// Closes interrupted calls, renders missing prompts and brings the service group up; returns once every line is
@@ -166,6 +175,7 @@ public final class UnitRunner: Sendable {
             $0.board.protocolVersion = info.protocolVersion
             $0.board.problem = nil
             $0.board.retryInSeconds = nil
+            $0.board.retryAtMs = nil
             $0.relay = info.bypassEngaged ? .bypass : .claimed
         }
         do {

@@ -99,6 +99,7 @@ struct LineService: Service {
                     $0.board.state = .missing
                     $0.board.problem = problem
                     $0.board.retryInSeconds = delay
+                    $0.board.retryAtMs = LineRunner.nowMs() + Int64(delay) * 1000
                     $0.relay = .unknown
                     $0.lastFault = "\(line.serialDevice): \(problem)"
                     $0.lastFaultAtMs = LineRunner.nowMs()
@@ -116,6 +117,7 @@ struct LineService: Service {
                 status.update {
                     $0.board.state = .connecting
                     $0.board.retryInSeconds = nil
+                    $0.board.retryAtMs = nil
                 }
             }
         }
