@@ -57,6 +57,15 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let status = unit.status()
+        // Every board held by another process: a second `warmline run` beside the service. It would only retry forever.
+        let held = status.lines.compactMap { $0.board.problem?.hasPrefix("held by another process") == true ? $0.board.problem : nil }
+        if !status.lines.isEmpty, held.count == status.lines.count {
+            let message = "warmline run: every line's board is \(held[0]): a warmline service already serves this unit "
+                + "(`systemctl status warmline`, `warmline status`); stop it first (`systemctl stop warmline`)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            await unit.stop()
+            throw ExitCode(1)
+        }
         // READY alone: the unit's STATUS= was sent as the lines came up, and follows each change from here on
         _ = notifier.ready()
         ConsoleOutput.line("warmline run: \(status.linesUp)/\(config.lines.count) line(s) up; database \(config.databasePath); "

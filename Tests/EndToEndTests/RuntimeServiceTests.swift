@@ -164,7 +164,7 @@ extension EndToEnd {
             #expect(try await Self.status(binary, database: database, work: work) == nil)
         }
 
-        @Test("doctor while the service runs checks through the control socket: no HELLO and no relay command reach the board")
+        @Test("doctor while the service runs checks through the control socket, and a second run is refused: no HELLO and no relay command reach the board")
         func doctorBesideService() async throws {
             let binary = try EndToEndRig.warmlineBinary()
             let work = try EndToEndRig.scratch("runtime-doctor")
@@ -208,6 +208,12 @@ extension EndToEnd {
             #expect(checks.filter { $0.name.hasPrefix("line 1 ALSA") }.allSatisfy { $0.status == .skip })
             // the exit code follows the other checks (database, disk, prompts ...), not the service's lines
             #expect(code == (checks.contains { $0.status == .fail } ? 1 : 0))
+            // a second `warmline run` on the same config finds the port held: it exits 1 saying so, and sent nothing
+            let (second, said) = try await Self.command(binary, ["run", "--config", work + "/warmline.yaml"], work: work)
+            #expect(second == 1, "\(said)")
+            #expect(said.contains("a warmline service already serves this unit") && said.contains("pid \(service.process.processIdentifier)"),
+                    "\(said)")
+            #expect(board.log().components(separatedBy: "host HELLO").count == 2, "the second run said HELLO:\n\(board.log())")
             // the service still has the line
             #expect(board.lineIsWarmlines)
             #expect(service.process.isRunning)
