@@ -41,10 +41,17 @@ struct UnitBench: AsyncParsableCommand {
         let work = NSTemporaryDirectory() + "warmline-bench-unit-\(getpid())"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let pulse = try PulseAudioServer(sinks: (1...lines).flatMap { ["caller\($0)", "line\($0)"] })
-        defer { pulse.stop() }
-        let overlay = (1...lines).map { pulse.alsaPCM(name: "line\($0)_in", device: "caller\($0).monitor")
-            + pulse.alsaPCM(name: "line\($0)_out", device: "line\($0)") }.joined()
+        // One PulseAudio server per 8 lines: a server takes 64 clients at most (protocol-native's MAX_CONNECTIONS), and
+        // each line is 4 (the unit's capture and playback, the caller's playback and recording). With 16 lines on one
+        // server every open past the 64th was refused: the unit answered, could not open the line's audio, and failed
+        // every call to bypass ("Connection refused"), which is why the 16-line run answered no calls.
+        let servers = try stride(from: 1, through: lines, by: Self.linesPerServer).map { first in
+            try PulseAudioServer(sinks: (first...min(lines, first + Self.linesPerServer - 1)).flatMap { ["caller\($0)", "line\($0)"] })
+        }
+        defer { servers.forEach { $0.stop() } }
+        let pulse = { (line: Int) in servers[(line - 1) / Self.linesPerServer] }
+        let overlay = (1...lines).map { pulse($0).alsaPCM(name: "line\($0)_in", device: "caller\($0).monitor")
+            + pulse($0).alsaPCM(name: "line\($0)_out", device: "line\($0)") }.joined()
         try overlay.write(toFile: work + "/alsa.conf", atomically: true, encoding: .utf8)
         let boards = try (1...lines).map { try BoardEmulator(binary: emulator, logPath: "\(work)/emulator\($0).log") }
         defer { boards.forEach { $0.stop() } }
@@ -181,15 +188,18 @@ struct UnitBench: AsyncParsableCommand {
     }
 
     /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on its timeline.
-    static func ring(_ boards: [BoardEmulator], pulse: PulseAudioServer, number: String, name: String,
+    static func ring(_ boards: [BoardEmulator], pulse: (Int) -> PulseAudioServer, number: String, name: String,
                      timelines: [CallerTimeline]) throws -> [RealTimeCaller] {
         try (1...boards.count).map { line in
             boards[line - 1].send("ring \(number)\(line) \"\(name) \(line)\"")
             let timeline = timelines[line - 1]
-            return try RealTimeCaller(server: pulse, sink: "caller\(line)", source: "line\(line).monitor",
+            return try RealTimeCaller(server: pulse(line), sink: "caller\(line)", source: "line\(line).monitor",
                                       timeline: timeline, totalFrames: timeline.samples.count)
         }
     }
+
+    /// Lines per PulseAudio server (4 clients a line, 64 a server).
+    static let linesPerServer = 8
 
     /// The spoken run's marker: a key the main menu has no option for (heard, refused as invalid, nothing else).
     static let markerKey = "5"
