@@ -204,7 +204,10 @@ struct ControlSocketTests {
         #expect(transcript.withLock { $0 }.contains { $0.contains("no such device — check the USB cable") && $0.contains("retrying in 1 s") })
         let before = ContinuousClock.now
         await unit.stop()
-        #expect(ContinuousClock.now - before < .seconds(3))
+        print("missing board: unit stopped in \(ContinuousClock.now - before)")
+        // the retry sleeps 1, 2, 4 ... s: shut down mid-back-off, the service returns at once (bounded generously: this is
+        // wall-clock time on a machine the whole test tier shares; the full back-off to its cap would take minutes)
+        #expect(ContinuousClock.now - before < .seconds(10))
         #expect(!FileManager.default.fileExists(atPath: scratch.file("control.sock")))
     }
 }
