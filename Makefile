@@ -101,6 +101,9 @@ bench: deps
 	$(SWIFT) build -c release --product warmline-bench
 	$(SWIFT) build -c release --product warmline-recognizer
 	@for b in $(BENCHES); do echo "== warmline-bench $$b"; .build/release/warmline-bench $$b || exit 1; done
+	@# the 16-line row: one process serving 16 emulated boards (DTMF only: CPU, RSS, digit -> FLASH)
+	@case " $(BENCHES) " in *" unit "*) echo "== warmline-bench unit --lines 16 --no-speech"; \
+	  .build/release/warmline-bench unit --lines 16 --no-speech || exit 1;; esac
 
 clean:
 	rm -rf .build Firmware/build

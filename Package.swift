@@ -49,6 +49,7 @@ let package = Package(
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineConfig",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // The supervisor's dashboard and the fleet's /metrics (Hummingbird, swift-prometheus): read-only over the store.

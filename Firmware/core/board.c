@@ -149,6 +149,7 @@ static void nak(board_t *board, const frame_t *cmd, uint8_t reason)
 static void handle_hello(board_t *board, const frame_t *cmd, uint32_t now_ms)
 {
     uint8_t p[LINK_REPLY_MAX];
+    board->hellos++;
     p[0] = board->protocol_version;
     p[1] = WL_FW_VERSION_MAJOR;
     p[2] = WL_FW_VERSION_MINOR;

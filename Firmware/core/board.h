@@ -28,6 +28,7 @@ typedef struct {
     uint8_t protocol_version;
 
     bool session;
+    uint32_t hellos; /* HELLO commands received (the emulator logs each: who opened the port and said HELLO) */
     bool bypass;
     uint8_t bypass_reason;
     bool host_wants_bypass;

@@ -4,6 +4,8 @@ import Foundation
 public enum BoardError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The serial device could not be opened or configured.
     case cannotOpen(device: String, reason: String)
+    /// Another process holds the port (its exclusive lock): a running service, or a second one.
+    case portBusy(device: String, holderPID: Int32?)
     /// The board never acknowledged a command.
     case noAcknowledgement(device: String, command: String, attempts: Int, waitedMs: Int)
     /// The board refused a command.
@@ -21,6 +23,10 @@ public enum BoardError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .cannotOpen(device, reason):
             return "cannot open line-interface board at \(device): \(reason); check the USB/serial cable, "
                 + "the device path in the config, and that this user may open it (group dialout)"
+        case let .portBusy(device, holderPID):
+            return "line-interface board at \(device) is held by another process" + (holderPID.map { " (pid \($0))" } ?? "")
+                + ": a warmline service already serves it (`systemctl status warmline`, `warmline status`); stop it or "
+                + "fix serial_device in the config"
         case let .noAcknowledgement(device, command, attempts, waitedMs):
             return "line-interface board at \(device) did not acknowledge \(command) after \(attempts) tries "
                 + "(\(waitedMs) ms): check the cable and that the board is powered; run `warmline doctor`"

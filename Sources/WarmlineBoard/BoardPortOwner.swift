@@ -70,13 +70,14 @@ struct BoardPortOwner {
             // The new descriptor replaces the old one only once it is open: a failed reopen leaves the link as it was.
             let opened: SerialPort
             do throws(BoardError) {
-                opened = try SerialPort.open(path: machine.config.devicePath, baudRate: machine.config.baudRate)
+                opened = try SerialPort.open(path: machine.config.devicePath, baudRate: machine.config.baudRate, replacing: port)
             } catch {
                 deliveries.append { completion(.failure(error)) }
                 return
             }
             port?.close()
             port = opened
+            opened.relock()
             perform(machine.portOpened(nowMs: nowMs), nowMs: nowMs)
             let (id, out) = machine.send(BoardMessage.hello, [BoardMessage.protocolVersion], nowMs: nowMs)
             waiting[id] = completion

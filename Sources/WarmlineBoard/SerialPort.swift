@@ -26,9 +26,19 @@ struct SerialPort {
         case gone
     }
 
-    static func open(path: String, baudRate: Int) throws(BoardError) -> SerialPort {
+    /// Opens `path` under an exclusive lock; with `replacing` (this link's open port on the same device, closed by the
+    /// caller once this one is open) the lock that port holds is taken over by `relock()` after it closes.
+    static func open(path: String, baudRate: Int, replacing current: SerialPort? = nil) throws(BoardError) -> SerialPort {
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(device: path, reason: String(cString: strerror(errno))) }
+        // Before any termios call or flush: a port another process holds is closed again untouched.
+        if case .failure(let error) = DeviceLock.lock(fd, path: path) {
+            let ownPort: Bool = if current != nil, case .portBusy(_, let pid) = error, pid == getpid() { true } else { false }
+            if !ownPort {
+                Glibc.close(fd)
+                throw error
+            }
+        }
         var tio = termios()
         guard tcgetattr(fd, &tio) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -98,6 +108,9 @@ struct SerialPort {
         if n < 0 && (errno == EAGAIN || errno == EINTR) { return .nothing }
         return .gone
     }
+
+    /// Takes the exclusive lock on this descriptor (after the port it replaced has closed and released it).
+    func relock() { _ = flock(fd, LOCK_EX | LOCK_NB) }
 
     /// Closes the descriptor; the owner drops the value with it, so it is closed once.
     func close() {

@@ -83,6 +83,7 @@ public final class DemoSession: Sendable {
         defer { for emulator in emulators { emulator.stop() } }
         var config = options.unitConfig ?? UnitConfig()
         config.databasePath = options.databasePath
+        config.controlSocketPath = UnitConfig.controlSocket(besideDatabase: options.databasePath)
         config.promptsDirectory = options.promptsDirectory
         config.promptCacheDirectory = options.promptCacheDirectory
         config.speechEnabled = options.speechEnabled
@@ -103,6 +104,7 @@ public final class DemoSession: Sendable {
         }
         let slots = callers.indices.map { _ in CallerSlot() }
         let work = options.workDirectory
+        let sampleRate = config.sampleRate
         let unit = try UnitRunner(config: config, openAudio: { line, onEvent in
             let slot = slots[line.number - 1]
             guard let (caller, index) = slot.current else {
@@ -112,8 +114,9 @@ public final class DemoSession: Sendable {
                                               directory: "\(work)/line\(line.number)/call\(index + 1)")
             slot.keep(fileLine)
             let emulator = emulators[line.number - 1]
-            return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent), callerFrames: fileLine.frames(),
-                             onCallerAudioEnd: { emulator.send("hangup") })
+            return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent),
+                             pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate,
+                                                   onCallerAudioEnd: { emulator.send("hangup") }))
         }, transcript: transcript)
         try await unit.start()
         running.withLock { $0.unit = unit }

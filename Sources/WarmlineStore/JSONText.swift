@@ -18,6 +18,13 @@ public enum JSONText {
         return try encoder.encode(value)
     }
 
+    /// `value` as compact JSON on one line with sorted keys (line-delimited protocols: the control socket).
+    public static func compactLine<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     /// A JSON value (object, array; strings, numbers, `NSNull`) on one line with sorted keys.
     public static func line(_ value: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)

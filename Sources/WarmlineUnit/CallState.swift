@@ -473,6 +473,13 @@ struct CallState {
     /// The board refused or never acknowledged OFF_HOOK: the unit did not answer this call.
     private var offHookFailed = false
 
+    /// The call as `warmline status` shows it, at the last frame the line heard.
+    func liveStatus() -> CallStatus {
+        CallStatus(callID: callID, callerID: callerID, language: engine?.language ?? "-", stage: engine?.stage ?? "answering",
+                   secondsInCall: frameNow / max(1, runner.settings.call.framesPerSecond), distressScore: engine?.distressScore ?? 0,
+                   queuePosition: queuedSinceMs == nil ? nil : runner.callQueue.position(of: callID))
+    }
+
     /// The caller got what they came for without a person (balance read, day pass granted).
     private var servedSelf: Bool { grantExpiresAt != nil || balanceWasRead }
     private var balanceWasRead = false

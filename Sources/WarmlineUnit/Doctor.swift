@@ -38,7 +38,13 @@ public struct Doctor {
     /// Runs every check in order: per line audio, loopback, board link, bypass; then database, disk, prompts, speech, clock.
     public func run() async -> DoctorReport {
         var checks: [DoctorCheck] = []
+        // A running service holds the ports: ask it (Doctor+Service.swift) instead of opening them.
+        let service = await runningService()
         for line in config.lines {
+            if let service {
+                checks += serviceLineChecks(line, service: service)
+                continue
+            }
             checks.append(audioCheck(line, .capture))
             checks.append(audioCheck(line, .playback))
             checks += await boardChecks(line)

@@ -40,6 +40,7 @@ public enum EffectiveConfigPrinter {
                 "worker's share of one core; beyond it sentences go to PocketSphinx alone (0 = no limit)", indent: 1)
         out.key("emergency_number", quoted(config.call.emergencyNumber), "national emergency number the greeting names")
         out.key("database", quoted(config.databasePath), "SQLite file of calls, events and decisions")
+        out.key("control_socket", quoted(config.controlSocketPath), "the running service answers `warmline status` here")
         out.key("retention_days", config.retentionDays, "caller numbers and names older than this become pseudonyms (daily purge)")
         out.key("prompts_dir", quoted(config.promptsDirectory), "menu.yaml and the per-language prompt texts")
         out.key("prompt_cache_dir", quoted(config.promptCacheDirectory), "rendered prompt audio")

@@ -9,20 +9,17 @@ import WarmlineSpeech
 import WarmlineStore
 import WarmlineText
 
-/// The audio of one call, opened when the line is answered.
+/// The audio of one call, opened when the line is answered, and how its loop keeps time.
 public struct CallAudio {
     /// The duplex loop over the line's PCMs.
     public var loop: AudioLoop
-    /// Frames of caller audio there are (a scripted caller); nil for a live line.
-    public var callerFrames: Int64?
-    /// Called once when the scripted caller's audio is over (the demo hangs the caller up on the emulator).
-    public var onCallerAudioEnd: (@Sendable () -> Void)?
+    /// How the loop keeps time: the sound card for a live line (`LivePacing`), the harness's own for a file-fed caller.
+    public var pacing: any CallPacing
 
-    /// Makes call audio.
-    public init(loop: AudioLoop, callerFrames: Int64? = nil, onCallerAudioEnd: (@Sendable () -> Void)? = nil) {
+    /// Makes call audio (live pacing unless told otherwise).
+    public init(loop: AudioLoop, pacing: any CallPacing = LivePacing()) {
         self.loop = loop
-        self.callerFrames = callerFrames
-        self.onCallerAudioEnd = onCallerAudioEnd
+        self.pacing = pacing
     }
 }
 
@@ -89,6 +86,8 @@ public final class LineRunner: Sendable {
     private let transcriptLog: Logging.Logger
     private let inbox = LineInbox()
     private let storeQueue: DispatchQueue
+    /// What `warmline status` shows of this line (board, relay, call, last fault).
+    public let status: LineStatusCell
     /// What the line's thread, the unit and the watchdog share.
     private struct State {
         var spotter: KeywordSpotterThread?
@@ -102,13 +101,15 @@ public final class LineRunner: Sendable {
         var bypassCommand: Task<Void, Never>?
     }
     private let state: Mutex<State>
-    private let done = DispatchSemaphore(value: 0)
+    /// Resumed when the line's thread has ended (after `requestStop()`); one waiter at most.
+    private let ended = LineEnd()
 
     /// A line over a connected `link`; `openAudio` opens the call's loop at answer time.
     public init(settings: Settings, link: BoardLink, store: StoreDatabase, writer: EventWriter, flows: FlowSource,
                 spotter: sending KeywordSpotter?, callQueue: SharedCallQueue = SharedCallQueue(), recognizer: Recognizer? = nil,
                 openAudio: @escaping @Sendable (@escaping (AudioLoopEvent) -> Void) throws -> CallAudio,
-                transcript: @escaping @Sendable (String) -> Void) {
+                status: LineStatusCell? = nil, transcript: @escaping @Sendable (String) -> Void) {
+        self.status = status ?? LineStatusCell(number: settings.lineNumber, serialDevice: link.config.devicePath)
         self.recognizer = recognizer
         self.callQueue = callQueue
         self.settings = settings
@@ -138,7 +139,7 @@ public final class LineRunner: Sendable {
         }
         let thread = Thread { [self] in
             runLine()
-            done.signal()
+            ended.finish()
         }
         thread.name = "warmline-line\(settings.lineNumber)"
         thread.stackSize = 4 << 20
@@ -148,8 +149,15 @@ public final class LineRunner: Sendable {
     /// Asks the line to stop: a call in progress ends now (logged as ended by shutdown).
     public func requestStop() { state.withLock { $0.stopRequested = true } }
 
-    /// Waits for the line's thread to end (after `requestStop()`).
-    public func waitUntilStopped() { done.wait() }
+    /// Waits for the line's thread to end (after `requestStop()`); blocks the calling thread (tests, not async code).
+    public func waitUntilStopped() { ended.wait() }
+
+    /// Asks the line to stop and suspends until its thread has ended: the call in progress ended ("unit shutting
+    /// down"), the line released to bypass, its spotters stopped. Holds no thread of the concurrency pool meanwhile.
+    public func stop() async {
+        requestStop()
+        await ended.value()
+    }
 
     /// Calls finished so far, oldest first.
     public var results: [LineCallResult] { state.withLock { $0.finishedCalls } }
@@ -176,10 +184,16 @@ public final class LineRunner: Sendable {
             // The store cannot write: callers go straight to the agent line until it can (checked every 20 ms).
             if heldInBypass == nil, let fault = storeFault() {
                 heldInBypass = "the event store cannot write (\(fault))"
+                status.update {
+                    $0.heldInBypass = heldInBypass
+                    $0.lastFault = heldInBypass
+                    $0.lastFaultAtMs = Self.nowMs()
+                }
                 say("fail safe: \(heldInBypass ?? ""): SET_BYPASS on, the agent line takes the calls until it can")
                 dispatchBypass(true, "SET_BYPASS on (fail safe)")
             } else if let reason = heldInBypass, storeFault() == nil {
                 heldInBypass = nil
+                status.update { $0.heldInBypass = nil }
                 say("healthy again after \(reason): SET_BYPASS off, the board gives the line back once it is idle")
                 dispatchBypass(false, "SET_BYPASS off (when idle)")
             }
@@ -197,6 +211,7 @@ public final class LineRunner: Sendable {
                     say("ringing stopped after \(count) rings, not answered")
                     rings = 0; callerID = nil; ringCountReachedAt = nil
                 case .bypass(let engaged, let reason):
+                    status.update { $0.relay = engaged ? .bypass : .claimed }
                     say("bypass relay \(engaged ? "engaged (line goes to the agent line)" : "released (Warmline has the line)"), reason \(reason.rawValue)")
                     // The board gives the line back only when asked: claim it again once the host is healthy.
                     if engaged, reason != .host, heldInBypass == nil { dispatchBypass(false, "SET_BYPASS off") }
@@ -204,8 +219,22 @@ public final class LineRunner: Sendable {
                     if !engaged, heldInBypass != nil { dispatchBypass(true, "SET_BYPASS on (fail safe)") }
                 case .connected(let info):
                     say("board connected: \(info)")
+                    status.update {
+                        $0.board.state = .connected
+                        $0.board.firmwareVersion = info.firmwareVersion
+                        $0.board.protocolVersion = info.protocolVersion
+                        $0.board.problem = nil
+                        $0.relay = info.bypassEngaged ? .bypass : .claimed
+                    }
                 case .linkLost(let reason):
                     say("board link lost: \(reason)")
+                    status.update {
+                        $0.board.state = .lost
+                        $0.board.problem = reason
+                        $0.relay = .unknown
+                        $0.lastFault = "board link lost: \(reason)"
+                        $0.lastFaultAtMs = Self.nowMs()
+                    }
                 default:
                     break
                 }
@@ -220,9 +249,18 @@ public final class LineRunner: Sendable {
                callerID != nil || rings > settings.answerAfterRings || MonotonicClock.seconds() - reached > 1.0 {
                 let result = runCall(callerID: callerID, ringCountReachedAt: reached)
                 state.withLock { $0.finishedCalls.append(result) }
+                status.update {
+                    $0.call = nil
+                    $0.callsFinished += 1
+                }
                 if result.releasedByFault {
                     // the agent line has the caller; the line is asked back once nothing stands in the way
                     heldInBypass = "a fault in the call (\(result.endReason))"
+                    status.update {
+                        $0.heldInBypass = heldInBypass
+                        $0.lastFault = "call \(result.callID) ended by fault: \(result.endReason)"
+                        $0.lastFaultAtMs = Self.nowMs()
+                    }
                 } else if result.outcome == WarmlineStore.CallOutcome.bypassed.rawValue {
                     // the agent line has the caller; the board takes the line back once that call is over
                     say("the agent line has the caller; the line comes back to Warmline when that call ends")
@@ -245,6 +283,7 @@ public final class LineRunner: Sendable {
         for thread in threads { thread.stop() }
     }
 
+    /// Puts the line on hook and on the bypass relay (the line's own thread waits up to 1.5 s for the board).
     private func releaseToBypass() {
         let link = link
         let released = DispatchSemaphore(value: 0)
@@ -254,8 +293,13 @@ public final class LineRunner: Sendable {
             released.signal()
         }
         if released.wait(timeout: .now() + 1.5) == .timedOut { say("board did not confirm bypass in 1.5 s") }
-        else { say("line released to bypass") }
+        else {
+            say("line released to bypass")
+            status.update { $0.relay = .bypass }
+        }
     }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     // MARK: - One call
 
@@ -280,8 +324,9 @@ public final class LineRunner: Sendable {
             say("cannot open the line's audio: \(error)")
             return call.finish(reason: "audio failed: \(error)", outcome: .failed)
         }
-        var callerAudioEnded = false
-        var pace = Pace(rate: settings.call.framesPerSecond)
+        status.update { $0.call = call.liveStatus() }
+        var pacing = audio.pacing
+        let waitsForSpeech = pacing.waitsForSpeech, reportsSlowPeriods = pacing.reportsSlowPeriods
         var speechWatch = keywordSpotter == nil ? nil : recognizer.map {
             RecognizerWatch(recognizer: $0, everyFrames: settings.call.framesPerSecond / 5)
         }
@@ -302,22 +347,17 @@ public final class LineRunner: Sendable {
                 let afterPlayback = MonotonicClock.seconds()
                 call.messages(inbox.drain(), atFrame: frame, player: &player)
                 let afterMessages = MonotonicClock.seconds()
-                call.heard(period.samples, atFrame: frame, waitForSpeech: audio.callerFrames != nil, player: &player)
+                call.heard(period.samples, atFrame: frame, waitForSpeech: waitsForSpeech, player: &player)
                 let afterHeard = MonotonicClock.seconds()
                 call.advance(toFrame: frame + period.samples.count, player: &player)
                 let end = MonotonicClock.seconds()
                 // A live line reports a period that took too long (a file-fed call may wait on the spotter by design).
-                if audio.callerFrames == nil, end - lastPeriodEnd > 0.3 {
+                if reportsSlowPeriods, end - lastPeriodEnd > 0.3 {
                     call.say(String(format: "slow period: %.0f ms (device %.0f, playback %.0f, messages %.0f, DSP+speech %.0f, engine %.0f)",
                                     (end - lastPeriodEnd) * 1000, (periodStart - lastPeriodEnd) * 1000, (afterPlayback - periodStart) * 1000,
                                     (afterMessages - afterPlayback) * 1000, (afterHeard - afterMessages) * 1000, (end - afterHeard) * 1000))
                 }
                 lastPeriodEnd = end
-                if let callerFrames = audio.callerFrames, !callerAudioEnded, Int64(frame) >= callerFrames + Int64(settings.call.framesPerSecond / 2) {
-                    callerAudioEnded = true
-                    call.say("caller's script is over")
-                    audio.onCallerAudioEnd?()
-                }
                 // A store that cannot write: the caller goes to a person now. A recogniser worker that died is not a
                 // fault of the line: the supervisor restarts it, and meanwhile PocketSphinx alone hears the caller.
                 if let fault = storeFault() { call.endByFault("the event store cannot write (\(fault))") }
@@ -325,9 +365,13 @@ public final class LineRunner: Sendable {
                     call.say("speech recogniser worker stopped (\(lost)): spoken requests are heard by PocketSphinx alone until it is back")
                 }
                 if shouldStop { call.endByFault("unit shutting down (SIGTERM)") }
+                // what `warmline status` shows of the call, once a second of call audio
+                if frame % max(1, settings.call.framesPerSecond) < period.samples.count {
+                    let live = call.liveStatus()
+                    status.refresh { $0.call = live }
+                }
                 if call.isOver { return .hangUp }
-                // Waiting on the board or the network is wall-clock time: a file-fed call slows to real time then.
-                pace.step(frame: frame, realTime: call.waitsOnBoard || callerAudioEnded)
+                if let note = pacing.periodEnded(atFrame: frame, waitsOnBoard: call.waitsOnBoard) { call.say(note) }
                 return .proceed
             }
         } catch {
@@ -499,18 +543,41 @@ struct RecognizerWatch {
     }
 }
 
-/// Holds a file-fed loop to real time while the call waits on the wall-clock world (board, network).
-struct Pace {
-    let rate: Int
-    private var anchor: (frame: Int, seconds: Double)?
+/// The end of a line's thread, awaited by async code (`LineRunner.stop()`) or waited for by a thread (tests).
+final class LineEnd: Sendable {
+    private struct State {
+        var finished = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+    private let done = DispatchSemaphore(value: 0)
 
-    init(rate: Int) { self.rate = rate }
+    /// The thread has ended: every waiter resumes.
+    func finish() {
+        let waiters = state.withLock { state in
+            state.finished = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+        done.signal()
+    }
 
-    mutating func step(frame: Int, realTime: Bool) {
-        guard realTime else { anchor = nil; return }
-        let now = MonotonicClock.seconds()
-        guard let anchor else { self.anchor = (frame, now); return }
-        let ahead = Double(frame - anchor.frame) / Double(rate) - (now - anchor.seconds)
-        if ahead > 0.001 { usleep(UInt32(ahead * 1_000_000)) }
+    /// Suspends until `finish()` (at once when it already happened).
+    func value() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock {
+                if $0.finished { return true }
+                $0.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Blocks the calling thread until `finish()` (not for async code).
+    func wait() {
+        done.wait()
+        done.signal()
     }
 }

@@ -326,6 +326,9 @@ public struct SystemdInstaller: Sendable {
             "StateDirectoryMode=0750",
             "CacheDirectory=warmline",
             "CacheDirectoryMode=0750",
+            "# /run/warmline: the control socket (`warmline status`), 0660 in a 0750 directory of group warmline.",
+            "RuntimeDirectory=warmline",
+            "RuntimeDirectoryMode=0750",
             "UMask=0027",
         ]
         let writable = Self.writablePaths(config)

@@ -77,9 +77,11 @@ public struct SystemdNotifier: Sendable {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         let bytes = Array(message.utf8)
+        // Never waits: a notify socket whose queue is full (nobody reading) drops this datagram instead of stalling the
+        // caller (STATUS= is sent from line threads; a blocked send once held a call's audio loop for 17 s).
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), socketAddress, length) }
+                bytes.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), socketAddress, length) }
             }
         }
         return sent == bytes.count

@@ -1,3 +1,4 @@
+import Foundation
 import WarmlineBoard
 import WarmlineCore
 import WarmlineDSP
@@ -21,6 +22,8 @@ public struct UnitConfig: Sendable, Equatable {
     public var promptCacheDirectory: String = "/var/cache/warmline/prompts"
     /// SQLite database file.
     public var databasePath: String = "/var/lib/warmline/warmline.sqlite"
+    /// The service's control socket (`warmline status`, and `warmline doctor` while the service runs).
+    public var controlSocketPath: String = "/run/warmline/control.sock"
     /// Caller numbers and names older than this many days are replaced by pseudonyms (daily, and at start).
     public var retentionDays: Int = 90
     /// IANA time zone of the unit (night hours, expiry read-back), e.g. "Europe/Kyiv".
@@ -38,6 +41,13 @@ public struct UnitConfig: Sendable, Equatable {
 
     /// The shipped defaults.
     public init() {}
+
+    /// Where a unit run without a config file (a bench, the demo, a test) puts its control socket: beside its
+    /// database, so two such runs never share one and `warmline status --db` finds it.
+    public static func controlSocket(besideDatabase databasePath: String) -> String {
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/control.sock"
+    }
 
     /// The tone plan this config names.
     public var resolvedTonePlan: TonePlan? { TonePlan.named(tonePlan) }

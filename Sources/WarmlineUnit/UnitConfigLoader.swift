@@ -63,7 +63,7 @@ public struct UnitConfigLoader: Sendable {
     }
 
     static let topKeys = ["country", "sample_rate", "tone_plan", "languages", "time_zone", "speech", "recognizer", "emergency_number",
-                          "database", "retention_days", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
+                          "database", "control_socket", "retention_days", "prompts_dir", "prompt_cache_dir", "alsa_config", "lines", "call", "queue", "handoff", "day_pass",
                           "distress", "billing"]
     /// Keys with no default value: the default config shows them commented out.
     static let unsetByDefaultKeys = ["alsa_config"]
@@ -127,6 +127,12 @@ public struct UnitConfigLoader: Sendable {
             }
         }
         if let node = top["database"], let path = r.string(node, "database") { config.databasePath = path }
+        if let node = top["control_socket"], let path = r.string(node, "control_socket") {
+            if path.utf8.count < 108, path.hasPrefix("/") { config.controlSocketPath = path } else {
+                r.fail(node.line, "control_socket \(ConfigReader.shown(path)) must be an absolute path shorter than 108 bytes "
+                    + "(a Unix socket address), e.g. \"/run/warmline/control.sock\"")
+            }
+        }
         if let node = top["retention_days"], let days = r.int(node, "retention_days", Self.retentionRange) { config.retentionDays = days }
         if let node = top["prompts_dir"], let path = r.string(node, "prompts_dir") { config.promptsDirectory = path }
         if let node = top["prompt_cache_dir"], let path = r.string(node, "prompt_cache_dir") { config.promptCacheDirectory = path }

@@ -41,10 +41,17 @@ struct UnitBench: AsyncParsableCommand {
         let work = NSTemporaryDirectory() + "warmline-bench-unit-\(getpid())"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let pulse = try PulseAudioServer(sinks: (1...lines).flatMap { ["caller\($0)", "line\($0)"] })
-        defer { pulse.stop() }
-        let overlay = (1...lines).map { pulse.alsaPCM(name: "line\($0)_in", device: "caller\($0).monitor")
-            + pulse.alsaPCM(name: "line\($0)_out", device: "line\($0)") }.joined()
+        // One PulseAudio server per 8 lines: a server takes 64 clients at most (protocol-native's MAX_CONNECTIONS), and
+        // each line is 4 (the unit's capture and playback, the caller's playback and recording). With 16 lines on one
+        // server every open past the 64th was refused: the unit answered, could not open the line's audio, and failed
+        // every call to bypass ("Connection refused"), which is why the 16-line run answered no calls.
+        let servers = try stride(from: 1, through: lines, by: Self.linesPerServer).map { first in
+            try PulseAudioServer(sinks: (first...min(lines, first + Self.linesPerServer - 1)).flatMap { ["caller\($0)", "line\($0)"] })
+        }
+        defer { servers.forEach { $0.stop() } }
+        let pulse = { (line: Int) in servers[(line - 1) / Self.linesPerServer] }
+        let overlay = (1...lines).map { pulse($0).alsaPCM(name: "line\($0)_in", device: "caller\($0).monitor")
+            + pulse($0).alsaPCM(name: "line\($0)_out", device: "line\($0)") }.joined()
         try overlay.write(toFile: work + "/alsa.conf", atomically: true, encoding: .utf8)
         let boards = try (1...lines).map { try BoardEmulator(binary: emulator, logPath: "\(work)/emulator\($0).log") }
         defer { boards.forEach { $0.stop() } }
@@ -62,7 +69,11 @@ struct UnitBench: AsyncParsableCommand {
         let child = try ReadyWatcher(binary: binary, arguments: arguments, directory: work, name: "measured")
         defer { child.terminate() }
         guard let readyMs = try child.waitReady(seconds: 60) else { throw ValidationError("run never became READY:\n\(child.output)") }
-        usleep(1_500_000)  // the boards give the lines back once the host is heard
+        // A ring while a board still has its line in bypass goes to the agent line, not to Warmline (with 16 lines on two
+        // cores the boards took longer than the fixed 1.5 s the bench used to wait, and no call was answered): wait
+        // until every board has given its line back.
+        let claimMs = try Self.waitClaimed(boards, seconds: 30)
+        print("warmline-bench unit: every board gave its line to Warmline \(Int(claimMs)) ms after READY")
         let idleRSS = child.memory().rssKB
 
         // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
@@ -74,6 +85,8 @@ struct UnitBench: AsyncParsableCommand {
         for caller in callers { _ = try? caller.wait() }
         peak.watch(child, seconds: 4)
         let digitTranscript = child.output
+        // the hand-offs left callers with the agent: they hang up before the next run rings
+        for board in boards { board.send("hangup") }
         let figures = TranscriptFigures(digitTranscript)
 
         // Spoken run (keyword spotting on): each caller presses a key the menu does not use, as a marker whose
@@ -86,6 +99,7 @@ struct UnitBench: AsyncParsableCommand {
                 try CallerScript([.silence(ms: 5000), .dtmf(Self.markerKey), .silence(ms: Self.markerToSpeechMs - 200),
                                   .speech(clips[index % clips.count].samples), .silence(ms: 6000)]).timeline()
             }
+            _ = try? Self.waitClaimed(boards, seconds: 30)
             let start = child.output.count
             let speakers = try Self.ring(boards, pulse: pulse, number: "+1555040", name: "Speaker", timelines: timelines)
             for caller in speakers { _ = try? caller.wait() }
@@ -114,6 +128,7 @@ struct UnitBench: AsyncParsableCommand {
             }
         }
         let talkScript = try CallerScript(talking).timeline()
+        _ = try? Self.waitClaimed(boards, seconds: 30)
         let talkers = try Self.ring(boards, pulse: pulse, number: "+1555030", name: "Talker", timelines: boards.map { _ in talkScript })
         var talkPeak = MemoryPeak(child.memory())
         talkPeak.watch(child, seconds: 3)  // ring, caller ID, answer
@@ -158,16 +173,33 @@ struct UnitBench: AsyncParsableCommand {
               + "\(talkLines.filter { $0.contains("barge_in  by=speech") }.count) speech barge-ins, \(talkLines.filter { $0.contains("heard: \"") }.count) keywords heard)")
     }
 
+    /// Waits (polling every 20 ms, up to `seconds`) until every board has its line on Warmline's side of the bypass
+    /// relay; returns the milliseconds it took, or throws naming the lines still in bypass.
+    static func waitClaimed(_ boards: [BoardEmulator], seconds: Double) throws -> Double {
+        let start = MonotonicClock.seconds()
+        while !boards.allSatisfy(\.lineIsWarmlines) {
+            guard MonotonicClock.seconds() - start < seconds else {
+                let held = boards.indices.filter { !boards[$0].lineIsWarmlines }.map { "L\($0 + 1)" }
+                throw ValidationError("boards still in bypass after \(Int(seconds)) s: \(held.joined(separator: ", "))")
+            }
+            usleep(20_000)
+        }
+        return (MonotonicClock.seconds() - start) * 1000
+    }
+
     /// Rings every board (caller ID `number` + line, name `name` + line) and starts its real-time caller on its timeline.
-    static func ring(_ boards: [BoardEmulator], pulse: PulseAudioServer, number: String, name: String,
+    static func ring(_ boards: [BoardEmulator], pulse: (Int) -> PulseAudioServer, number: String, name: String,
                      timelines: [CallerTimeline]) throws -> [RealTimeCaller] {
         try (1...boards.count).map { line in
             boards[line - 1].send("ring \(number)\(line) \"\(name) \(line)\"")
             let timeline = timelines[line - 1]
-            return try RealTimeCaller(server: pulse, sink: "caller\(line)", source: "line\(line).monitor",
+            return try RealTimeCaller(server: pulse(line), sink: "caller\(line)", source: "line\(line).monitor",
                                       timeline: timeline, totalFrames: timeline.samples.count)
         }
     }
+
+    /// Lines per PulseAudio server (4 clients a line, 64 a server).
+    static let linesPerServer = 8
 
     /// The spoken run's marker: a key the main menu has no option for (heard, refused as invalid, nothing else).
     static let markerKey = "5"

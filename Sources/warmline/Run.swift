@@ -6,6 +6,8 @@ import WarmlineText
 import WarmlineUnit
 
 /// `warmline run`: serve every configured line until SIGTERM; SIGHUP reloads menu and prompts between calls.
+///
+/// The unit's parts run in one `ServiceGroup` (`UnitRunner`); SIGTERM or SIGINT shuts it down gracefully.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer calls on every configured line (SIGTERM: flush the log, release lines to bypass, exit 0; SIGHUP: reload prompts).")
@@ -34,22 +36,40 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("no-speech"), help: "Keyword spotting off (DTMF only).")
     var noSpeech = false
 
+    @Option(name: .customLong("control-socket"), help: ArgumentHelp(
+        "Override the control socket (default: the config's control_socket; without a config file, control.sock beside the database).",
+        valueName: "path"))
+    var controlSocketPath: String?
+
     func run() async throws {
         let config = try effectiveConfig()
         // Watched from the start: the sequence returns once its handlers are registered, and a SIGTERM between READY
         // and the serving loop waits in it, never lost or fatal.
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+        let notifier = SystemdNotifier()
         let unit: UnitRunner
         do {
-            unit = try UnitRunner(config: config, transcript: { ConsoleOutput.line($0) })
+            // systemd's STATUS= follows the unit: each change of lines up, calls or waiting callers
+            unit = try UnitRunner(config: config, statusChanged: { _ = notifier.status($0) }, transcript: { ConsoleOutput.line($0) })
             try await unit.start(speechInBackground: true)
         } catch {
             FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped("\(error)", keepNewlines: true))\n".utf8))
             throw ExitCode(1)
         }
-        let notifier = SystemdNotifier()
-        _ = notifier.ready(status: "\(config.lines.count) line(s) up")
-        ConsoleOutput.line("warmline run: \(config.lines.count) line(s) up; database \(config.databasePath)")
+        let status = unit.status()
+        // Every board held by another process: a second `warmline run` beside the service. It would only retry forever.
+        let held = status.lines.compactMap { $0.board.problem?.hasPrefix("held by another process") == true ? $0.board.problem : nil }
+        if !status.lines.isEmpty, held.count == status.lines.count {
+            let message = "warmline run: every line's board is \(held[0]): a warmline service already serves this unit "
+                + "(`systemctl status warmline`, `warmline status`); stop it first (`systemctl stop warmline`)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            await unit.stop()
+            throw ExitCode(1)
+        }
+        // READY alone: the unit's STATUS= was sent as the lines came up, and follows each change from here on
+        _ = notifier.ready()
+        ConsoleOutput.line("warmline run: \(status.linesUp)/\(config.lines.count) line(s) up; database \(config.databasePath); "
+                           + "control socket \(config.controlSocketPath)")
         await Self.serve(unit: unit, notifier: notifier, signals: signals)
         ConsoleOutput.line("warmline run: log flushed, lines released to bypass")
     }
@@ -93,6 +113,9 @@ struct Run: AsyncParsableCommand {
             config = UnitConfig()
         }
         if let databasePath { config.databasePath = databasePath }
+        // Without a config file (a bench, a test, a trial run) the socket sits beside the database: runs never share one.
+        if path == nil { config.controlSocketPath = UnitConfig.controlSocket(besideDatabase: config.databasePath) }
+        if let controlSocketPath { config.controlSocketPath = controlSocketPath }
         if let promptsDirectory { config.promptsDirectory = promptsDirectory }
         if let promptCacheDirectory { config.promptCacheDirectory = promptCacheDirectory }
         if let alsaConfigPath { config.alsaConfigPath = alsaConfigPath }

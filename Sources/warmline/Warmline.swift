@@ -8,7 +8,7 @@ struct Warmline: AsyncParsableCommand {
         abstract: "Fallback IVR that hands callers in distress to a human fast, and logs every decision.",
         version: WarmlineVersion.string,
         subcommands: [
-            Demo.self, Run.self,
+            Demo.self, Run.self, Status.self,
             Logs.self, Calls.self, Callbacks.self, Report.self, Export.self, Backup.self, Purge.self, Subscribers.self, Passes.self, Serve.self,
             Prompts.self,
             Speech.self,

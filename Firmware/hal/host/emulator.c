@@ -25,6 +25,7 @@ typedef struct {
     int protocol_override;
     bool audio_on;
     line_audio_t audio;
+    uint32_t hellos_logged;
 } emulator_t;
 
 static void log_line(const emulator_t *emu, const char *what, const char *detail)
@@ -71,6 +72,7 @@ static void hal_dtmf(void *ctx, char digit)
 static void boot(emulator_t *emu)
 {
     board_init(&emu->board, &emu->hal, emu->now_ms);
+    emu->hellos_logged = 0;
     if (emu->protocol_override >= 0) {
         emu->board.protocol_version = (uint8_t)emu->protocol_override;
     }
@@ -267,6 +269,11 @@ int main(int argc, char **argv)
                 if ((size_t)n < sizeof buf) {
                     break;
                 }
+            }
+            /* Each HELLO in the log: a test can tell that a second program (the doctor) never said HELLO on the port. */
+            if (emu.board.hellos != emu.hellos_logged) {
+                log_line(&emu, "host", "HELLO");
+                emu.hellos_logged = emu.board.hellos;
             }
         }
         /* Tick every millisecond that passed, so the core sees exact time even after a late wake-up. */
