@@ -29,13 +29,9 @@ public enum CallEventEncoder {
         return try decoder.decode(CallEventPayload.self, from: Data(json.utf8))
     }
 
-    /// Encodes a value of flat text fields; such values always encode, so a failure is reported in the text itself.
+    /// Encodes a value of flat text fields; such values always encode, so a failure is still written as valid JSON.
     private static func text<T: Encodable>(_ value: T) -> String {
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            return #"{"encoding_error":"\#(error)"}"#
-        }
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"encoding_error":"yes"}"#
     }
 }
 
