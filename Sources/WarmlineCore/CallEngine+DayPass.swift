@@ -5,16 +5,16 @@ extension CallEngine {
 
     mutating func offerDayPass(next: String, declineTo: String) {
         if let grantedPass {
-            log(.dayPassRetryIgnored, ["key": grantedPass.idempotencyKey, "reason": "already granted in this call"])
+            log(.dayPassRetryIgnored(.init(key: grantedPass.idempotencyKey, reason: "already granted in this call")))
             mode = .announce(then: .grantReadback(next: next))
             play([grantReadbackPrompt])
             return
         }
         if let expires = context.lastDayPassExpiresAt, wallNow < expires {
             // the caller's pass still runs: say so honestly (requested until billing has acknowledged it)
-            log(.dayPassRefused, ["rule": DayPassDecision.passStillOpen(expiresAt: expires).rule ?? "",
-                                  "reason": "a pass is still running", "confirmed": context.lastDayPassConfirmed ? "yes" : "no",
-                                  "expires_at": SpokenFormat.dateTime(expires, language: "")])
+            log(.dayPassRefused(.init(rule: DayPassDecision.passStillOpen(expiresAt: expires).rule ?? "", reason: "a pass is still running",
+                                      confirmed: context.lastDayPassConfirmed ? "yes" : "no",
+                                      expiresAt: SpokenFormat.dateTime(expires, language: ""))))
             mode = .announce(then: .node(next, long: true))
             play([context.lastDayPassConfirmed ? "day_pass_granted" : "day_pass_requested"])
             return
@@ -28,43 +28,42 @@ extension CallEngine {
         let rule = decision.rule ?? ""
         switch decision {
         case .eligible(let key, let failOpen, let reason):
-            log(.dayPassOffered, ["key": key, "fail_open": failOpen ? "yes" : "no", "reason": reason])
+            log(.dayPassOffered(.init(key: key, failOpen: failOpen ? "yes" : "no", reason: reason)))
             mode = .dayPassConfirm(key: key, failOpen: failOpen, reason: reason, next: next, declineTo: declineTo)
             failures = 0
             timeouts = 0
             play(["day_pass_offer"])
         case .rateLimited(let last, let nextAllowed):
-            log(.dayPassRefused, ["rule": rule, "reason": "rate limited: one pass per \(config.dayPass.cooldownDays) days",
-                                  "last_granted": SpokenFormat.dateTime(last, language: ""),
-                                  "next_allowed": SpokenFormat.dateTime(nextAllowed, language: "")])
+            log(.dayPassRefused(.init(rule: rule, reason: "rate limited: one pass per \(config.dayPass.cooldownDays) days",
+                                      lastGranted: SpokenFormat.dateTime(last, language: ""),
+                                      nextAllowed: SpokenFormat.dateTime(nextAllowed, language: ""))))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_refused"])
         case .passStillOpen(let expires):
-            log(.dayPassRefused, ["rule": rule, "reason": "a pass is still running",
-                                  "expires_at": SpokenFormat.dateTime(expires, language: "")])
+            log(.dayPassRefused(.init(rule: rule, reason: "a pass is still running", expiresAt: SpokenFormat.dateTime(expires, language: ""))))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_requested"])
         case .unitCapReached(let count, let limit):
-            log(.dayPassRefused, ["rule": rule, "reason": "the unit granted \(count) passes in the past hour (limit \(limit))"])
+            log(.dayPassRefused(.init(rule: rule, reason: "the unit granted \(count) passes in the past hour (limit \(limit))")))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_unknown"])
         case .notEligible(let reason):
-            log(.dayPassRefused, ["rule": rule, "reason": reason])
+            log(.dayPassRefused(.init(rule: rule, reason: reason)))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_not_eligible"])
         case .balanceUnknown(let reason):
-            log(.dayPassRefused, ["rule": rule, "reason": reason,
-                                  "distress_score": formatted(scorer.score), "spoken_distress_score": formatted(scorer.spokenScore)])
+            log(.dayPassRefused(.init(rule: rule, reason: reason, distressScore: formatted(scorer.score),
+                                      spokenDistressScore: formatted(scorer.spokenScore))))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_unknown"])
         case .notPlausible(let reason):
             // not a subscriber's number (a short code, letters, escape codes): no balance claim and no pass
-            log(.dayPassRefused, ["rule": rule, "reason": reason])
+            log(.dayPassRefused(.init(rule: rule, reason: reason)))
             mode = .announce(then: .node(next, long: true))
             play(["day_pass_unknown"])
         case .noCallerID:
             // no number: no balance claim and no pass, only the way to a person
-            log(.dayPassRefused, ["rule": rule, "reason": "no caller ID: cannot check a balance or grant a pass"])
+            log(.dayPassRefused(.init(rule: rule, reason: "no caller ID: cannot check a balance or grant a pass")))
             mode = .announce(then: .node(next, long: true))
             play(["no_caller_id"])
         }
@@ -74,7 +73,7 @@ extension CallEngine {
                                 declineTo: String) {
         inputDeadline = nil
         if digit == config.dayPass.declineDigit {
-            log(.dayPassDeclined, ["reason": "caller pressed \(digit)"])
+            log(.dayPassDeclined(.init(reason: "caller pressed \(digit)")))
             enterNode(declineTo, long: true)
             return
         }
@@ -89,9 +88,9 @@ extension CallEngine {
         grantedPass = grant
         provisionalGranted = failOpen
         out.append(.grantDayPass(grant))
-        log(.dayPassGranted, ["key": key, "fail_open": failOpen ? "yes: balance unknown, caller in distress" : "no",
-                              "provisional": failOpen ? "yes: an agent confirms it in this call" : "no", "msisdn": callerID,
-                              "reason": reason, "expires_at": SpokenFormat.dateTime(grant.expiresAt, language: "")])
+        log(.dayPassGranted(.init(key: key, failOpen: failOpen ? "yes: balance unknown, caller in distress" : "no",
+                                  provisional: failOpen ? "yes: an agent confirms it in this call" : "no", msisdn: callerID, reason: reason,
+                                  expiresAt: SpokenFormat.dateTime(grant.expiresAt, language: ""))))
         mode = .announce(then: .grantReadback(next: next))
         play([grantReadbackPrompt])
     }

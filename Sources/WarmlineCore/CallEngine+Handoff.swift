@@ -12,7 +12,7 @@ extension CallEngine {
             handoffReason = reason
             handoffKind = kind
             urgentLead = lead
-            log(.handoffStarted, ["reason": reason, "kind": kind.rawValue, "priority": "urgent", "upgrade": "yes"])
+            log(.handoffStarted(.init(reason: reason, kind: kind.rawValue, priority: "urgent", upgrade: "yes")))
             switch mode {
             case .handoff(.announcing):
                 stopPlayback()
@@ -38,10 +38,10 @@ extension CallEngine {
         silentEntry = ""
         digitBuffer = ""
         stopPlayback()
-        var payload = ["reason": reason, "kind": kind.rawValue, "priority": urgent ? "urgent" : "normal",
-                       "targets": config.handoff.targets.map(\.name).joined(separator: ",")]
-        if urgent { payload["reasons"] = scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ") }
-        log(.handoffStarted, payload)
+        var payload = CallEventPayload.HandoffStarted(reason: reason, kind: kind.rawValue, priority: urgent ? "urgent" : "normal",
+                                                      targets: config.handoff.targets.map(\.name).joined(separator: ","))
+        if urgent { payload.reasons = scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ") }
+        log(.handoffStarted(payload))
         if config.handoff.targets.isEmpty {
             releaseToBypass(reason: "no hand-off targets configured")
         } else if urgent {
@@ -73,11 +73,11 @@ extension CallEngine {
         case (.waitingDialTone(let index), .dialTone):
             let target = config.handoff.targets[index]
             out.append(.dial(target.dial))
-            log(.targetDialed, ["target": target.name, "dial": target.dial, "attempt": "\(index + 1)"])
+            log(.targetDialed(.init(target: target.name, dial: target.dial, attempt: "\(index + 1)")))
             mode = .handoff(.ringing(target: index, ringbackHeard: false))
             stepDeadline = now + config.frames(ms: target.ringTimeoutMs)
         case (.ringing(let index, false), .ringback):
-            log(.targetRinging, ["target": config.handoff.targets[index].name])
+            log(.targetRinging(.init(target: config.handoff.targets[index].name)))
             mode = .handoff(.ringing(target: index, ringbackHeard: true))
         case (.waitingDialTone(let index), .busy), (.waitingDialTone(let index), .reorder),
              (.ringing(let index, _), .busy), (.ringing(let index, _), .reorder),
@@ -108,13 +108,13 @@ extension CallEngine {
 
     mutating func targetAnswered(_ index: Int, by how: String) {
         stepDeadline = nil
-        log(.targetAnswered, ["target": config.handoff.targets[index].name, "by": how])
+        log(.targetAnswered(.init(target: config.handoff.targets[index].name, by: how)))
         let text = handoffSummary()
         let id = nextPlaybackID
         nextPlaybackID += 1
         playing = Playing(playbackID: id, startedAt: now, isWhisper: true, item: QueuedPrompt(id: "whisper", language: "en"))
         out.append(.whisper(playbackID: id, text: text))
-        log(.whispered, ["text": text])
+        log(.whispered(.init(text: text)))
         mode = .handoff(.whispering(target: index))
     }
 
@@ -122,7 +122,7 @@ extension CallEngine {
         guard case .handoff(.whispering(let index)) = mode else { return }
         let target = config.handoff.targets[index]
         out.append(.completeTransfer)
-        log(.transferCompleted, ["target": target.name, "priority": urgent ? "urgent" : "normal"])
+        log(.transferCompleted(.init(target: target.name, priority: urgent ? "urgent" : "normal")))
         personOrCallbackAtFrame = now
         personReachedAtFrame = now
         end(.transferred(target: target.name), reason: "caller transferred to a person", hangUp: false)
@@ -131,7 +131,7 @@ extension CallEngine {
     /// Busy, reorder, no answer or no dial tone: flash back to the caller, then try the next target.
     mutating func targetFailed(_ index: Int, reason: String) {
         if playing?.isWhisper == true { stopPlayback() }
-        log(.targetFailed, ["target": config.handoff.targets[index].name, "reason": reason])
+        log(.targetFailed(.init(target: config.handoff.targets[index].name, reason: reason)))
         out.append(.flash(ms: config.handoff.flashMs))
         mode = .handoff(.returning(nextTarget: index + 1, flashing: true))
         stepDeadline = now + config.frames(ms: config.handoff.flashMs)
@@ -145,7 +145,7 @@ extension CallEngine {
         mode = .queue(.waiting)
         guard let entered = queueEnteredFrame else {
             queueEnteredFrame = now
-            log(.queued, ["reason": reason, "priority": urgent ? "urgent" : "normal", "position": "\(queuePosition)"])
+            log(.queued(.init(reason: reason, priority: urgent ? "urgent" : "normal", position: "\(queuePosition)")))
             nextRetryFrame = now + config.frames(ms: config.queue.retryEveryMs)
             announceQueue(entering: true)
             return
@@ -186,9 +186,8 @@ extension CallEngine {
         if canOfferCallback { ids.append("queue_callback_offer") }
         let emergency = announcements % 2 == 1
         if emergency { ids.append("queue_emergency") }
-        log(.queueAnnounced, ["position": "\(queuePosition)", "wait_minutes": "\(estimatedWaitMinutes)",
-                              "improved": improved ? "yes" : "no", "emergency_number": emergency ? "yes" : "no",
-                              "waited_ms": "\(queuedMs)"])
+        log(.queueAnnounced(.init(position: "\(queuePosition)", waitMinutes: "\(estimatedWaitMinutes)", improved: improved ? "yes" : "no",
+                                  emergencyNumber: emergency ? "yes" : "no", waitedMs: "\(queuedMs)")))
         nextAnnounceFrame = now + config.frames(ms: config.queue.announceEveryMs)
         play(ids)
     }
@@ -205,7 +204,7 @@ extension CallEngine {
             nextRetryFrame = now + config.frames(ms: config.queue.retryEveryMs)
             return
         }
-        log(.queueRetry, ["position": "\(queuePosition)", "waited_ms": "\(queuedMs)", "priority": urgent ? "urgent" : "normal"])
+        log(.queueRetry(.init(position: "\(queuePosition)", waitedMs: "\(queuedMs)", priority: urgent ? "urgent" : "normal")))
         flash(toTarget: 0)
     }
 
@@ -270,8 +269,7 @@ extension CallEngine {
             recordCallback(confirmed: true)
             play(["callback_confirmed"])
         } else {
-            log(.callbackOffered, ["reason": confirmed == false ? "caller kept waiting" : "no answer to the read-back",
-                                   "recorded": "no"])
+            log(.callbackOffered(.init(reason: confirmed == false ? "caller kept waiting" : "no answer to the read-back", recorded: "no")))
             play(["queue_still_waiting"])
         }
     }
@@ -284,7 +282,7 @@ extension CallEngine {
         nextRetryFrame = nil
         retryDue = false
         stopPlayback()
-        log(.releasedToBypass, ["reason": reason, "priority": urgent ? "urgent" : "normal", "waited_ms": "\(queuedMs)"])
+        log(.releasedToBypass(.init(reason: reason, priority: urgent ? "urgent" : "normal", waitedMs: "\(queuedMs)")))
         mode = .queue(.releasing)
         play(["bypass_release"])
     }
@@ -296,8 +294,8 @@ extension CallEngine {
                                       urgent: urgent, summary: handoffSummary())
         callbackTaken = true
         out.append(.recordCallback(request))
-        log(.callbackRecorded, ["caller_id": context.callerID ?? "unknown", "confirmed": confirmed ? "yes" : "no",
-                                "within_minutes": "\(config.callbackWithinMinutes)", "urgent": urgent ? "yes" : "no"])
+        log(.callbackRecorded(.init(callerID: context.callerID ?? "unknown", confirmed: confirmed ? "yes" : "no",
+                                    withinMinutes: "\(config.callbackWithinMinutes)", urgent: urgent ? "yes" : "no")))
         personOrCallbackAtFrame = personOrCallbackAtFrame ?? now
     }
 

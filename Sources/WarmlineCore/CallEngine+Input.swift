@@ -28,13 +28,13 @@ extension CallEngine {
     }
 
     mutating func digitPressed(_ digit: Character) {
-        log(.digit, ["digit": String(digit)])
+        log(.digit(.init(digit: String(digit))))
         keysPressed += 1
         var stopped = false
         if playing?.isWhisper != true, playing != nil || paused != nil {
             let hadPaused = paused != nil
             stopped = stopPlayback(keepSafety: true) || (hadPaused && paused == nil)
-            if stopped { log(.bargeIn, ["by": "digit", "digit": String(digit)]) }
+            if stopped { log(.bargeIn(.init(by: "digit", digit: String(digit)))) }
         }
         let wasUrgent = urgent
         record(scorer.observeDigit(atFrame: now))
@@ -52,12 +52,12 @@ extension CallEngine {
                 silentEntry = ""
                 silentEntryDeadline = nil
                 let spoke = callerSpoke
-                log(.silentCaller, ["stage": "keys", "digits": sequence, "spoke": spoke ? "yes" : "no"])
+                log(.silentCaller(.init(stage: "keys", digits: sequence, spoke: spoke ? "yes" : "no")))
                 let spaced = sequence.map(String.init).joined(separator: " ")
                 let lead = spoke ? "caller pressed \(spaced): cannot speak freely" : "silent caller: pressed \(spaced), has not spoken"
                 if !urgent {
-                    log(.distressHandoff, ["reasons": "silent_keys=pressed \(spaced)", "score": formatted(scorer.score),
-                                           "threshold": formatted(scorer.config.handoffScore)])
+                    log(.distressHandoff(.init(reasons: "silent_keys=pressed \(spaced)", score: formatted(scorer.score),
+                                               threshold: formatted(scorer.config.handoffScore))))
                 }
                 startHandoff(.silent, reason: lead, urgent: true, lead: lead)
                 return true
@@ -107,7 +107,7 @@ extension CallEngine {
             dayPassAnswer(digit, key: key, failOpen: failOpen, reason: reason, next: next, declineTo: declineTo)
         case .announce(.grantReadback) where digit == config.dayPass.confirmDigit:
             // a second press of "yes" must not grant twice nor skip the expiry read-back
-            log(.dayPassRetryIgnored, ["key": grantedPass?.idempotencyKey ?? "", "digit": String(digit)])
+            log(.dayPassRetryIgnored(.init(key: grantedPass?.idempotencyKey ?? "", digit: String(digit))))
             if stopped { replayGrantReadback() }
         default:
             if stopped, playing == nil, paused == nil, queue.isEmpty { promptsDone() }
@@ -119,10 +119,10 @@ extension CallEngine {
         let isPerson = hit.keywordClass == .person || flow.person.keywords.contains(hit.phrase)
         let isDistress = hit.keywordClass == .distress || flow.emergency.keywords.contains(hit.phrase)
         let accepted = hit.confidence >= config.keywordMinConfidence
-        var payload = ["phrase": hit.phrase, "class": isDistress ? "distress" : isPerson ? "person" : hit.keywordClass.rawValue,
-                       "confidence": formatted(hit.confidence), "accepted": accepted ? "yes" : "no (below minimum)"]
-        if let transcript = hit.transcript { payload["transcript"] = transcript }
-        log(.keyword, payload)
+        let payload = CallEventPayload.Keyword(phrase: hit.phrase, wordClass: isDistress ? "distress" : isPerson ? "person" : hit.keywordClass.rawValue,
+                                               confidence: formatted(hit.confidence), accepted: accepted ? "yes" : "no (below minimum)",
+                                               transcript: hit.transcript)
+        log(.keyword(payload))
         guard accepted else { return }
         callerSpoke = true
         if isDistress {
@@ -177,12 +177,12 @@ extension CallEngine {
     /// Logs fired distress signals; crossing the threshold hands off at once from any state.
     mutating func record(_ fired: [DistressFiring]) {
         for firing in fired {
-            log(.distressSignal, ["signal": firing.signal.rawValue, "value": firing.value,
-                                  "weight": formatted(firing.weight), "score": formatted(firing.scoreAfter)])
+            log(.distressSignal(.init(signal: firing.signal.rawValue, value: firing.value, weight: formatted(firing.weight),
+                                      score: formatted(firing.scoreAfter))))
         }
         guard !fired.isEmpty, scorer.isOverThreshold, !urgent, mode != .ended else { return }
-        log(.distressHandoff, ["score": formatted(scorer.score), "threshold": formatted(scorer.config.handoffScore),
-                               "reasons": scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; ")])
+        log(.distressHandoff(.init(reasons: scorer.firings.map { "\($0.signal.rawValue)=\($0.value)" }.joined(separator: "; "),
+                                   score: formatted(scorer.score), threshold: formatted(scorer.config.handoffScore))))
         startHandoff(.distress, reason: "distress score \(formatted(scorer.score))", urgent: true)
     }
 }

@@ -8,7 +8,7 @@ extension CallEngine {
         digitBuffer = ""
         inputDeadline = nil
         interDigitDeadline = nil
-        log(.nodeEntered, ["node": name, "greeting": long ? "long" : "short"])
+        log(.nodeEntered(.init(node: name, greeting: long ? "long" : "short")))
         if long, name == bundle.flow.startNode {
             queueSafety()
             if offerDayPassFirst() { return }
@@ -29,8 +29,8 @@ extension CallEngine {
                                                                   unitGrantsLastHour: context.unitDayPassesLastHour)
         else { return false }
         passOfferedAtStart = true
-        log(.optionTaken, ["node": bundle.flow.startNode, "option": "offered first", "action": "day_pass then \(next)",
-                           "why": "balance \(context.balance.logValue) at or below the day pass threshold"])
+        log(.optionTaken(.init(node: bundle.flow.startNode, option: "offered first", action: "day_pass then \(next)",
+                               why: "balance \(context.balance.logValue) at or below the day pass threshold")))
         // the offer (and its keys) starts after the balance: a key pressed during the balance does not take the pass
         mode = .announce(then: .dayPassOffer(next: next, declineTo: bundle.flow.startNode))
         play(["balance_is"])
@@ -84,8 +84,8 @@ extension CallEngine {
     mutating func chooseLanguage(_ digit: Character?) {
         let choice = digit.flatMap { d in bundle.flow.languageDigits.first { $0.digit == d && bundle.enabledLanguages.contains($0.language) } }
         language = choice?.language ?? bundle.enabledLanguages.first ?? language
-        log(.languageChosen, ["language": language,
-                              "how": choice != nil ? "pressed \(choice?.digit ?? " ")" : digit.map { "default (pressed \($0))" } ?? "default (no input)"])
+        log(.languageChosen(.init(language: language,
+                                  how: choice != nil ? "pressed \(choice?.digit ?? " ")" : digit.map { "default (pressed \($0))" } ?? "default (no input)")))
         inputDeadline = nil
         // the safety sentence already under way in the chosen language goes on; in another language it starts anew
         stopPlayback(keepSafety: true)
@@ -125,19 +125,19 @@ extension CallEngine {
     mutating func take(_ option: MenuOption, in name: String) {
         interDigitDeadline = nil
         inputDeadline = nil
-        log(.optionTaken, ["node": name, "option": option.label, "action": option.action.logValue])
+        log(.optionTaken(.init(node: name, option: option.label, action: option.action.logValue)))
         switch option.action {
         case .handoff:
             startHandoff(.asked, reason: "caller chose '\(option.label)' in \(name)", urgent: false)
         case .balance(let next):
             mode = .announce(then: .node(next, long: next != name))
             guard context.callerID != nil else {
-                log(.balanceRead, ["balance": "none: no caller ID"])
+                log(.balanceRead(.init(balance: "none: no caller ID")))
                 play(["no_caller_id"])
                 return
             }
             let amount = context.balance.minorUnits
-            log(.balanceRead, ["balance": context.balance.logValue])
+            log(.balanceRead(.init(balance: context.balance.logValue)))
             play([amount == nil ? "balance_unknown" : "balance_is"])
         case .dayPass(let next):
             offerDayPass(next: next, declineTo: next)
@@ -155,7 +155,7 @@ extension CallEngine {
     }
 
     mutating func invalidInput(_ input: String) {
-        log(.invalidInput, ["input": input, "mode": mode.logValue])
+        log(.invalidInput(.init(input: input, mode: mode.logValue)))
         let wasUrgent = urgent
         record(scorer.observeInvalidInput())
         guard urgent == wasUrgent, mode != .ended else { return }
@@ -196,15 +196,14 @@ extension CallEngine {
         guard let node = bundle.flow.nodes[nodeName] else { return }
         let limit = miss == .invalid ? node.maxFailures : node.maxTimeouts
         if miss == .timeout {
-            log(.inputTimeout, ["node": repeatPrompts == nil ? nodeName : "day_pass_confirm", "count": "\(count)",
-                                "max": "\(limit)"])
+            log(.inputTimeout(.init(node: repeatPrompts == nil ? nodeName : "day_pass_confirm", count: "\(count)", max: "\(limit)")))
         }
         if count < limit {
             play((miss == .invalid ? node.invalidSound : node.timeoutSound) + (repeatPrompts ?? node.greetShort))
         } else if repeatPrompts == nil {
             exhausted(node, why: "\(count) \(what)")
         } else {
-            log(.dayPassDeclined, ["reason": "no answer after \(count) \(what)"])
+            log(.dayPassDeclined(.init(reason: "no answer after \(count) \(what)")))
             if case .dayPassConfirm(_, _, _, _, let declineTo) = mode { enterNode(declineTo, long: true) } else {
                 enterNode(nodeName, long: true)
             }
@@ -216,7 +215,7 @@ extension CallEngine {
 
     /// Failures or timeouts ran out: the exit prompt, then a person (or a node that leads to one).
     mutating func exhausted(_ node: MenuNode, why: String) {
-        log(.menuExhausted, ["node": node.name, "why": why, "then": node.onExhausted.logValue])
+        log(.menuExhausted(.init(node: node.name, why: why, then: node.onExhausted.logValue)))
         let reason = "caller could not use menu '\(node.name)' (\(why))"
         switch node.onExhausted {
         case .goto(let next):

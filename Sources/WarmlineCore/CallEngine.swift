@@ -170,11 +170,9 @@ public struct CallEngine: Sendable {
         startFrame = frame
         let guess = guessedLanguage
         language = guess.language
-        log(.callStarted, ["call_id": context.callID, "caller_id": context.callerID ?? "unknown",
-                           "balance": context.balance.logValue,
-                           "languages": bundle.enabledLanguages.joined(separator: ","),
-                           "language": "\(language) (\(guess.how))",
-                           "local_time": SpokenFormat.dateTime(context.startedAt, language: "")])
+        log(.callStarted(.init(callID: context.callID, callerID: context.callerID ?? "unknown", balance: context.balance.logValue,
+                               languages: bundle.enabledLanguages.joined(separator: ","), language: "\(language) (\(guess.how))",
+                               localTime: SpokenFormat.dateTime(context.startedAt, language: ""))))
         mode = .language  // a live call from here on: a distress hand-off at start may now act
         record(scorer.observeCallStart(context))
         if handoffStartedAtFrame == nil {
@@ -212,13 +210,13 @@ public struct CallEngine: Sendable {
         case .dayPassConfirmed(let key):
             if grantedPass?.idempotencyKey == key, !passConfirmed {
                 passConfirmed = true
-                log(.dayPassConfirmed, ["key": key])
+                log(.dayPassConfirmed(.init(key: key)))
             }
         case .dayPassRefusedByLedger(let key, let rule, let reason):
             // the pass was never written: the agent must not hear "day pass granted"
             if grantedPass?.idempotencyKey == key {
                 grantedPass = nil
-                log(.dayPassRefused, ["key": key, "rule": rule, "reason": reason, "stage": "ledger"])
+                log(.dayPassRefused(.init(rule: rule, reason: reason, key: key, stage: "ledger")))
             }
         }
         return flush()
@@ -316,17 +314,17 @@ public struct CallEngine: Sendable {
                          urgent: false)
         case .silentPrompt:
             silentPromptPlayed = true
-            log(.silentCaller, ["stage": "prompt", "silent_ms": "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))"])
+            log(.silentCaller(.init(stage: "prompt", silentMs: "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))")))
             // it matters more than the menu now playing: the menu waits, the safety sentence is already heard
             stopPlayback(keepSafety: true)
             queue.insert(QueuedPrompt(id: "silent_prompt", language: language), at: 0)
             if playing == nil, paused == nil { playNext() }
         case .silentHandoff:
             let seconds = config.silentHandoffMs / 1000
-            log(.silentCaller, ["stage": "handoff", "silent_ms": "\(config.silentHandoffMs)"])
+            log(.silentCaller(.init(stage: "handoff", silentMs: "\(config.silentHandoffMs)")))
             // a silent open line counts as distress in the log and the reports: someone who cannot speak freely
-            log(.distressHandoff, ["reasons": "silent_open_line=no speech or keys for \(seconds) s", "score": formatted(scorer.score),
-                                   "threshold": formatted(scorer.config.handoffScore)])
+            log(.distressHandoff(.init(reasons: "silent_open_line=no speech or keys for \(seconds) s", score: formatted(scorer.score),
+                                       threshold: formatted(scorer.config.handoffScore))))
             startHandoff(.silent, reason: "silent caller: open line, no speech or keys for \(seconds) s", urgent: true,
                          lead: "silent caller, open line, no speech or keys for \(seconds) s")
         case .silentKeys:
@@ -428,13 +426,13 @@ public struct CallEngine: Sendable {
         var item = current.item
         item.pauses += 1
         paused = Paused(item: item, since: now, resumeAt: nil)
-        log(.bargeIn, ["by": "speech", "speech_ms": "\(config.speechBargeInMs)", "then": "pause", "prompt": item.id])
+        log(.bargeIn(.init(by: "speech", speechMs: "\(config.speechBargeInMs)", then: "pause", prompt: item.id)))
     }
 
     mutating func resumePaused() {
         guard let paused else { return }
         self.paused = nil
-        log(.promptResumed, ["prompt": paused.item.id, "paused_ms": "\((now - paused.since) * 1000 / max(1, config.framesPerSecond))"])
+        log(.promptResumed(.init(prompt: paused.item.id, pausedMs: "\((now - paused.since) * 1000 / max(1, config.framesPerSecond))")))
         queue.insert(paused.item, at: 0)
         if playing == nil { playNext() }
     }
@@ -452,8 +450,7 @@ public struct CallEngine: Sendable {
             heardSafety.insert("\(ended.item.language)/\(ended.item.id)")
             if !wasHeard, safetyHeard(in: ended.item.language) {
                 safetyHeardAtFrame = safetyHeardAtFrame ?? now
-                log(.safetyHeard, ["language": ended.item.language,
-                                   "ms": "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))"])
+                log(.safetyHeard(.init(language: ended.item.language, ms: "\((now - startFrame) * 1000 / max(1, config.framesPerSecond))")))
             }
         }
         if queue.isEmpty {
@@ -490,8 +487,8 @@ public struct CallEngine: Sendable {
         context.startedAt.adding(seconds: Int64((now - startFrame) / max(1, config.framesPerSecond)))
     }
 
-    mutating func log(_ type: CallLogEventType, _ payload: [String: String] = [:]) {
-        out.append(.log(CallLogEvent(frame: now, type: type, payload: payload)))
+    mutating func log(_ payload: CallEventPayload) {
+        out.append(.log(CallLogEvent(frame: now, payload)))
     }
 
     mutating func flush() -> [CallAction] {
@@ -522,7 +519,7 @@ public struct CallEngine: Sendable {
         silentEntryDeadline = nil
         self.outcome = outcome
         mode = .ended
-        log(.callEnded, ["reason": reason, "outcome": outcome.logValue])
+        log(.callEnded(.init(reason: reason, outcome: outcome.logValue)))
     }
 }
 

@@ -2,21 +2,27 @@
 public struct CallLogEvent: Sendable, Equatable, CustomStringConvertible {
     /// Audio frame the event happened at.
     public var frame: Int
-    /// What happened.
-    public var type: CallLogEventType
-    /// Details and reasons, as text (the store writes them as JSON).
-    public var payload: [String: String]
+    /// What happened and its details, typed per event kind (the store writes it with `CallEventEncoder`).
+    public var payload: CallEventPayload
 
     /// Makes a log event.
-    public init(frame: Int, type: CallLogEventType, payload: [String: String] = [:]) {
+    public init(frame: Int, _ payload: CallEventPayload) {
         self.frame = frame
-        self.type = type
         self.payload = payload
     }
 
+    /// A log event from text fields (payloads as kept before they were typed); throws on a key the type does not record.
+    public init(frame: Int, type: CallLogEventType, fields: [String: String]) throws {
+        self.init(frame: frame, try CallEventPayload(type: type, fields: fields))
+    }
+
+    /// What happened.
+    public var type: CallLogEventType { payload.type }
+
     /// `type key=value ...` with keys sorted, for traces and text logs.
     public var description: String {
-        let details = payload.keys.sorted().map { "\($0)=\(payload[$0] ?? "")" }.joined(separator: " ")
+        let fields = payload.fields
+        let details = fields.keys.sorted().map { "\($0)=\(fields[$0] ?? "")" }.joined(separator: " ")
         return details.isEmpty ? type.rawValue : "\(type.rawValue) \(details)"
     }
 }

@@ -30,7 +30,10 @@ public enum JSONText {
         String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    /// A flat string payload as one line with sorted keys.
+    /// A flat string payload as one line with sorted keys: how event payloads were written before they were typed.
+    ///
+    /// Events now go through `CallEventEncoder` (WarmlineCore), which writes the same bytes; this is kept as the
+    /// reference older databases were written with (tests check the typed writer against it).
     ///
     /// Written by hand: JSONSerialization's sorted keys compare through an ICU collator, which maps ~4 MB of locale
     /// and collation data into every line's process for a few ASCII keys.

@@ -204,7 +204,7 @@ struct CallState {
                 say("second pass: not a request (first-pass candidates " + group.phrases.map { "'\($0)'" }.joined(separator: ", ") + "): "
                     + (turned.verdict ?? "turned down") + (turned.confirmedBy.map { "; caller said: '\($0)'" } ?? ""), frame: group.frame)
                 _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(max(0, group.frame)), type: EventType.speechKeyword,
-                                               payload: StoreEventName.json(["phrase": group.phrases.joined(separator: ", "),
+                                               payload: CallEventEncoder.json(["phrase": group.phrases.joined(separator: ", "),
                                                                              "class": turned.hit.keywordClass.rawValue,
                                                                              "accepted": "no (\(turned.verdict ?? "second pass"))",                                                                             "transcript": turned.confirmedBy ?? ""]))
             }
@@ -360,7 +360,7 @@ struct CallState {
             let clips = try library.clips(request.promptID, language: request.language, values: values)
             say("play \(request.promptID) [\(request.language)]: \"\(text)\"")
             _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.promptPlayed,
-                                           payload: StoreEventName.json(["prompt": request.promptID, "language": request.language]))
+                                           payload: CallEventEncoder.json(["prompt": request.promptID, "language": request.language]))
             guard !clips.isEmpty else {
                 handle(.promptFinished(playbackID: request.playbackID), at: frameNow, player: &player)
                 return
@@ -395,12 +395,13 @@ struct CallState {
 
     private mutating func log(_ event: CallLogEvent) {
         if event.type == .balanceRead { balanceWasRead = true }
-        let reasons = event.payload.keys.sorted().map { "\($0)=\(event.payload[$0] ?? "")" }.joined(separator: " ")
-        let type = StoreEventName.type(for: event.type)
+        let fields = event.payload.fields
+        let reasons = fields.keys.sorted().map { "\($0)=\(fields[$0] ?? "")" }.joined(separator: " ")
+        let type = event.type.storeName
         say("decision: \(event.type.rawValue)" + (reasons.isEmpty ? "" : "  \(reasons)"), frame: event.frame, event: type)
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(event.frame),
                                        type: type,
-                                       payload: StoreEventName.json(event.payload))
+                                       payload: CallEventEncoder.json(event.payload))
     }
 
     /// Ends the call now because the board, the audio, speech, the store or the unit failed; the engine's state is kept
@@ -418,7 +419,7 @@ struct CallState {
             runner.dispatchBypass(true, "SET_BYPASS on (fail safe)")
         }
         _ = runner.eventWriter.enqueue(callID: callID, frameTime: Int64(frameNow), type: EventType.callEnded,
-                                       payload: StoreEventName.json(["reason": "fault: \(reason)", "outcome": "failed",
+                                       payload: CallEventEncoder.json(["reason": "fault: \(reason)", "outcome": "failed",
                                                                      "bypass": releaseLine ? "released by Warmline" : "by the board"]))
     }
 

@@ -309,7 +309,7 @@ public final class LineRunner: Sendable {
         var call = CallState(runner: self, callID: callID, callerID: callerID, startedAtMs: nowMs)
         dispatchBoard("OFF_HOOK", since: ringCountReachedAt) { try await $0.offHook() }
         _ = writer.enqueue(callID: callID, frameTime: 0, type: EventType.callRing,
-                           payload: StoreEventName.json(["caller_id": callerID ?? "unknown", "line": "\(settings.lineNumber)"]))
+                           payload: CallEventEncoder.json(["caller_id": callerID ?? "unknown", "line": "\(settings.lineNumber)"]))
         do {
             try call.prepare()
         } catch {

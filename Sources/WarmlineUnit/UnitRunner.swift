@@ -114,7 +114,7 @@ public final class UnitRunner: Sendable {
         for call in try CallerHistory.closeInterruptedCalls(store: store, nowMs: nowMs) {
             transcript("unit: call \(call.id) (line \(call.line), caller \(call.callerID ?? "withheld")) was interrupted by a restart: logged as failed")
             _ = writer.enqueue(callID: call.id, frameTime: 0, type: EventType.callEnded,
-                               payload: StoreEventName.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
+                               payload: CallEventEncoder.json(["reason": "interrupted: the unit stopped during the call", "outcome": "failed"]))
         }
         for warning in Self.keywordWarnings(config) {
             transcript(warning)

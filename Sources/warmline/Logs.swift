@@ -83,7 +83,7 @@ struct Logs: ParsableCommand {
 
     /// Every event type the unit logs: the engine's events under their store names, the store's own, and the callback marks.
     static var knownTypes: [String] {
-        let engine = CallLogEventType.allCases.map { StoreEventName.type(for: $0) }
+        let engine = CallLogEventType.allCases.map { $0.storeName }
         let store = [EventType.callRing, EventType.callAnswered, EventType.callEnded, EventType.promptPlayed, EventType.menuNode,
                      EventType.dtmfDigit, EventType.speechKeyword, EventType.distressSignal, EventType.distressHandoff, EventType.agentRequested,
                      EventType.handoffStarted, EventType.handoffAttempt, EventType.handoffConnected, EventType.handoffFailed, EventType.dayPassOffered,

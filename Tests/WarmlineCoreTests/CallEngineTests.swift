@@ -23,8 +23,8 @@ struct CallEngineTests {
         #expect(trace.promptsPlayed[5] == "main_menu_short")
         #expect(trace.logs(.balanceRead).first?.payload["balance"] == "1250")
         #expect(trace.engine.outcome == .callerHungUp)
-        #expect(trace.actions.last == .log(CallLogEvent(frame: frames(14_000), type: .callEnded,
-                                                        payload: ["reason": "caller hung up", "outcome": "caller_hung_up"])))
+        #expect(trace.actions.last == .log(CallLogEvent(frame: frames(14_000),
+                                                        .callEnded(.init(reason: "caller hung up", outcome: "caller_hung_up")))))
     }
 
     @Test("A Ukrainian caller picks 2 at the language choice, presses 0 and is transferred with the language in the whisper")
@@ -158,9 +158,9 @@ struct CallEngineTests {
         script.caller = [(3000, .tone(.busy))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.actions.suffix(3) == [.stopPrompt, .hangUp,
-                                           .log(CallLogEvent(frame: frames(3000), type: .callEnded,
-                                                             payload: ["reason": "line disconnected (busy tone)",
-                                                                       "outcome": "caller_hung_up"]))])
+                                           .log(CallLogEvent(frame: frames(3000),
+                                                             .callEnded(.init(reason: "line disconnected (busy tone)",
+                                                                              outcome: "caller_hung_up"))))])
     }
 
     @Test("A caller who hangs up while on hold during the hand-off ends the call")
@@ -447,7 +447,7 @@ struct CallEngineTests {
         script.caller = [(1000, .digit("0"))]
         let trace = try ScriptRunner.run(script)
         #expect(trace.whispers.count == 2)
-        #expect(trace.logs(.targetFailed).first?.payload == ["target": "desk", "reason": "busy tone"])
+        #expect(trace.logs(.targetFailed).first?.payload.fields == ["target": "desk", "reason": "busy tone"])
         #expect(trace.logs(.targetAnswered).map { $0.payload["by"] ?? "" } == ["answer supervision", "voice on the line"])
         #expect(trace.engine.outcome == .transferred(target: "supervisor"))
     }
@@ -588,8 +588,8 @@ struct CallEngineTests {
         script.caller = [(500, .speechStarted), (900, .speechStopped), (30_000, .board(.farEndDisconnect))]
         let trace = try ScriptRunner.run(script)
         // "Hello?" pauses the safety sentence at 0.7 s; it starts again at 1.4 s (6 s), two language prompts of 2 s, then 10 s
-        #expect(trace.logs(.languageChosen).first == CallLogEvent(frame: frames(21_400), type: .languageChosen,
-                                                                   payload: ["language": "uk", "how": "default (no input)"]))
+        #expect(trace.logs(.languageChosen).first == CallLogEvent(frame: frames(21_400),
+                                                                   .languageChosen(.init(language: "uk", how: "default (no input)"))))
         #expect(trace.promptRequests.last?.language == "uk")
     }
 
