@@ -40,6 +40,16 @@ public struct PhraseRule: Sendable, Equatable, CustomStringConvertible {
         var gapWords: [Int]
     }
 
+    /// Every word the pattern names (required or optional).
+    var words: Set<String> {
+        elements.reduce(into: Set<String>()) { all, element in
+            switch element {
+            case .word(let alternatives), .optional(let alternatives): all.formUnion(alternatives)
+            case .gap, .start, .end: break
+            }
+        }
+    }
+
     /// `keywords.yaml:42: pattern 'call ... police'`.
     public var description: String { "line \(line) '\(pattern)'" }
 

@@ -134,6 +134,50 @@ struct SecondPassTests {
         #expect(next?.hit.transcript?.lowercased().contains("police") == true, "\(next?.verdict ?? "no hit")")
     }
 
+    @Test("a busy recogniser leaves the sentence to the first pass at unheard_margin over its cut, never at the bare cut")
+    func busyRecognizerNeedsTheMargin() throws {
+        // no CPU share saved up: every sentence is refused as busy, at once
+        let recognizer = try InstalledRecognizer.start {
+            $0.maxCPUPercent = 1
+            $0.cpuBurstMs = 0
+        }
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("please help me", engine: .flite("slt"))
+        var strict = try Self.transcriptDecides()
+        strict.secondPass.unheardMargin = 5000
+        let strictSpotter = try KeywordSpotter(keywords: strict, recognizer: recognizer)
+        let strictHits = RenderedSpeech.spot(audio, with: strictSpotter)
+        #expect(!strictHits.contains { $0.hit.keywordClass == .distress }, "\(strictHits.map(\.verdict))")
+        let turned = try #require(strictSpotter.rejected.first { $0.hit.keywordClass == .distress })
+        #expect(turned.verdict?.contains("no transcript (busy") == true, "\(turned.verdict ?? "")")
+        var loose = strict
+        loose.secondPass.unheardMargin = -2000
+        let looseHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: loose, recognizer: recognizer))
+        let distress = try #require(looseHits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("first pass alone (busy") == true, "\(distress.verdict ?? "")")
+        #expect(recognizer.statistics.sent == 0)
+    }
+
+    @Test("a transcript that is one bare request word counts only when the first pass heard its class at bare_margin")
+    func bareWordNeedsTheFirstPass() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("ambulance please", engine: .flite("slt"))
+        var doubting = try Self.transcriptDecides()
+        doubting.secondPass.bareMargin = 5000
+        let doubtingSpotter = try KeywordSpotter(keywords: doubting, recognizer: recognizer)
+        let doubtingHits = RenderedSpeech.spot(audio, with: doubtingSpotter)
+        #expect(!doubtingHits.contains { $0.hit.keywordClass == .distress }, "\(doubtingHits.map(\.verdict))")
+        let turned = try #require(doubtingSpotter.rejected.first { $0.verdict?.contains("bare 'ambulance'") == true },
+                                  "\(doubtingSpotter.rejected.map { "\($0.verdict ?? "") / \($0.confirmedBy ?? "")" })")
+        #expect(turned.confirmedBy?.lowercased().contains("ambulance") == true)
+        var trusting = doubting
+        trusting.secondPass.bareMargin = -2000
+        let trustingHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: trusting, recognizer: recognizer))
+        let distress = try #require(trustingHits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("transcript: distress: 'ambulance'") == true, "\(distress.verdict ?? "")")
+    }
+
     @Test("with the model missing the spotter decides on PocketSphinx alone at the tuned cuts, and says so in the verdict")
     func missingModelFallsBack() throws {
         let missing = RecognizerModel(directory: FileManager.default.temporaryDirectory.path + "/no-such-model-\(getpid())")
@@ -170,8 +214,9 @@ struct SecondPassSettingsTests {
 
     @Test("settings are read, and each phrase's candidate cut is its own loosened by its class's factor")
     func parsed() throws {
-        let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n",
-                                         file: "k.yaml")
+        let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n"
+                                         + "  bare_margin: -50\n", file: "k.yaml")
+        #expect(list.secondPass.bareMargin == -50)
         #expect(list.secondPass.candidateThresholds == [.distress: 1e-20])
         #expect(list.secondPass.sureMargin == 300)
         #expect(list.secondPass.marginMs == 200)
@@ -187,7 +232,8 @@ struct SecondPassSettingsTests {
                       ("second_pass:\n  margin_ms: -5\n", 9, "whole number from 0 to 2000"),
                       ("second_pass:\n  candidate: {person: 5}\n", 9, "at most 1"),
                       ("second_pass:\n  sure: 3\n", 9, "unknown key 'second_pass.sure'"),
-                      ("second_pass:\n  early_ms: 50\n", 9, "whole number from 100 to 500")])
+                      ("second_pass:\n  early_ms: 50\n", 9, "whole number from 100 to 500"),
+                      ("second_pass:\n  bare_margin: lots\n", 9, "second_pass.bare_margin must be a whole number")])
     func refused(_ tail: String, _ line: Int, _ reason: String) throws {
         do {
             _ = try KeywordList.parse(Self.head + tail, file: "k.yaml")
