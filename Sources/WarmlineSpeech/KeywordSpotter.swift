@@ -504,7 +504,7 @@ public final class KeywordSpotter {
                 let support = bareWordSupport(decision, open)
                 for index in open {
                     turnDown(index, verdict: String(format: "bare '%@' in the transcript, first pass %.0f over its cut (bare_margin %d)",
-                                                    decision.words, support, settings.bareMargin),
+                                                    decision.words, support, settings.bareMargin ?? 0),
                              heard: transcript.text, recognizerMs: transcript.waitedMs)
                 }
             } else if let keywordClass = decision.keywordClass {
@@ -565,9 +565,9 @@ public final class KeywordSpotter {
     /// True for a request of one word in a transcript of at most two ("Police.", "Operator, please.") which the first
     /// pass did not hear at `bare_margin` over a cut of its class.
     private func isUnsupportedBareWord(_ decision: PhraseDecision, _ transcript: String, _ open: [Int]) -> Bool {
-        guard decision.keywordClass != nil, !decision.words.contains(" "), let matcher = keywords.matcher,
-              matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
-        return bareWordSupport(decision, open) < Double(keywords.secondPass.bareMargin)
+        guard let bareMargin = keywords.secondPass.bareMargin, decision.keywordClass != nil, !decision.words.contains(" "),
+              let matcher = keywords.matcher, matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
+        return bareWordSupport(decision, open) < Double(bareMargin)
     }
 
     /// The transcript as the agent hears it: trimmed, at most 16 words.

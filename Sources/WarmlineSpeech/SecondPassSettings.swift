@@ -17,9 +17,10 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// loose candidate search scores differently from the tuned one, so its own cut alone lets neutral speech through.
     public var unheardMargin = 400
     /// Score units over a phrase's own cut the first pass must reach for a transcript whose request is one bare word
-    /// ("Police.", "Operator."): the recogniser reads a lone word with no sentence around it ("yes please" came back as
-    /// "Police."), so the two passes must agree.
-    public var bareMargin = 0
+    /// ("Police.", "Operator."), so the two passes must agree; nil (the default): a bare word counts as any request. On
+    /// the tune split the first pass gave a misread "Police." for "yes please" more support (-249) than a right
+    /// "Operator" (-502), so it does not tell them apart there.
+    public var bareMargin: Int?
     /// Audio after the candidate's end before it is transcribed, unless the utterance ends first (milliseconds). Moonshine
     /// misreads a clip cut in the middle of a sentence ("someone is hur-" came back as "-8-0-8-0"), so by default a
     /// candidate waits for the end of the caller's sentence (200 ms of silence) or 1.5 s of further speech.

@@ -118,7 +118,10 @@ struct SpeechBench: ParsableCommand {
         for index in peerList.phrases.indices { peerList.phrases[index].threshold = peerThreshold }
         var recognizer: Recognizer?
         if chosen.contains(.twoPass) || chosen.contains(.moonshine) {
-            let started = Recognizer(configuration: .init(model: model.map { RecognizerModel(directory: $0) } ?? .locate()))
+            var configuration = Recognizer.Configuration(model: model.map { RecognizerModel(directory: $0) } ?? .locate())
+            // file-fed: a loaded machine must not turn a slow decode into a "hung" worker and a lost transcript
+            if !liveTimeouts { configuration.hangLimitMs = 60_000 }
+            let started = Recognizer(configuration: configuration)
             let status = started.waitUntilSettled(timeoutMs: started.configuration.startTimeoutMs)
             guard status.isReady else { throw ValidationError("the recogniser is not ready: \(status) (run `make deps`)") }
             recognizer = started

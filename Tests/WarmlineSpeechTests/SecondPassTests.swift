@@ -217,6 +217,8 @@ struct SecondPassSettingsTests {
         let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n"
                                          + "  bare_margin: -50\n", file: "k.yaml")
         #expect(list.secondPass.bareMargin == -50)
+        // off unless set: a bare-word transcript counts as any request
+        #expect(try KeywordList.parse(Self.head, file: "k.yaml").secondPass.bareMargin == nil)
         #expect(list.secondPass.candidateThresholds == [.distress: 1e-20])
         #expect(list.secondPass.sureMargin == 300)
         #expect(list.secondPass.marginMs == 200)
