@@ -134,7 +134,7 @@ struct SecondPassTests {
         #expect(next?.hit.transcript?.lowercased().contains("police") == true, "\(next?.verdict ?? "no hit")")
     }
 
-    @Test("a busy recogniser leaves the sentence to the first pass at unheard_margin over its cut, never at the bare cut")
+    @Test("a busy recogniser leaves the sentence to the first pass at unheard_margin over its cut, not at the cut itself")
     func busyRecognizerNeedsTheMargin() throws {
         // no CPU share saved up: every sentence is refused as busy, at once
         let recognizer = try InstalledRecognizer.start {
@@ -149,12 +149,12 @@ struct SecondPassTests {
         let strictHits = RenderedSpeech.spot(audio, with: strictSpotter)
         #expect(!strictHits.contains { $0.hit.keywordClass == .distress }, "\(strictHits.map(\.verdict))")
         let turned = try #require(strictSpotter.rejected.first { $0.hit.keywordClass == .distress })
-        #expect(turned.verdict?.contains("no transcript (busy") == true, "\(turned.verdict ?? "")")
+        #expect(turned.verdict?.contains("no transcript (recogniser busy") == true, "\(turned.verdict ?? "")")
         var loose = strict
         loose.secondPass.unheardMargin = -2000
         let looseHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: loose, recognizer: recognizer))
         let distress = try #require(looseHits.first { $0.hit.keywordClass == .distress })
-        #expect(distress.verdict?.hasPrefix("first pass alone (busy") == true, "\(distress.verdict ?? "")")
+        #expect(distress.verdict?.hasPrefix("first pass alone (recogniser busy") == true, "\(distress.verdict ?? "")")
         #expect(recognizer.statistics.sent == 0)
     }
 
