@@ -490,7 +490,10 @@ public final class KeywordSpotter {
             // a request is decided at once; anything else (no keyword, a mention, no answer) waits for the sentence's end
             guard case .transcript(let transcript) = outcome else { return found }
             let decision = matcher.decide(transcript.text)
-            guard decision.keywordClass != nil, !isUnsupportedBareWord(decision, transcript.text, open) else {
+            // a request the rest of the sentence could still make a mention ("can you help me" ... "with my top up")
+            // waits for the sentence's end
+            guard decision.keywordClass != nil, !isUnsupportedBareWord(decision, transcript.text, open),
+                  !matcher.couldTurnIntoMention(transcript.text) else {
                 earlyTranscript = transcript
                 return found
             }

@@ -135,6 +135,20 @@ public struct PhraseMatcher: Sendable, Equatable {
         return PhraseDecision(kind: .nothing, rule: nil, words: "", because: nil, mentioned: [])
     }
 
+    /// True when the transcript's last clause ends in the start of a mention pattern ("can you help me" could go on
+    /// "with my top up"): a request read at a pause waits for the sentence's end rather than count at once.
+    public func couldTurnIntoMention(_ transcript: String) -> Bool {
+        guard let last = normalizedClauses(transcript).last else { return false }
+        // a transcript that ends in punctuation closed its sentence: the recogniser heard an end ("Help me!")
+        let closed = transcript.trimmingCharacters(in: .whitespaces).last.map { "!".contains($0) } ?? false
+        guard !closed else { return false }
+        let near = phoneticNeighbours([last])
+        let sameWord = { (patternWord: String, heard: String) in
+            Self.soundsAlike(patternWord, heard) || near[heard]?.contains(patternWord) == true
+        }
+        return rules.contains { $0.intent == .mention && $0.canBeContinued(last, sameWord: sameWord) }
+    }
+
     /// The transcript as the rules see it: clauses of lower-case words, contractions opened, sound-alikes replaced.
     public func normalizedClauses(_ transcript: String) -> [[String]] {
         let text = transcript.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")

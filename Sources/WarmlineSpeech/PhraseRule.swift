@@ -113,6 +113,35 @@ public struct PhraseRule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// True when the clause's last words are the start of this rule that more words could complete ("can you help me"
+    /// is the start of "help me with ..."): the caller paused, and the sentence may yet turn out otherwise.
+    func canBeContinued(_ words: [String], sameWord: (String, String) -> Bool) -> Bool {
+        (0..<words.count).contains { start in continues(element: 0, word: start, first: start, words: words, sameWord: sameWord) }
+    }
+
+    private func continues(element: Int, word: Int, first: Int, words: [String], sameWord: (String, String) -> Bool) -> Bool {
+        // ran out of words inside the pattern, with a word of it heard: more words could complete it
+        if word == words.count { return word > first && element < elements.count && elements[element...].contains { $0 != .end } }
+        guard element < elements.count else { return false }
+        func accepts(_ alternatives: Set<String>) -> Bool { alternatives.contains { sameWord($0, words[word]) } }
+        switch elements[element] {
+        case .start:
+            return word == 0 && continues(element: element + 1, word: word, first: first, words: words, sameWord: sameWord)
+        case .end:
+            return false
+        case .word(let alternatives):
+            return accepts(alternatives) && continues(element: element + 1, word: word + 1, first: first, words: words, sameWord: sameWord)
+        case .optional(let alternatives):
+            return (accepts(alternatives) && continues(element: element + 1, word: word + 1, first: first, words: words, sameWord: sameWord))
+                || continues(element: element + 1, word: word, first: first, words: words, sameWord: sameWord)
+        case .gap:
+            return (0...Self.gapWords).contains { skipped in
+                word + skipped <= words.count
+                    && continues(element: element + 1, word: word + skipped, first: first, words: words, sameWord: sameWord)
+            }
+        }
+    }
+
     /// The end of a match of `elements[element...]` from `words[word...]`, nil when there is none.
     private func match(element: Int, word: Int, words: [String], gaps: inout [Int], sameWord: (String, String) -> Bool) -> Int? {
         guard element < elements.count else { return word }

@@ -80,6 +80,16 @@ struct SecondPassTests {
         #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
         #expect(try #require(quiet.rejected.first).confirmedBy != nil)
         #expect(quiet.transcriptions == 1)
+        // a request the caller could still turn into a mention ("can you help me" ... "with my top up") waits for the
+        // sentence's end, which decides on the same transcript
+        let waiting = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let open = RenderedSpeech.periods(try RenderedSpeech.render("can you help me", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000))
+        let openEnd = try #require(open.lastIndex { $0.isSpeech })
+        var openHits: [SpottedKeyword] = []
+        for period in open { openHits += waiting.process(period.samples, isSpeech: period.isSpeech) }
+        let asked = try #require(openHits.first { $0.hit.keywordClass == .distress }, "\(waiting.rejected.map(\.verdict))")
+        #expect(asked.decidedAtFrame - (openEnd + 1) * 160 >= 4000, "decided \((asked.decidedAtFrame - (openEnd + 1) * 160) / 8) ms into the pause")
+        #expect(waiting.transcriptions == 1)
     }
 
     @Test("a sure first-pass hit counts at once, before any transcript")
