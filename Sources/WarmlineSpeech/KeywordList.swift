@@ -143,6 +143,8 @@ public struct KeywordList: Sendable, Equatable {
         if let matcher = top.first(where: { $0.key == "matcher" }) {
             let requested = list.phrases.filter { $0.keywordClass != .menu }.map(\.text)
             list.matcher = try PhraseMatcher.parse(matcher.value, keywords: requested, reader: reader)
+            // the model's own dictionary gives the matcher its sound test on phones (spelling alone without one)
+            if let dictionary = list.model?.dictionary { list.matcher?.lexicon = PhoneticLexicon.shared(path: dictionary) }
         }
         if let secondPass = top.first(where: { $0.key == "second_pass" }) {
             list.secondPass = try SecondPassSettings.parse(secondPass.value, reader: reader)

@@ -453,12 +453,13 @@ public final class KeywordSpotter {
         case .restarting, .unavailable: false
         }
         guard transcribes else {
-            for index in open where Self.excess(candidates[index]) >= 0 {
-                accept(index, verdict: "first pass alone (\(status))")
+            let margin = Self.marginWithoutTranscript(status, settings)
+            for index in open where Self.excess(candidates[index]) >= margin {
+                accept(index, verdict: String(format: "first pass alone (%@), %.0f over its cut", "\(status)", Self.excess(candidates[index])))
             }
             if utteranceOver {
                 for index in open where !candidates[index].settled {
-                    turnDown(index, verdict: "below its cut, no transcript (\(status))", heard: nil, recognizerMs: nil)
+                    turnDown(index, verdict: "under its margin, no transcript (\(status))", heard: nil, recognizerMs: nil)
                 }
             }
             return found
@@ -488,7 +489,11 @@ public final class KeywordSpotter {
         if early {
             // a request is decided at once; anything else (no keyword, a mention, no answer) waits for the sentence's end
             guard case .transcript(let transcript) = outcome else { return found }
-            guard matcher.decide(transcript.text).keywordClass != nil else {
+            let decision = matcher.decide(transcript.text)
+            // a request the rest of the sentence could still make a mention ("can you help me" ... "with my top up")
+            // waits for the sentence's end
+            guard decision.keywordClass != nil, !isUnsupportedBareWord(decision, transcript.text, open),
+                  !matcher.couldTurnIntoMention(transcript.text) else {
                 earlyTranscript = transcript
                 return found
             }
@@ -497,7 +502,15 @@ public final class KeywordSpotter {
         switch outcome {
         case .transcript(let transcript):
             let decision = matcher.decide(transcript.text)
-            if let keywordClass = decision.keywordClass {
+            if isUnsupportedBareWord(decision, transcript.text, open) {
+                // one bare word, and the first pass did not hear it clearly: the two passes disagree, nothing is decided
+                let support = bareWordSupport(decision, open)
+                for index in open {
+                    turnDown(index, verdict: String(format: "bare '%@' in the transcript, first pass %.0f over its cut (bare_margin %d)",
+                                                    decision.words, support, settings.bareMargin ?? 0),
+                             heard: transcript.text, recognizerMs: transcript.waitedMs)
+                }
+            } else if let keywordClass = decision.keywordClass {
                 for index in open { candidates[index].settled = true }
                 guard !decidedClasses.contains(keywordClass) else { return found }
                 decidedClasses.insert(keywordClass)
@@ -527,14 +540,37 @@ public final class KeywordSpotter {
             }
         case .timedOut, .unavailable, .busy:
             let waited: Int? = if case .timedOut(let ms) = outcome { ms } else { nil }
-            for index in open where Self.excess(candidates[index]) >= 0 {
-                accept(index, verdict: "first pass alone (\(outcome))", recognizerMs: waited)
+            let margin = Self.marginWithoutTranscript(recognizer.status, settings)
+            for index in open where Self.excess(candidates[index]) >= margin {
+                accept(index, verdict: String(format: "first pass alone (%@), %.0f over its cut", "\(outcome)", Self.excess(candidates[index])),
+                       recognizerMs: waited)
             }
             for index in open where !candidates[index].settled {
-                turnDown(index, verdict: "below its cut, no transcript (\(outcome))", heard: nil, recognizerMs: waited)
+                turnDown(index, verdict: "under its margin, no transcript (\(outcome))", heard: nil, recognizerMs: waited)
             }
         }
         return found
+    }
+
+    /// How far over its cut a candidate must be to count with no transcript: a recogniser that cannot run at all (no
+    /// model) leaves the line on PocketSphinx alone at its own cuts; one that is only busy, slow or restarting at
+    /// `unheard_margin`, as for a transcript without the word.
+    private static func marginWithoutTranscript(_ status: RecognizerStatus, _ settings: SecondPassSettings) -> Double {
+        if case .unavailable = status { return 0 }
+        return Double(settings.unheardMargin)
+    }
+
+    /// The best first-pass excess among the open candidates of the decision's class (-9999 when there is none).
+    private func bareWordSupport(_ decision: PhraseDecision, _ open: [Int]) -> Double {
+        open.filter { candidates[$0].phrase.keywordClass == decision.keywordClass }.map { Self.excess(candidates[$0]) }.max() ?? -9999
+    }
+
+    /// True for a request of one word in a transcript of at most two ("Police.", "Operator, please.") which the first
+    /// pass did not hear at `bare_margin` over a cut of its class.
+    private func isUnsupportedBareWord(_ decision: PhraseDecision, _ transcript: String, _ open: [Int]) -> Bool {
+        guard let bareMargin = keywords.secondPass.bareMargin, decision.keywordClass != nil, !decision.words.contains(" "),
+              let matcher = keywords.matcher, matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
+        return bareWordSupport(decision, open) < Double(bareMargin)
     }
 
     /// The transcript as the agent hears it: trimmed, at most 16 words.

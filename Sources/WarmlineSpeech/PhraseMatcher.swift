@@ -12,6 +12,8 @@ public struct PhraseMatcher: Sendable, Equatable {
     public var soundsLike: [(heard: [String], word: String)]
     /// Keywords whose mere presence makes a transcript a mention (the keyword list's distress and person phrases).
     public var keywords: [String]
+    /// Pronunciations for the sound test on phones (the speech model's dictionary); nil: spelling alone.
+    public var lexicon: PhoneticLexicon?
 
     /// Words before a match that can negate it.
     static let negationReach = 3
@@ -25,7 +27,7 @@ public struct PhraseMatcher: Sendable, Equatable {
     }
 
     public static func == (lhs: PhraseMatcher, rhs: PhraseMatcher) -> Bool {
-        lhs.rules == rhs.rules && lhs.negations == rhs.negations && lhs.keywords == rhs.keywords
+        lhs.rules == rhs.rules && lhs.negations == rhs.negations && lhs.keywords == rhs.keywords && lhs.lexicon?.path == rhs.lexicon?.path
             && lhs.soundsLike.map(\.heard) == rhs.soundsLike.map(\.heard) && lhs.soundsLike.map(\.word) == rhs.soundsLike.map(\.word)
     }
 
@@ -88,15 +90,19 @@ public struct PhraseMatcher: Sendable, Equatable {
     /// The verdict on one transcript.
     public func decide(_ transcript: String) -> PhraseDecision {
         let clauses = normalizedClauses(transcript)
+        let near = phoneticNeighbours(clauses)
+        let sameWord = { (patternWord: String, heard: String) in
+            Self.soundsAlike(patternWord, heard) || near[heard]?.contains(patternWord) == true
+        }
         var negated: PhraseDecision?
         var turnedDown: PhraseDecision?
         for intent in [PhraseRule.Intent.distress, .person] {
             for clause in clauses {
                 let mentions = rules.filter { $0.intent == .mention }.flatMap { rule in
-                    rule.matches(in: clause, sameWord: Self.soundsAlike).map { (rule, $0) }
+                    rule.matches(in: clause, sameWord: sameWord).map { (rule, $0) }
                 }
                 for rule in rules where rule.intent == intent {
-                    for match in rule.matches(in: clause, sameWord: Self.soundsAlike) {
+                    for match in rule.matches(in: clause, sameWord: sameWord) {
                         let words = clause[match.start..<match.end].joined(separator: " ")
                         if let (mention, _) = mentions.first(where: { $0.1.start < match.end && match.start < $0.1.end }) {
                             turnedDown = turnedDown ?? PhraseDecision(kind: .mention, rule: rule, words: words,
@@ -127,6 +133,20 @@ public struct PhraseMatcher: Sendable, Equatable {
             return PhraseDecision(kind: .mention, rule: nil, words: mentioned.joined(separator: " "), because: nil, mentioned: mentioned)
         }
         return PhraseDecision(kind: .nothing, rule: nil, words: "", because: nil, mentioned: [])
+    }
+
+    /// True when the transcript's last clause ends in the start of a mention pattern ("can you help me" could go on
+    /// "with my top up"): a request read at a pause waits for the sentence's end rather than count at once.
+    public func couldTurnIntoMention(_ transcript: String) -> Bool {
+        guard let last = normalizedClauses(transcript).last else { return false }
+        // a transcript that ends in punctuation closed its sentence: the recogniser heard an end ("Help me!")
+        let closed = transcript.trimmingCharacters(in: .whitespaces).last.map { "!".contains($0) } ?? false
+        guard !closed else { return false }
+        let near = phoneticNeighbours([last])
+        let sameWord = { (patternWord: String, heard: String) in
+            Self.soundsAlike(patternWord, heard) || near[heard]?.contains(patternWord) == true
+        }
+        return rules.contains { $0.intent == .mention && $0.canBeContinued(last, sameWord: sameWord) }
     }
 
     /// The transcript as the rules see it: clauses of lower-case words, contractions opened, sound-alikes replaced.
@@ -172,6 +192,21 @@ public struct PhraseMatcher: Sendable, Equatable {
             }
             result.append(words[index])
             index += 1
+        }
+        return result
+    }
+
+    /// For each heard word the rules do not name, the rules' words of six phones or more it sounds like in the lexicon
+    /// ("bleeping" → bleeding): a recogniser's misreading keeps most phones. A word a rule names means itself ("please"
+    /// is never "police"), and short words are left to spelling, where another real word is too near.
+    func phoneticNeighbours(_ clauses: [[String]]) -> [String: Set<String>] {
+        guard let lexicon else { return [:] }
+        let named = rules.reduce(into: Set<String>()) { $0.formUnion($1.words) }
+        let eligible = named.filter { word in lexicon.pronunciations(word).contains { $0.count >= 6 } }
+        var result: [String: Set<String>] = [:]
+        for heard in Set(clauses.joined()) where !named.contains(heard) && heard.count >= 4 {
+            let alike = eligible.filter { lexicon.soundsAlike($0, heard) }
+            if !alike.isEmpty { result[heard] = alike }
         }
         return result
     }

@@ -40,6 +40,16 @@ public struct PhraseRule: Sendable, Equatable, CustomStringConvertible {
         var gapWords: [Int]
     }
 
+    /// Every word the pattern names (required or optional).
+    var words: Set<String> {
+        elements.reduce(into: Set<String>()) { all, element in
+            switch element {
+            case .word(let alternatives), .optional(let alternatives): all.formUnion(alternatives)
+            case .gap, .start, .end: break
+            }
+        }
+    }
+
     /// `keywords.yaml:42: pattern 'call ... police'`.
     public var description: String { "line \(line) '\(pattern)'" }
 
@@ -100,6 +110,35 @@ public struct PhraseRule: Sendable, Equatable, CustomStringConvertible {
             var gaps: [Int] = []
             return match(element: 0, word: start, words: words, gaps: &gaps, sameWord: sameWord)
                 .flatMap { end in end > start ? Match(start: start, end: end, gapWords: gaps) : nil }
+        }
+    }
+
+    /// True when the clause's last words are the start of this rule that more words could complete ("can you help me"
+    /// is the start of "help me with ..."): the caller paused, and the sentence may yet turn out otherwise.
+    func canBeContinued(_ words: [String], sameWord: (String, String) -> Bool) -> Bool {
+        (0..<words.count).contains { start in continues(element: 0, word: start, first: start, words: words, sameWord: sameWord) }
+    }
+
+    private func continues(element: Int, word: Int, first: Int, words: [String], sameWord: (String, String) -> Bool) -> Bool {
+        // ran out of words inside the pattern, with a word of it heard: more words could complete it
+        if word == words.count { return word > first && element < elements.count && elements[element...].contains { $0 != .end } }
+        guard element < elements.count else { return false }
+        func accepts(_ alternatives: Set<String>) -> Bool { alternatives.contains { sameWord($0, words[word]) } }
+        switch elements[element] {
+        case .start:
+            return word == 0 && continues(element: element + 1, word: word, first: first, words: words, sameWord: sameWord)
+        case .end:
+            return false
+        case .word(let alternatives):
+            return accepts(alternatives) && continues(element: element + 1, word: word + 1, first: first, words: words, sameWord: sameWord)
+        case .optional(let alternatives):
+            return (accepts(alternatives) && continues(element: element + 1, word: word + 1, first: first, words: words, sameWord: sameWord))
+                || continues(element: element + 1, word: word, first: first, words: words, sameWord: sameWord)
+        case .gap:
+            return (0...Self.gapWords).contains { skipped in
+                word + skipped <= words.count
+                    && continues(element: element + 1, word: word + skipped, first: first, words: words, sameWord: sameWord)
+            }
         }
     }
 

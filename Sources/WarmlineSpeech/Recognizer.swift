@@ -40,6 +40,10 @@ public final class Recognizer: Sendable {
         /// alone: Moonshine base-en reads a second of speech in ~0.27 s of CPU, so one caller talking nonstop stays
         /// near the share while four talking at once would take ~60 % of a core.
         public var maxCPUPercent = 0
+        /// CPU time (milliseconds) the share saves up while the recogniser is quiet, so a caller's first sentence after a
+        /// quiet spell is always read at once, however long. Kept small: the unit's four-caller figure is measured over
+        /// 14 s of talk, and every millisecond saved up is spent there on top of the share.
+        public var cpuBurstMs = 1500.0
 
         /// The model found by `RecognizerModel.locate()` and the worker beside this executable, unless given.
         public init(model: RecognizerModel = .locate(), workerPath: String = Recognizer.defaultWorkerPath()) {
@@ -110,7 +114,8 @@ public final class Recognizer: Sendable {
         } catch {
             phase = .unavailable(reason: error.description)
         }
-        shared = Mutex(Shared(phase: phase, wakeFDs: wakeFDs, budget: RecognizerBudget(percent: configuration.maxCPUPercent)))
+        let budget = RecognizerBudget(percent: configuration.maxCPUPercent, burstMs: configuration.cpuBurstMs)
+        shared = Mutex(Shared(phase: phase, wakeFDs: wakeFDs, budget: budget))
         guard case .starting = phase else { return }
         let thread = Thread { [self] in supervise() }
         thread.name = "warmline-recognizer"

@@ -11,10 +11,16 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// two words or more counts at once, before the transcript: the unambiguous ones still flash without waiting (a
     /// single word, "police", is said in passing as often and always waits).
     public var sureMargin = 250
-    /// Score units over a phrase's own cut at which a candidate still counts when the transcript holds no keyword at all
-    /// (the recogniser misheard the word: "shelve me" for "help me"); a transcript that reads it as a mention or a
-    /// negated request always turns it down.
+    /// Score units over a phrase's own cut at which a candidate still counts with no word of a transcript behind it: the
+    /// transcript holds no keyword (the recogniser misheard the word: "shelve me" for "help me"), or there is none (busy,
+    /// timed out, restarting); a transcript that reads it as a mention or a negated request always turns it down. The
+    /// loose candidate search scores differently from the tuned one, so its own cut alone lets neutral speech through.
     public var unheardMargin = 400
+    /// Score units over a phrase's own cut the first pass must reach for a transcript whose request is one bare word
+    /// ("Police.", "Operator."), so the two passes must agree; nil (the default): a bare word counts as any request. On
+    /// the tune split the first pass gave a misread "Police." for "yes please" more support (-249) than a right
+    /// "Operator" (-502), so it does not tell them apart there.
+    public var bareMargin: Int?
     /// Audio after the candidate's end before it is transcribed, unless the utterance ends first (milliseconds). Moonshine
     /// misreads a clip cut in the middle of a sentence ("someone is hur-" came back as "-8-0-8-0"), so by default a
     /// candidate waits for the end of the caller's sentence (200 ms of silence) or 1.5 s of further speech.
@@ -61,6 +67,8 @@ public struct SecondPassSettings: Sendable, Equatable {
                 settings.sureMargin = try integer(entry, reader: reader, range: 0...5000)
             case "unheard_margin":
                 settings.unheardMargin = try integer(entry, reader: reader, range: -2000...5000)
+            case "bare_margin":
+                settings.bareMargin = try integer(entry, reader: reader, range: -2000...5000)
             case "margin_ms":
                 settings.marginMs = try integer(entry, reader: reader, range: 0...2000)
             case "early_ms":
@@ -71,7 +79,7 @@ public struct SecondPassSettings: Sendable, Equatable {
                 settings.timeoutMs = try integer(entry, reader: reader, range: 100...30_000)
             default:
                 throw SpeechSetupError(file: reader.file, line: entry.line,
-                                       reason: "unknown key 'second_pass.\(entry.key)' (expected candidate, sure_margin, unheard_margin, margin_ms, early_ms, window_ms, timeout_ms)")
+                                       reason: "unknown key 'second_pass.\(entry.key)' (expected candidate, sure_margin, unheard_margin, bare_margin, margin_ms, early_ms, window_ms, timeout_ms)")
             }
         }
         return settings

@@ -80,6 +80,21 @@ struct PhraseMatcherTests {
         #expect(!PhraseMatcher.soundsAlike("help", "helps"))
     }
 
+    @Test("a request read at a pause waits when the rest of the sentence could make it a mention, and only then")
+    func pauseBeforeAMention() throws {
+        let matcher = try #require(try Self.shipped.get())
+        // the early look heard "can you help me", the caller went on "with my top up"
+        #expect(matcher.decide("Can you help me?").kind == .distress)
+        #expect(matcher.couldTurnIntoMention("Can you help me?"))
+        #expect(matcher.decide("Can you help me with my top up?").kind == .mention)
+        #expect(matcher.couldTurnIntoMention("Please call the police."))  // "... police station"
+        #expect(!matcher.couldTurnIntoMention("He is hurting me."))
+        #expect(!matcher.couldTurnIntoMention("Help me!"))  // the recogniser heard the sentence end
+        #expect(!matcher.couldTurnIntoMention("I want to speak to a person."))
+        #expect(!matcher.couldTurnIntoMention("Help me with my bill."))  // already the whole mention
+        #expect(!matcher.couldTurnIntoMention(""))
+    }
+
     @Test("a transcript with no keyword is nothing")
     func nothing() throws {
         #expect(try decide("What time do you open on Sundays?").kind == .nothing)

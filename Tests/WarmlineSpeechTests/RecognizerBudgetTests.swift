@@ -52,4 +52,16 @@ struct RecognizerBudgetTests {
         // 10 s of debt at 10 %: 100 s of PocketSphinx alone, then the recogniser is back
         #expect(!stillSilent && backAfterDebtRepaid)
     }
+
+    @Test("after a quiet spell the first sentence is sent at once even when it costs more than the whole burst; the next waits")
+    func firstSentenceAfterQuiet() {
+        var budget = RecognizerBudget(percent: 20, burstMs: Recognizer.Configuration(model: RecognizerModel(directory: "/nonexistent")).cpuBurstMs)
+        _ = budget.credit(atMs: 0)
+        let first = budget.admits(atMs: 60_000)
+        budget.spend(3000, atMs: 60_000)  // a 10 s sentence read early and at its end
+        let next = budget.admits(atMs: 61_000)
+        // the debt is repaid at the share: 1.5 s of CPU at 20 % takes 7.5 s
+        let repaid = budget.admits(atMs: 60_000 + 7_600)
+        #expect(first && !next && repaid)
+    }
 }

@@ -172,7 +172,10 @@ struct RecognizerTests {
 
     @Test("past its CPU share the recogniser answers busy at once, and its worker's CPU is what was charged")
     func cpuShare() throws {
-        let recognizer = try InstalledRecognizer.start { $0.maxCPUPercent = 1 }
+        let recognizer = try InstalledRecognizer.start {
+            $0.maxCPUPercent = 1
+            $0.cpuBurstMs = 1500
+        }
         defer { recognizer.stop() }
         let audio = try RenderedSpeech.render("please help me someone is hurting me", engine: .flite("slt"))
         var outcomes: [RecognizerOutcome] = []

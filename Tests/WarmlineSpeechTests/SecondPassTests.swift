@@ -80,6 +80,16 @@ struct SecondPassTests {
         #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
         #expect(try #require(quiet.rejected.first).confirmedBy != nil)
         #expect(quiet.transcriptions == 1)
+        // a request the caller could still turn into a mention ("can you help me" ... "with my top up") waits for the
+        // sentence's end, which decides on the same transcript
+        let waiting = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let open = RenderedSpeech.periods(try RenderedSpeech.render("can you help me", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000))
+        let openEnd = try #require(open.lastIndex { $0.isSpeech })
+        var openHits: [SpottedKeyword] = []
+        for period in open { openHits += waiting.process(period.samples, isSpeech: period.isSpeech) }
+        let asked = try #require(openHits.first { $0.hit.keywordClass == .distress }, "\(waiting.rejected.map(\.verdict))")
+        #expect(asked.decidedAtFrame - (openEnd + 1) * 160 >= 4000, "decided \((asked.decidedAtFrame - (openEnd + 1) * 160) / 8) ms into the pause")
+        #expect(waiting.transcriptions == 1)
     }
 
     @Test("a sure first-pass hit counts at once, before any transcript")
@@ -134,6 +144,50 @@ struct SecondPassTests {
         #expect(next?.hit.transcript?.lowercased().contains("police") == true, "\(next?.verdict ?? "no hit")")
     }
 
+    @Test("a busy recogniser leaves the sentence to the first pass at unheard_margin over its cut, not at the cut itself")
+    func busyRecognizerNeedsTheMargin() throws {
+        // no CPU share saved up: every sentence is refused as busy, at once
+        let recognizer = try InstalledRecognizer.start {
+            $0.maxCPUPercent = 1
+            $0.cpuBurstMs = 0
+        }
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("please help me", engine: .flite("slt"))
+        var strict = try Self.transcriptDecides()
+        strict.secondPass.unheardMargin = 5000
+        let strictSpotter = try KeywordSpotter(keywords: strict, recognizer: recognizer)
+        let strictHits = RenderedSpeech.spot(audio, with: strictSpotter)
+        #expect(!strictHits.contains { $0.hit.keywordClass == .distress }, "\(strictHits.map(\.verdict))")
+        let turned = try #require(strictSpotter.rejected.first { $0.hit.keywordClass == .distress })
+        #expect(turned.verdict?.contains("no transcript (recogniser busy") == true, "\(turned.verdict ?? "")")
+        var loose = strict
+        loose.secondPass.unheardMargin = -2000
+        let looseHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: loose, recognizer: recognizer))
+        let distress = try #require(looseHits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("first pass alone (recogniser busy") == true, "\(distress.verdict ?? "")")
+        #expect(recognizer.statistics.sent == 0)
+    }
+
+    @Test("a transcript that is one bare request word counts only when the first pass heard its class at bare_margin")
+    func bareWordNeedsTheFirstPass() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let audio = try RenderedSpeech.render("ambulance please", engine: .flite("slt"))
+        var doubting = try Self.transcriptDecides()
+        doubting.secondPass.bareMargin = 5000
+        let doubtingSpotter = try KeywordSpotter(keywords: doubting, recognizer: recognizer)
+        let doubtingHits = RenderedSpeech.spot(audio, with: doubtingSpotter)
+        #expect(!doubtingHits.contains { $0.hit.keywordClass == .distress }, "\(doubtingHits.map(\.verdict))")
+        let turned = try #require(doubtingSpotter.rejected.first { $0.verdict?.contains("bare 'ambulance'") == true },
+                                  "\(doubtingSpotter.rejected.map { "\($0.verdict ?? "") / \($0.confirmedBy ?? "")" })")
+        #expect(turned.confirmedBy?.lowercased().contains("ambulance") == true)
+        var trusting = doubting
+        trusting.secondPass.bareMargin = -2000
+        let trustingHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: trusting, recognizer: recognizer))
+        let distress = try #require(trustingHits.first { $0.hit.keywordClass == .distress })
+        #expect(distress.verdict?.hasPrefix("transcript: distress: 'ambulance'") == true, "\(distress.verdict ?? "")")
+    }
+
     @Test("with the model missing the spotter decides on PocketSphinx alone at the tuned cuts, and says so in the verdict")
     func missingModelFallsBack() throws {
         let missing = RecognizerModel(directory: FileManager.default.temporaryDirectory.path + "/no-such-model-\(getpid())")
@@ -170,8 +224,11 @@ struct SecondPassSettingsTests {
 
     @Test("settings are read, and each phrase's candidate cut is its own loosened by its class's factor")
     func parsed() throws {
-        let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n",
-                                         file: "k.yaml")
+        let list = try KeywordList.parse(Self.head + "second_pass:\n  candidate: {distress: 1e-20}\n  sure_margin: 300\n  margin_ms: 200\n"
+                                         + "  bare_margin: -50\n", file: "k.yaml")
+        #expect(list.secondPass.bareMargin == -50)
+        // off unless set: a bare-word transcript counts as any request
+        #expect(try KeywordList.parse(Self.head, file: "k.yaml").secondPass.bareMargin == nil)
         #expect(list.secondPass.candidateThresholds == [.distress: 1e-20])
         #expect(list.secondPass.sureMargin == 300)
         #expect(list.secondPass.marginMs == 200)
@@ -187,7 +244,8 @@ struct SecondPassSettingsTests {
                       ("second_pass:\n  margin_ms: -5\n", 9, "whole number from 0 to 2000"),
                       ("second_pass:\n  candidate: {person: 5}\n", 9, "at most 1"),
                       ("second_pass:\n  sure: 3\n", 9, "unknown key 'second_pass.sure'"),
-                      ("second_pass:\n  early_ms: 50\n", 9, "whole number from 100 to 500")])
+                      ("second_pass:\n  early_ms: 50\n", 9, "whole number from 100 to 500"),
+                      ("second_pass:\n  bare_margin: lots\n", 9, "second_pass.bare_margin must be a whole number")])
     func refused(_ tail: String, _ line: Int, _ reason: String) throws {
         do {
             _ = try KeywordList.parse(Self.head + tail, file: "k.yaml")
