@@ -106,7 +106,8 @@ public final class UnitRunner: Sendable {
     /// With `speechInBackground` the lines start at once (DTMF only) and each gets its keyword spotter when its
     /// model has loaded (about a second per line), so READY does not wait for the speech models.
     /// With `controlSocket` false no control socket is opened (a harness that runs several units at once).
-    public func start(speechInBackground: Bool = false, controlSocket: Bool = true) async throws {
+    /// `extraServices` join the group (e.g. the billing sync) and stop with it.
+    public func start(speechInBackground: Bool = false, controlSocket: Bool = true, extraServices: [any Service] = []) async throws {
         // Past a file-size limit write() must fail with EFBIG (the store holds its events and the line fails safe);
         // the default SIGXFSZ would kill the unit mid-call.
         signal(SIGXFSZ, SIG_IGN)
@@ -134,6 +135,7 @@ public final class UnitRunner: Sendable {
         for (index, line) in config.lines.enumerated() {
             services.append(LineService(line: line, unit: self, status: lineStatus[index], started: gate.part(index)))
         }
+        services += extraServices
         if controlSocket {
             let server = ControlServer(path: config.controlSocketPath) { [weak self] request in
                 guard let self else { return ControlResponse(ok: false, error: "the service is stopping") }

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import UnixSignals
+import WarmlineBilling
 import WarmlineCore
 import WarmlineText
 import WarmlineUnit
+import WarmlineStore
+import ServiceLifecycle
 
 /// `warmline run`: serve every configured line until SIGTERM; SIGHUP reloads menu and prompts between calls.
 ///
@@ -51,12 +54,13 @@ struct Run: AsyncParsableCommand {
         do {
             // systemd's STATUS= follows the unit: each change of lines up, calls or waiting callers
             unit = try UnitRunner(config: config, statusChanged: { _ = notifier.status($0) }, transcript: { ConsoleOutput.line($0) })
-            try await unit.start(speechInBackground: true)
+            try await unit.start(speechInBackground: true, extraServices: try Self.billingServices(config))
         } catch {
             FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped("\(error)", keepNewlines: true))\n".utf8))
             throw ExitCode(1)
         }
         let status = unit.status()
+        if let url = config.billing.url { ConsoleOutput.line("warmline run: billing sync to \(url) every \(config.billing.intervalMs / 1000) s") }
         // Every board held by another process: a second `warmline run` beside the service. It would only retry forever.
         let held = status.lines.compactMap { $0.board.problem?.hasPrefix("held by another process") == true ? $0.board.problem : nil }
         if !status.lines.isEmpty, held.count == status.lines.count {
@@ -129,5 +133,14 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(2)
         }
         return config
+    }
+
+    /// The billing sync as a service of the unit when `billing.url` is set: granted day passes are POSTed as they come.
+    static func billingServices(_ config: UnitConfig) throws -> [any Service] {
+        guard let url = config.billing.url else { return [] }
+        let endpoint = try BillingEndpoint(url: url, tokenFile: config.billing.tokenFile, timeoutMs: config.billing.timeoutMs,
+                                           retryBaseMs: config.billing.retryBaseMs, retryMaxMs: config.billing.retryMaxMs)
+        let sync = BillingSync(store: try StoreDatabase(path: config.databasePath), endpoint: endpoint)
+        return [BillingSyncService(sync: sync, intervalMs: Int64(config.billing.intervalMs))]
     }
 }

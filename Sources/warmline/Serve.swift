@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarmlineStore
+import WarmlineUnit
 import WarmlineWeb
 
 /// `warmline serve`: the read-only live dashboard and `/metrics` over HTTP.
@@ -22,6 +23,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the access token (16+ characters, one line).", valueName: "path"))
     var tokenFile: String?
 
+    @Option(name: .customLong("config"), help: ArgumentHelp("The unit's config: lines now come from its control_socket (default \(UnitConfig.defaultPath) when present).",
+                                                             valueName: "path"))
+    var configPath: String?
+
+    @Option(name: .customLong("socket"), help: ArgumentHelp("The running service's control socket (overrides the config).", valueName: "path"))
+    var socketPath: String?
+
     func run() async throws {
         guard (0...65_535).contains(port) else { throw CommandFailure.badInput("--port \(port) is not a TCP port (0-65535)") }
         var settings = DashboardSettings()
@@ -30,7 +38,8 @@ struct Serve: AsyncParsableCommand {
         let server: DashboardServer
         do {
             if let tokenFile { settings.token = try DashboardSetupError.readToken(path: tokenFile) }
-            server = try DashboardServer(store: try database.openForReading(), settings: settings)
+            server = try DashboardServer(store: try database.openForReading(), settings: settings,
+                                         unit: ControlSocketLines(client: ControlClient(path: try controlSocket())))
         } catch let error as DashboardSetupError {
             throw CommandFailure.badInput("\(error)")
         }
@@ -38,5 +47,48 @@ struct Serve: AsyncParsableCommand {
         try await server.serve { bound in
             FileHandle.standardOutput.write(Data("warmline serve: dashboard on http://\(host):\(bound)/ (metrics at /metrics)\n".utf8))
         }
+    }
+
+    /// The socket lines now are asked on: --socket, else the config's control_socket, else the one beside the database.
+    private func controlSocket() throws -> String {
+        if let socketPath { return socketPath }
+        let path = configPath ?? (FileManager.default.fileExists(atPath: UnitConfig.defaultPath) ? UnitConfig.defaultPath : nil)
+        if let path {
+            do {
+                return try UnitConfigLoader().load(path: path).controlSocketPath
+            } catch {
+                throw CommandFailure.badInput(error.description)
+            }
+        }
+        return UnitConfig.controlSocket(besideDatabase: database.explicitPath ?? UnitConfig().databasePath)
+    }
+}
+
+/// Lines now for the dashboard and `/metrics`: the running service's status over its control socket (nil when no
+/// service answers: the page says "service not running").
+struct ControlSocketLines: LinesNowSource {
+    let client: ControlClient
+
+    func snapshot() async -> UnitSnapshot? {
+        guard let status = try? await client.status() else { return nil }
+        return Self.snapshot(status, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    /// The control socket's status as the dashboard's snapshot.
+    static func snapshot(_ status: UnitStatus, nowMs: Int64) -> UnitSnapshot {
+        let lines = status.lines.map { line -> LineNow in
+            let up = line.board.state == .connected
+            let state: String
+            if !up {
+                state = "down"
+            } else if let call = line.call {
+                state = call.queuePosition != nil ? "queued" : (call.stage.hasPrefix("hand-off") ? "hand-off" : "in call")
+            } else {
+                state = "idle"
+            }
+            return LineNow(number: line.number, state: state, inBypass: line.relay == .bypass, up: up, callID: line.call?.callID,
+                           callerID: line.call?.callerID, sinceMs: line.call.map { nowMs - Int64($0.secondsInCall) * 1000 })
+        }
+        return UnitSnapshot(lines: lines, queueLength: status.waiting, storeQueueDepth: 0, speechModels: [])
     }
 }
