@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 import UnixSignals
 import WarmlineBilling
 import WarmlineCore
+import WarmlineStore
 import WarmlineText
 import WarmlineUnit
-import WarmlineStore
-import ServiceLifecycle
 
 /// `warmline run`: serve every configured line until SIGTERM; SIGHUP reloads menu and prompts between calls.
 ///
