@@ -35,11 +35,13 @@ struct Serve: AsyncParsableCommand {
         var settings = DashboardSettings()
         settings.host = bind
         settings.port = port
+        let config = try unitConfig()
+        settings.timeZone = try pageZone(config)
         let server: DashboardServer
         do {
             if let tokenFile { settings.token = try DashboardSetupError.readToken(path: tokenFile) }
             server = try DashboardServer(store: try database.openForReading(), settings: settings,
-                                         unit: ControlSocketLines(client: ControlClient(path: try controlSocket())))
+                                         unit: ControlSocketLines(client: ControlClient(path: controlSocket(config))))
         } catch let error as DashboardSetupError {
             throw CommandFailure.badInput("\(error)")
         }
@@ -49,18 +51,32 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    /// The socket lines now are asked on: --socket, else the config's control_socket, else the one beside the database.
-    private func controlSocket() throws -> String {
-        if let socketPath { return socketPath }
+    /// The unit's config: --config, else the default one when it exists (nil: none; a broken one exits 2).
+    private func unitConfig() throws -> UnitConfig? {
         let path = configPath ?? (FileManager.default.fileExists(atPath: UnitConfig.defaultPath) ? UnitConfig.defaultPath : nil)
-        if let path {
-            do {
-                return try UnitConfigLoader().load(path: path).controlSocketPath
-            } catch {
-                throw CommandFailure.badInput(error.description)
-            }
+        guard let path else { return nil }
+        do {
+            return try UnitConfigLoader().load(path: path)
+        } catch {
+            throw CommandFailure.badInput(error.description)
         }
+    }
+
+    /// The socket lines now are asked on: --socket, else the config's control_socket, else the one beside the database.
+    private func controlSocket(_ config: UnitConfig?) -> String {
+        if let socketPath { return socketPath }
+        if let config { return config.controlSocketPath }
         return UnitConfig.controlSocket(besideDatabase: database.explicitPath ?? UnitConfig().databasePath)
+    }
+
+    /// The pages' zone: the unit's `time_zone` (checked against tzdata as the listings do), else TZ.
+    private func pageZone(_ config: UnitConfig?) throws -> TimeZone {
+        guard let name = config?.timeZone else { return .current }
+        do {
+            return try ZoneInfo.displayZone(name, fromSeconds: Int64(Date().timeIntervalSince1970) - 366 * 86_400)
+        } catch {
+            throw CommandFailure.badInput("time_zone '\(name)': \(error)")
+        }
     }
 }
 
