@@ -68,14 +68,21 @@ public struct UnitStatus: Codable, Sendable, Equatable {
     public var lines: [LineStatus]
     /// Callers waiting in the queue for a person (all lines).
     public var waiting: Int
+    /// Events queued in the store's writer, not yet committed (nil: not reported).
+    public var storeQueueDepth: Int?
+    /// The recogniser (second pass): `ready`, `starting`, `restarting`, `unavailable` or `off` (nil: not reported).
+    public var recognizer: String?
 
     /// Makes a status.
-    public init(pid: Int32, uptimeSeconds: Int, database: String, lines: [LineStatus], waiting: Int) {
+    public init(pid: Int32, uptimeSeconds: Int, database: String, lines: [LineStatus], waiting: Int, storeQueueDepth: Int? = nil,
+                recognizer: String? = nil) {
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
         self.database = database
         self.lines = lines
         self.waiting = waiting
+        self.storeQueueDepth = storeQueueDepth
+        self.recognizer = recognizer
     }
 
     /// Lines whose board is connected.

@@ -88,8 +88,17 @@ public final class UnitRunner: Sendable {
     /// The unit's live status: every line, the queue, the process.
     public func status() -> UnitStatus {
         let startedAt = running.withLock { $0.startedAt }
+        let recognizerState: String
+        switch recognizer?.status {
+        case nil: recognizerState = "off"
+        case .starting?: recognizerState = "starting"
+        case .ready?: recognizerState = "ready"
+        case .restarting?: recognizerState = "restarting"
+        case .unavailable?: recognizerState = "unavailable"
+        }
         return UnitStatus(pid: getpid(), uptimeSeconds: startedAt.map { Int(MonotonicClock.seconds() - $0) } ?? 0,
-                          database: config.databasePath, lines: lineStatus.map(Self.counted), waiting: callQueue.count)
+                          database: config.databasePath, lines: lineStatus.map(Self.counted), waiting: callQueue.count,
+                          storeQueueDepth: writer.status.pendingCount, recognizer: recognizerState)
     }
 
     /// A line's status with the seconds left until its missing board's next attempt, counted now.

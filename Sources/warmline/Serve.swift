@@ -105,6 +105,15 @@ struct ControlSocketLines: LinesNowSource {
             return LineNow(number: line.number, state: state, inBypass: line.relay == .bypass, up: up, callID: line.call?.callID,
                            callerID: line.call?.callerID, sinceMs: line.call.map { nowMs - Int64($0.secondsInCall) * 1000 })
         }
-        return UnitSnapshot(lines: lines, queueLength: status.waiting, storeQueueDepth: 0, speechModels: [])
+        // the recogniser's states in the dashboard's words (ready, loading, missing, failed)
+        let models: [SpeechModelNow] = status.recognizer.flatMap { state -> [SpeechModelNow]? in
+            switch state {
+            case "ready": [SpeechModelNow(name: "moonshine-base-en", state: "ready")]
+            case "starting", "restarting": [SpeechModelNow(name: "moonshine-base-en", state: "loading")]
+            case "unavailable": [SpeechModelNow(name: "moonshine-base-en", state: "missing")]
+            default: nil
+            }
+        } ?? []
+        return UnitSnapshot(lines: lines, queueLength: status.waiting, storeQueueDepth: status.storeQueueDepth ?? 0, speechModels: models)
     }
 }

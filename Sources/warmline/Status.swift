@@ -66,6 +66,10 @@ struct Status: AsyncParsableCommand {
     /// The status for people: a summary, then one block per line.
     static func text(_ status: UnitStatus) -> String {
         var out = ["warmline (pid \(status.pid), up \(duration(status.uptimeSeconds))): \(status.summary)"]
+        var unit: [String] = []
+        if let depth = status.storeQueueDepth { unit.append("store queue \(depth)") }
+        if let recognizer = status.recognizer { unit.append("recogniser \(recognizer)") }
+        if !unit.isEmpty { out.append("  " + unit.joined(separator: ", ")) }
         for line in status.lines {
             var board: String
             switch line.board.state {

@@ -124,6 +124,8 @@ extension EndToEnd {
             #expect(idle.lines.map(\.number) == [1, 2])
             #expect(idle.lines.allSatisfy { $0.board.state == .connected && $0.board.firmwareVersion == "1.0.0" && $0.call == nil })
             #expect(idle.pid == service.process.processIdentifier)
+            #expect(idle.recognizer == "off", "run with --no-speech has no recogniser")
+            #expect(idle.storeQueueDepth.map { $0 >= 0 } == true, "the store writer's queue is reported")
 
             boards[1].send("agent noanswer")
             boards[1].send("ring +15550402 \"Line Two\"")

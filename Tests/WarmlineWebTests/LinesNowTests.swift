@@ -19,7 +19,8 @@ struct LinesNowTests {
         missing.board.state = .missing
         missing.relay = .bypass
         missing.board.problem = "no such device"
-        return UnitStatus(pid: getpid(), uptimeSeconds: 5, database: "/tmp/w.sqlite", lines: [idle, busy, missing], waiting: 1)
+        return UnitStatus(pid: getpid(), uptimeSeconds: 5, database: "/tmp/w.sqlite", lines: [idle, busy, missing], waiting: 1,
+                          storeQueueDepth: 5, recognizer: "ready")
     }
 
     @Test("warmline serve shows the service's lines (the call, the missing board) and /metrics counts them; without the service it says so")
@@ -47,6 +48,8 @@ struct LinesNowTests {
         #expect(metrics.contains("warmline_lines_up 2.0"), "\(metrics)")
         #expect(metrics.contains("warmline_lines_in_bypass 1.0"), "\(metrics)")
         #expect(metrics.contains("warmline_queue_length 1.0"), "\(metrics)")
+        #expect(metrics.contains("warmline_store_queue_depth 5.0"), "\(metrics)")
+        #expect(metrics.contains(#"warmline_speech_model_ready{model="moonshine-base-en",state="ready"} 1.0"#), "\(metrics)")
 
         await server.close()
         let after = try await httpGet(base + "/")
