@@ -109,6 +109,9 @@ struct DoctorTests {
         defer { bench.scratch.cleanUp() }
         bench.config.tonePlan = "eu"
         bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201", ringTimeoutMs: 15_000)]
+        // The FIFO holds up to 4 s of the emulator's audio from before the seizure (64 KiB of 8 kHz samples); on a loaded
+        // machine the capture opens late and reads that silence first. The wait is audio time, so it must cover it.
+        bench.config.call.handoff.dialToneWaitMs = 9_000
         var doctor = bench.doctor()
         doctor.progressFromBoard = false
         doctor.alsaOverlay = try ALSAConfigOverlay(ALSAConfigOverlay.fileCapture(name: "bench_in", rawInput: fifo))
