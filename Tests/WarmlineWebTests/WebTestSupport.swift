@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import Synchronization
 import Testing
 import WarmlineStore
@@ -155,14 +156,46 @@ func withDashboard<T: Sendable>(store: StoreDatabase, settings: DashboardSetting
     logger.logLevel = .critical  // cancelling the server at the end of a test logs errors that mean nothing here
     let server = try DashboardServer(store: store, settings: settings, unit: unit, logger: logger)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let task = Task { try await server.application { continuation.yield($0) }.runService(gracefulShutdownSignals: []) }
-    defer { task.cancel() }
+    // Stopped the way the unit stops it, by a graceful shutdown of its service group: cancelling the task instead can
+    // drop a connection still queued in the server channel, and NIO traps on its unfinished writer.
+    let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+        services: [server.application { continuation.yield($0) }], logger: logger))
+    let finished = DoneFlag()
+    let task = Task {
+        try? await group.run()
+        finished.set()
+    }
     var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next(), port > 0 else { throw TestFailure(description: "the dashboard did not start") }
-    let result = try await body(port)
-    task.cancel()
-    _ = try? await task.value
+    guard let port = await iterator.next(), port > 0 else {
+        task.cancel()
+        throw TestFailure(description: "the dashboard did not start")
+    }
+    let result: T
+    do {
+        result = try await body(port)
+    } catch {
+        await stopDashboard(group, task: task, finished: finished)
+        throw error
+    }
+    await stopDashboard(group, task: task, finished: finished)
     return result
+}
+
+/// Shuts the dashboard's group down gracefully and waits up to 10 s for it (a stream a client keeps open); cancels after.
+private func stopDashboard(_ group: ServiceGroup, task: Task<Void, Never>, finished: DoneFlag) async {
+    await group.triggerGracefulShutdown()
+    for _ in 0..<200 where !finished.isSet { try? await Task.sleep(for: .milliseconds(50)) }
+    if !finished.isSet { task.cancel() }
+    await task.value
+}
+
+/// A flag one task sets and another polls.
+final class DoneFlag: Sendable {
+    private let value = Mutex(false)
+    /// Sets the flag.
+    func set() { value.withLock { $0 = true } }
+    /// Whether it was set.
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// The tests' HTTP client: redirects are not followed, so a test sees the 303 itself.
