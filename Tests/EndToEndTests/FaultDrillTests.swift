@@ -319,6 +319,13 @@ final class FaultDrill {
         guard await Self.eventually(10, { self.emulator.board.lineIsWarmlines }) else {
             throw EndToEndRig.Failure(description: "the board never gave the line to Warmline:\n\(emulator.log())")
         }
+        // The claim is logged (line.bypass, engaged no): wait until it is on disk, so a drill's fault meets the call and
+        // not this start-up write (on a loaded machine the writer can still hold it when the drill fills the disk)
+        guard await Self.eventually(10, {
+            ((try? EndToEndRig.events(self.databasePath, type: EventType.lineBypass)) ?? []).contains { $0.payload.contains(#""engaged":"no""#) }
+        }) else {
+            throw EndToEndRig.Failure(description: "the line's claim was never logged:\n\(output)")
+        }
     }
 
     /// Rings the line once it is Warmline's; returns the emulator log's length before the ring (to read what follows).
