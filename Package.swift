@@ -31,6 +31,9 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-I/usr/include/pocketsphinx"])],
                 linkerSettings: [.linkedLibrary("pocketsphinx"), .linkedLibrary("sphinxbase")]),
 
+        // Moonshine's ONNX models through ONNX Runtime's C API, the runtime opened with dlopen (no link-time dependency).
+        .target(name: "CMoonshineRuntime", linkerSettings: [.linkedLibrary("dl")]),
+
         // Pure layers: no C library, no Foundation I/O.
         .target(name: "WarmlineDSP"),
         // Untrusted text: the one terminal sanitiser and the E.164 caller ID normaliser (no dependencies at all).
@@ -44,7 +47,7 @@ let package = Package(
                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
+        .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "CMoonshineRuntime", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineUnit", dependencies: [
             "WarmlineDSP", "WarmlineCore", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineSpeech", "WarmlineConfig",
             .product(name: "Logging", package: "swift-log"),

@@ -49,11 +49,38 @@ if arguments.count == 4, arguments[2] != "--library" { usage() }
 let model = RecognizerModel(directory: arguments[1], library: arguments.count == 4 ? arguments[3] : nil)
 let clock = ContinuousClock()
 let loadStart = clock.now
-let transcriber: MoonshineTranscriber
-do {
-    transcriber = try MoonshineTranscriber(model: model)
-    // the first decode sizes ONNX Runtime's buffers: pay for it here, not on a caller's words
+
+/// What reads the clips: Warmline's own decode of the ONNX models (biased toward request words, never empty on speech),
+/// or libmoonshine's plain one where ONNX Runtime's C API cannot be driven directly (another runtime build).
+enum Reader {
+    case search(MoonshineSearch)
+    case library(MoonshineTranscriber)
+
+    func transcribe(line samples: [Int16]) throws(SpeechSetupError) -> String {
+        switch self {
+        case .search(let search): try search.transcribe(line: samples)
+        case .library(let transcriber): try transcriber.transcribe(line: samples)
+        }
+    }
+}
+
+func loadReader() throws(SpeechSetupError) -> Reader {
+    do {
+        let search = try MoonshineSearch(model: model)
+        // the first decode sizes ONNX Runtime's buffers: pay for it here, not on a caller's words
+        _ = try search.transcribe(wideband: [Float](repeating: 0, count: 16000), speech: false)
+        return .search(search)
+    } catch {
+        writeError("warmline-recognizer: own decode unavailable, using libmoonshine's: \(error)")
+    }
+    let transcriber = try MoonshineTranscriber(model: model)
     _ = try transcriber.transcribe(wideband: [Float](repeating: 0, count: 16000))
+    return .library(transcriber)
+}
+
+let transcriber: Reader
+do {
+    transcriber = try loadReader()
 } catch {
     _ = send(RecognizerFrame.answer(.init(id: 0, kind: .refused, milliseconds: milliseconds(clock.now - loadStart), text: error.description)))
     writeError("warmline-recognizer: \(error)")

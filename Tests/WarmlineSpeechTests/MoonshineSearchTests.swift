@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import WarmlineSpeech
+
+@Suite("Moonshine's token table")
+struct MoonshineTokenizerTests {
+    @Test("a table cut short is refused with the token and the byte where it stops")
+    func truncatedTable() {
+        // "<unk>" whole, then a length of 3 with one byte left
+        let bytes: [UInt8] = [5] + Array("<unk>".utf8) + [3, 0x41]
+        #expect {
+            _ = try MoonshineTokenizer(bytes: bytes, file: "tokenizer.bin")
+        } throws: { error in
+            "\(error)".contains("token 1 runs past the end") && "\(error)".contains("tokenizer.bin")
+        }
+    }
+
+    @Test("the real table reads Moonshine's 32000 pieces, spells request words as whole pieces and reads them back",
+          .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+    func realTable() throws {
+        let tokenizer = try MoonshineTokenizer(contentsOf: InstalledRecognizer.model.path(RecognizerModel.tokenizerFile))
+        #expect(tokenizer.pieces.count == 32000)
+        let tokens = tokenizer.tokens(of: "call the police")
+        #expect(tokens.count == 3, "\(tokens)")
+        #expect(tokenizer.text(of: [1] + tokens + [2]) == "call the police")
+        // a word no piece covers falls back to single bytes and still reads back
+        #expect(tokenizer.text(of: tokenizer.tokens(of: "naïve qzxv")) == "naïve qzxv")
+    }
+}
+
+@Suite("Moonshine decoded by Warmline through ONNX Runtime", .serialized, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+struct MoonshineSearchTests {
+    static let search = Result { try MoonshineSearch(model: InstalledRecognizer.model) }
+    static let matcher = Result { () throws -> PhraseMatcher in
+        let keywords = try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml")
+        guard let matcher = keywords.matcher else { throw SpeechSetupError(file: "keywords.yaml", reason: "no matcher") }
+        return matcher
+    }
+
+    @Test("rendered requests read word for word, and the matcher calls them what they are",
+          arguments: [("someone is hurting me", PhraseDecision.Kind.distress), ("call the police", .distress),
+                      ("I want to speak to an agent", .person), ("the police station is near the market", .mention)])
+    func readsRequests(text: String, kind: PhraseDecision.Kind) throws {
+        let search = try Self.search.get()
+        let transcript = try search.transcribe(line: try RenderedSpeech.render(text, engine: .flite("slt")))
+        let words = transcript.lowercased().filter { $0.isLetter || $0 == " " }
+        #expect(words == text.lowercased(), "heard '\(transcript)'")
+        #expect(try Self.matcher.get().decide(transcript).kind == kind, "heard '\(transcript)'")
+    }
+
+    @Test("neutral sentences near request words stay neutral under the bias")
+    func biasLeavesNeutralSpeech() throws {
+        let search = try Self.search.get()
+        for text in ["the hotel is near the station", "the helicopter flew over the house", "I need to update my personal details"] {
+            let transcript = try search.transcribe(line: try RenderedSpeech.render(text, engine: .flite("kal")))
+            let kind = try Self.matcher.get().decide(transcript).kind
+            #expect(kind != .distress && kind != .person, "'\(text)' read as '\(transcript)': \(kind)")
+        }
+    }
+
+    @Test("the bias acts on the decode: an overwhelming bonus turns a neutral sentence into request words, none leaves it as it was")
+    func biasChangesTheDecode() throws {
+        let audio = try RenderedSpeech.render("the weather is nice today", engine: .flite("slt"))
+        var plain = MoonshineSearch.Settings()
+        plain.bonus = 0
+        var overwhelming = MoonshineSearch.Settings()
+        overwhelming.bonus = 30
+        overwhelming.biasWords = ["help"]
+        let unbiased = try MoonshineSearch(model: InstalledRecognizer.model, settings: plain).transcribe(line: audio)
+        let biased = try MoonshineSearch(model: InstalledRecognizer.model, settings: overwhelming).transcribe(line: audio)
+        #expect(unbiased.lowercased().contains("weather"), "\(unbiased)")
+        #expect(!unbiased.lowercased().contains("help"), "\(unbiased)")
+        #expect(biased.lowercased().contains("help"), "\(biased)")
+    }
+
+    @Test("a clip with speech never reads as nothing; silence reads as nothing")
+    func speechIsNeverEmpty() throws {
+        let search = try Self.search.get()
+        let silence = [Float](repeating: 0, count: 16000)
+        #expect(try search.transcribe(wideband: silence, speech: false) == "")
+        #expect(try search.transcribe(wideband: silence, speech: true) != "")
+        #expect(try search.transcribe(line: [Int16](repeating: 0, count: 8000)) == "")
+    }
+
+    @Test("forced scoring: the phrase spoken scores far above a different sentence and above a near misreading")
+    func forcedScoring() throws {
+        let search = try Self.search.get()
+        let audio = MoonshineTranscriber.wideband(try RenderedSpeech.render("call the police", engine: .flite("slt")))
+        let spoken = try search.score(wideband: audio, text: "call the police")
+        let near = try search.score(wideband: audio, text: "call nepalese")
+        let other = try search.score(wideband: audio, text: "the weather is nice today")
+        #expect(spoken > -1.5, "\(spoken)")
+        #expect(near < spoken - 0.5, "spoken \(spoken), near \(near)")
+        #expect(other < spoken - 3, "spoken \(spoken), other \(other)")
+    }
+
+    @Test("a phrase said over and over is cut at its third time")
+    func repeatsAreCut() {
+        var tokens: [Int32] = [10, 11, 12, 11, 12, 11, 12]
+        #expect(MoonshineSearch.trimRepeat(&tokens))
+        #expect(tokens == [10, 11, 12])
+        var distinct: [Int32] = [10, 11, 12, 13, 11, 12]
+        #expect(!MoonshineSearch.trimRepeat(&distinct))
+        #expect(distinct.count == 6)
+    }
+}
