@@ -30,7 +30,8 @@ struct MoonshineTokenizerTests {
 
 @Suite("Moonshine decoded by Warmline through ONNX Runtime", .serialized, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
 struct MoonshineSearchTests {
-    static let search = Result { try MoonshineSearch(model: InstalledRecognizer.model) }
+    /// A search of its own per test (the class holds the decoder's state; loading takes about a second).
+    static func search() throws -> MoonshineSearch { try MoonshineSearch(model: InstalledRecognizer.model) }
     static let matcher = Result { () throws -> PhraseMatcher in
         let keywords = try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml")
         guard let matcher = keywords.matcher else { throw SpeechSetupError(file: "keywords.yaml", reason: "no matcher") }
@@ -38,11 +39,11 @@ struct MoonshineSearchTests {
     }
 
     @Test("rendered requests read word for word, and the matcher calls them what they are",
-          arguments: [("someone is hurting me", PhraseDecision.Kind.distress), ("call the police", .distress),
-                      ("I want to speak to an agent", .person), ("the police station is near the market", .mention)])
-    func readsRequests(text: String, kind: PhraseDecision.Kind) throws {
-        let search = try Self.search.get()
-        let transcript = try search.transcribe(line: try RenderedSpeech.render(text, engine: .flite("slt")))
+          arguments: [("someone is hurting me", "slt", PhraseDecision.Kind.distress), ("call the police", "slt", .distress),
+                      ("I want to speak to an agent", "slt", .person), ("the police station is near the market", "kal", .mention)])
+    func readsRequests(text: String, voice: String, kind: PhraseDecision.Kind) throws {
+        let search = try Self.search()
+        let transcript = try search.transcribe(line: try RenderedSpeech.render(text, engine: .flite(voice)))
         let words = transcript.lowercased().filter { $0.isLetter || $0 == " " }
         #expect(words == text.lowercased(), "heard '\(transcript)'")
         #expect(try Self.matcher.get().decide(transcript).kind == kind, "heard '\(transcript)'")
@@ -50,7 +51,7 @@ struct MoonshineSearchTests {
 
     @Test("neutral sentences near request words stay neutral under the bias")
     func biasLeavesNeutralSpeech() throws {
-        let search = try Self.search.get()
+        let search = try Self.search()
         for text in ["the hotel is near the station", "the helicopter flew over the house", "I need to update my personal details"] {
             let transcript = try search.transcribe(line: try RenderedSpeech.render(text, engine: .flite("kal")))
             let kind = try Self.matcher.get().decide(transcript).kind
@@ -75,7 +76,7 @@ struct MoonshineSearchTests {
 
     @Test("a clip with speech never reads as nothing; silence reads as nothing")
     func speechIsNeverEmpty() throws {
-        let search = try Self.search.get()
+        let search = try Self.search()
         let silence = [Float](repeating: 0, count: 16000)
         #expect(try search.transcribe(wideband: silence, speech: false) == "")
         #expect(try search.transcribe(wideband: silence, speech: true) != "")
@@ -84,12 +85,13 @@ struct MoonshineSearchTests {
 
     @Test("forced scoring: the phrase spoken scores far above a different sentence and above a near misreading")
     func forcedScoring() throws {
-        let search = try Self.search.get()
+        let search = try Self.search()
         let audio = MoonshineTranscriber.wideband(try RenderedSpeech.render("call the police", engine: .flite("slt")))
-        let spoken = try search.score(wideband: audio, text: "call the police")
-        let near = try search.score(wideband: audio, text: "call nepalese")
-        let other = try search.score(wideband: audio, text: "the weather is nice today")
-        #expect(spoken > -1.5, "\(spoken)")
+        // written as the model writes (capital, full stop): mean log-probability per token, the end included
+        let spoken = try search.score(wideband: audio, text: "Call the police.")
+        let near = try search.score(wideband: audio, text: "Call Nepalese.")
+        let other = try search.score(wideband: audio, text: "The weather is nice today.")
+        #expect(spoken > -2, "\(spoken)")
         #expect(near < spoken - 0.5, "spoken \(spoken), near \(near)")
         #expect(other < spoken - 3, "spoken \(spoken), other \(other)")
     }
