@@ -28,6 +28,8 @@ public final class DemoSession: Sendable {
         public var callTimeoutSeconds: Double = 60
         /// The unit's own config to run the lines with (`warmline test-call`); nil: the defaults, with night hours off.
         public var unitConfig: UnitConfig?
+        /// The tools the lines render whispers with (a slow renderer in the tests).
+        public var whisperTools = PromptRenderTools()
 
         /// Options under `workDirectory`, with the database and prompt cache inside it.
         public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
@@ -117,7 +119,7 @@ public final class DemoSession: Sendable {
             return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent),
                              pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate,
                                                    onCallerAudioEnd: { emulator.send("hangup") }))
-        }, transcript: transcript)
+        }, whisperTools: options.whisperTools, transcript: transcript)
         try await unit.start()
         running.withLock { $0.unit = unit }
         let calls: Result<[Call], any Error>
