@@ -19,7 +19,12 @@ extension EndToEnd {
                 [ScriptedCaller(label: "line \(line) presses 0", number: "+1555031\(String(format: "%02d", line))", name: "Caller \(line)",
                                 steps: [.silence(ms: 11_000), .dtmf("0"), .silence(ms: 25_000)])]
             }
-            let calls = try await session.run(lines: callers)
+            let calls: [DemoSession.Call]
+            do {
+                calls = try await session.run(lines: callers)
+            } catch {
+                throw EndToEndRig.Failure(description: "\(error)\n\(transcript.text)")
+            }
             #expect(calls.count == lineCount, "\(transcript.text)")
             #expect(Set(calls.map(\.line)) == Set(1...lineCount))
             for call in calls {
