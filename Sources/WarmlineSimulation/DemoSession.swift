@@ -30,6 +30,8 @@ public final class DemoSession: Sendable {
         public var unitConfig: UnitConfig?
         /// The tools the lines render whispers with (a slow renderer in the tests).
         public var whisperTools = PromptRenderTools()
+        /// Callers in real time all through (many lines at once), not as fast as the CPU allows between board waits.
+        public var realTimeCallers = false
 
         /// Options under `workDirectory`, with the database and prompt cache inside it.
         public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
@@ -107,6 +109,7 @@ public final class DemoSession: Sendable {
         let slots = callers.indices.map { _ in CallerSlot() }
         let work = options.workDirectory
         let sampleRate = config.sampleRate
+        let realTime = options.realTimeCallers
         let unit = try UnitRunner(config: config, openAudio: { line, onEvent in
             let slot = slots[line.number - 1]
             guard let (caller, index) = slot.current else {
@@ -117,7 +120,7 @@ public final class DemoSession: Sendable {
             slot.keep(fileLine)
             let emulator = emulators[line.number - 1]
             return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent),
-                             pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate,
+                             pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate, alwaysRealTime: realTime,
                                                    onCallerAudioEnd: { emulator.send("hangup") }))
         }, whisperTools: options.whisperTools, transcript: transcript)
         try await unit.start()
