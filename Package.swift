@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by `make deps`).
@@ -45,7 +46,8 @@ let package = Package(
         // Platform edge.
         .target(name: "WarmlineStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                                                      .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
+        .target(name: "WarmlineAudio", dependencies: ["CALSA", "WarmlineDSP", "WarmlineCore", "WarmlineConfig",
+                                                     .product(name: "Subprocess", package: "swift-subprocess")]),
         .target(name: "WarmlineBoard", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "WarmlineSpeech", dependencies: ["CPocketSphinx", "CMoonshineRuntime", "WarmlineDSP", "WarmlineCore", "WarmlineConfig"]),
         .target(name: "WarmlineUnit", dependencies: [

@@ -54,6 +54,24 @@ for name in sorted(package):
             problems.append(f"{source.relative_to(root)}:{number}: product target {name} imports {imported.group(1)} "
                             f"(harness code; only `warmline demo`, `test-call` and `console` may import WarmlineSimulation)")
 
+# One spawning path per need (docs/ARCHITECTURE.md, "Child processes"): product code runs short tools with HelperTool
+# (swift-subprocess), the recogniser worker has its own; the blocking ChildProcess and Foundation's Process are harness.
+spawners = re.compile(r"\bChildProcess\b|\bProcess\(\)|\bposix_spawnp?\(|\bfork\(\)|\bexecv[pe]?\(")
+spawn_allowed = {"Sources/WarmlineAudio/ChildProcess.swift", "Sources/WarmlineSpeech/RecognizerWorkerProcess.swift"}
+for name in sorted(package):
+    if name in harness_targets or kinds[name] == "test" or paths[name] == ".":
+        continue
+    directory = root / paths[name]
+    for source in sorted(directory.rglob("*.swift")) if directory.is_dir() else []:
+        relative = str(source.relative_to(root))
+        if relative in spawn_allowed:
+            continue
+        for number, line in enumerate(source.read_text().splitlines(), 1):
+            code = line.split("//", 1)[0]
+            if spawners.search(code):
+                problems.append(f"{relative}:{number}: product code starts a process here; run short tools with "
+                                f"HelperTool (swift-subprocess), see docs/ARCHITECTURE.md, Child processes")
+
 text = doc.read_text()
 match = re.search(r"<!-- targets: begin -->(.*?)<!-- targets: end -->", text, re.S)
 if not match:

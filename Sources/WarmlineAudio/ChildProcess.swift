@@ -1,7 +1,8 @@
 import Glibc
 
-/// A helper process started with posix_spawn: long-running ones (pulseaudio, pacat) stopped by their own pid,
-/// short ones (espeak-ng, sox) run to their end with `run`; the simulation's PulseAudio server starts its daemons here.
+/// The harness's helper process (the product runs short tools with `HelperTool`, never with this): daemons started with
+/// posix_spawn and stopped by their own pid (the simulation's pulseaudio and pacat), and `run`, a blocking run to the end
+/// for test and bench code that cannot await (caller audio from sox, flite and espeak-ng; a test trait's probe).
 /// Foundation's Process reaps children on one shared thread and can hang with several live children.
 public final class ChildProcess {
     /// The child's pid.
@@ -31,8 +32,7 @@ public final class ChildProcess {
     }
 
     /// Runs `arguments[0]` from PATH to its end with this process's environment: its exit status (128 + signal when
-    /// killed) and what it wrote to stderr. posix_spawn rather than Foundation's Process, whose run loop, socket and
-    /// reaper thread add ~2 MB to a running unit for one short helper (the whisper's espeak-ng and sox).
+    /// killed) and what it wrote to stderr; it blocks the calling thread until the tool ends (harness code only).
     /// With `mergingOutput`, stdout goes into the same text as stderr (id, useradd, systemd-analyze: what they print).
     public static func run(_ arguments: [String], mergingOutput: Bool = false) throws -> (status: Int32, errorOutput: String) {
         var pipeFDs: [Int32] = [-1, -1]

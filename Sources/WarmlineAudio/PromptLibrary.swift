@@ -10,12 +10,36 @@ public struct PromptLibrary: Sendable {
     public let renderer: PromptRenderer
     /// Human recordings per language code and render id; they are played instead of the rendered audio.
     public let recordings: [String: [String: RecordedPrompt]]
+    /// Rendered clips read into memory by `loadingRendered()`, by cache file: one copy every line plays from, with no
+    /// file read on an audio thread. Empty until loaded (clips then come from the cache files).
+    public let rendered: [String: [Int16]]
 
     /// A library over already loaded catalogs and recordings.
     public init(catalogs: [PromptCatalog], renderer: PromptRenderer, recordings: [String: [String: RecordedPrompt]] = [:]) {
-        self.catalogs = Dictionary(catalogs.map { ($0.language, $0) }, uniquingKeysWith: { _, last in last })
+        self.init(catalogs: Dictionary(catalogs.map { ($0.language, $0) }, uniquingKeysWith: { _, last in last }),
+                  renderer: renderer, recordings: recordings, rendered: [:])
+    }
+
+    private init(catalogs: [String: PromptCatalog], renderer: PromptRenderer, recordings: [String: [String: RecordedPrompt]],
+                 rendered: [String: [Int16]]) {
+        self.catalogs = catalogs
         self.renderer = renderer
         self.recordings = recordings
+        self.rendered = rendered
+    }
+
+    /// This library with every rendered clip of every language read into memory and verified (after `render`); a
+    /// clip not rendered yet stays on disk-only and is reported by `clips` as before.
+    public func loadingRendered() throws -> PromptLibrary {
+        var loaded: [String: [Int16]] = [:]
+        for (language, catalog) in catalogs {
+            let recorded = recordings[language] ?? [:]
+            for (id, text) in try catalog.renderTexts() where recorded[id] == nil {
+                let path = renderer.path(language: language, id: id, text: text)
+                if let wav = try? renderer.verify(path: path) { loaded[path] = wav.samples }
+            }
+        }
+        return PromptLibrary(catalogs: catalogs, renderer: renderer, recordings: recordings, rendered: loaded)
     }
 
     /// Loads `<root>/<lang>/prompts.yaml`, `pieces.yaml` and the `recorded/<id>.wav` files for each language;
@@ -41,9 +65,9 @@ public struct PromptLibrary: Sendable {
     public func recording(_ id: String, language: String) -> RecordedPrompt? { recordings[language]?[id] }
 
     /// Renders every text of `language` that is neither recorded nor cached yet, and verifies each file.
-    public func render(language: String) throws -> PromptRenderReport {
+    public func render(language: String) async throws -> PromptRenderReport {
         let recorded = Set((recordings[language] ?? [:]).keys)
-        var report = try renderer.render(try catalog(language), skipping: recorded)
+        var report = try await renderer.render(try catalog(language), skipping: recorded)
         report.recorded.sort()
         return report
     }
@@ -79,6 +103,7 @@ public struct PromptLibrary: Sendable {
     }
 
     /// The clips that say `promptID` in `language` with `values`; queue them together for a gapless prompt.
+    /// Reads the cache only (the audio thread calls it): a part not rendered yet is an error, never a tool started here.
     public func clips(_ promptID: String, language: String, values: [String: SpokenValue] = [:]) throws -> [PromptClip] {
         let parts = try parts(promptID, language: language, values: values)
         return try samples(of: parts, language: language).enumerated().map { index, samples in
@@ -90,22 +115,26 @@ public struct PromptLibrary: Sendable {
     private func samples(of parts: [(id: String, text: String)], language: String) throws -> [[Int16]] {
         let recorded = recordings[language] ?? [:]
         let missing = parts.filter {
-            recorded[$0.id] == nil && !FileManager.default.fileExists(atPath: renderer.path(language: language, id: $0.id, text: $0.text))
+            let path = renderer.path(language: language, id: $0.id, text: $0.text)
+            return recorded[$0.id] == nil && rendered[path] == nil && !FileManager.default.fileExists(atPath: path)
         }
         if !missing.isEmpty {
-            _ = try renderer.render(try catalog(language), only: Set(missing.map(\.id)))
+            throw PromptRenderError(description: "\(renderer.cacheDirectory)/\(language): not rendered yet: "
+                + missing.map(\.id).joined(separator: ", ") + " (`warmline prompts render`; the unit renders them at start)")
         }
         return try parts.map { part in
             if let recording = recorded[part.id] { return recording.samples }
+            let path = renderer.path(language: language, id: part.id, text: part.text)
+            if let samples = rendered[path] { return samples }
             return try renderer.verify(path: renderer.path(language: language, id: part.id, text: part.text)).samples
         }
     }
 
     /// One row per prompt of `language` (sorted by id), then one per piece: where its audio comes from, how long
     /// its fixed words last and its text; renders what the cache lacks first.
-    public func listing(language: String) throws -> [PromptListing] {
+    public func listing(language: String) async throws -> [PromptListing] {
         let catalog = try catalog(language)
-        _ = try render(language: language)
+        _ = try await render(language: language)
         let rate = Double(renderer.settings.sampleRate)
         var rows: [PromptListing] = []
         for id in catalog.prompts.keys.sorted() {

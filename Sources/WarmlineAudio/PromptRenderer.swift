@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import WarmlineCore
 
 /// How prompts are rendered; every field is part of the cache key, so changing one re-renders.
@@ -44,17 +43,34 @@ public struct PromptRenderReport: Sendable, Equatable {
     public var recorded: [String] = []
 }
 
+/// The tools a renderer runs: names looked up on PATH, or paths (not part of the cache key: the same text, voice and
+/// settings give the same file whichever copy of the tool made it).
+public struct PromptRenderTools: Sendable, Equatable {
+    /// The speech synthesiser (Debian package espeak-ng).
+    public var espeak = "espeak-ng"
+    /// The resampler and trimmer (Debian package sox).
+    public var sox = "sox"
+
+    /// espeak-ng and sox from PATH.
+    public init() {}
+}
+
 /// Renders prompt texts with espeak-ng into a content-addressed WAV cache and verifies each file.
+/// Rendering runs the tools through `HelperTool` (swift-subprocess) from async code; reading the cache is synchronous.
 public struct PromptRenderer: Sendable {
     /// Where rendered files live: `<cacheDirectory>/<lang>/<id>.<hash>.wav`.
     public var cacheDirectory: String
     /// Voice, rate, speed and level.
     public var settings: PromptRenderSettings
+    /// The synthesiser and resampler it runs.
+    public var tools: PromptRenderTools
 
     /// A renderer writing under `cacheDirectory`.
-    public init(cacheDirectory: String, settings: PromptRenderSettings = PromptRenderSettings()) {
+    public init(cacheDirectory: String, settings: PromptRenderSettings = PromptRenderSettings(),
+                tools: PromptRenderTools = PromptRenderTools()) {
         self.cacheDirectory = cacheDirectory
         self.settings = settings
+        self.tools = tools
     }
 
     /// The cache file for `id` saying `text` in `language` (its name carries the content hash).
@@ -64,8 +80,9 @@ public struct PromptRenderer: Sendable {
     }
 
     /// Renders every prompt segment and piece of `catalog` (or only the ids in `only`, never those in `skipping`) not cached yet.
+    /// At most as many tools run at once as there are cores.
     public func render(_ catalog: PromptCatalog, only: Set<String>? = nil,
-                       skipping: Set<String> = []) throws -> PromptRenderReport {
+                       skipping: Set<String> = []) async throws -> PromptRenderReport {
         let directory = "\(cacheDirectory)/\(catalog.language)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var report = PromptRenderReport(language: catalog.language)
@@ -85,17 +102,32 @@ public struct PromptRenderer: Sendable {
             }
         }
         let jobs = pending
-        let failures = RenderFailures()
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let job = jobs[index]
-            do {
-                try renderOne(text: job.text, language: catalog.language, to: job.path)
-                try verify(path: job.path)
-            } catch {
-                failures.add("\(catalog.language)/\(job.id) (\"\(job.text)\"): \(error)")
+        let language = catalog.language
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let failures: [String] = await withTaskGroup(of: String?.self) { group in
+            var failures: [String] = []
+            var next = 0
+            func addJob() {
+                let job = jobs[next]
+                next += 1
+                group.addTask {
+                    do {
+                        try await renderOne(text: job.text, language: language, to: job.path)
+                        try verify(path: job.path)
+                        return nil
+                    } catch {
+                        return "\(language)/\(job.id) (\"\(job.text)\"): \(error)"
+                    }
+                }
             }
+            while next < min(width, jobs.count) { addJob() }
+            for await failure in group {
+                if let failure { failures.append(failure) }
+                if next < jobs.count { addJob() }
+            }
+            return failures
         }
-        if let first = failures.all.sorted().first {
+        if let first = failures.sorted().first {
             throw PromptRenderError(description: first)
         }
         report.rendered = jobs.map(\.id)
@@ -117,16 +149,16 @@ public struct PromptRenderer: Sendable {
         return wav
     }
 
-    private func renderOne(text: String, language: String, to target: String) throws {
+    private func renderOne(text: String, language: String, to target: String) async throws {
         let scratch = "\(target).tmp-\(UUID().uuidString)"
         defer {
             for suffix in [".txt", ".raw.wav", ".wav"] { try? FileManager.default.removeItem(atPath: scratch + suffix) }
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: scratch + ".txt"))
-        try run("espeak-ng", ["-v", settings.voice(for: language), "-s", "\(settings.speedWPM)",
+        try await run(tools.espeak, package: "espeak-ng", ["-v", settings.voice(for: language), "-s", "\(settings.speedWPM)",
                               "-f", scratch + ".txt", "-w", scratch + ".raw.wav"])
         // Trim espeak's long edges so joined pieces flow; repeatable (-R) and undithered (-D) for stable files.
-        try run("sox", ["-R", "-D", scratch + ".raw.wav", "-r", "\(settings.sampleRate)", "-c", "1", "-b", "16",
+        try await run(tools.sox, package: "sox", ["-R", "-D", scratch + ".raw.wav", "-r", "\(settings.sampleRate)", "-c", "1", "-b", "16",
                         "-e", "signed-integer", scratch + ".wav",
                         "silence", "1", "0.01", "0.1%", "reverse", "silence", "1", "0.01", "0.1%", "reverse",
                         "pad", "0.03", "0.06", "norm", "\(settings.peakDBFS)"])
@@ -136,16 +168,16 @@ public struct PromptRenderer: Sendable {
         }
     }
 
-    private func run(_ tool: String, _ arguments: [String]) throws {
-        let outcome: (status: Int32, errorOutput: String)
+    private func run(_ tool: String, package: String, _ arguments: [String]) async throws {
+        let outcome: HelperTool.Outcome
         do {
-            outcome = try ChildProcess.run([tool] + arguments)
+            outcome = try await HelperTool.run([tool] + arguments)
         } catch {
-            throw PromptRenderError(description: "\(error) (install Debian package \(tool))")
+            throw PromptRenderError(description: "\(error) (install Debian package \(package))")
         }
         guard outcome.status == 0 else {
             throw PromptRenderError(description: "\(tool) exited \(outcome.status): "
-                + outcome.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+                + outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
@@ -163,13 +195,6 @@ public struct PromptRenderer: Sendable {
         }
         return removed
     }
-}
-
-/// Errors collected from parallel render jobs.
-private final class RenderFailures: Sendable {
-    private let messages = Mutex<[String]>([])
-    func add(_ message: String) { messages.withLock { $0.append(message) } }
-    var all: [String] { messages.withLock { $0 } }
 }
 
 /// 64-bit FNV-1a: a stable content hash for cache file names (not for security).

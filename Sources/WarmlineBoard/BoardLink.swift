@@ -34,6 +34,16 @@ public final class BoardLink: Sendable {
         return try BoardProtocol.helloInfo(payload, device: config.devicePath).get()
     }
 
+    /// From now on hands each event to `sink` on the port owner's thread, as it is decoded (keep it short: post to an
+    /// inbox), instead of to `events`, which ends after the events already in it. A line's thread hears rings and
+    /// caller ID this way with no task in between: the pool's two threads are not on the ring path.
+    public func deliverEvents(to sink: @escaping @Sendable (BoardEvent) -> Void) {
+        shared.eventSink.withLock {
+            $0 = sink
+            continuation.finish()
+        }
+    }
+
     /// Stops the port owner (it closes the device), ends `events`; waiting commands fail with `.closed`.
     public func close() {
         shared.mailbox.withLock { $0.closed = true }
@@ -60,6 +70,14 @@ public final class BoardLink: Sendable {
 
     /// Hands the line to the human agent line (`true`) or lets the board take it back when idle (`false`).
     public func setBypass(_ engaged: Bool) async throws { _ = try await send(BoardMessage.setBypass, [engaged ? 1 : 0]) }
+
+    /// Hands `command` to the port owner without waiting and without a task; `completion` runs on the port owner's
+    /// thread once the board acknowledges it or the link gives up (keep it short: post to an inbox). The line's thread
+    /// sends OFF_HOOK, FLASH, DIAL and ON_HOOK this way: the ring and hand-off path never waits for a pool thread.
+    public func submit(_ command: BoardCommand, completion: @escaping @Sendable (Result<Void, BoardError>) -> Void) {
+        let (type, payload) = command.frame
+        enqueue(startingOwner: false, { .command(type: type, payload: payload, $0) }, completion: { completion($0.map { _ in () }) })
+    }
 
     /// Asks the board for its line state.
     public func status() async throws -> BoardStatus { BoardStatus(payload: try await send(BoardMessage.getStatus, [])) }
@@ -102,24 +120,57 @@ public final class BoardLink: Sendable {
     private func request(startingOwner: Bool, _ make: @escaping @Sendable (@escaping BoardLinkShared.Completion)
                             -> BoardLinkShared.Request) async throws(BoardError) -> [UInt8] {
         let result: Result<[UInt8], BoardError> = await withCheckedContinuation { cont in
-            let completion: BoardLinkShared.Completion = { cont.resume(returning: $0) }
-            let verdict = shared.mailbox.withLock { m -> (refusal: BoardError?, start: Bool) in
-                if m.closed { return (.closed, false) }
-                // Without an owner there is no port: a command fails as the old link's did with no port.
-                if !m.ownerRunning && !startingOwner { return (.linkDown(device: config.devicePath), false) }
-                m.requests.append(make(completion))
-                defer { m.ownerRunning = true }
-                return (nil, !m.ownerRunning)
-            }
-            if let refusal = verdict.refusal {
-                completion(.failure(refusal))
-                return
-            }
-            if verdict.start {
-                BoardPortOwner.start(config: config, shared: shared, logger: logger, continuation: continuation)
-            }
-            shared.wake.signal()
+            enqueue(startingOwner: startingOwner, make) { cont.resume(returning: $0) }
         }
         return try result.get()
+    }
+
+    /// Puts a request in the port owner's mailbox (starting the owner for `connect`) and wakes it; `completion` runs
+    /// once, with the answer or the reason it was refused.
+    private func enqueue(startingOwner: Bool, _ make: @Sendable (@escaping BoardLinkShared.Completion) -> BoardLinkShared.Request,
+                         completion: @escaping BoardLinkShared.Completion) {
+        let verdict = shared.mailbox.withLock { m -> (refusal: BoardError?, start: Bool) in
+            if m.closed { return (.closed, false) }
+            // Without an owner there is no port: a command fails as the old link's did with no port.
+            if !m.ownerRunning && !startingOwner { return (.linkDown(device: config.devicePath), false) }
+            m.requests.append(make(completion))
+            defer { m.ownerRunning = true }
+            return (nil, !m.ownerRunning)
+        }
+        if let refusal = verdict.refusal {
+            completion(.failure(refusal))
+            return
+        }
+        if verdict.start {
+            BoardPortOwner.start(config: config, shared: shared, logger: logger, continuation: continuation)
+        }
+        shared.wake.signal()
+    }
+}
+
+/// A command a line's thread hands to the link without waiting (`BoardLink.submit`).
+public enum BoardCommand: Sendable, Equatable {
+    /// Answer the ringing call.
+    case offHook
+    /// Hang up, or complete a transfer.
+    case onHook
+    /// Hook-flash of `ms` milliseconds (50...2000).
+    case flash(ms: Int)
+    /// Dial DTMF digits (0-9 * # A-D, at most 32).
+    case dial(String)
+    /// Bypass relay to the agent line (`true`) or back to Warmline when idle (`false`).
+    case setBypass(Bool)
+
+    /// Message type and payload, as the async commands send them.
+    var frame: (type: UInt8, payload: [UInt8]) {
+        switch self {
+        case .offHook: return (BoardMessage.offHook, [])
+        case .onHook: return (BoardMessage.onHook, [])
+        case .flash(let ms):
+            let clamped = UInt16(clamping: ms)
+            return (BoardMessage.flash, [UInt8(clamped >> 8), UInt8(clamped & 0xFF)])
+        case .dial(let digits): return (BoardMessage.dial, Array(digits.utf8))
+        case .setBypass(let engaged): return (BoardMessage.setBypass, [engaged ? 1 : 0])
+        }
     }
 }

@@ -27,4 +27,7 @@ final class BoardLinkShared: Sendable {
     /// When the last heartbeat was asked for or sent: `serviceTick()` reads it without a lock.
     let lastHeartbeatMs = Atomic<UInt64>(0)
     let heartbeatTimer = Atomic<Bool>(false)
+    /// Where events go once a consumer asked for them directly (`BoardLink.deliverEvents(to:)`); nil: the stream.
+    /// Locked around each delivery, so an event goes to exactly one of the two.
+    let eventSink = Mutex<(@Sendable (BoardEvent) -> Void)?>(nil)
 }

@@ -132,8 +132,12 @@ struct BoardPortOwner {
             case .completed(let id, let result):
                 if let completion = waiting.removeValue(forKey: id) { deliveries.append { completion(result) } }
             case .event(let event):
-                let continuation = continuation
-                deliveries.append { continuation.yield(event) }
+                let (continuation, shared) = (continuation, shared)
+                deliveries.append {
+                    shared.eventSink.withLock { sink in
+                        if let sink { sink(event) } else { continuation.yield(event) }
+                    }
+                }
             case .reopenPort:
                 do throws(BoardError) {
                     port = try SerialPort.open(path: machine.config.devicePath, baudRate: machine.config.baudRate)

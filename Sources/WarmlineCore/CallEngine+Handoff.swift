@@ -301,6 +301,9 @@ extension CallEngine {
 
     /// The one sentence for the agent: why the caller is here, what the unit knows ("urgent: caller in distress
     /// (said 'help'); balance zero; day pass granted").
+    /// The whisper the agent would hear if one answered now (the line renders it ahead, while the hand-off dials).
+    public var whisperPreview: String { handoffSummary() }
+
     func handoffSummary() -> String {
         var parts: [String] = []
         if urgent, let urgentLead {

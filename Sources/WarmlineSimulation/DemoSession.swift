@@ -28,6 +28,10 @@ public final class DemoSession: Sendable {
         public var callTimeoutSeconds: Double = 60
         /// The unit's own config to run the lines with (`warmline test-call`); nil: the defaults, with night hours off.
         public var unitConfig: UnitConfig?
+        /// The tools the lines render whispers with (a slow renderer in the tests).
+        public var whisperTools = PromptRenderTools()
+        /// Callers in real time all through (many lines at once), not as fast as the CPU allows between board waits.
+        public var realTimeCallers = false
 
         /// Options under `workDirectory`, with the database and prompt cache inside it.
         public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
@@ -105,6 +109,7 @@ public final class DemoSession: Sendable {
         let slots = callers.indices.map { _ in CallerSlot() }
         let work = options.workDirectory
         let sampleRate = config.sampleRate
+        let realTime = options.realTimeCallers
         let unit = try UnitRunner(config: config, openAudio: { line, onEvent in
             let slot = slots[line.number - 1]
             guard let (caller, index) = slot.current else {
@@ -115,9 +120,9 @@ public final class DemoSession: Sendable {
             slot.keep(fileLine)
             let emulator = emulators[line.number - 1]
             return CallAudio(loop: try fileLine.makeLoop(onEvent: onEvent),
-                             pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate,
+                             pacing: FileFedPacing(callerFrames: fileLine.frames(), rate: sampleRate, alwaysRealTime: realTime,
                                                    onCallerAudioEnd: { emulator.send("hangup") }))
-        }, transcript: transcript)
+        }, whisperTools: options.whisperTools, transcript: transcript)
         try await unit.start()
         running.withLock { $0.unit = unit }
         let calls: Result<[Call], any Error>

@@ -11,13 +11,17 @@ public struct FileFedPacing: CallPacing {
     public let rate: Int
     /// Called once when the script is over (the demo hangs the caller up on the emulator).
     public let onCallerAudioEnd: (@Sendable () -> Void)?
+    /// Real time throughout, as a live caller would be: many lines at once on two cores without a loop running flat out.
+    public let alwaysRealTime: Bool
     private var callerAudioEnded = false
     private var hold: RealTimeHold
 
     /// Pacing for a script of `callerFrames` at `rate` frames per second.
-    public init(callerFrames: Int64, rate: Int = 8000, onCallerAudioEnd: (@Sendable () -> Void)? = nil) {
+    /// With `alwaysRealTime` the call keeps real time all through.
+    public init(callerFrames: Int64, rate: Int = 8000, alwaysRealTime: Bool = false, onCallerAudioEnd: (@Sendable () -> Void)? = nil) {
         self.callerFrames = callerFrames
         self.rate = max(1, rate)
+        self.alwaysRealTime = alwaysRealTime
         self.onCallerAudioEnd = onCallerAudioEnd
         hold = RealTimeHold(rate: rate)
     }
@@ -35,7 +39,7 @@ public struct FileFedPacing: CallPacing {
             note = "caller's script is over"
             onCallerAudioEnd?()
         }
-        hold.step(frame: frame, realTime: waitsOnBoard || callerAudioEnded)
+        hold.step(frame: frame, realTime: alwaysRealTime || waitsOnBoard || callerAudioEnded)
         return note
     }
 

@@ -5,6 +5,9 @@ import Glibc
 
 /// One `warmline-recognizer` child: started with posix_spawn, its stdin and stdout one Unix socket (writes never raise
 /// SIGPIPE), its stderr another socket whose last lines explain a crash. Owned by the recogniser's supervisor thread alone.
+/// Not swift-subprocess (the unit's path for short tools, `HelperTool`): its `run` ties a child and its pipes to one
+/// awaited call, while this worker outlives any task, is replaced from a thread that never awaits, and has one socket
+/// pair as both stdin and stdout.
 final class RecognizerWorkerProcess {
     let pid: pid_t
     /// The supervisor's end of the worker's stdin/stdout, non-blocking.

@@ -42,6 +42,8 @@ struct CallState {
     private var agentAnsweredFrame: Int?
     /// Flashes sent: an odd count means the caller is on hold and the board is on the consultation leg.
     private var flashCount = 0
+    /// The whisper being rendered for the agent, and the call frame by which its clip must be here (else the fallback).
+    private var pendingWhisper: (playbackID: Int, dueFrame: Int)?
 
     init(runner: LineRunner, callID: String, callerID: String?, startedAtMs: Int64) {
         self.runner = runner
@@ -124,13 +126,17 @@ struct CallState {
                     say("board: \(name) acknowledged \(Int(seconds * 1000)) ms after it was asked for")
                 }
             case .whisperReady(let playbackID, let samples):
+                guard pendingWhisper?.playbackID == playbackID else {
+                    say("whisper clip came after its wait was over: not played")
+                    continue
+                }
+                pendingWhisper = nil
                 if let samples, !samples.isEmpty {
                     let tag = "#\(playbackID)/whisper"
                     lastClipOf[tag] = playbackID
                     player.enqueue([PromptClip(id: tag, samples: samples)])
                 } else {
-                    say("whisper could not be rendered; the agent hears nothing")
-                    handle(.promptFinished(playbackID: playbackID), at: frame, player: &player)
+                    playWhisperFallback(playbackID, because: "whisper could not be rendered", atFrame: frame, player: &player)
                 }
             case .storeDone(let note):
                 say("store: \(note)")
@@ -230,11 +236,34 @@ struct CallState {
     mutating func advance(toFrame frame: Int, player: inout PromptPlayer) {
         guard var engine, !isOver else { return }
         lastFrame = max(lastFrame, frame)
+        whisperLate(atFrame: frame, player: &player)
         let actions = engine.advance(toFrame: lastFrame)
         self.engine = engine
         perform(actions, player: &player)
         rankInQueue(player: &player)
         checkPassConfirmation()
+    }
+
+    /// The agent is not left in silence by a slow renderer: past the wait (audio time) the short fallback plays instead.
+    private mutating func whisperLate(atFrame frame: Int, player: inout PromptPlayer) {
+        guard let pending = pendingWhisper, frame >= pending.dueFrame else { return }
+        pendingWhisper = nil
+        playWhisperFallback(pending.playbackID, because: "whisper not rendered within \(runner.settings.whisperRenderWaitMs) ms of call audio",
+                            atFrame: frame, player: &player)
+    }
+
+    /// Plays the fallback whisper for `playbackID` (or, without one, ends the whisper so the transfer completes).
+    private mutating func playWhisperFallback(_ playbackID: Int, because reason: String, atFrame frame: Int, player: inout PromptPlayer) {
+        let fallback = runner.settings.whisperFallback
+        guard !fallback.isEmpty else {
+            say("\(reason) and no fallback clip: the agent hears nothing")
+            handle(.promptFinished(playbackID: playbackID), at: frame, player: &player)
+            return
+        }
+        say("\(reason): the agent hears the fallback \"\(LineRunner.whisperFallbackText)\"")
+        let tag = "#\(playbackID)/whisper-fallback"
+        lastClipOf[tag] = playbackID
+        player.enqueue([PromptClip(id: tag, samples: fallback)])
     }
 
     /// A queued call takes its place in the unit's queue (across lines) and hears when it moves up.
@@ -286,18 +315,21 @@ struct CallState {
                 player.stop()
                 lastClipOf.removeAll()
             case .flash(let ms):
+                // the whisper is rendered while the board dials: by the agent's answer it is usually in the cache
+                if flashCount == 0, let engine { runner.prepareWhisper(text: engine.whisperPreview, language: "en") }
                 flashCount += 1
                 if firstFlashFrame == nil { firstFlashFrame = max(frameNow, lastFrame) }
                 say(flashCount % 2 == 1 ? "FLASH \(ms) ms (caller on hold, consultation leg)" : "FLASH \(ms) ms (back to the caller)")
                 pendingBoardCommands += 1
-                runner.dispatchBoard("FLASH") { try await $0.flash(flashMs: ms) }
+                runner.dispatchBoard("FLASH", .flash(ms: ms))
             case .dial(let digits):
                 say("DIAL \(digits)")
                 if firstDialFrame == nil { firstDialFrame = max(frameNow, lastFrame) }
                 pendingBoardCommands += 1
-                runner.dispatchBoard("DIAL") { try await $0.dial(digits) }
+                runner.dispatchBoard("DIAL", .dial(digits))
             case .whisper(let playbackID, let text):
                 say("whisper to the agent: \"\(text)\"")
+                pendingWhisper = (playbackID, max(frameNow, lastFrame) + runner.settings.call.frames(ms: runner.settings.whisperRenderWaitMs))
                 runner.renderWhisper(playbackID: playbackID, text: text, language: "en")
             case .completeTransfer:
                 say("complete transfer: ON_HOOK, caller and agent stay joined")
@@ -349,7 +381,7 @@ struct CallState {
     private mutating func hangUpLine() {
         guard !hungUp else { return }
         hungUp = true
-        runner.dispatchBoard("ON_HOOK") { try await $0.onHook() }
+        runner.dispatchBoard("ON_HOOK", .onHook)
     }
 
     private mutating func play(_ request: PromptRequest, player: inout PromptPlayer) {

@@ -82,18 +82,28 @@ public struct Doctor {
 
     // MARK: Board
 
+    /// Connects to `line`'s board and returns the link (the caller closes it) with its HELLO; on failure the link is
+    /// closed and the error thrown. The link's connect and relay notices would interleave with the report: only
+    /// warnings go to the log.
+    func connectQuietly(_ line: LineConfig, label: String) async throws -> (BoardLink, BoardInfo) {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        let link = BoardLink(config: line.boardConfig, logger: logger)
+        do {
+            return (link, try await link.connect())
+        } catch {
+            link.close()
+            throw error
+        }
+    }
+
     func boardChecks(_ line: LineConfig) async -> [DoctorCheck] {
         let linkName = "line \(line.number) board link \(line.serialDevice)"
         let loopbackName = "line \(line.number) test tone loopback"
         let bypassName = "line \(line.number) bypass relay"
-        // The link's connect and relay notices would interleave with the report: only warnings go to the log.
-        var logger = Logger(label: "warmline.doctor.board")
-        logger.logLevel = .warning
-        let link = BoardLink(config: line.boardConfig, logger: logger)
-        defer { link.close() }
-        let info: BoardInfo
+        let link: BoardLink, info: BoardInfo
         do {
-            info = try await link.connect()
+            (link, info) = try await connectQuietly(line, label: "warmline.doctor.board")
         } catch {
             let unreachable = "board not reachable (see the board link check)"
             return [
@@ -105,6 +115,7 @@ public struct Doctor {
                 .skip(bypassName, unreachable),
             ]
         }
+        defer { link.close() }
         let versions = "HELLO: protocol \(info.protocolVersion), firmware \(info.firmwareVersion)"
         return [
             .ok(linkName, versions),

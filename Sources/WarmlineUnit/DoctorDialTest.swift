@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Synchronization
 import WarmlineAudio
 import WarmlineBoard
@@ -19,16 +18,13 @@ extension Doctor {
         guard let target = config.call.handoff.targets.first else {
             return [.fail(name, "no hand-off targets to dial", fix: "add handoff.targets (name, dial) to the config")]
         }
-        var logger = Logger(label: "warmline.doctor.dial")
-        logger.logLevel = .warning
-        let link = BoardLink(config: line.boardConfig, logger: logger)
-        defer { link.close() }
-        let info: BoardInfo
+        let link: BoardLink, info: BoardInfo
         do {
-            info = try await link.connect()
+            (link, info) = try await connectQuietly(line, label: "warmline.doctor.dial")
         } catch {
             return [.fail("\(name): board", "\(error)", fix: "run `warmline doctor` first: the board link check says what to do")]
         }
+        defer { link.close() }
         let heard = HeardTones()
         let fromBoard = progressFromBoard
         let pump = Task {

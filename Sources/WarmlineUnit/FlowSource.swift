@@ -38,11 +38,19 @@ public final class FlowSource: Sendable {
         generation.withLock { $0 = fresh }
     }
 
-    /// Renders every prompt of every language that is neither recorded nor cached (before calls, not on the audio path).
+    /// Renders every prompt of every language that is neither recorded nor cached (before calls, not on the audio path),
+    /// then reads the clips into memory once for every line to play from.
     @discardableResult
-    public func renderAll() throws -> [PromptRenderReport] {
+    public func renderAll() async throws -> [PromptRenderReport] {
         let library = current.library
-        return try languages.filter { library.catalogs[$0] != nil }.map { try library.render(language: $0) }
+        var reports: [PromptRenderReport] = []
+        for language in languages where library.catalogs[language] != nil { reports.append(try await library.render(language: language)) }
+        let loaded = try library.loadingRendered()
+        generation.withLock { generation in
+            // a reload that came meanwhile brought its own library: it is rendered and loaded by its own renderAll
+            if generation.library.catalogs == library.catalogs { generation.library = loaded }
+        }
+        return reports
     }
 
     private static func load(promptsDirectory: String, cacheDirectory: String, languages: [String]) throws -> Generation {

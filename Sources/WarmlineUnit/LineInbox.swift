@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import WarmlineBoard
 import WarmlineCore
+import WarmlineStore
 
 /// Something that reaches a line's thread from outside the audio loop.
 public enum LineMessage: Sendable {
@@ -68,5 +69,50 @@ public final class LineInbox: Sendable {
             if signalled { wake.wait() }
         }
         return drain()
+    }
+}
+
+/// A line's board events into its inbox in the order the board sent them: those the link's stream held before the
+/// line started first, then those its port owner hands over directly (held back until the earlier ones are in).
+final class BoardEventOrder: Sendable {
+    private struct State {
+        var earlierPending = true
+        var held: [WarmlineBoard.BoardEvent] = []
+    }
+    private let state = Mutex(State())
+    private let inbox: LineInbox
+    private let writer: EventWriter
+    private let line: Int
+
+    init(inbox: LineInbox, writer: EventWriter, line: Int) {
+        self.inbox = inbox
+        self.writer = writer
+        self.line = line
+    }
+
+    /// An event from before the line started (the stream).
+    func earlier(_ event: WarmlineBoard.BoardEvent) { post(event) }
+
+    /// The stream is read to its end: what came directly meanwhile goes in now, the rest as it comes.
+    func earlierDone() {
+        state.withLock { state in
+            state.earlierPending = false
+            state.held.forEach(post)
+            state.held = []
+        }
+    }
+
+    /// An event straight from the port owner's thread.
+    func live(_ event: WarmlineBoard.BoardEvent) {
+        let now = state.withLock { state in
+            if state.earlierPending { state.held.append(event) }
+            return !state.earlierPending
+        }
+        if now { post(event) }
+    }
+
+    private func post(_ event: WarmlineBoard.BoardEvent) {
+        LineHealthLog.record(event, line: line, writer: writer)
+        inbox.post(.board(event))
     }
 }

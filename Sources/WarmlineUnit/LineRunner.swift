@@ -61,6 +61,12 @@ public final class LineRunner: Sendable {
         public var whisperCacheDirectory: String
         /// The board reports the agent's answer (CALL_PROGRESS answered): caller audio on hold is then ignored.
         public var boardAnswerSupervision = true
+        /// The tools the whisper is rendered with (espeak-ng and sox from PATH).
+        public var whisperTools = PromptRenderTools()
+        /// Call audio the agent waits for the whisper's clip before the fallback plays instead.
+        public var whisperRenderWaitMs = 1500
+        /// The fallback whisper (`LineRunner.whisperFallbackText`, rendered at start; one copy shared by every line).
+        public var whisperFallback: [Int16] = []
 
         /// Settings for line `lineNumber`.
         public init(lineNumber: Int, call: CallConfig, tonePlan: TonePlan?, whisperCacheDirectory: String) {
@@ -126,16 +132,15 @@ public final class LineRunner: Sendable {
         storeQueue = DispatchQueue(label: "warmline.line\(settings.lineNumber).store")
     }
 
-    /// Starts the line's thread and the board event pump.
+    /// Starts the line's thread and hands it the board's events: from now on straight from the link's port owner
+    /// (no task between a ring and the line), after the few that came before (from the link's stream, in order).
     public func start() {
+        let order = BoardEventOrder(inbox: inbox, writer: writer, line: settings.lineNumber)
+        link.deliverEvents { order.live($0) }
         let events = link.events
-        let inbox = inbox
-        let (writer, line) = (writer, settings.lineNumber)
         Task.detached {
-            for await event in events {
-                LineHealthLog.record(event, line: line, writer: writer)
-                inbox.post(.board(event))
-            }
+            for await event in events { order.earlier(event) }
+            order.earlierDone()
         }
         let thread = Thread { [self] in
             runLine()
@@ -307,7 +312,7 @@ public final class LineRunner: Sendable {
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
         let callID = "L\(settings.lineNumber)-\(nowMs)-\(UInt32.random(in: 0...0xFFFF))"
         var call = CallState(runner: self, callID: callID, callerID: callerID, startedAtMs: nowMs)
-        dispatchBoard("OFF_HOOK", since: ringCountReachedAt) { try await $0.offHook() }
+        dispatchBoard("OFF_HOOK", .offHook, since: ringCountReachedAt)
         _ = writer.enqueue(callID: callID, frameTime: 0, type: EventType.callRing,
                            payload: CallEventEncoder.json(["caller_id": callerID ?? "unknown", "line": "\(settings.lineNumber)"]))
         do {
@@ -397,16 +402,16 @@ public final class LineRunner: Sendable {
     }
 
     /// Sends a board command on a task; its result comes back through the inbox.
-    func dispatchBoard(_ name: String, since: Double? = nil, _ command: @escaping @Sendable (BoardLink) async throws -> Void) {
-        let link = link
+    /// Sends a board command from the line's thread without waiting (no task: the link's port owner writes it and
+    /// posts the answer to the inbox); `since` is when the need arose (the ring count, for OFF_HOOK).
+    func dispatchBoard(_ name: String, _ command: BoardCommand, since: Double? = nil) {
         let inbox = inbox
         let started = since ?? MonotonicClock.seconds()
-        Task.detached {
-            do {
-                try await command(link)
-                inbox.post(.commandDone(name: name, error: nil, seconds: MonotonicClock.seconds() - started))
-            } catch {
-                inbox.post(.commandDone(name: name, error: "\(error)", seconds: MonotonicClock.seconds() - started))
+        link.submit(command) { result in
+            let seconds = MonotonicClock.seconds() - started
+            switch result {
+            case .success: inbox.post(.commandDone(name: name, error: nil, seconds: seconds))
+            case .failure(let error): inbox.post(.commandDone(name: name, error: "\(error)", seconds: seconds))
             }
         }
     }
@@ -477,23 +482,42 @@ public final class LineRunner: Sendable {
         }
     }
 
-    /// Renders a whisper on its own thread; the samples come back through the inbox.
+    /// What the agent hears when the whisper's own clip is late or cannot be rendered.
+    public static let whisperFallbackText = "A caller from Warmline is being put through to you now."
+
+    /// Renders a whisper on a task (espeak-ng and sox through swift-subprocess): the audio thread never waits for the
+    /// tools; the samples come back through the inbox (nil: rendering failed; the wait is bounded in `CallState`).
     func renderWhisper(playbackID: Int, text: String, language: String) {
         let inbox = inbox
-        let renderer = PromptRenderer(cacheDirectory: settings.whisperCacheDirectory)
-        let thread = Thread {
-            let catalog = PromptCatalog(language: language, prompts: ["whisper": text])
-            let samples: [Int16]? = {
-                do {
-                    _ = try renderer.render(catalog)
-                    return try WarmlineAudio.WAVFile.read(path: renderer.path(language: language, id: "whisper", text: text)).samples
-                } catch {
-                    return nil
-                }
-            }()
+        let renderer = PromptRenderer(cacheDirectory: settings.whisperCacheDirectory, tools: settings.whisperTools)
+        let (transcript, line, id) = (transcriptLog, settings.lineNumber, whisperClipID)
+        Task.detached {
+            let samples: [Int16]?
+            do {
+                samples = try await Self.whisperClip(text, id: id, language: language, renderer: renderer)
+            } catch {
+                transcript.info("\("L\(line)           whisper could not be rendered: \(TerminalText.escaped("\(error)"))")")
+                samples = nil
+            }
             inbox.post(.whisperReady(playbackID: playbackID, samples: samples))
         }
-        thread.start()
+    }
+
+    /// Renders a whisper into the cache ahead of the agent's answer (a failure is met again, and said, at the answer).
+    func prepareWhisper(text: String, language: String) {
+        let renderer = PromptRenderer(cacheDirectory: settings.whisperCacheDirectory, tools: settings.whisperTools)
+        let id = whisperClipID
+        Task.detached { _ = try? await Self.whisperClip(text, id: id, language: language, renderer: renderer) }
+    }
+
+    /// The line's own cache id for its whisper: rendering one removes the file of the line's last whisper, never the
+    /// clip another line is about to play.
+    private var whisperClipID: String { "whisper-line\(settings.lineNumber)" }
+
+    /// The samples of `text` said in `language` under cache id `id`, rendered unless the cache has them.
+    static func whisperClip(_ text: String, id: String, language: String, renderer: PromptRenderer) async throws -> [Int16] {
+        _ = try await renderer.render(PromptCatalog(language: language, prompts: [id: text]))
+        return try renderer.verify(path: renderer.path(language: language, id: id, text: text)).samples
     }
 
     var storeDatabase: StoreDatabase { store }

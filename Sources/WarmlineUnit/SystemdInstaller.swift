@@ -127,13 +127,13 @@ public struct SystemdInstaller: Sendable {
     /// Deploys everything: the user, the binaries, the prompts (rendered into the cache), the model, the data and
     /// cache directories, the config (kept if present), the ALSA example and the unit pointing at the installed binary.
     /// `onStep` hears each step as it is done, so a failure later still leaves what was done on the screen.
-    public func deploy(runner: ToolRunner = SystemdInstaller.runTool, onStep: (String) -> Void = { _ in }) throws -> Report {
+    public func deploy(runner: ToolRunner = SystemdInstaller.runTool, onStep: (String) -> Void = { _ in }) async throws -> Report {
         var report = Report(configPath: configPath, executablePath: executablePath, onRealSystem: onRealSystem)
         func done(_ steps: [String]) {
             steps.forEach(onStep)
             report.steps += steps
         }
-        done([try createServiceAccount(runner: runner)])
+        done([try await createServiceAccount(runner: runner)])
         done(try installBinaries().map(\.description))
         done([try installPrompts().description])
         done(try installRecognizer().map(\.description))
@@ -146,8 +146,8 @@ public struct SystemdInstaller: Sendable {
                 + "(\(outside.joined(separator: ", "))); nothing outside the prefix is touched"])
             return report
         }
-        done(try makeDataDirectories(config, runner: runner))
-        done([renderPrompts(config)])
+        done(try await makeDataDirectories(config, runner: runner))
+        done([await renderPrompts(config)])
         return report
     }
 
@@ -233,7 +233,7 @@ public struct SystemdInstaller: Sendable {
     }
 
     /// The database's and the rendered prompts' directories, 0750, owned by the service user on the real system.
-    func makeDataDirectories(_ config: UnitConfig, runner: ToolRunner) throws -> [String] {
+    func makeDataDirectories(_ config: UnitConfig, runner: ToolRunner) async throws -> [String] {
         let directories = [(config.databasePath as NSString).deletingLastPathComponent, config.promptCacheDirectory]
         var steps: [String] = []
         for directory in directories {
@@ -253,17 +253,17 @@ public struct SystemdInstaller: Sendable {
             return steps
         }
         for directory in directories {
-            let result = try runner(["/bin/chown", "-R", "\(Self.serviceUser):\(Self.serviceUser)", directory])
+            let result = try await runner(["/bin/chown", "-R", "\(Self.serviceUser):\(Self.serviceUser)", directory])
             guard result.status == 0 else { throw InstallError(reason: "chown \(directory) failed: \(result.output)") }
         }
-        let result = try runner(["/bin/chgrp", Self.serviceUser, configPath])
+        let result = try await runner(["/bin/chgrp", Self.serviceUser, configPath])
         if result.status != 0 { steps.append("could not give \(configPath) to group \(Self.serviceUser): \(result.output)") }
         steps.append("owned by \(Self.serviceUser): \(directories.joined(separator: ", ")); \(configPath) readable by its group")
         return steps
     }
 
     /// Renders the config's prompts with espeak-ng into its cache, so the first call does not wait for them.
-    func renderPrompts(_ config: UnitConfig) -> String {
+    func renderPrompts(_ config: UnitConfig) async -> String {
         var settings = PromptRenderSettings()
         settings.sampleRate = config.sampleRate
         do {
@@ -271,7 +271,7 @@ public struct SystemdInstaller: Sendable {
                                             cacheDirectory: config.promptCacheDirectory, settings: settings)
             var counts: [String] = []
             for language in config.languages {
-                let report = try library.render(language: language)
+                let report = try await library.render(language: language)
                 counts.append("\(language) \(report.rendered.count + report.cached.count)")
             }
             return "rendered prompts into \(config.promptCacheDirectory) (\(counts.joined(separator: ", ")); verified)"
@@ -281,11 +281,11 @@ public struct SystemdInstaller: Sendable {
     }
 
     /// What `uninstall` removed or kept.
-    public func uninstall(purge: Bool, runner: ToolRunner = SystemdInstaller.runTool) throws -> [String] {
+    public func uninstall(purge: Bool, runner: ToolRunner = SystemdInstaller.runTool) async throws -> [String] {
         var steps: [String] = []
         if onRealSystem {
             if geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/systemctl") {
-                let result = try runner(["/bin/systemctl", "disable", "--now", "warmline"])
+                let result = try await runner(["/bin/systemctl", "disable", "--now", "warmline"])
                 steps.append("systemctl disable --now warmline: exit \(result.status)")
             } else {
                 steps.append("first, as root: systemctl disable --now warmline")
@@ -427,21 +427,21 @@ public struct SystemdInstaller: Sendable {
                                         serviceUser]
 
     /// Runs a tool and returns its exit status and what it printed.
-    public typealias ToolRunner = @Sendable ([String]) throws -> (status: Int32, output: String)
+    public typealias ToolRunner = @Sendable ([String]) async throws -> (status: Int32, output: String)
 
     /// Creates the `warmline` user when installing onto the real system (prefix `/`) as root; under another prefix,
     /// or without root, it only says which command would create it. Returns a line for the technician.
-    public func createServiceAccount(runner: ToolRunner = SystemdInstaller.runTool) throws -> String {
-        try Self.accountStep(onRealSystem: onRealSystem, isRoot: geteuid() == 0,
+    public func createServiceAccount(runner: ToolRunner = SystemdInstaller.runTool) async throws -> String {
+        try await Self.accountStep(onRealSystem: onRealSystem, isRoot: geteuid() == 0,
                              userExists: getpwnam(Self.serviceUser) != nil, runner: runner)
     }
 
-    static func accountStep(onRealSystem: Bool, isRoot: Bool, userExists: Bool, runner: ToolRunner) throws -> String {
+    static func accountStep(onRealSystem: Bool, isRoot: Bool, userExists: Bool, runner: ToolRunner) async throws -> String {
         let command = useraddCommand.joined(separator: " ")
         guard onRealSystem else { return "skipped user \(serviceUser) (under --prefix nothing outside it is touched); on the unit: \(command)" }
         if userExists { return "kept  user \(serviceUser) (exists; check it is in groups \(serviceGroups.joined(separator: ", ")))" }
         guard isRoot else { return "not root: user \(serviceUser) was not created; as root run: \(command)" }
-        let result = try runner(useraddCommand)
+        let result = try await runner(useraddCommand)
         guard result.status == 0 else {
             throw InstallError(reason: "\(command) failed (exit \(result.status)): \(result.output)")
         }
@@ -449,9 +449,9 @@ public struct SystemdInstaller: Sendable {
     }
 
     /// Runs `command` (an absolute path and its arguments); stdout and stderr together.
-    @Sendable public static func runTool(_ command: [String]) throws -> (status: Int32, output: String) {
-        let outcome = try ChildProcess.run(command, mergingOutput: true)
-        return (outcome.status, outcome.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+    @Sendable public static func runTool(_ command: [String]) async throws -> (status: Int32, output: String) {
+        let outcome = try await HelperTool.run(command, mergingOutput: true)
+        return (outcome.status, outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The ALSA example (Config/asound-example.conf): the board's codec as `warmline_line1`, and the file-plugin stand-in.

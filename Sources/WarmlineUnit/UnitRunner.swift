@@ -39,6 +39,7 @@ public final class UnitRunner: Sendable {
     public let callQueue: SharedCallQueue
     private let transcript: @Sendable (String) -> Void
     private let openAudio: AudioOpener
+    private let whisperTools: PromptRenderTools
     private let publisher: StatusPublisher
     /// The second pass all lines share (nil: speech or the recogniser is off in the config).
     public var recognizer: Recognizer? { running.withLock { $0.recognizer } }
@@ -53,6 +54,8 @@ public final class UnitRunner: Sendable {
         var startedAt: Double?
         var speechInBackground = false
         var zone: TimeZoneRules = .fixed(offsetSeconds: 0, name: "UTC")
+        /// The fallback whisper every line plays when its own is late (one copy, read by all).
+        var whisperFallback: [Int16] = []
         var stopped = false
     }
     private let running = Mutex(Running())
@@ -61,9 +64,11 @@ public final class UnitRunner: Sendable {
 
     /// Opens the store and loads the flow; nothing touches the board until `start()`. `statusChanged` gets the unit's
     /// one-line summary each time it changes ("2/2 lines up, 1 call, 0 waiting": systemd's STATUS=).
+    /// `whisperTools` render the agent's whispers (espeak-ng and sox from PATH unless told otherwise).
     public init(config: UnitConfig, openAudio: AudioOpener? = nil, statusChanged: (@Sendable (String) -> Void)? = nil,
-                transcript: @escaping @Sendable (String) -> Void) throws {
+                whisperTools: PromptRenderTools = PromptRenderTools(), transcript: @escaping @Sendable (String) -> Void) throws {
         self.config = config
+        self.whisperTools = whisperTools
         // caller IDs and names reach the journal through here: control characters are shown escaped, never raw
         self.transcript = { transcript(TerminalText.escaped($0)) }
         let publisher = StatusPublisher(changed: statusChanged)
@@ -130,11 +135,13 @@ public final class UnitRunner: Sendable {
             transcript(warning)
             FileHandle.standardError.write(Data("warmline run: \(TerminalText.escaped(warning))\n".utf8))
         }
-        try flows.renderAll()
+        try await flows.renderAll()
+        let whisperFallback = await renderWhisperFallback()
         startRecognizer()
         let zone = loadZone()
         running.withLock {
             $0.zone = zone
+            $0.whisperFallback = whisperFallback
             $0.speechInBackground = speechInBackground
             $0.startedAt = MonotonicClock.seconds()
         }
@@ -196,11 +203,13 @@ public final class UnitRunner: Sendable {
         }
         var callConfig = config.call
         callConfig.framesPerSecond = config.sampleRate
-        let (zone, inBackground) = running.withLock { ($0.zone, $0.speechInBackground) }
+        let (zone, inBackground, whisperFallback) = running.withLock { ($0.zone, $0.speechInBackground, $0.whisperFallback) }
         var settings = LineRunner.Settings(lineNumber: line.number, call: callConfig, tonePlan: config.resolvedTonePlan,
                                            whisperCacheDirectory: config.promptCacheDirectory + "/whisper")
         settings.answerAfterRings = line.answerAfterRings
         settings.zone = zone
+        settings.whisperFallback = whisperFallback
+        settings.whisperTools = whisperTools
         let runner = makeLine(line, settings: settings, link: link, status: status, withSpotter: !inBackground)
         running.withLock { $0.lines[line.number] = runner }
         runner.start()
@@ -215,10 +224,24 @@ public final class UnitRunner: Sendable {
         return runner
     }
 
+    /// The fallback whisper, rendered at start (nil samples: an agent whose whisper is late hears nothing, and the
+    /// transcript says so once now).
+    private func renderWhisperFallback() async -> [Int16] {
+        var settings = PromptRenderSettings()
+        settings.sampleRate = config.sampleRate
+        let renderer = PromptRenderer(cacheDirectory: config.promptCacheDirectory + "/whisper", settings: settings)
+        do {
+            return try await LineRunner.whisperClip(LineRunner.whisperFallbackText, id: "whisper-fallback", language: "en", renderer: renderer)
+        } catch {
+            transcript("unit: WARNING: the fallback whisper could not be rendered (\(error)): an agent whose whisper is late hears nothing")
+            return []
+        }
+    }
+
     /// Reloads menu and prompts for the next calls; on error the old flow stays and the error is thrown.
-    public func reload() throws {
+    public func reload() async throws {
         try flows.reload()
-        try flows.renderAll()
+        try await flows.renderAll()
     }
 
     /// Shuts the service group down gracefully and suspends until it has: the control socket closes, each line ends

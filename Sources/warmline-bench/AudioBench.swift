@@ -5,7 +5,7 @@ import WarmlineDSP
 import WarmlineSimulation
 
 /// `warmline-bench audio`: the ALSA loop's speed through the file plugin and its real-time latency through PulseAudio.
-struct AudioBench: ParsableCommand {
+struct AudioBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audio",
         abstract: "Audio loop: file-plugin throughput (vs arecord) and PulseAudio barge-in / answer latency / CPU.")
@@ -31,8 +31,8 @@ struct AudioBench: ParsableCommand {
     @Flag(help: "Skip the PulseAudio real-time part.")
     var noPulse = false
 
-    func run() throws {
-        try fileThroughput()
+    func run() async throws {
+        try await fileThroughput()
         if noPulse { return }
         let pulse: PulseAudioServer
         do {
@@ -48,9 +48,9 @@ struct AudioBench: ParsableCommand {
 
     // MARK: file plugin
 
-    private func fileThroughput() throws {
+    private func fileThroughput() async throws {
         let directory = try BenchSupport.corpusDirectory().appendingPathComponent("audio").path
-        let speech = try Self.callerSpeech()
+        let speech = try await Self.callerSpeech()
         var steps: [CallerStep] = []
         let cycle = Double(speech.count) / 8000 + 1 + 0.8 + 2
         for _ in 0..<Int(Double(minutes * 60) / cycle) {
@@ -232,8 +232,9 @@ struct AudioBench: ParsableCommand {
     }
 
     /// Real speech for the caller: the English main-menu prompt rendered with espeak-ng (cached).
-    static func callerSpeech() throws -> [Int16] {
+    static func callerSpeech() async throws -> [Int16] {
         let library = try PromptLibrary(root: "Prompts", languages: ["en"], cacheDirectory: ".cache/prompts")
+        _ = try await library.render(language: "en")
         return try library.clips("main_menu_short", language: "en").flatMap(\.samples)
     }
 

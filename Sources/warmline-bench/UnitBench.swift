@@ -117,7 +117,7 @@ struct UnitBench: AsyncParsableCommand {
         // Talking run: the greeting plays for about 2.5 s, then every caller talks (sentences with short
         // pauses) through the window: barge-in, the VAD and voice features, the keyword spotter (when on) and the menu's
         // timeout reprompt (cut again by the talking caller) run at once on every line.
-        let speech = try Self.callerSpeech(directory: work + "/caller-speech")
+        let speech = try await Self.callerSpeech(directory: work + "/caller-speech")
         // The first ring burst and caller ID take ~2.3 s before the answer.
         var talking: [CallerStep] = [.silence(ms: 5000)]
         var talkingMs = 5000
@@ -217,7 +217,7 @@ struct UnitBench: AsyncParsableCommand {
     }
 
     /// Caller sentences rendered with espeak-ng at the line rate; none holds a keyword, so the calls stay in the menu.
-    static func callerSpeech(directory: String) throws -> [[Int16]] {
+    static func callerSpeech(directory: String) async throws -> [[Int16]] {
         let sentences = [
             "I am calling from the station near the river, about the train that was late this morning.",
             "The weather was warm and the road was quiet, so I walked along the water for a while.",
@@ -225,7 +225,7 @@ struct UnitBench: AsyncParsableCommand {
         ]
         let renderer = PromptRenderer(cacheDirectory: directory)
         let ids = sentences.indices.map { "caller\($0)" }
-        _ = try renderer.render(PromptCatalog(language: "en", prompts: Dictionary(uniqueKeysWithValues: zip(ids, sentences))))
+        _ = try await renderer.render(PromptCatalog(language: "en", prompts: Dictionary(uniqueKeysWithValues: zip(ids, sentences))))
         return try zip(ids, sentences).map { try WAVFile.read(path: renderer.path(language: "en", id: $0, text: $1)).samples }
     }
 }

@@ -4,7 +4,7 @@ import WarmlineSpeech
 import WarmlineUnit
 
 /// `warmline install`: deploys the unit: binaries, prompts, model, user, directories, config, systemd unit.
-struct Install: ParsableCommand {
+struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Deploy the unit: binaries, prompts (rendered), speech model, the warmline user and its directories, the config "
             + "(kept if present) and the sandboxed systemd unit; then print the next steps in order.",
@@ -27,14 +27,14 @@ struct Install: ParsableCommand {
                                valueName: "dir"))
     var model = RecognizerModel.cacheDirectory
 
-    func run() throws {
+    func run() async throws {
         let binary = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         let installer = SystemdInstaller(prefix: prefix, sourceExecutable: binary, sourcePrompts: prompts,
                                          sourceModel: RecognizerModel(directory: model))
         let report: SystemdInstaller.Report
         do {
-            report = try installer.deploy(onStep: { print($0) })
+            report = try await installer.deploy(onStep: { print($0) })
         } catch {
             throw CommandFailure.runtime("cannot install under \(prefix): \(error); the steps above were done, none after")
         }
@@ -44,7 +44,7 @@ struct Install: ParsableCommand {
 }
 
 /// `warmline uninstall`: removes what `install` put there; the config and the call records stay unless `--purge`.
-struct Uninstall: ParsableCommand {
+struct Uninstall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove the unit, the binaries, the prompts and the model; keep the config and the database unless --purge.")
 
@@ -54,10 +54,10 @@ struct Uninstall: ParsableCommand {
     @Flag(help: "Also remove the config, the database and the rendered prompts (the call records are gone for good).")
     var purge = false
 
-    func run() throws {
+    func run() async throws {
         let installer = SystemdInstaller(prefix: prefix, sourceExecutable: "")
         do {
-            try installer.uninstall(purge: purge).forEach { print($0) }
+            try await installer.uninstall(purge: purge).forEach { print($0) }
         } catch {
             throw CommandFailure.runtime("cannot uninstall under \(prefix): \(error)")
         }

@@ -54,7 +54,7 @@ struct PromptOptions: ParsableArguments {
 }
 
 /// `warmline prompts render`: renders changed prompt texts with espeak-ng into the cache and verifies every file.
-struct RenderPrompts: ParsableCommand {
+struct RenderPrompts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render prompt texts with espeak-ng to 8 kHz WAV (only what changed) and verify each file.",
@@ -62,12 +62,12 @@ struct RenderPrompts: ParsableCommand {
 
     @OptionGroup var options: PromptOptions
 
-    func run() throws {
+    func run() async throws {
         let (library, languages, cache, rate) = try options.loadLibrary()
         for language in languages {
             let report: PromptRenderReport
             do {
-                report = try library.render(language: language)
+                report = try await library.render(language: language)
             } catch {
                 throw CommandFailure.runtime("\(language): \(error)")
             }
@@ -81,7 +81,7 @@ struct RenderPrompts: ParsableCommand {
 }
 
 /// `warmline prompts list`: every prompt and piece with the source of its audio, its length and its text.
-struct ListPrompts: ParsableCommand {
+struct ListPrompts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List every prompt and piece: recorded or rendered, seconds, text (renders what the cache lacks first).",
@@ -89,11 +89,11 @@ struct ListPrompts: ParsableCommand {
 
     @OptionGroup var options: PromptOptions
 
-    func run() throws {
+    func run() async throws {
         let (library, languages, _, _) = try options.loadLibrary()
         var rows: [[String]] = []
         for language in languages {
-            for row in try library.listing(language: language) {
+            for row in try await library.listing(language: language) {
                 rows.append([row.language, row.id, row.source.rawValue, row.durationText, row.text])
             }
         }

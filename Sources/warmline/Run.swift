@@ -93,7 +93,7 @@ struct Run: AsyncParsableCommand {
         for await signal in signals {
             guard signal == .sighup else { break }
             do {
-                try unit.reload()
+                try await unit.reload()
                 ConsoleOutput.line("warmline run: SIGHUP: menu and prompts reloaded; calls starting from now use them")
             } catch {
                 ConsoleOutput.line("warmline run: SIGHUP: reload refused, the old flow stays: \(error)")

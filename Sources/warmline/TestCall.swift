@@ -124,7 +124,7 @@ struct TestCall: AsyncParsableCommand {
         }
         if let say {
             if keys == nil { steps = [.silence(ms: 2500)] }
-            steps += [.speech(try Self.speak(say, language: lang, directory: work + "/caller-speech"))]
+            steps += [.speech(try await Self.speak(say, language: lang, directory: work + "/caller-speech"))]
         }
         // The caller stays on the line long enough for a hand-off to be dialled, whispered and completed.
         steps.append(.silence(ms: 30_000))
@@ -163,13 +163,13 @@ struct TestCall: AsyncParsableCommand {
     }
 
     /// `text` spoken by espeak-ng in `language`, band-limited to a phone line at 8 kHz.
-    static func speak(_ text: String, language: String, directory: String) throws -> [Int16] {
+    static func speak(_ text: String, language: String, directory: String) async throws -> [Int16] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let raw = directory + "/said-tts.wav"
         let line = directory + "/said-8000.wav"
         do {
-            try ChildProcess.runSucceeding(["espeak-ng", "-v", language, "-s", "140", "-w", raw, text])
-            try ChildProcess.runSucceeding(["sox", "-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
+            try await HelperTool.runSucceeding(["espeak-ng", "-v", language, "-s", "140", "-w", raw, text])
+            try await HelperTool.runSucceeding(["sox", "-q", "-D", raw, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", line,
                                             "sinc", "300-3400", "pad", "0.2", "0.2"])
         } catch {
             throw CommandFailure.runtime("cannot render --say with espeak-ng and sox: \(error)")

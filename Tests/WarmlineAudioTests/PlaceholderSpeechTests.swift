@@ -30,8 +30,8 @@ private func spoken(_ language: String, _ hour: Int, _ minute: Int, _ day: Spoke
 struct PlaceholderSpeechTests {
     private let expiry: [String: SpokenValue] = ["expires_at": .time(hour: 23, minute: 40, day: .tomorrow)]
 
-    @Test("the day-pass expiry 'until 23:40 tomorrow' is read in English, Ukrainian and Turkish, and renders on first use")
-    func expiryInThreeLanguages() throws {
+    @Test("the day-pass expiry 'until 23:40 tomorrow' is read in English, Ukrainian and Turkish, and renders before its first use")
+    func expiryInThreeLanguages() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let library = PromptLibrary(catalogs: try ["en", "uk", "tr"].map(dayPassCatalog),
@@ -44,6 +44,7 @@ struct PlaceholderSpeechTests {
         for (language, words) in expected {
             let parts = try library.parts("day_pass_granted", language: language, values: expiry)
             #expect(parts.map(\.text) == words, "\(language)")
+            _ = try await library.render(language: language)
             let clips = try library.clips("day_pass_granted", language: language, values: expiry)
             #expect(clips.count == words.count)
             #expect(clips.allSatisfy { !$0.samples.isEmpty })

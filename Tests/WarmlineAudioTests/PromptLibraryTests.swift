@@ -5,13 +5,14 @@ import Testing
 @Suite("Prompt library")
 struct PromptLibraryTests {
     @Test("a recorded prompt is played from its recording and never rendered; the other prompts still are")
-    func recordingReplacesRenderedAudio() throws {
+    func recordingReplacesRenderedAudio() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
         let recording = "\(root)/en/recorded/goodbye.wav"
         try soxTone(recording, seconds: 1.0)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
+        _ = try await library.render(language: "en")
         let clips = try library.clips("goodbye", language: "en")
         #expect(clips == [PromptClip(id: "en/goodbye", samples: try WAVFile.read(path: recording).samples)])
         #expect(clips.first?.samples.count == 8000)
@@ -23,12 +24,13 @@ struct PromptLibraryTests {
     }
 
     @Test("a recorded fixed part of a prompt with a placeholder is joined with the rendered pieces of the value")
-    func recordedPartWithRenderedPieces() throws {
+    func recordedPartWithRenderedPieces() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
         try soxTone("\(root)/en/recorded/safety_danger.0.wav", seconds: 0.5)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
+        _ = try await library.render(language: "en")
         let clips = try library.clips("safety_danger", language: "en", values: ["emergency_number": .digits("112")])
         #expect(clips.map(\.id) == ["en/safety_danger.0", "en/piece.n1", "en/piece.n1", "en/piece.n2"])
         #expect(clips[0].samples.count == 4000)
@@ -36,28 +38,41 @@ struct PromptLibraryTests {
     }
 
     @Test("rendering the language skips recorded ids and names them in the report")
-    func renderSkipsRecorded() throws {
+    func renderSkipsRecorded() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
         try soxTone("\(root)/en/recorded/goodbye.wav", seconds: 1.0)
         try soxTone("\(root)/en/recorded/piece.n5.wav", seconds: 0.4)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
-        let report = try library.render(language: "en")
+        let report = try await library.render(language: "en")
         #expect(report.recorded == ["goodbye", "piece.n5"])
         #expect(!report.rendered.contains("goodbye") && !report.rendered.contains("piece.n5"))
         #expect(report.rendered.contains("invalid") && report.rendered.contains("piece.n4"))
     }
 
+    @Test("the clips of a prompt not rendered yet are an error naming what is missing; nothing is rendered on the audio path")
+    func clipsNeverRender() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let root = try scratchPrompts(in: dir)
+        let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
+        let error = #expect(throws: PromptRenderError.self) { try library.clips("goodbye", language: "en") }
+        #expect(error?.description.contains("not rendered yet: goodbye") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("warmline prompts render") == true)
+        let cached = (try? FileManager.default.contentsOfDirectory(atPath: dir.path("cache/en"))) ?? []
+        #expect(cached.isEmpty, "\(cached)")
+    }
+
     @Test("the listing gives each prompt and piece its source, seconds of its fixed words and text")
-    func listing() throws {
+    func listing() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let root = try scratchPrompts(in: dir)
         try soxTone("\(root)/en/recorded/goodbye.wav", seconds: 1.0)
         try soxTone("\(root)/en/recorded/safety_danger.0.wav", seconds: 0.5)
         let library = try PromptLibrary(root: root, languages: ["en"], cacheDirectory: dir.path("cache"))
-        let rows = try library.listing(language: "en")
+        let rows = try await library.listing(language: "en")
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
         let catalog = try #require(library.catalogs["en"])
         #expect(rows.count == catalog.prompts.count + catalog.pieces.count)

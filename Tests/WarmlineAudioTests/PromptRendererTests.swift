@@ -6,12 +6,12 @@ import WarmlineCore
 @Suite("Prompt rendering with espeak-ng")
 struct PromptRendererTests {
     @Test("rendered prompts are 8 kHz, non-empty and unclipped; a second render is all cache hits; a changed text re-renders only itself")
-    func renderVerifyAndCache() throws {
+    func renderVerifyAndCache() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let renderer = PromptRenderer(cacheDirectory: dir.path("cache"))
         var catalog = PromptCatalog(language: "en", prompts: ["goodbye": "Goodbye.", "invalid": "Sorry, I did not get that."])
-        let first = try renderer.render(catalog)
+        let first = try await renderer.render(catalog)
         #expect(first.rendered.sorted() == ["goodbye", "invalid"])
         #expect(first.cached.isEmpty)
         for (id, text) in catalog.prompts {
@@ -19,11 +19,11 @@ struct PromptRendererTests {
             #expect(wav.sampleRate == 8000)
             #expect(wav.samples.count > 2000)
         }
-        let second = try renderer.render(catalog)
+        let second = try await renderer.render(catalog)
         #expect(second.rendered.isEmpty)
         #expect(second.cached.sorted() == ["goodbye", "invalid"])
         catalog.prompts["goodbye"] = "Goodbye, take care."
-        let third = try renderer.render(catalog)
+        let third = try await renderer.render(catalog)
         #expect(third.rendered == ["goodbye"])
         #expect(third.cached == ["invalid"])
         #expect(third.removed == 1)

@@ -73,6 +73,33 @@ struct BoardLinkTests {
         #expect(message.contains("protocol 7") && message.contains("flash firmware"))
     }
 
+    @Test("events handed over directly reach the sink and no longer the stream; a submitted OFF_HOOK is acknowledged through its completion; a closed link refuses at once")
+    func directEventsAndSubmittedCommands() async throws {
+        let rig = try await Rig.start()
+        defer { rig.stop() }
+        let direct = Mutex<[(event: WarmlineBoardEvent, at: UInt64)]>([])
+        rig.link.deliverEvents { event in direct.withLock { $0.append((event, DispatchTime.now().uptimeNanoseconds)) } }
+        let streamed = rig.events.all.count
+        rig.emulator.send("ring +15550199 \"Direct\"")
+        let rang = await eventually(10_000) { direct.withLock { $0.contains { if case .callerID = $0.event { true } else { false } } } }
+        #expect(rang, "\(direct.withLock { $0.map(\.event) })")
+        #expect(direct.withLock { $0.contains { if case .ring(count: 1, _) = $0.event { true } else { false } } })
+        #expect(rig.events.all.count == streamed, "nothing reaches the ended stream: \(rig.events.all)")
+        let answered = Mutex<Result<Void, BoardError>?>(nil)
+        rig.link.submit(.offHook) { result in answered.withLock { $0 = result } }
+        #expect(await eventually(5_000) { answered.withLock { $0 != nil } })
+        let result = try #require(answered.withLock { $0 })
+        #expect((try? result.get()) != nil, "\(result)")
+        // the board went off-hook: the caller hanging up is now a far-end disconnect, handed over directly too
+        rig.emulator.send("hangup")
+        #expect(await eventually(10_000) { direct.withLock { $0.contains { if case .farEndDisconnect = $0.event { true } else { false } } } },
+                "\(direct.withLock { $0.map(\.event) })")
+        rig.link.close()
+        let refused = Mutex<Result<Void, BoardError>?>(nil)
+        rig.link.submit(.onHook) { result in refused.withLock { $0 = result } }
+        #expect(refused.withLock { $0.map { if case .failure(.closed) = $0 { true } else { false } } } == true, "answered at once")
+    }
+
     @Test("a board that stops answering makes a command fail after 5 tries with advice for the technician")
     func noAcknowledgement() async throws {
         let rig = try await Rig.start(claim: false)

@@ -10,6 +10,11 @@ enum RenderedPrompts {
         return try? PromptLibrary(root: RealPrompts.directory.path, languages: ["en", "uk", "tr"], cacheDirectory: cache)
     }()
 
+    /// Renders what the cache lacks, once (the library's clips read the cache only); every scenario test awaits it.
+    static let rendered = Task<Void, Never> {
+        for language in ["en", "uk", "tr"] { _ = try? await library?.render(language: language) }
+    }
+
     /// Milliseconds the rendered prompt lasts, with its placeholders said as the unit says them.
     static func durationMs(_ request: PromptRequest) -> Int {
         guard let library else { return 2000 }
@@ -117,7 +122,8 @@ struct CallScenarioTests {
 
     @Test("Each caller situation ends as it must, in each language, and Warmline never hangs up on them",
           arguments: Scenario.all, languages)
-    func situation(_ scenario: Scenario, language: String) throws {
+    func situation(_ scenario: Scenario, language: String) async throws {
+        await RenderedPrompts.rendered.value
         let trace = try ScriptRunner.run(Self.script(scenario, language: language))
         let engine = trace.engine
         #expect(engine.outcome == scenario.outcome, "\(scenario) [\(language)]:\n\(trace.text)")
@@ -151,7 +157,8 @@ struct CallScenarioTests {
     }
 
     @Test("A caller ID from a country picks the safety sentence's language on a three-language unit, within 6 s")
-    func guessedLanguage() throws {
+    func guessedLanguage() async throws {
+        await RenderedPrompts.rendered.value
         for language in Self.languages {
             let scenario = Scenario(name: "silent caller, open line", outcome: .transferred(target: "desk"))
             let trace = try ScriptRunner.run(Self.script(scenario, language: language, languages: ["uk", "en", "tr"]))
@@ -161,7 +168,8 @@ struct CallScenarioTests {
     }
 
     @Test("A day pass taken on the night clocks go back in Kyiv expires 24 hours later by the zone's rules, not a frozen offset")
-    func dstNight() throws {
+    func dstNight() async throws {
+        await RenderedPrompts.rendered.value
         let kyiv = try TimeZoneRules.posix("EET-2EEST,M3.5.0/3,M10.5.0/4", name: "Europe/Kyiv")
         // 2026-10-25 03:30 EEST (UTC+3), half an hour before the clocks go back; 24 h later it is 02:30 EET (UTC+2)
         let start = WallTime(secondsSinceEpoch: 1_792_888_200, zone: kyiv)
@@ -178,7 +186,8 @@ struct CallScenarioTests {
     }
 
     @Test("Prints the table: caller situation, what happens, audio time to a person or the bypass relay")
-    func table() throws {
+    func table() async throws {
+        await RenderedPrompts.rendered.value
         var lines = ["| caller situation | lang | what happens | '0 for a person' heard | safety sentence heard | hand-off decided | person or bypass |",
                      "|---|---|---|---|---|---|---|"]
         for scenario in Scenario.all {

@@ -6,7 +6,7 @@ import Testing
 struct DoctorStoreTests {
     @Test("a database that cannot be created fails with what to check; too little disk fails with how much there is")
     func databaseAndDisk() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         try bench.scratch.write("plain-file", "not a directory")
         bench.config.databasePath = bench.scratch.file("plain-file/warmline.sqlite")
@@ -21,7 +21,7 @@ struct DoctorStoreTests {
 
     @Test("a fresh database is created, writable and passes integrity_check")
     func freshDatabase() throws {
-        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         let check = bench.doctor().databaseCheck()
         #expect(check == .ok("database \(bench.config.databasePath)", "created, writable, integrity_check ok"))

@@ -11,7 +11,8 @@ struct DoctorBench {
     var config = UnitConfig()
     let overlay: ALSAConfigOverlay
 
-    init(serialDevice: String, renderPrompts: Bool = true) throws {
+    /// A bench whose prompt is not rendered yet (`renderPrompts()` renders it).
+    init(serialDevice: String) throws {
         scratch = try ScratchDirectory("doctor")
         try scratch.write("caller.raw", String(repeating: "\0", count: 3200))
         overlay = try ALSAConfigOverlay(
@@ -24,10 +25,12 @@ struct DoctorBench {
         config.lines[0].captureDevice = "bench_in"
         config.lines[0].playbackDevice = "bench_out"
         config.lines[0].serialDevice = serialDevice
-        if renderPrompts {
-            _ = try PromptRenderer(cacheDirectory: config.promptCacheDirectory)
-                .render(PromptCatalog.load(root: config.promptsDirectory, language: "en"))
-        }
+    }
+
+    /// Renders the bench's one prompt into its cache.
+    func renderPrompts() async throws {
+        _ = try await PromptRenderer(cacheDirectory: config.promptCacheDirectory)
+            .render(PromptCatalog.load(root: config.promptsDirectory, language: "en"))
     }
 
     func doctor() -> Doctor {
@@ -45,6 +48,7 @@ struct DoctorTests {
         defer { emulator.stop() }
         var bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
+        try await bench.renderPrompts()
         bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201")]
         let report = await bench.doctor().run()
         let byName = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0) })
@@ -64,7 +68,7 @@ struct DoctorTests {
 
     @Test("a config with no hand-off targets is not ready: the targets check fails with the key to add")
     func noTargetsFails() throws {
-        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         let check = bench.doctor().handoffCheck()
         #expect(check.status == .fail)
@@ -77,7 +81,7 @@ struct DoctorTests {
     func dialTestAgainstEmulator() async throws {
         let emulator = try DoctorEmulator()
         defer { emulator.stop() }
-        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
         bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201"), HandoffTarget(name: "backup", dial: "202")]
         let checks = await bench.doctor().dialTest(lineNumber: 1)
@@ -105,7 +109,7 @@ struct DoctorTests {
         let emulator = try DoctorEmulator(arguments: ["--audio", fifo, "--tones", "eu"])
         defer { emulator.stop() }
         try emulator.send("agent noanswer")
-        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
         bench.config.tonePlan = "eu"
         bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201", ringTimeoutMs: 15_000)]
@@ -124,7 +128,7 @@ struct DoctorTests {
         let usEmulator = try DoctorEmulator(arguments: ["--audio", fifo, "--tones", "eu"])
         defer { usEmulator.stop() }
         emulator.stop()
-        var usBench = try DoctorBench(serialDevice: usEmulator.ptyPath, renderPrompts: false)
+        var usBench = try DoctorBench(serialDevice: usEmulator.ptyPath)
         defer { usBench.scratch.cleanUp() }
         usBench.config.tonePlan = "us"
         usBench.config.call.handoff.targets = bench.config.call.handoff.targets
@@ -140,7 +144,7 @@ struct DoctorTests {
     func dialTestFailures() async throws {
         let emulator = try DoctorEmulator()
         defer { emulator.stop() }
-        var bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
         #expect(await bench.doctor().dialTest(lineNumber: 1).map(\.detail) == ["no hand-off targets to dial"])
         bench.config.call.handoff.targets = [HandoffTarget(name: "desk", dial: "201")]
@@ -154,7 +158,7 @@ struct DoctorTests {
 
     @Test("a serial path with no board fails the link check with the fix, skips the relay, and exits non-zero")
     func badSerialPath() async throws {
-        let bench = try DoctorBench(serialDevice: "/dev/warmline-no-such-board", renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: "/dev/warmline-no-such-board")
         defer { bench.scratch.cleanUp() }
         let checks = await bench.doctor().boardChecks(bench.config.lines[0])
         #expect(checks.map(\.status) == [.fail, .skip, .skip])
@@ -169,7 +173,7 @@ struct DoctorTests {
     func bypassRestored() async throws {
         let emulator = try DoctorEmulator()
         defer { emulator.stop() }
-        let bench = try DoctorBench(serialDevice: emulator.ptyPath, renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: emulator.ptyPath)
         defer { bench.scratch.cleanUp() }
         let checks = await bench.doctor().boardChecks(bench.config.lines[0])
         #expect(checks[2].status == .ok, "\(checks[2])")
@@ -183,7 +187,7 @@ struct DoctorTests {
 
     @Test("an ALSA device that does not exist fails with the device named and where to look")
     func missingAudioDevice() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         bench.config.lines[0].captureDevice = "no_such_pcm"
         let check = bench.doctor().audioCheck(bench.config.lines[0], .capture)
@@ -194,7 +198,7 @@ struct DoctorTests {
 
     @Test("prompts not rendered yet fail with the render command as the fix")
     func unrenderedPrompts() throws {
-        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         let check = bench.doctor().promptCheck("en")
         #expect(check.status == .fail)
@@ -204,7 +208,7 @@ struct DoctorTests {
 
     @Test("a recorded prompt needs no rendered file, and a recording at the wrong rate fails with the file and the sox command")
     func recordedPrompts() throws {
-        let bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        let bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         let recording = bench.config.promptsDirectory + "/en/recorded/greeting.wav"
         try FileManager.default.createDirectory(atPath: bench.config.promptsDirectory + "/en/recorded", withIntermediateDirectories: true)
@@ -224,7 +228,7 @@ struct DoctorTests {
 
     @Test("a clock before 2024 fails, an unknown zone fails, a sane clock passes with the zone's offset and next change")
     func clock() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         var doctor = bench.doctor()
         doctor.now = { Date(timeIntervalSince1970: 0) }
@@ -240,7 +244,7 @@ struct DoctorTests {
 
     @Test("keyword spotting is skipped when speech is off and fails when the model is missing")
     func keywordSpotting() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         bench.config.speechEnabled = false
         #expect(bench.doctor().keywordSpottingCheck().status == .skip)
@@ -253,7 +257,7 @@ struct DoctorTests {
 
     @Test("a keywords.yaml that is there but malformed fails the keyword check with file, line and the fix")
     func malformedKeywordsFail() throws {
-        var bench = try DoctorBench(serialDevice: "/dev/null", renderPrompts: false)
+        var bench = try DoctorBench(serialDevice: "/dev/null")
         defer { bench.scratch.cleanUp() }
         bench.config.speechEnabled = true
         let file = try bench.scratch.write("Prompts/en/keywords.yaml", "language: en\nmodel: [oops\n")

@@ -64,7 +64,7 @@ struct FlowSourceTests {
     }
 
     @Test("A reload with a recording at the wrong rate is refused with the file and the sox command, and the old prompts stay")
-    func badRecordingKeepsOldFlow() throws {
+    func badRecordingKeepsOldFlow() async throws {
         let directory = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let source = try FlowSource(promptsDirectory: directory, cacheDirectory: directory + "/cache", languages: ["en"])
@@ -82,6 +82,6 @@ struct FlowSourceTests {
         #expect(fixed == 0)
         try source.reload()
         #expect(source.current.library.recording("goodbye", language: "en")?.samples.count == 4000)
-        #expect(try source.renderAll().first?.recorded == ["goodbye"])
+        #expect(try await source.renderAll().first?.recorded == ["goodbye"])
     }
 }

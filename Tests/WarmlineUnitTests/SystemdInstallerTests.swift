@@ -45,7 +45,7 @@ struct SystemdInstallerTests {
     }
 
     @Test("deploy under a prefix installs the binary, the worker, the prompts (rendered), the directories, and touches nothing outside")
-    func deploysUnderPrefix() throws {
+    func deploysUnderPrefix() async throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         let binary = try scratch.write("build/warmline", "#!/bin/sh\necho warmline\n")
@@ -57,7 +57,7 @@ struct SystemdInstallerTests {
         let installer = SystemdInstaller(prefix: root, sourceExecutable: binary, sourcePrompts: scratch.file("src/Prompts"),
                                          sourceModel: RecognizerModel(directory: scratch.file("no-model")))
         let tools = Mutex<[[String]]>([])
-        let report = try installer.deploy(runner: { command in
+        let report = try await installer.deploy(runner: { command in
             tools.withLock { $0.append(command) }
             return (0, "")
         })
@@ -85,7 +85,7 @@ struct SystemdInstallerTests {
     }
 
     @Test("under a prefix, a kept config naming paths outside it gets no directories and no rendering there")
-    func keptConfigOutsidePrefix() throws {
+    func keptConfigOutsidePrefix() async throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         try scratch.write("src/Prompts/menu.yaml", "start: main\n")
@@ -94,14 +94,14 @@ struct SystemdInstallerTests {
         try scratch.write("root/etc/warmline/warmline.yaml", "database: \"\(outside)\"\n")
         let installer = SystemdInstaller(prefix: scratch.file("root"), sourceExecutable: "/bin/true", sourcePrompts: scratch.file("src/Prompts"),
                                          sourceModel: RecognizerModel(directory: scratch.file("no-model")))
-        let report = try installer.deploy()
+        let report = try await installer.deploy()
         #expect(!FileManager.default.fileExists(atPath: scratch.file("elsewhere")))
         #expect(report.steps.last?.hasPrefix("skipped directories and prompt rendering") == true, "\(report.steps)")
         #expect(report.steps.last?.contains(outside) == true)
     }
 
     @Test("install again keeps the edited config and the data; uninstall keeps both, --purge removes them")
-    func reinstallAndUninstall() throws {
+    func reinstallAndUninstall() async throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         try scratch.write("src/Prompts/menu.yaml", "start: main\n")
@@ -109,22 +109,22 @@ struct SystemdInstallerTests {
         let root = scratch.file("root")
         let installer = SystemdInstaller(prefix: root, sourceExecutable: "/bin/true", sourcePrompts: scratch.file("src/Prompts"),
                                          sourceModel: RecognizerModel(directory: scratch.file("no-model")))
-        _ = try installer.deploy()
+        _ = try await installer.deploy()
         let config = "\(root)/etc/warmline/warmline.yaml"
         var edited = try String(contentsOfFile: config, encoding: .utf8)
         edited += "\n# edited on site\n"
         try edited.write(toFile: config, atomically: true, encoding: .utf8)
         try "calls".write(toFile: "\(root)/var/lib/warmline/warmline.sqlite", atomically: true, encoding: .utf8)
-        _ = try installer.deploy()
+        _ = try await installer.deploy()
         #expect(try String(contentsOfFile: config, encoding: .utf8) == edited)
-        let kept = try installer.uninstall(purge: false)
+        let kept = try await installer.uninstall(purge: false)
         #expect(!FileManager.default.fileExists(atPath: "\(root)/usr/local/bin/warmline"))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/etc/systemd/system/warmline.service"))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/usr/share/warmline/Prompts"))
         #expect(FileManager.default.fileExists(atPath: config))
         #expect(FileManager.default.fileExists(atPath: "\(root)/var/lib/warmline/warmline.sqlite"))
         #expect(kept.contains { $0.hasPrefix("kept") && $0.contains("var/lib/warmline") })
-        _ = try installer.uninstall(purge: true)
+        _ = try await installer.uninstall(purge: true)
         #expect(!FileManager.default.fileExists(atPath: config))
         #expect(!FileManager.default.fileExists(atPath: "\(root)/var/lib/warmline"))
     }
@@ -190,8 +190,8 @@ enum SystemdSecurityCheck {
     static let tool = "/usr/bin/systemd-analyze"
 
     /// Runs the check on `unitFile`; returns its exit status and everything it printed.
-    static func run(_ unitFile: String) throws -> (status: Int32, output: String) {
-        try SystemdInstaller.runTool([tool, "security", "--offline=yes", "--no-pager", unitFile])
+    static func run(_ unitFile: String) async throws -> (status: Int32, output: String) {
+        try await SystemdInstaller.runTool([tool, "security", "--offline=yes", "--no-pager", unitFile])
     }
 
     /// The overall exposure it printed (`→ Overall exposure level for warmline.service: 1.2 OK`).
@@ -207,7 +207,10 @@ enum SystemdSecurityCheck {
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("warmline-probe-\(UUID().uuidString).service").path
         defer { try? FileManager.default.removeItem(atPath: probe) }
         guard (try? "[Service]\nExecStart=/bin/true\n".write(toFile: probe, atomically: true, encoding: .utf8)) != nil,
-              let result = try? run(probe) else { return "cannot run \(tool)" }
+              // a trait's condition is synchronous: the harness's blocking helper runs the probe
+              let probed = try? WarmlineAudio.ChildProcess.run([tool, "security", "--offline=yes", "--no-pager", probe], mergingOutput: true)
+        else { return "cannot run \(tool)" }
+        let result = (status: probed.status, output: probed.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))
         guard result.status == 0, exposure(result.output) != nil else {
             return "\(tool) cannot rate a unit file offline (needs systemd >= 250): \(result.output.prefix(200))"
         }
@@ -275,11 +278,11 @@ struct SystemdInstallerSandboxTests {
     @Test("systemd-analyze security rates the installed unit at most 2.5 (it rated the unsandboxed one 9.6)",
           .enabled(if: SystemdSecurityCheck.unavailableReason == nil,
                    Comment(rawValue: SystemdSecurityCheck.unavailableReason ?? "")))
-    func exposureWithinBar() throws {
+    func exposureWithinBar() async throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
         let files = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true").install()
-        let result = try SystemdSecurityCheck.run(files[0].path)
+        let result = try await SystemdSecurityCheck.run(files[0].path)
         #expect(result.status == 0, "\(result.output)")
         let exposure = try #require(SystemdSecurityCheck.exposure(result.output), "\(result.output)")
         #expect(exposure <= 2.5, "\(result.output)")
@@ -291,14 +294,14 @@ struct SystemdInstallerSandboxTests {
             SupplementaryGroups=audio dialout
 
             """)
-        #expect((SystemdSecurityCheck.exposure(try SystemdSecurityCheck.run(bare).output) ?? 0) > 9)
+        #expect((SystemdSecurityCheck.exposure(try await SystemdSecurityCheck.run(bare).output) ?? 0) > 9)
     }
 
     @Test("under --prefix the warmline user is not created; the useradd it would run is printed")
-    func accountUnderPrefix() throws {
+    func accountUnderPrefix() async throws {
         let scratch = try ScratchDirectory("install")
         defer { scratch.cleanUp() }
-        let message = try SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true")
+        let message = try await SystemdInstaller(prefix: scratch.path, sourceExecutable: "/bin/true")
             .createServiceAccount { _ in
                 Issue.record("useradd must not run under a prefix")
                 return (1, "")
@@ -308,21 +311,21 @@ struct SystemdInstallerSandboxTests {
     }
 
     @Test("on the real system as root the user is created once with useradd; a failure stops the install; without root it says what to run")
-    func accountOnRealSystem() throws {
+    func accountOnRealSystem() async throws {
         let ran = RanCommands()
         let runner: SystemdInstaller.ToolRunner = { command in
             ran.append(command)
             return (0, "")
         }
-        #expect(try SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: false, runner: runner)
+        #expect(try await SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: false, runner: runner)
                 == "created user warmline (groups audio, dialout)")
         #expect(ran.commands == [SystemdInstaller.useraddCommand])
-        #expect(try SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: true, runner: runner).hasPrefix("kept  user warmline"))
-        #expect(try SystemdInstaller.accountStep(onRealSystem: true, isRoot: false, userExists: false, runner: runner)
+        #expect(try await SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: true, runner: runner).hasPrefix("kept  user warmline"))
+        #expect(try await SystemdInstaller.accountStep(onRealSystem: true, isRoot: false, userExists: false, runner: runner)
                 .hasPrefix("not root: user warmline was not created; as root run: /usr/sbin/useradd"))
         #expect(ran.commands.count == 1)
-        #expect(throws: SystemdInstaller.InstallError.self) {
-            try SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: false) { _ in (9, "useradd: group 'dialout' does not exist") }
+        await #expect(throws: SystemdInstaller.InstallError.self) {
+            try await SystemdInstaller.accountStep(onRealSystem: true, isRoot: true, userExists: false) { _ in (9, "useradd: group 'dialout' does not exist") }
         }
     }
 }
