@@ -5,7 +5,7 @@ import WarmlineCore
 import WarmlineSimulation
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// The technician's day from the README, in a temporary prefix with emulated boards: install, edit, config check
     /// (clean, with warnings, with a broken menu.yaml), doctor with the dial test, and test calls by keys and by voice.
     @Suite("Deployment")

@@ -4,9 +4,17 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-/// Every end-to-end suite, one at a time: they share the prompt cache and two cores.
+/// End-to-end suites in two lanes: each lane runs its suites one at a time, and the two lanes run beside each other.
+/// Most of an end-to-end test's wall time is spent waiting on emulated boards, child processes and the network's real
+/// timers, so two lanes keep two cores busy where one lane left them waiting. Every test has its own scratch directory
+/// and emulators; the one shared thing, the prompt cache, is written by atomic rename (PromptRenderer), so two lanes may
+/// render into it at once. The speech-heavy suites (demo calls, deployment) sit in different lanes.
 @Suite("End to end", .serialized)
 enum EndToEnd {}
+
+/// The second end-to-end lane (see `EndToEnd`): the deployment, the board fault and the fault drills.
+@Suite("End to end, second lane", .serialized)
+enum EndToEndSecondLane {}
 
 /// Paths, binaries and store queries the end-to-end tests share: the real emulator, prompts, warmline and SQLite.
 enum EndToEndRig {
