@@ -116,6 +116,9 @@ struct BoardLinkTests {
         let device = dir.appendingPathComponent("board").path
         let rig = try await Rig.start(emulatorArguments: ["--link", device], devicePath: device, claim: false, reconnectInitialMs: 20)
         defer { rig.stop() }
+        // Unplugged: the device path goes first, then the board. (A path left behind would name a freed pty that another
+        // test's emulator may be given next, and the link would reconnect to that board.)
+        try FileManager.default.removeItem(atPath: device)
         await rig.emulator.stopAndWait()
         #expect(await rig.events.waitFor { if case .linkLost = $0 { true } else { false } } != nil)
         await #expect(throws: BoardError.linkDown(device: device)) { try await rig.link.status() }
