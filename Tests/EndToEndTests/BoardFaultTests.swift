@@ -5,7 +5,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEndSecondLane {
+extension EndToEnd {
     /// A board that resets mid-call: the line goes to bypass and the call is logged as ended by a fault.
     @Suite("Board fault end to end")
     struct BoardFaultTests {

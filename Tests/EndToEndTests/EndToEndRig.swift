@@ -6,13 +6,17 @@ import WarmlineUnit
 
 /// End-to-end suites in two lanes: each lane runs its suites one at a time, and the two lanes run beside each other.
 /// Most of an end-to-end test's wall time is spent waiting on emulated boards, child processes and the network's real
-/// timers, so two lanes keep two cores busy where one lane left them waiting. Every test has its own scratch directory
-/// and emulators; the one shared thing, the prompt cache, is written by atomic rename (PromptRenderer), so two lanes may
-/// render into it at once. The speech-heavy suites (demo calls, deployment) sit in different lanes.
+/// timers, so two lanes keep two cores busy where one lane left them waiting. Every test has its own scratch directory,
+/// emulators and control socket; the one shared thing, the prompt cache, is written by atomic rename (PromptRenderer),
+/// so two lanes may render into it at once. This lane holds the in-process demo sessions (a file-fed loop waits on the
+/// spotter and the recogniser, so it wants the CPU it is given): the single-line sessions first, then the demo callers
+/// with speech and the fault drills, which by then run beside little or nothing. The second lane holds the child
+/// `warmline` processes (deployment, runtime service, sixteen lines, crashes), done in about the time the first lane
+/// takes to reach the demo callers.
 @Suite("End to end", .serialized)
 enum EndToEnd {}
 
-/// The second end-to-end lane (see `EndToEnd`): the deployment, the board fault and the fault drills.
+/// The second end-to-end lane (see `EndToEnd`): the technician's deployment and the `warmline run` children.
 @Suite("End to end, second lane", .serialized)
 enum EndToEndSecondLane {}
 

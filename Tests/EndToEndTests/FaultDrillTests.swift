@@ -7,7 +7,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEndSecondLane {
+extension EndToEnd {
     /// Warmline on the firmware emulator with a fault injected in a call: a full disk (`warmline run` as a child, so a
     /// file-size limit can stand in where no tmpfs may be mounted), a read-only database, the audio device failing, the
     /// speech worker killed (in this process). Each drill but the last asserts the caller is in bypass within 1.5 s, the

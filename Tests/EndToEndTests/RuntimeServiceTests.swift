@@ -5,7 +5,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// `warmline run` as one service group: live status over the control socket, systemd STATUS=, a doctor beside a
     /// running service, a missing board, SIGTERM mid-call. Real firmware emulators on ptys, ALSA's file plugin, SQLite.
     @Suite("Runtime service end to end")

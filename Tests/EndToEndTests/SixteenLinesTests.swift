@@ -4,7 +4,7 @@ import WarmlineAudio
 import WarmlineSimulation
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// One `warmline run` serving 16 emulated lines (16 firmware emulators on ptys) on this 2-core machine.
     @Suite("Sixteen lines end to end")
     struct SixteenLinesTests {
