@@ -7,8 +7,8 @@ import WarmlineUnit
 
 extension EndToEnd {
     /// A board that resets mid-call: the line goes to bypass and the call is logged as ended by a fault. (Named to run
-    /// after the day-pass suite: the first minute of the full tier starts every suite at once, and board commands then
-    /// take seconds to be acknowledged, so a hand-off that must dial before the reset did not dial.)
+    /// after the bypass and console suites of its lane: the first minute of the full tier starts every suite at once,
+    /// board commands then took seconds to be acknowledged, and a hand-off that must dial before the reset did not.)
     @Suite("Board fault end to end")
     struct DeadBoardMidHandOffTests {
         @Test("A board reset mid hand-off puts the line in bypass and the call is logged as ended by fault")

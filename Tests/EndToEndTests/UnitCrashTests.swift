@@ -5,7 +5,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEndSecondLane {
+extension EndToEnd {
     /// `warmline run` as a child process, killed with SIGKILL mid-call and restarted.
     @Suite("Unit crash end to end")
     struct UnitCrashTests {
