@@ -9,7 +9,7 @@ DEB_PKGS := pkg-config libasound2-dev libasound2-plugins alsa-utils libsqlite3-d
 	qemu-system-arm pulseaudio python3 \
 	chromium chromium-driver python3-selenium prometheus
 
-.PHONY: all deps build lint test test-fast test-swift test-firmware demo bench clean
+.PHONY: all deps build build-tests lint test test-fast test-swift run-swift-tests test-firmware demo bench clean
 
 all: build
 
@@ -57,8 +57,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# The full tier (CI: .ci/run): lint, firmware host tests and QEMU boot, every Swift test.
-test: deps lint test-firmware test-swift
+# The full tier (CI: .ci/run): lint, firmware host tests and QEMU boot, every Swift test. The firmware runs first and
+# alone (the QEMU test times the watchdog on the wall clock); lint then runs beside the Swift build (its architecture
+# check waits for the build's lock), and the Swift tests last.
+test: deps
+	$(MAKE) --no-print-directory test-firmware
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint build-tests
+	$(MAKE) --no-print-directory run-swift-tests
 
 # The fast tier, in seconds: firmware unit tests and the DSP, Core, Store and Board suites (no ALSA loop, speech
 # model, scripted call or rendered corpus). renderedTalkOff renders its corpus with espeak-ng and sox: full tier only.
@@ -73,9 +78,14 @@ test-fast:
 lint:
 	Scripts/lint.sh
 
-test-swift:
+test-swift: build-tests
+	$(MAKE) --no-print-directory run-swift-tests
+
+build-tests:
 	$(SWIFT) build --build-tests
-	# A bound on the whole run: a hung test fails CI in minutes instead of holding it.
+
+# A bound on the whole run: a hung test fails CI in minutes instead of holding it.
+run-swift-tests:
 	timeout 1500 $(SWIFT) test --skip-build
 
 test-firmware:

@@ -142,10 +142,20 @@ public final class DemoSession: Sendable {
         let transcript = transcript
         return try await withThrowingTaskGroup(of: [Call].self) { group in
             for (index, lineCallers) in callers.enumerated() {
-                let runner = unit.lines[index]
                 let emulator = emulators[index]
                 let slot = slots[index]
                 group.addTask {
+                    // A line whose board answered HELLO late (a loaded machine) joins the unit after start: wait for it.
+                    let joinBy = MonotonicClock.seconds() + 60
+                    var joined = unit.lines.first { $0.settings.lineNumber == index + 1 }
+                    while joined == nil {
+                        guard MonotonicClock.seconds() < joinBy else {
+                            throw BoardEmulatorError(description: "line \(index + 1) never came up (its board did not answer HELLO within 60 s)")
+                        }
+                        try await Task.sleep(nanoseconds: 20_000_000)
+                        joined = unit.lines.first { $0.settings.lineNumber == index + 1 }
+                    }
+                    guard let runner = joined else { return [] }
                     var calls: [Call] = []
                     for (number, caller) in lineCallers.enumerated() {
                         slot.set(caller, index: number)

@@ -5,7 +5,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// One subscriber calling under four spellings of their number, and a caller ID full of escape codes, on emulated lines.
     @Suite("Day passes cannot be farmed")
     struct DayPassFarmingTests {

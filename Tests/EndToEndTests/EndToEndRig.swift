@@ -4,9 +4,21 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-/// Every end-to-end suite, one at a time: they share the prompt cache and two cores.
+/// End-to-end suites in two lanes: each lane runs its suites one at a time, and the two lanes run beside each other.
+/// Most of an end-to-end test's wall time is spent waiting on emulated boards, child processes and the network's real
+/// timers, so two lanes keep two cores busy where one lane left them waiting. Every test has its own scratch directory,
+/// emulators and control socket; the one shared thing, the prompt cache, is written by atomic rename (PromptRenderer),
+/// so two lanes may render into it at once. This lane holds the in-process demo sessions (a file-fed loop waits on the
+/// spotter and the recogniser, so it wants the CPU it is given) and the crash tests, whose SIGKILL-to-bypass bound is
+/// wall-clock time: the speech-heavy demo callers, the fault drills and the crashes come last, when the other lane is
+/// done. The second lane holds the day-pass session and the `warmline` children of the deployment, the runtime service
+/// and the sixteen lines. (Suites run in a lane in the order of their type names.)
 @Suite("End to end", .serialized)
 enum EndToEnd {}
+
+/// The second end-to-end lane (see `EndToEnd`): day passes, the technician's deployment and the `warmline run` children.
+@Suite("End to end, second lane", .serialized)
+enum EndToEndSecondLane {}
 
 /// Paths, binaries and store queries the end-to-end tests share: the real emulator, prompts, warmline and SQLite.
 enum EndToEndRig {

@@ -5,7 +5,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// `warmline run` as one service group: live status over the control socket, systemd STATUS=, a doctor beside a
     /// running service, a missing board, SIGTERM mid-call. Real firmware emulators on ptys, ALSA's file plugin, SQLite.
     @Suite("Runtime service end to end")
@@ -117,9 +117,9 @@ extension EndToEnd {
                 database: database, work: work, lines: ["1:\(boards[0].ptyPath):null:null",
                                                         "2:\(boards[1].ptyPath):\(caller.captureDevice):\(caller.playbackDevice)"],
                 alsa: work + "/alsa.conf"), work: work, notify: true)
-            #expect(await UnitCrashTests.eventually(60) { service.output.contains("2/2 line(s) up") || !service.process.isRunning },
+            #expect(await EndToEnd.UnitCrashTests.eventually(60) { service.output.contains("2/2 line(s) up") || !service.process.isRunning },
                     "\(service.output)")
-            #expect(await UnitCrashTests.eventually(20) { boards.allSatisfy(\.lineIsWarmlines) })
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { boards.allSatisfy(\.lineIsWarmlines) })
             let idle = try #require(try await Self.status(binary, database: database, work: work), "status did not answer:\n\(service.output)")
             #expect(idle.lines.map(\.number) == [1, 2])
             #expect(idle.lines.allSatisfy { $0.board.state == .connected && $0.board.firmwareVersion == "1.0.0" && $0.call == nil })
@@ -147,12 +147,12 @@ extension EndToEnd {
             #expect(text.contains("L2  board") && text.contains("caller +15550402"), "\(text)")
 
             boards[1].send("hangup")
-            #expect(await UnitCrashTests.eventually(30) {
+            #expect(await EndToEnd.UnitCrashTests.eventually(30) {
                 _ = service.notifications()
                 return service.output.contains("call over")
             }, "\(service.output)")
             let statuses = { service.notifications().filter { $0.hasPrefix("STATUS=") } }
-            #expect(await UnitCrashTests.eventually(5) { statuses().last == "STATUS=2/2 lines up, 0 calls, 0 waiting" }, "\(statuses())")
+            #expect(await EndToEnd.UnitCrashTests.eventually(5) { statuses().last == "STATUS=2/2 lines up, 0 calls, 0 waiting" }, "\(statuses())")
             let seen = statuses()
             #expect(seen.contains("STATUS=2/2 lines up, 1 call, 0 waiting"), "\(seen)")
             // each change once, in order: no repeats of an unchanged summary
@@ -187,9 +187,9 @@ extension EndToEnd {
                 """
             try config.write(toFile: work + "/warmline.yaml", atomically: true, encoding: .utf8)
             let service = try Service(binary: binary, arguments: ["run", "--config", work + "/warmline.yaml"], work: work)
-            #expect(await UnitCrashTests.eventually(60) { service.output.contains("1/1 line(s) up") || !service.process.isRunning },
+            #expect(await EndToEnd.UnitCrashTests.eventually(60) { service.output.contains("1/1 line(s) up") || !service.process.isRunning },
                     "\(service.output)\n\((try? String(contentsOfFile: work + "/run.out.err", encoding: .utf8)) ?? "")")
-            #expect(await UnitCrashTests.eventually(20) { board.lineIsWarmlines })
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { board.lineIsWarmlines })
             let before = board.log()
             #expect(before.components(separatedBy: "host HELLO").count == 2, "the service said HELLO once:\n\(before)")
 
@@ -238,7 +238,7 @@ extension EndToEnd {
                 database: database, work: work, lines: ["1:\(first.ptyPath):\(caller.captureDevice):\(caller.playbackDevice)",
                                                         "2:\(missingPath):null:null"],
                 alsa: work + "/alsa.conf"), work: work)
-            #expect(await UnitCrashTests.eventually(60) { service.output.contains("1/2 line(s) up") || !service.process.isRunning },
+            #expect(await EndToEnd.UnitCrashTests.eventually(60) { service.output.contains("1/2 line(s) up") || !service.process.isRunning },
                     "\(service.output)")
             #expect(service.process.isRunning, "a missing board took the whole unit down")
             #expect(service.output.contains("board \(missingPath): no such device — check the USB cable"), "\(service.output)")
@@ -252,16 +252,16 @@ extension EndToEnd {
             #expect(text.contains("board \(missingPath): no such device") && text.contains("retrying in"), "\(text)")
 
             // the healthy line answers a call meanwhile
-            #expect(await UnitCrashTests.eventually(20) { first.lineIsWarmlines })
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { first.lineIsWarmlines })
             first.send("ring +15550501 \"One\"")
-            #expect(await UnitCrashTests.eventually(20) { first.log().contains("hook relay off-hook") }, "\(service.output)")
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { first.log().contains("hook relay off-hook") }, "\(service.output)")
             first.send("hangup")
 
             // the board appears: the line comes up without a restart
             let second = try BoardEmulator(binary: emulatorBinary, logPath: work + "/emulator2.log")
             defer { second.stop() }
             try FileManager.default.createSymbolicLink(atPath: missingPath, withDestinationPath: second.ptyPath)
-            #expect(await UnitCrashTests.eventually(40) { second.lineIsWarmlines }, "line 2 never came up:\n\(service.output)")
+            #expect(await EndToEnd.UnitCrashTests.eventually(40) { second.lineIsWarmlines }, "line 2 never came up:\n\(service.output)")
             let recovered = try #require(try await Self.status(binary, database: database, work: work))
             #expect(recovered.lines[1].board.state == .connected)
             #expect(recovered.summary.hasPrefix("2/2 lines up"))
@@ -283,11 +283,11 @@ extension EndToEnd {
             let service = try Service(binary: binary, arguments: Self.runArguments(
                 database: database, work: work, lines: ["1:\(board.ptyPath):\(caller.captureDevice):\(caller.playbackDevice)"],
                 alsa: work + "/alsa.conf"), work: work)
-            #expect(await UnitCrashTests.eventually(60) { service.output.contains("1/1 line(s) up") }, "\(service.output)")
-            #expect(await UnitCrashTests.eventually(20) { board.lineIsWarmlines })
+            #expect(await EndToEnd.UnitCrashTests.eventually(60) { service.output.contains("1/1 line(s) up") }, "\(service.output)")
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { board.lineIsWarmlines })
             board.send("agent noanswer")
             board.send("ring +15550601 \"Term Caller\"")
-            #expect(await UnitCrashTests.eventually(20) { service.output.contains("answered: caller +15550601") }, "\(service.output)")
+            #expect(await EndToEnd.UnitCrashTests.eventually(20) { service.output.contains("answered: caller +15550601") }, "\(service.output)")
             let releasedBefore = board.log().components(separatedBy: "released (line to agent)").count
             kill(service.process.processIdentifier, SIGTERM)
             #expect(await service.waitForExit(seconds: 15), "\(service.output)")

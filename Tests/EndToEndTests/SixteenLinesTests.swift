@@ -4,7 +4,7 @@ import WarmlineAudio
 import WarmlineSimulation
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// One `warmline run` serving 16 emulated lines (16 firmware emulators on ptys) on this 2-core machine.
     @Suite("Sixteen lines end to end")
     struct SixteenLinesTests {
@@ -28,9 +28,9 @@ extension EndToEnd {
                 arguments += ["--line", "\(number):\(emulator.ptyPath):\(capture):\(playback)"]
             }
             let started = MonotonicClock.seconds()
-            let child = try UnitCrashTests.Child(binary: binary, arguments: arguments, outputPath: work + "/run.out")
+            let child = try EndToEnd.UnitCrashTests.Child(binary: binary, arguments: arguments, outputPath: work + "/run.out")
             defer { if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) } }
-            let up = await UnitCrashTests.eventually(60) { child.output.contains("\(lineCount) line(s) up") || !child.process.isRunning }
+            let up = await EndToEnd.UnitCrashTests.eventually(60) { child.output.contains("\(lineCount) line(s) up") || !child.process.isRunning }
             let errors = (try? String(contentsOfFile: work + "/run.out.err", encoding: .utf8)) ?? ""
             #expect(up && child.process.isRunning, "warmline run did not bring \(lineCount) lines up:\n\(child.output)\n\(errors)")
             guard child.process.isRunning else { return }
@@ -38,14 +38,14 @@ extension EndToEnd {
             let connected = child.output.components(separatedBy: "\n").filter { $0.contains(": protocol 1, firmware 1.0.0") && $0.contains(" board /") }
             #expect(connected.count == lineCount, "\(child.output)")
             // Every board hands its line over once it hears HELLO and heartbeats on an idle line.
-            let claimed = await UnitCrashTests.eventually(20) { emulators.allSatisfy(\.lineIsWarmlines) }
+            let claimed = await EndToEnd.UnitCrashTests.eventually(20) { emulators.allSatisfy(\.lineIsWarmlines) }
             #expect(claimed, "boards still in bypass: \(emulators.indices.filter { !emulators[$0].lineIsWarmlines }.map { $0 + 1 })")
 
             let last = emulators[lineCount - 1]
             last.send("ring +15550316 \"Line Sixteen\"")
-            let answered = await UnitCrashTests.eventually(20) { last.log().contains("hook relay off-hook") }
+            let answered = await EndToEnd.UnitCrashTests.eventually(20) { last.log().contains("hook relay off-hook") }
             #expect(answered, "line \(lineCount) was not answered:\n\(child.output)\n\(last.log())")
-            #expect(await UnitCrashTests.eventually(5) { child.output.contains("L\(lineCount)") && child.output.contains("OFF_HOOK acknowledged") },
+            #expect(await EndToEnd.UnitCrashTests.eventually(5) { child.output.contains("L\(lineCount)") && child.output.contains("OFF_HOOK acknowledged") },
                     "\(child.output)")
             print("end to end: \(lineCount) lines up in \(Int(upSeconds * 1000)) ms; a call on line \(lineCount) answered")
             last.send("hangup")

@@ -6,28 +6,31 @@ import WarmlineSimulation
 @Suite("Scripted caller in real time through PulseAudio")
 struct RealTimeCallerTests {
     @Test("the real-time caller's key press reaches the loop, and its recording shows the prompt stopping after the onset marker")
-    func keyPressInRealTime() throws {
-        let pulse = try PulseAudioServer(sinks: ["caller", "line"])
-        defer { pulse.stop() }
-        let timeline = try CallerScript([.silence(ms: 600), .dtmf("7"), .silence(ms: 600)]).timeline()
-        let caller = try RealTimeCaller(server: pulse, sink: "caller", source: "line.monitor", markerSink: "line",
-                                        timeline: timeline, totalFrames: timeline.samples.count + 2400)
-        let config = try ALSAConfigOverlay(pulse.alsaPCM(name: "cap", device: "caller.monitor")
-            + pulse.alsaPCM(name: "play", device: "line"))
-        var detector = DTMFDetector()
-        var digits: [Character] = []
-        do {
-            let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", config: config)
-            try loop.run(maxFrames: Int64(timeline.samples.count)) { period, player in
-                if period.startFrame == 0 { player.enqueue(PromptClip(id: "menu", samples: [Int16](repeating: 4000, count: 24000))) }
-                for event in detector.process(period.samples) where event.kind == .keyDown {
-                    digits.append(event.digit)
-                    player.stop()
+    func keyPressInRealTime() async throws {
+        let heard = try await onOwnThread { () throws -> (digits: [Character], result: RealTimeCaller.Result) in
+            let pulse = try PulseAudioServer(sinks: ["caller", "line"])
+            defer { pulse.stop() }
+            let timeline = try CallerScript([.silence(ms: 600), .dtmf("7"), .silence(ms: 600)]).timeline()
+            let caller = try RealTimeCaller(server: pulse, sink: "caller", source: "line.monitor", markerSink: "line",
+                                            timeline: timeline, totalFrames: timeline.samples.count + 2400)
+            let config = try ALSAConfigOverlay(pulse.alsaPCM(name: "cap", device: "caller.monitor")
+                + pulse.alsaPCM(name: "play", device: "line"))
+            var detector = DTMFDetector()
+            var digits: [Character] = []
+            do {
+                let loop = try AudioLoop(captureDevice: "cap", playbackDevice: "play", config: config)
+                try loop.run(maxFrames: Int64(timeline.samples.count)) { period, player in
+                    if period.startFrame == 0 { player.enqueue(PromptClip(id: "menu", samples: [Int16](repeating: 4000, count: 24000))) }
+                    for event in detector.process(period.samples) where event.kind == .keyDown {
+                        digits.append(event.digit)
+                        player.stop()
+                    }
+                    return .proceed
                 }
-                return .proceed
             }
+            return (digits, try caller.wait())
         }
-        let result = try caller.wait()
+        let (digits, result) = (heard.digits, heard.result)
         #expect(digits == ["7"])
         // The marker is mixed with the prompt in Warmline's sink (and may clip): find it by level.
         let marker = try #require(result.recording.firstIndex { $0 > 20000 })

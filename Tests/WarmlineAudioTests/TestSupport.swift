@@ -62,3 +62,12 @@ func runWarmline(_ arguments: [String]) throws -> (status: Int32, out: String, e
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs `body` on a thread of its own and awaits its result. A real-time test waits for seconds on a sound server's
+/// clock; on its concurrency thread it would hold one of this 2-core machine's two pool threads, and every other test
+/// (the end-to-end lanes among them) would wait behind it. The test's assertions stay in the test, on what this returns.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
