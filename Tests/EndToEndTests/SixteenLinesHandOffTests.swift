@@ -4,7 +4,7 @@ import WarmlineSimulation
 import WarmlineStore
 import WarmlineUnit
 
-extension EndToEnd {
+extension EndToEndSecondLane {
     /// The unit's runtime (`UnitRunner`: the service group `warmline run` starts) on 16 firmware emulator processes,
     /// every line ringing at once: each is answered, its caller presses 0 and reaches the agent through a warm hand-off.
     @Suite("Sixteen lines hand off end to end")
