@@ -81,12 +81,16 @@ struct BoardLinkTests {
         defer { rig.stop() }
         let direct = Mutex<[(event: WarmlineBoardEvent, at: UInt64)]>([])
         rig.link.deliverEvents { event in direct.withLock { $0.append((event, DispatchTime.now().uptimeNanoseconds)) } }
-        let streamed = rig.events.all.count
-        rig.emulator.send("ring +15550199 \"Direct\"")
-        let rang = await eventually(10_000) { direct.withLock { $0.contains { if case .callerID = $0.event { true } else { false } } } }
+        rig.emulator.send("ring +15550199 Direct uk")  // the UK double ring: its first ring ends after 1 s, not 2
+        // the ring is enough (the caller ID follows the first ring by 0.5 s; the runtime's tests see it reach the line)
+        let rang = await eventually(10_000) { direct.withLock { $0.contains { if case .ring(count: 1, _) = $0.event { true } else { false } } } }
         #expect(rang, "\(direct.withLock { $0.map(\.event) })")
-        #expect(direct.withLock { $0.contains { if case .ring(count: 1, _) = $0.event { true } else { false } } })
-        #expect(rig.events.all.count == streamed, "nothing reaches the ended stream: \(rig.events.all)")
+        // what the board said before the hand-over may still be on its way through the stream (a loaded machine stalls
+        // its consumer: a watchdog bypass and the host's return once arrived late), but the ring never does
+        let streamedCall = rig.events.all.contains {
+            switch $0 { case .ring: true; default: false }
+        }
+        #expect(!streamedCall, "the ring reaches the sink, not the ended stream: \(rig.events.all)")
         let answered = Mutex<Result<Void, BoardError>?>(nil)
         rig.link.submit(.offHook) { result in answered.withLock { $0 = result } }
         #expect(await eventually(5_000) { answered.withLock { $0 != nil } })
