@@ -65,7 +65,7 @@ public final class MoonshineSearch {
         let status = wl_moonshine_open(model.onnxRuntimePath, model.path(RecognizerModel.encoderFile), model.path(RecognizerModel.decoderFile),
                                        settings.threads, settings.arena ? 1 : 0, &opened, &error, error.count)
         guard status == 0, let opened else {
-            throw SpeechSetupError(file: model.directory, reason: "cannot run Moonshine through ONNX Runtime: \(String(cString: error))")
+            throw SpeechSetupError(file: model.directory, reason: "cannot run Moonshine through ONNX Runtime: \(Self.message(error))")
         }
         handle = opened
         logits = [Float](repeating: 0, count: Int(WL_MOONSHINE_LOGITS))
@@ -115,7 +115,7 @@ public final class MoonshineSearch {
         let status = input.map(Int64.init).withUnsafeBufferPointer { ids in
             rows.withUnsafeMutableBufferPointer { wl_moonshine_step(handle, ids.baseAddress, ids.count, $0.baseAddress, &error, error.count) }
         }
-        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(String(cString: error))") }
+        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(Self.message(error))") }
         var total = 0.0
         for (row, token) in target.enumerated() {
             total += Self.logProbability(of: Int(token), in: rows[(row * width)..<(row * width + tokenizer.pieces.count)])
@@ -127,7 +127,7 @@ public final class MoonshineSearch {
         var error = [CChar](repeating: 0, count: 512)
         var frames: Int64 = 0
         let status = samples.withUnsafeBufferPointer { wl_moonshine_encode(handle, $0.baseAddress, $0.count, &frames, &error, error.count) }
-        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine encoder: \(String(cString: error))") }
+        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine encoder: \(Self.message(error))") }
     }
 
     private func step(_ tokens: [Int32]) throws(SpeechSetupError) {
@@ -135,7 +135,7 @@ public final class MoonshineSearch {
         let status = tokens.map(Int64.init).withUnsafeBufferPointer { ids in
             logits.withUnsafeMutableBufferPointer { wl_moonshine_step(handle, ids.baseAddress, ids.count, $0.baseAddress, &error, error.count) }
         }
-        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(String(cString: error))") }
+        guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(Self.message(error))") }
     }
 
     private static func padded(_ samples: [Int16]) -> [Int16] {
@@ -203,5 +203,12 @@ struct KeywordBias: Sendable {
             }
         }
         return boosted
+    }
+}
+
+extension MoonshineSearch {
+    /// The text of a NUL-terminated error buffer the C side filled.
+    static func message(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
