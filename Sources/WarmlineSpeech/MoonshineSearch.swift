@@ -77,7 +77,7 @@ public final class MoonshineSearch {
     /// padded to the model's shortest input; nothing when there is no speech in it.
     public func transcribe(line samples: [Int16]) throws(SpeechSetupError) -> String {
         guard !MoonshineTranscriber.trimmedToSpeech(samples).isEmpty else { return "" }
-        return try transcribe(wideband: MoonshineTranscriber.wideband(Self.padded(samples)), speech: true)
+        return try transcribe(wideband: MoonshineTranscriber.wideband(MoonshineTranscriber.padded(samples)), speech: true)
     }
 
     /// The transcript of 16 kHz samples in -1...1; `speech` says the clip holds speech, so it may not read as nothing.
@@ -136,11 +136,6 @@ public final class MoonshineSearch {
             logits.withUnsafeMutableBufferPointer { wl_moonshine_step(handle, ids.baseAddress, ids.count, $0.baseAddress, &error, error.count) }
         }
         guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(Self.message(error))") }
-    }
-
-    private static func padded(_ samples: [Int16]) -> [Int16] {
-        let minimum = MoonshineTranscriber.minimumLineFrames
-        return samples.count >= minimum ? samples : samples + [Int16](repeating: 0, count: minimum - samples.count)
     }
 
     static func argmax(_ values: [Float], count: Int) -> Int32 {

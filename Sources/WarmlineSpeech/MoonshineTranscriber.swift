@@ -80,7 +80,8 @@ public final class MoonshineTranscriber {
         return try transcribe(wideband: Self.wideband(Self.padded(Array(speech))))
     }
 
-    private static func padded(_ samples: [Int16]) -> [Int16] {
+    /// `samples`, padded with silence to `minimumLineFrames` (the model aborts on fewer).
+    static func padded(_ samples: [Int16]) -> [Int16] {
         samples.count >= minimumLineFrames ? samples : samples + [Int16](repeating: 0, count: minimumLineFrames - samples.count)
     }
 
