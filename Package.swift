@@ -117,7 +117,7 @@ let package = Package(
                           "Tests/CFirmwareSim/FirmwareSim.c"],
                 publicHeadersPath: "Tests/CFirmwareSim/include"),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
-        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio"]),
+        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio", "WarmlineTestSupport"]),
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
                                                    "WarmlineSimulation"]),

@@ -37,6 +37,9 @@ final class RecognizerWorkerProcess {
         posix_spawn_file_actions_adddup2(&actions, pair[1], 0)
         posix_spawn_file_actions_adddup2(&actions, pair[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorFDs[1], 2)
+        // the worker inherits nothing above stderr: not the unit's database or card, nor a file a thread is writing
+        // (a long-lived child holding a write descriptor makes that file, if it is a program, "Text file busy" to run)
+        if let closeFrom = Self.addCloseFrom() { _ = closeFrom(&actions, 3) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -74,6 +77,13 @@ final class RecognizerWorkerProcess {
         errorPipe = errorFDs[0]
         startedAt = .now
         for fd in [socket, errorPipe] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not export.
+    private static func addCloseFrom() -> (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? {
+        // RTLD_DEFAULT is the null handle on glibc
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }
 
     /// Writes all of `bytes`, waiting for room until `deadline`; false when the worker is gone or stopped reading.

@@ -3,6 +3,7 @@ import Testing
 import WarmlineAudio
 import WarmlineSimulation
 import WarmlineStore
+import WarmlineTestSupport
 import WarmlineUnit
 
 extension EndToEnd {
@@ -15,8 +16,7 @@ extension EndToEnd {
             // The real espeak-ng, started late: a stand-in for a renderer starved on a busy unit.
             let slowEspeak = options.workDirectory + "/slow-espeak-ng"
             try FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
-            try "#!/bin/sh\nsleep 8\nexec espeak-ng \"$@\"\n".write(toFile: slowEspeak, atomically: true, encoding: .utf8)
-            #expect(chmod(slowEspeak, 0o755) == 0)
+            try ExecutableScript.write("#!/bin/sh\nsleep 8\nexec espeak-ng \"$@\"\n", to: slowEspeak)
             options.whisperTools.espeak = slowEspeak
             let transcript = TranscriptLines()
             let session = DemoSession(options: options, transcript: { transcript.append($0) })

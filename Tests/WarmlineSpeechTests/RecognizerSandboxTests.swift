@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineTestSupport
 @testable import WarmlineSpeech
 
 /// Scripts/memory-deny-write-execute.py: systemd's MemoryDenyWriteExecute=yes seccomp filter, without a running systemd.
@@ -52,9 +53,8 @@ struct RecognizerSandboxTests {
         let worker = Recognizer.defaultWorkerPath()
         #expect(worker != Recognizer.installedWorkerPath, "build the worker: swift build --build-tests")
         let wrapper = directory + "/warmline-recognizer"
-        try "#!/bin/sh\nexec \(MemoryDenyWriteExecute.python) \(MemoryDenyWriteExecute.script) \(worker) \"$@\"\n"
-            .write(toFile: wrapper, atomically: true, encoding: .utf8)
-        #expect(chmod(wrapper, 0o755) == 0)
+        try ExecutableScript.write("#!/bin/sh\nexec \(MemoryDenyWriteExecute.python) \(MemoryDenyWriteExecute.script) \(worker) \"$@\"\n",
+                                   to: wrapper)
         let recognizer = try InstalledRecognizer.start { $0.workerPath = wrapper }
         defer { recognizer.stop() }
         // the worker answering is the one under the filter (seccomp mode 2, no new privileges)
