@@ -53,6 +53,15 @@ deps:
 	fi; \
 	rm -rf $(MOONSHINE_DIR) && mv $(MOONSHINE_DIR).tmp $(MOONSHINE_DIR) && \
 	echo "make deps: Moonshine base-en in $(MOONSHINE_DIR) (checked)"
+	@# The wheel's decoder turns its 8-bit weights back into floats on every step (60-70 ms of CPU a step); derive the
+	@# folded copy the recogniser prefers (same graph and logits, ~13 ms a step). Not byte-reproducible, so it is not
+	@# summed: it is made from the checked files, and MoonshineSearchTests compares its decode with the wheel's.
+	@if [ -f $(MOONSHINE_DIR)/decoder_model_merged.ort ] && [ ! -f $(MOONSHINE_DIR)/decoder_model_folded.ort ]; then \
+	  echo "make deps: folding Moonshine's decoder weights into $(MOONSHINE_DIR)/decoder_model_folded.ort"; \
+	  python3 Scripts/moonshine-decoder-onnx.py $(MOONSHINE_DIR)/libonnxruntime.so.1.22.1 \
+	    $(MOONSHINE_DIR)/decoder_model_merged.ort $(MOONSHINE_DIR)/decoder_model_folded.ort \
+	  || echo "make deps: could not fold the decoder: the recogniser decodes with the wheel's (about 5x the CPU per step)"; \
+	fi
 
 build: deps
 	$(SWIFT) build

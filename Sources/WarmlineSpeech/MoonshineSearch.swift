@@ -22,10 +22,14 @@ public final class MoonshineSearch {
         public var bonus: Float = 2
         /// Threads the runtime may use per model (the worker serves every line one clip at a time).
         public var threads: Int32 = 1
-        /// Whether ONNX Runtime keeps its CPU memory arena. On: a decoder step costs about half the CPU (60-70 ms
-        /// against 140-170 ms on this machine; without it every step maps and faults in its buffers afresh), and the
-        /// arena is bounded by the longest clip the recogniser is sent (`second_pass.window_ms`, 6 s).
+        /// Whether ONNX Runtime keeps its CPU memory arena. With the wheel's decoder a step costs about half the CPU
+        /// with it (60-70 ms against 140-170 ms on this machine: every step dequantises all weights into fresh
+        /// buffers); with the folded decoder a step's buffers are small either way. The arena is bounded by the
+        /// longest clip the recogniser is sent (`second_pass.window_ms`, 6 s).
         public var arena = true
+        /// Whether to load the folded decoder (`RecognizerModel.foldedDecoderFile`) when `make deps` made it: the same
+        /// logits for about a fifth of the CPU per step. Off: the wheel's decoder, as before.
+        public var foldedDecoder = true
         /// Most tokens read per second of audio (a decode that loops on a phrase stops there).
         public var tokensPerSecond = 6.5
 
@@ -49,6 +53,10 @@ public final class MoonshineSearch {
     public let settings: Settings
     /// The model's token table.
     public let tokenizer: MoonshineTokenizer
+    /// The decoder file it loaded (the folded one or the wheel's).
+    public let decoderPath: String
+    /// Decoder calls made since it was loaded (one per token of a greedy decode, one per forced score).
+    public private(set) var decoderCalls = 0
     private let bias: KeywordBias
     private let handle: OpaquePointer
     private var logits: [Float]
@@ -60,9 +68,10 @@ public final class MoonshineSearch {
         self.settings = settings
         tokenizer = try MoonshineTokenizer(contentsOf: model.path(RecognizerModel.tokenizerFile))
         bias = KeywordBias(words: settings.biasWords, tokenizer: tokenizer)
+        decoderPath = settings.foldedDecoder ? model.searchDecoderPath : model.path(RecognizerModel.decoderFile)
         var error = [CChar](repeating: 0, count: 512)
         var opened: OpaquePointer?
-        let status = wl_moonshine_open(model.onnxRuntimePath, model.path(RecognizerModel.encoderFile), model.path(RecognizerModel.decoderFile),
+        let status = wl_moonshine_open(model.onnxRuntimePath, model.path(RecognizerModel.encoderFile), decoderPath,
                                        settings.threads, settings.arena ? 1 : 0, &opened, &error, error.count)
         guard status == 0, let opened else {
             throw SpeechSetupError(file: model.directory, reason: "cannot run Moonshine through ONNX Runtime: \(Self.message(error))")
@@ -115,6 +124,7 @@ public final class MoonshineSearch {
         let status = input.map(Int64.init).withUnsafeBufferPointer { ids in
             rows.withUnsafeMutableBufferPointer { wl_moonshine_step(handle, ids.baseAddress, ids.count, $0.baseAddress, &error, error.count) }
         }
+        decoderCalls += 1
         guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(Self.message(error))") }
         var total = 0.0
         for (row, token) in target.enumerated() {
@@ -135,6 +145,7 @@ public final class MoonshineSearch {
         let status = tokens.map(Int64.init).withUnsafeBufferPointer { ids in
             logits.withUnsafeMutableBufferPointer { wl_moonshine_step(handle, ids.baseAddress, ids.count, $0.baseAddress, &error, error.count) }
         }
+        decoderCalls += 1
         guard status == 0 else { throw SpeechSetupError(file: model.directory, reason: "Moonshine decoder: \(Self.message(error))") }
     }
 

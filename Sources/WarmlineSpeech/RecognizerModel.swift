@@ -18,6 +18,10 @@ public struct RecognizerModel: Sendable, Equatable {
     public static let encoderFile = "encoder_model.ort"
     /// The ONNX decoder.
     public static let decoderFile = "decoder_model_merged.ort"
+    /// The decoder with its weights folded into floats, derived from `decoderFile` by `make deps`
+    /// (Scripts/moonshine-decoder-onnx.py): the same graph and logits, about five times less CPU per decoder step,
+    /// because the wheel's file turns its 8-bit weights back into floats on every call. Optional.
+    public static let foldedDecoderFile = "decoder_model_folded.ort"
     /// The token table.
     public static let tokenizerFile = "tokenizer.bin"
     /// Moonshine's C API.
@@ -51,6 +55,15 @@ public struct RecognizerModel: Sendable, Equatable {
         if manager.fileExists(atPath: cache + "/" + libraryFile) { return RecognizerModel(directory: cache) }
         return RecognizerModel(directory: installedDirectory)
     }
+
+    /// The decoder Warmline's own search loads: the folded one when it is there and readable, else the wheel's.
+    public var searchDecoderPath: String {
+        let folded = path(Self.foldedDecoderFile)
+        return FileManager.default.isReadableFile(atPath: folded) ? folded : path(Self.decoderFile)
+    }
+
+    /// Whether the folded decoder is there (without it a decoder step costs about five times the CPU).
+    public var hasFoldedDecoder: Bool { FileManager.default.isReadableFile(atPath: path(Self.foldedDecoderFile)) }
 
     /// Full path of one of the model's files.
     public func path(_ file: String) -> String { directory + "/" + file }

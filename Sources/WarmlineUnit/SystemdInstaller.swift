@@ -229,6 +229,10 @@ public struct SystemdInstaller: Sendable {
                      RecognizerModel.libraryFile, RecognizerModel.onnxRuntimeFile] {
             files.append(try copy(sourceModel.path(name), to: modelTarget + "/" + name, what: "recogniser model file", mode: 0o644))
         }
+        if sourceModel.hasFoldedDecoder {
+            let name = RecognizerModel.foldedDecoderFile
+            files.append(try copy(sourceModel.path(name), to: modelTarget + "/" + name, what: "recogniser model file (folded decoder)", mode: 0o644))
+        }
         return files
     }
 

@@ -106,3 +106,57 @@ struct MoonshineSearchTests {
         #expect(distinct.count == 6)
     }
 }
+
+@Suite("Moonshine's folded decoder", .serialized, .enabled(if: InstalledRecognizer.isInstalled && InstalledRecognizer.model.hasFoldedDecoder,
+                                                            "no decoder_model_folded.ort beside the model: run `make deps`"))
+struct MoonshineFoldedDecoderTests {
+    /// CPU time of the calling thread, in milliseconds (load on the machine does not change it much; wall time would).
+    static func threadCPU() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1_000_000
+    }
+
+    @Test("the folded decoder reads every rendered request and neutral sentence exactly as the wheel's decoder does, and scores the same")
+    func sameTranscripts() throws {
+        var wheel = MoonshineSearch.Settings()
+        wheel.foldedDecoder = false
+        let original = try MoonshineSearch(model: InstalledRecognizer.model, settings: wheel)
+        let folded = try MoonshineSearch(model: InstalledRecognizer.model)
+        #expect(folded.decoderPath.hasSuffix(RecognizerModel.foldedDecoderFile))
+        #expect(original.decoderPath.hasSuffix(RecognizerModel.decoderFile))
+        for (text, voice) in [("someone is hurting me", "slt"), ("I want to speak to an agent", "kal"), ("please send an ambulance", "rms"),
+                              ("the police station is near the market", "kal"), ("I don't need help thank you", "slt")] {
+            let audio = try RenderedSpeech.render(text, engine: .flite(voice))
+            let expected = try original.transcribe(line: audio)
+            #expect(!expected.isEmpty)
+            #expect(try folded.transcribe(line: audio) == expected, "'\(text)' (\(voice))")
+            let wideband = MoonshineTranscriber.wideband(audio)
+            let scored = try folded.score(wideband: wideband, text: expected)
+            #expect(abs(scored - (try original.score(wideband: wideband, text: expected))) < 0.001, "'\(text)'")
+        }
+    }
+
+    @Test("a folded decoder step costs less than half the CPU of the wheel's (same greedy decode, same number of calls)")
+    func cheaperSteps() throws {
+        var wheel = MoonshineSearch.Settings()
+        wheel.foldedDecoder = false
+        let original = try MoonshineSearch(model: InstalledRecognizer.model, settings: wheel)
+        let folded = try MoonshineSearch(model: InstalledRecognizer.model)
+        let audio = MoonshineTranscriber.wideband(try RenderedSpeech.render("someone is breaking into my house please help", engine: .flite("slt")))
+        // one decode each to settle the runtimes' first-call allocations
+        _ = try original.transcribe(wideband: audio)
+        _ = try folded.transcribe(wideband: audio)
+        var cost: [Double] = []
+        var calls: [Int] = []
+        for search in [original, folded] {
+            let before = search.decoderCalls
+            let start = Self.threadCPU()
+            _ = try search.transcribe(wideband: audio)
+            cost.append(Self.threadCPU() - start)
+            calls.append(search.decoderCalls - before)
+        }
+        #expect(calls[0] == calls[1] && calls[0] >= 6, "\(calls)")
+        #expect(cost[1] < cost[0] / 2, "wheel \(cost[0]) ms, folded \(cost[1]) ms for \(calls[0]) calls")
+    }
+}

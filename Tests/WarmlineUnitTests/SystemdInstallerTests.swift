@@ -147,6 +147,10 @@ struct SystemdInstallerTests {
         // the same bytes as the checked copy make deps unpacked
         let source = FileManager.default.contents(atPath: model.path("tokenizer.bin"))
         #expect(source != nil && FileManager.default.contents(atPath: installed.path("tokenizer.bin")) == source)
+        // the folded decoder make deps derives goes along when it is there, so the installed worker decodes as fast
+        #expect(installed.hasFoldedDecoder == model.hasFoldedDecoder)
+        #expect(installed.searchDecoderPath.hasSuffix(model.hasFoldedDecoder ? WarmlineSpeech.RecognizerModel.foldedDecoderFile
+                                                                                : WarmlineSpeech.RecognizerModel.decoderFile))
     }
 
     @Test("a prefix with a space is quoted on the ExecStart line")

@@ -26,7 +26,11 @@ enum {
 
 typedef struct wl_moonshine wl_moonshine;
 
-/* Opens the runtime (`runtime_path`, e.g. libonnxruntime.so.1.22.1) and both models. `threads` is the number of
+/* Opens the runtime (`runtime_path`, e.g. libonnxruntime.so.1.22.1) and both models. A model in ORT format (a path
+ * ending ".ort") is mapped read-only and its weights are used from the mapping, so they cost file-backed pages that
+ * the kernel can drop, not heap; the decoder may be the wheel's `decoder_model_merged.ort` or the folded
+ * `decoder_model_folded.ort` that `make deps` derives from it (Scripts/moonshine-decoder-onnx.py: same graph, weights
+ * stored as floats, about 13 ms of CPU per decoder call instead of 60-70). `threads` is the number of
  * threads each model's operators may use (0: the runtime's default, one per core); `arena` 0 turns the runtime's
  * CPU memory arena off, so memory goes back to the system after each call instead of staying at its peak. */
 int wl_moonshine_open(const char *runtime_path, const char *encoder_path, const char *decoder_path, int threads,
