@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WarmlineSimulation
 import WarmlineStore
+import WarmlineTestScheduling
 import WarmlineUnit
 
 /// End-to-end suites in two lanes: each lane runs its suites one at a time, and the two lanes run beside each other.
@@ -20,33 +21,6 @@ enum EndToEnd {}
 /// The second end-to-end lane (see `EndToEnd`): day passes, the technician's deployment and the `warmline run` children.
 @Suite("End to end, second lane", .serialized, .criticalPath)
 enum EndToEndSecondLane {}
-
-/// Runs each test of a suite as a child task of high priority. Swift's global executor on Linux keeps one pool per
-/// priority (two threads each on this 2-core machine): at the default priority, the synchronous tests of the other
-/// suites (child processes awaited, sleeps, CPU-bound DSP) hold both threads for seconds at a time, and a lane's
-/// continuations queued behind them (a full run once saw its first end-to-end test take 130 s instead of 10). The
-/// unit's own tasks inherit the priority, so the whole session runs on that pool; the test and its assertions are
-/// unchanged.
-struct CriticalPath: SuiteTrait, TestTrait, TestScoping {
-    var isRecursive: Bool { true }
-
-    func scopeProvider(for test: Test, testCase: Test.Case?) -> CriticalPath? { testCase == nil ? nil : self }
-
-    func provideScope(for test: Test, testCase: Test.Case?,
-                      performing function: @Sendable () async throws -> Void) async throws {
-        try await withoutActuallyEscaping(function) { body in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask(priority: .high) { try await body() }
-                try await group.waitForAll()
-            }
-        }
-    }
-}
-
-extension Trait where Self == CriticalPath {
-    /// Each test of the suite runs at high priority, on a pool the default-priority tests never hold (`CriticalPath`).
-    static var criticalPath: Self { CriticalPath() }
-}
 
 /// Paths, binaries and store queries the end-to-end tests share: the real emulator, prompts, warmline and SQLite.
 enum EndToEndRig {
