@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineBoard
 
 /// A link to a fresh emulator that has claimed the line (heartbeats on, line idle).
@@ -46,7 +47,7 @@ private func eventually(_ ms: Int, _ condition: () -> Bool) async -> Bool {
 // real I/O against the host-built firmware emulator. Not serialized: each has its own emulator and pty, and they are
 // mostly waiting on I/O. The two that time real retransmits and heartbeats already ran beside every other suite of the
 // full tier; their bounds (400-1000 ms for 5 tries 100 ms apart, under 2 s for 20,000 signals) hold beside these few.
-@Suite("BoardLink against the firmware emulator on a pty")
+@Suite("BoardLink against the firmware emulator on a pty", .keepsPaceWithAPeer)
 struct BoardLinkTests {
     @Test("HELLO returns the board's protocol and firmware versions and the reset bypass")
     func handshake() async throws {
