@@ -118,7 +118,7 @@ let package = Package(
                           "Firmware/core/line.c", "Firmware/core/board.c", "Firmware/hal/host/network_sim.c",
                           "Tests/CFirmwareSim/FirmwareSim.c"],
                 publicHeadersPath: "Tests/CFirmwareSim/include"),
-        .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim", "WarmlineTestScheduling"]),
+        .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
         .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio", "WarmlineTestScheduling"]),
         .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore", "WarmlineTestScheduling"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",

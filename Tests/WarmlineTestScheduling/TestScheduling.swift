@@ -35,10 +35,6 @@ extension Trait where Self == PoolTrait {
     /// The run's critical path (the end-to-end lanes): high priority, a pool no other test holds.
     public static var criticalPath: Self { PoolTrait(priority: .high) }
 
-    /// Tests that keep pace with a peer in real time (a board emulator's heartbeats and watchdog): high priority, so a
-    /// busy default pool never stalls them long enough for the peer to give up on them.
-    public static var keepsPaceWithAPeer: Self { PoolTrait(priority: .high) }
-
     /// Tests that hold their thread (child processes waited for, sleeps, long CPU-bound loops): low priority, a pool
     /// of their own, so the default pool stays free for asynchronous tests and the unit's own tasks.
     public static var holdsItsThread: Self { PoolTrait(priority: .low) }
