@@ -105,11 +105,13 @@ let package = Package(
         // Moonshine in its own process, shared by all lines: ONNX Runtime's memory and crashes stay out of the unit.
         .executableTarget(name: "warmline-recognizer", dependencies: ["WarmlineSpeech"]),
 
-        .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP"]),
+        // Test-only: the traits that put the tests that hold their thread and the end-to-end lanes on pools of their own.
+        .target(name: "WarmlineTestScheduling", path: "Tests/WarmlineTestScheduling"),
+        .testTarget(name: "WarmlineDSPTests", dependencies: ["WarmlineDSP", "WarmlineTestScheduling"]),
         .testTarget(name: "WarmlineConfigTests", dependencies: ["WarmlineConfig"]),
         .testTarget(name: "WarmlineCoreTests", dependencies: ["WarmlineCore", "WarmlineAudio", "WarmlineText", "WarmlineDSP"]),  // Audio: real prompt durations for the scenarios; DSP: the seeded generator
-        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP"]),
-        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineCore", "WarmlineDSP", "WarmlineSimulation"]),
+        .testTarget(name: "WarmlineStoreTests", dependencies: ["WarmlineStore", "WarmlineTestSupport", "WarmlineDSP", "WarmlineTestScheduling"]),
+        .testTarget(name: "WarmlineAudioTests", dependencies: ["WarmlineAudio", "WarmlineCore", "WarmlineDSP", "WarmlineSimulation", "WarmlineTestScheduling"]),
         // Test-only: the real firmware core and the emulator's phone network in-process, on the test's millisecond clock.
         .target(name: "CFirmwareSim", path: ".",
                 sources: ["Firmware/core/crc16.c", "Firmware/core/cobs.c", "Firmware/core/frame.c", "Firmware/core/link.c",
@@ -117,10 +119,10 @@ let package = Package(
                           "Tests/CFirmwareSim/FirmwareSim.c"],
                 publicHeadersPath: "Tests/CFirmwareSim/include"),
         .testTarget(name: "WarmlineBoardTests", dependencies: ["WarmlineBoard", "CFirmwareSim"]),
-        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio", "WarmlineTestSupport"]),
-        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore"]),
+        .testTarget(name: "WarmlineSpeechTests", dependencies: ["WarmlineSpeech", "WarmlineDSP", "WarmlineCore", "WarmlineAudio", "WarmlineTestSupport", "WarmlineTestScheduling"]),
+        .testTarget(name: "WarmlineUnitTests", dependencies: ["WarmlineUnit", "WarmlineCore", "WarmlineTestScheduling"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WarmlineUnit", "WarmlineStore", "WarmlineAudio", "WarmlineBoard", "WarmlineDSP", "WarmlineCore",
-                                                   "WarmlineSimulation"]),
+                                                   "WarmlineSimulation", "WarmlineTestSupport", "WarmlineTestScheduling"]),
         // The dashboard in a real headless Chromium, /metrics through promtool and a real prometheus, the billing sync over real HTTP.
         .testTarget(name: "WarmlineWebTests", dependencies: ["WarmlineWeb", "WarmlineBilling", "WarmlineStore", "WarmlineUnit", "WarmlineCore",
                                                      .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WarmlineSimulation
 import WarmlineStore
+import WarmlineTestScheduling
 import WarmlineUnit
 
 /// End-to-end suites in two lanes: each lane runs its suites one at a time, and the two lanes run beside each other.
@@ -12,12 +13,13 @@ import WarmlineUnit
 /// spotter and the recogniser, so it wants the CPU it is given) and the crash tests, whose SIGKILL-to-bypass bound is
 /// wall-clock time: the speech-heavy demo callers, the fault drills and the crashes come last, when the other lane is
 /// done. The second lane holds the day-pass session and the `warmline` children of the deployment, the runtime service
-/// and the sixteen lines. (Suites run in a lane in the order of their type names.)
-@Suite("End to end", .serialized)
+/// and the sixteen lines. (Suites run in a lane in the order of their type names.) Both lanes are the run's critical
+/// path, so they run on the pool of their own priority (`.criticalPath`).
+@Suite("End to end", .serialized, .criticalPath)
 enum EndToEnd {}
 
 /// The second end-to-end lane (see `EndToEnd`): day passes, the technician's deployment and the `warmline run` children.
-@Suite("End to end, second lane", .serialized)
+@Suite("End to end, second lane", .serialized, .criticalPath)
 enum EndToEndSecondLane {}
 
 /// Paths, binaries and store queries the end-to-end tests share: the real emulator, prompts, warmline and SQLite.

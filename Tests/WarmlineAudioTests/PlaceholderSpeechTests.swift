@@ -1,5 +1,6 @@
 import Testing
 import WarmlineCore
+import WarmlineTestScheduling
 @testable import WarmlineAudio
 
 /// The day-pass templates that carry `{expires_at}` (prompts.yaml), with the repository's pieces.
@@ -26,7 +27,7 @@ private func spoken(_ language: String, _ hour: Int, _ minute: Int, _ day: Spoke
         .map { catalog.pieces[$0] ?? "<\($0)>" }.joined(separator: " ")
 }
 
-@Suite("Placeholders spoken from pieces")
+@Suite("Placeholders spoken from pieces", .holdsItsThread)
 struct PlaceholderSpeechTests {
     private let expiry: [String: SpokenValue] = ["expires_at": .time(hour: 23, minute: 40, day: .tomorrow)]
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import WarmlineCore
+import WarmlineTestScheduling
 @testable import WarmlineAudio
 
 /// `warmline prompts list` and `render`, run as a technician would (the binary beside the test executable).
-@Suite("Prompts command")
+@Suite("Prompts command", .holdsItsThread)
 struct PromptsCommandTests {
     @Test("prompts list prints one row per prompt and piece with its source, seconds and text; render names what it skipped")
     func listAndRender() throws {

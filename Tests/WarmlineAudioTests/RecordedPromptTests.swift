@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import WarmlineCore
+import WarmlineTestScheduling
 @testable import WarmlineAudio
 
-@Suite("Recorded prompts")
+@Suite("Recorded prompts", .holdsItsThread)
 struct RecordedPromptTests {
     /// How a bad recording is made, and the reason it is refused with (after `<path>: `).
     enum BadFile: Sendable, CustomTestStringConvertible {

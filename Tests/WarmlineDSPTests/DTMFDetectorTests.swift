@@ -1,7 +1,8 @@
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineDSP
 
-@Suite("DTMF detector (ITU-T Q.24)")
+@Suite("DTMF detector (ITU-T Q.24)", .holdsItsThread)
 struct DTMFDetectorTests {
     static func keyDowns(_ samples: [Int16], configuration: DTMFDetector.Configuration = .init()) -> [DTMFEvent] {
         var detector = DTMFDetector(configuration: configuration)

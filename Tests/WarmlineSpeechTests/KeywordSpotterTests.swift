@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WarmlineCore
 import WarmlineDSP
+import WarmlineTestScheduling
 @testable import WarmlineSpeech
 
-@Suite("Keyword spotting on rendered speech", .serialized)
+@Suite("Keyword spotting on rendered speech", .serialized, .holdsItsThread)
 struct KeywordSpotterTests {
     static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
 

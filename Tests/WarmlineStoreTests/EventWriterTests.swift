@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 import WarmlineTestSupport
 @testable import WarmlineStore
 
-@Suite("EventWriter")
+@Suite("EventWriter", .holdsItsThread)
 struct EventWriterTests {
     @Test("acknowledged events are on disk in order, and the acknowledged sequence covers every enqueued event after flush")
     func acknowledgesCommittedEvents() throws {
@@ -231,7 +232,7 @@ enum ReadOnlyFile {
     }
 }
 
-@Suite("EventWriter on a full disk")
+@Suite("EventWriter on a full disk", .holdsItsThread)
 struct EventWriterFullDiskTests {
     @Test("past a real file-size limit (RLIMIT_FSIZE in a child) the writer holds events, reports the fault, and writes them all once the limit is lifted")
     func fileSizeLimitInChild() throws {

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
 /// The supervisor's listings run as a supervisor would (the built `warmline`), on the fixture's morning.
-@Suite("Listing commands")
+@Suite("Listing commands", .holdsItsThread)
 struct ListingCommandsTests {
     /// A unit config in Kyiv time (`database` as given, else the default live path); returns its path.
     static func kyivConfig(in directory: TemporaryDirectory, database: String? = nil) throws -> String {

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
 /// `warmline purge`, run as a supervisor would (the binary beside the test executable).
-@Suite("Purge command")
+@Suite("Purge command", .holdsItsThread)
 struct PurgeCommandTests {
     @Test("purge --before DATE replaces older caller numbers with pseudonyms, prints what it did, and keeps every row")
     func purgesBeforeDate() throws {

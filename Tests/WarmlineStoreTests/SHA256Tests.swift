@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
-@Suite("SHA256")
+@Suite("SHA256", .holdsItsThread)
 struct SHA256Tests {
     @Test("matches the FIPS 180-2 example vectors", arguments: [
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
 /// Copies a supervisor can trust: the WAL folded in when the writer idles or closes, and an online, checked backup.
-@Suite("Safe copies")
+@Suite("Safe copies", .holdsItsThread)
 struct SafeCopyTests {
     private func count(_ path: String, _ table: String = "events") throws -> Int {
         var config = Configuration()

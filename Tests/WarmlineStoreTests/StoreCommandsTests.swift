@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
 /// The `warmline` store commands, run as a technician would (the binary beside the test executable).
-@Suite("Store commands")
+@Suite("Store commands", .holdsItsThread)
 struct StoreCommandsTests {
     @Test("bad input exits 2 with a message naming the problem", arguments: [
         (["logs", "--format", "xml"], "--format 'xml' is not one of: table, csv, json, ndjson"),

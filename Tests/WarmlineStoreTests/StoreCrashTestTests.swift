@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import WarmlineDSP
+import WarmlineTestScheduling
 import WarmlineTestSupport
 @testable import WarmlineStore
 
-@Suite("StoreCrashTest")
+@Suite("StoreCrashTest", .holdsItsThread)
 struct StoreCrashTestTests {
     @Test("after each of 5 SIGKILLs at seeded random moments the file is intact and every acknowledged event is there")
     func survivesKills() throws {

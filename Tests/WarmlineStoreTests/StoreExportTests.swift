@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
-@Suite("StoreExport")
+@Suite("StoreExport", .holdsItsThread)
 struct StoreExportTests {
     @Test("an export holds an intact database copy, a CSV per table and a manifest whose counts and SHA-256 check out")
     func exportIsComplete() throws {

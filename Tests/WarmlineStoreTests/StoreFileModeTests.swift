@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
-@Suite("StoreFileMode", .serialized)
+@Suite("StoreFileMode", .serialized, .holdsItsThread)
 struct StoreFileModeTests {
     static func mode(_ path: String) -> mode_t? {
         var status = stat()

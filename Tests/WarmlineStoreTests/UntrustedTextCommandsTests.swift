@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineStore
 
 /// Caller IDs, CSV cells and YAML keys with terminal escape codes, printed by every command a person reads: escaped, never raw.
-@Suite("Untrusted text in commands")
+@Suite("Untrusted text in commands", .holdsItsThread)
 struct UntrustedTextCommandsTests {
     static let hostile = "+1555\u{1b}[2J\u{1b}]0;owned\u{07}0402"
     static let shown = #"+1555\x1b[2J\x1b]0;owned\x070402"#

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import WarmlineAudio
+import WarmlineTestScheduling
 @testable import WarmlineUnit
 
-@Suite("Flow source")
+@Suite("Flow source", .holdsItsThread)
 struct FlowSourceTests {
     static let prompts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Prompts").path

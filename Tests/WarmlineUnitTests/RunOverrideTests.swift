@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import WarmlineCore
+import WarmlineTestScheduling
 import WarmlineUnit
 
-@Suite("RunOverride")
+@Suite("RunOverride", .holdsItsThread)
 struct RunOverrideTests {
     func lineProblem(_ specs: [String]) -> String? {
         do {
