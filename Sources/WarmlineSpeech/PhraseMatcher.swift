@@ -141,6 +141,16 @@ public struct PhraseMatcher: Sendable, Equatable {
         return PhraseDecision(kind: .nothing, rule: nil, words: "", because: nil, mentioned: [])
     }
 
+    /// True when a mention pattern matches somewhere in the transcript ("the police station"), request or not.
+    public func hasMention(_ transcript: String) -> Bool {
+        let clauses = normalizedClauses(transcript)
+        let near = phoneticNeighbours(clauses)
+        let sameWord = { (patternWord: String, heard: String) in
+            Self.soundsAlike(patternWord, heard) || near[heard]?.contains(patternWord) == true
+        }
+        return clauses.contains { clause in rules.contains { $0.intent == .mention && !$0.matches(in: clause, sameWord: sameWord).isEmpty } }
+    }
+
     /// True when the transcript's last clause ends in the start of a mention pattern ("can you help me" could go on
     /// "with my top up"): a request read at a pause waits for the sentence's end rather than count at once.
     public func couldTurnIntoMention(_ transcript: String) -> Bool {

@@ -35,11 +35,15 @@ public struct PhraseVerifier: Sendable, Equatable {
         public var phrase: Phrase
         /// Sound distance between the replaced stretch and the phrasing, per letter of the phrasing (0 identical).
         public var distance: Double
+        /// Share of the reading's words that differ from the free transcript (1: all of it): the margin is scaled by
+        /// it, since a per-token score over a long sentence hides how badly two replaced words fit.
+        public var coverage: Double = 1
     }
 
     /// The phrasings, in file order.
     public var phrases: [Phrase]
-    /// Nats per token a reading may score below the free transcript and still be accepted.
+    /// Nats per token a reading that changes every word may score below the free transcript and still be accepted (a
+    /// reading that changes a share of the words: that share of it).
     public var margin: Double
     /// Readings scored per utterance at most (each is one decoder call).
     public var calls: Int
@@ -149,21 +153,27 @@ public struct PhraseVerifier: Sendable, Equatable {
             var ranges = [(best.start..<best.end, best.distance)]
             if best.end == words.count - 1 { ranges.append((best.start..<words.count, best.distance + Self.tailPenalty)) }
             for (range, distance) in ranges {
+                // a reading never drops a negation the caller said ("there is no fire" is not "there is a fire")
+                let dropped = Set(keys[range].flatMap { $0.split(separator: " ").map(String.init) })
+                guard dropped.isDisjoint(with: matcher.negations.subtracting(phrase.words)) else { continue }
                 let text = Self.reading(words, replacing: range, with: phrase.written)
                 let decision = matcher.decide(text)
                 guard decision.kind.rawValue == phrase.intent.rawValue, !found.contains(where: { $0.text == text }) else { continue }
-                found.append(Candidate(text: text, phrase: phrase, distance: distance))
+                let changed = max(range.count, phrase.written.count)
+                let coverage = Double(changed) / Double(max(words.count, words.count - range.count + phrase.written.count))
+                found.append(Candidate(text: text, phrase: phrase, distance: distance, coverage: coverage))
             }
         }
         return Array(found.sorted { $0.distance < $1.distance }.prefix(calls))
     }
 
-    /// The best candidate the audio supports within the margin (`keywordMargin` when the free transcript names a keyword), given the free transcript's score and each candidate's
+    /// The best candidate the audio supports within the margin (`keywordMargin` when the free transcript names a keyword)
+    /// times the share of words it changes, given the free transcript's score and each candidate's
     /// (mean log-probability per token); nil when none is.
     public func accepted(_ candidates: [Candidate], scores: [Double], freeScore: Double, keywordHeard: Bool = false)
         -> (candidate: Candidate, score: Double)? {
         let allowed = keywordHeard ? keywordMargin : margin
-        let scored = zip(candidates, scores).filter { $0.1 >= freeScore - allowed }
+        let scored = zip(candidates, scores).filter { $0.1 >= freeScore - allowed * $0.0.coverage }
         return scored.max { $0.1 < $1.1 }.map { ($0.0, $0.1) }
     }
 
@@ -229,6 +239,13 @@ extension PhraseVerifier {
         public var score: Double
     }
 
+    /// Whether a free transcript with this verdict is verified: nothing heard, or a keyword with no rule around it; never
+    /// a request (already one), a negated request or a mention a rule turned down (and `transcribe` also leaves any
+    /// transcript a mention pattern matches: "the police station").
+    public static func rereads(_ decision: PhraseDecision) -> Bool {
+        decision.kind == .nothing || (decision.kind == .mention && decision.rule == nil)
+    }
+
     /// Reads 8 kHz line audio with `search` and verifies the transcript: when the matcher takes it for no request (nothing
     /// heard, or a keyword with no request or mention rule around it), the nearest readings are scored against the same
     /// encoded audio (`calls` decoder calls at most, one more when the free decode did not end on its own) and the best
@@ -238,7 +255,7 @@ extension PhraseVerifier {
         var outcome = Outcome(free: text, freeScore: freeScore, tried: [], accepted: nil)
         guard !text.isEmpty else { return outcome }
         let decision = matcher.decide(text)
-        guard decision.kind == .nothing || (decision.kind == .mention && decision.rule == nil) else { return outcome }
+        guard Self.rereads(decision), !matcher.hasMention(text) else { return outcome }
         let candidates = candidates(for: text, matcher: matcher)
         guard !candidates.isEmpty else { return outcome }
         let free: Double

@@ -17,7 +17,7 @@ struct PhraseVerifierTests {
         let verifier = try #require(matcher.verifier)
         #expect(verifier.phrases.contains { $0.intent == .distress && $0.written == ["call", "the", "police"] })
         #expect(verifier.phrases.contains { $0.intent == .person })
-        #expect(verifier.margin > 0 && verifier.margin < 2 && verifier.keywordMargin <= verifier.margin)
+        #expect(verifier.margin > 0 && verifier.margin <= 3 && verifier.keywordMargin <= verifier.margin)
         #expect((1...4).contains(verifier.calls))
     }
 
@@ -27,28 +27,46 @@ struct PhraseVerifierTests {
     func misheardRequests(transcript: String, reading: String) throws {
         let tried = try readings(transcript)
         #expect(tried.contains(reading), "\(transcript) → \(tried)")
-        #expect(tried.count <= 3)
+        #expect(tried.count <= (try #require(try Self.shipped.get())).verifier?.calls ?? 0)
     }
 
-    @Test("a reading the patterns would not take as a request is never tried: mentions and negations stay what they are",
-          arguments: ["The police station is near the market.", "I do not need help.", "The staff were very helpful.",
-                      "Can you help me with my balance?", "Nobody is hurting anyone."])
-    func mentionsAndNegationsAreNotReRead(transcript: String) throws {
+    @Test("a mention a rule turned down, a negated request and a request are never re-read; nothing heard and a bare keyword are",
+          arguments: [("The police station is near the market.", false), ("I do not need help.", false), ("Call the police.", false),
+                      ("Can you help me with my balance?", false), ("Held me.", true), ("The staff were very helpful.", true)])
+    func whatIsReRead(transcript: String, reread: Bool) throws {
         let matcher = try #require(try Self.shipped.get())
-        for reading in try readings(transcript) {
-            let decision = matcher.decide(reading)
-            #expect(decision.kind == .distress || decision.kind == .person, "\(reading)")
-            // the reading keeps the transcript's mention or negation words: the stretch replaced is one request's length
-            #expect(!reading.lowercased().contains("police station") || decision.kind != .distress, "\(reading)")
-        }
-        #expect(!(try readings("The police station is near the market.")).contains { $0.contains("station") })
+        #expect((PhraseVerifier.rereads(matcher.decide(transcript)) && !matcher.hasMention(transcript)) == reread,
+                "\(transcript): \(matcher.decide(transcript))")
     }
 
-    @Test("an unrelated sentence offers nothing to score (no decoder call)", arguments: [
-        "What time does the shop open tomorrow?", "I would like to check my balance.", "The weather is nice today.",
-    ])
-    func unrelatedSentences(transcript: String) throws {
-        #expect(try readings(transcript).isEmpty, "\(transcript)")
+    @Test("every reading tried is a request of its phrasing's class by the patterns")
+    func readingsAreRequests() throws {
+        let matcher = try #require(try Self.shipped.get())
+        for transcript in ["Held me.", "He's trying to kiss me.", "Can I speak to some of it, please?", "The weather is nice today."] {
+            for candidate in try #require(matcher.verifier).candidates(for: transcript, matcher: matcher) {
+                #expect(matcher.decide(candidate.text).kind.rawValue == candidate.phrase.intent.rawValue, "\(candidate)")
+            }
+        }
+    }
+
+    @Test("a stretch with a negation in it is never replaced: 'there is no fire' is not re-read as 'there is a fire'")
+    func negationIsNeverReplaced() throws {
+        let tried = try readings("There is no fire, the alarm went off by mistake.")
+        #expect(!tried.contains { $0.lowercased().contains("is a fire") }, "\(tried)")
+        #expect(tried.allSatisfy { $0.lowercased().contains("no") }, "\(tried)")
+    }
+
+    @Test("a reading that changes two words of a long sentence gets that share of the margin")
+    func marginScalesWithTheWordsChanged() throws {
+        let matcher = try #require(try Self.shipped.get())
+        let verifier = try #require(matcher.verifier)
+        let long = try #require(verifier.candidates(for: "Eight of spades, four of clubs, seven of hearts, and the last one is sad.", matcher: matcher).first)
+        #expect(long.coverage < 0.3, "\(long)")
+        let short = try #require(verifier.candidates(for: "Held me.", matcher: matcher).first)
+        #expect(short.coverage == 1, "\(short)")
+        // the same score gap: accepted for the short reading, not for the long one
+        #expect(verifier.accepted([short], scores: [-1.5], freeScore: -0.5) != nil)
+        #expect(verifier.accepted([long], scores: [-1.5], freeScore: -0.5) == nil)
     }
 
     @Test("the best reading within the margin is accepted; none beyond it")
@@ -114,7 +132,7 @@ struct PhraseVerifierTests {
         #expect(error("    margin: 0.5\n    calls: 40\n")?.reason.contains("calls must be a whole number") == true)
         let twice = error("    margin: 0.5\n    distress:\n      - help me\n      - Help me\n")
         #expect(twice?.line == 17)
-        #expect(twice?.reason == "verify.distress phrasing 'Help me' is already listed on line 16")
+        #expect(twice?.reason == "verify.distress phrasing 'help me' is already listed on line 16")
         #expect(error("    margin: 0.5\n    phrases: [help me]\n")?.reason.hasPrefix("unknown matcher.verify key 'phrases'") == true)
     }
 
@@ -158,7 +176,7 @@ struct PhraseVerifierAudioTests {
         #expect(accepted.text.lowercased().filter { $0.isLetter || $0 == " " } == text)
         #expect(matcher.decide(outcome.text).kind == kind, "\(outcome.text)")
         let best = try #require(outcome.tried.first { $0.candidate == accepted })
-        #expect(best.score >= (outcome.freeScore ?? 0) - matcher.verifier!.margin)
+        #expect(best.score >= (outcome.freeScore ?? 0) - matcher.verifier!.margin * accepted.coverage)
         #expect(outcome.tried.count <= matcher.verifier!.calls)
     }
 }
