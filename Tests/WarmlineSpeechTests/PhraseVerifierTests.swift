@@ -179,4 +179,19 @@ struct PhraseVerifierAudioTests {
         #expect(best.score >= (outcome.freeScore ?? 0) - matcher.verifier!.margin * accepted.coverage)
         #expect(outcome.tried.count <= matcher.verifier!.calls)
     }
+
+    @Test("a neutral sentence with a near word is verified and turned down; a mention is never re-read", arguments: [
+        ("I need to update my personal details", RenderedSpeech.Engine.espeak(["-v", "en"])),
+        ("the hotel is near the station", .flite("kal")),
+        ("the police station is near the market", .flite("kal")),
+        ("she is a nurse in the emergency department", .espeak(["-v", "en"])),
+    ])
+    func neutralAndMentionStayInnocent(text: String, engine: RenderedSpeech.Engine) throws {
+        let matcher = try Self.matcher.get()
+        let outcome = try verify(text, engine, search: try MoonshineSearch(model: InstalledRecognizer.model))
+        #expect(!outcome.free.isEmpty)
+        #expect(outcome.accepted == nil, "'\(outcome.free)' re-read as '\(outcome.text)' (tried \(outcome.tried))")
+        #expect(matcher.decide(outcome.text).keywordClass == nil, "\(outcome.text)")
+        if matcher.hasMention(outcome.free) { #expect(outcome.tried.isEmpty, "a mention was re-read: \(outcome.tried)") }
+    }
 }
