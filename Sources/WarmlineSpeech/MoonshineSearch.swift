@@ -91,24 +91,48 @@ public final class MoonshineSearch {
 
     /// The transcript of 16 kHz samples in -1...1; `speech` says the clip holds speech, so it may not read as nothing.
     public func transcribe(wideband samples: [Float], speech: Bool = true) throws(SpeechSetupError) -> String {
+        try transcribeScored(wideband: samples, speech: speech).text
+    }
+
+    /// The transcript of 8 kHz line audio with its mean log-probability per token (and end), as `score` gives it, from
+    /// the unbiased logits; the audio stays encoded for `scores(of:)`. Nothing (score nil) when there is no speech.
+    public func transcribeScored(line samples: [Int16]) throws(SpeechSetupError) -> (text: String, score: Double?) {
+        guard !MoonshineTranscriber.trimmedToSpeech(samples).isEmpty else { return ("", nil) }
+        return try transcribeScored(wideband: MoonshineTranscriber.wideband(MoonshineTranscriber.padded(samples)), speech: true)
+    }
+
+    /// `transcribe(wideband:speech:)` with the transcript's score; nil when the decode stopped at its length cap or on
+    /// a repeat rather than at the end token (then `scores(of: [text])` gives it).
+    public func transcribeScored(wideband samples: [Float], speech: Bool = true) throws(SpeechSetupError) -> (text: String, score: Double?) {
         try encode(samples)
+        var total = 0.0
+        var ended = false
         let limit = max(8, Int(Double(samples.count) / 16000 * settings.tokensPerSecond))
         let end = Int32(WL_MOONSHINE_END_TOKEN)
         var tokens: [Int32] = []
         var next = Int32(WL_MOONSHINE_START_TOKEN)
         while tokens.count < limit {
             try step([next])
+            let normaliser = Self.logSumExp(logits[..<tokenizer.pieces.count])
+            let endLogit = logits[Int(end)]
             if tokens.isEmpty, speech { logits[Int(end)] = -.infinity }
+            var boosted: Set<Int32> = []
             if settings.bonus != 0 {
-                for token in bias.boosted(after: tokens) { logits[Int(token)] += settings.bonus }
+                boosted = bias.boosted(after: tokens)
+                for token in boosted { logits[Int(token)] += settings.bonus }
             }
             let best = Self.argmax(logits, count: tokenizer.pieces.count)
-            if best == end { break }
+            if best == end {
+                total += Double(endLogit) - normaliser
+                ended = true
+                break
+            }
+            total += Double(logits[Int(best)] - (boosted.contains(best) ? settings.bonus : 0)) - normaliser
             tokens.append(best)
             if Self.trimRepeat(&tokens) { break }
             next = best
         }
-        return tokenizer.text(of: tokens)
+        return (tokenizer.text(of: tokens), ended ? total / Double(tokens.count + 1) : nil)
     }
 
     /// Mean log-probability per token of `text` (then the end of the transcript) as the reading of 16 kHz samples,
@@ -116,6 +140,21 @@ public final class MoonshineSearch {
     /// sentence scores several nats per token lower).
     public func score(wideband samples: [Float], text: String) throws(SpeechSetupError) -> Double {
         try encode(samples)
+        return try scoreEncoded(text)
+    }
+
+    /// `score` of each text against the audio the last `transcribeScored` or `score` call encoded: one decoder call per
+    /// text, no encoder call (verification of a transcript's rival readings).
+    public func scores(of texts: [String]) throws(SpeechSetupError) -> [Double] {
+        var result: [Double] = []
+        for text in texts {
+            wl_moonshine_restart(handle)
+            result.append(try scoreEncoded(text))
+        }
+        return result
+    }
+
+    private func scoreEncoded(_ text: String) throws(SpeechSetupError) -> Double {
         let target = tokenizer.tokens(of: text) + [Int32(WL_MOONSHINE_END_TOKEN)]
         let input = [Int32(WL_MOONSHINE_START_TOKEN)] + target.dropLast()
         let width = Int(WL_MOONSHINE_LOGITS)
@@ -157,6 +196,11 @@ public final class MoonshineSearch {
             bestValue = values[index]
         }
         return Int32(best)
+    }
+
+    static func logSumExp(_ row: ArraySlice<Float>) -> Double {
+        let top = Double(row.max() ?? 0)
+        return top + log(row.reduce(0.0) { $0 + exp(Double($1) - top) })
     }
 
     static func logProbability(of token: Int, in row: ArraySlice<Float>) -> Double {

@@ -14,6 +14,8 @@ public struct PhraseMatcher: Sendable, Equatable {
     public var keywords: [String]
     /// Pronunciations for the sound test on phones (the speech model's dictionary); nil: spelling alone.
     public var lexicon: PhoneticLexicon?
+    /// Request phrasings the recogniser scores against the audio when its transcript is no request (`matcher.verify:`).
+    public var verifier: PhraseVerifier?
 
     /// Words before a match that can negate it.
     static let negationReach = 3
@@ -27,7 +29,7 @@ public struct PhraseMatcher: Sendable, Equatable {
     }
 
     public static func == (lhs: PhraseMatcher, rhs: PhraseMatcher) -> Bool {
-        lhs.rules == rhs.rules && lhs.negations == rhs.negations && lhs.keywords == rhs.keywords && lhs.lexicon?.path == rhs.lexicon?.path
+        lhs.rules == rhs.rules && lhs.negations == rhs.negations && lhs.keywords == rhs.keywords && lhs.lexicon?.path == rhs.lexicon?.path && lhs.verifier == rhs.verifier
             && lhs.soundsLike.map(\.heard) == rhs.soundsLike.map(\.heard) && lhs.soundsLike.map(\.word) == rhs.soundsLike.map(\.word)
     }
 
@@ -39,7 +41,8 @@ public struct PhraseMatcher: Sendable, Equatable {
     /// Reads the `matcher:` mapping (`keywords`: the list's distress and person phrases, for mentions).
     static func parse(_ node: YAMLNode, keywords: [String], reader: KeywordList.Reader) throws(SpeechSetupError) -> PhraseMatcher {
         var matcher = PhraseMatcher(rules: [], negations: [], keywords: keywords)
-        let known = PhraseRule.Intent.allCases.map(\.rawValue) + ["negations", "sounds_like"]
+        let known = PhraseRule.Intent.allCases.map(\.rawValue) + ["negations", "sounds_like", "verify"]
+        var verify: YAMLNode?
         for entry in try reader.mapping(node, "matcher") {
             if let intent = PhraseRule.Intent(rawValue: entry.key) {
                 guard let items = entry.value.sequence else {
@@ -66,6 +69,8 @@ public struct PhraseMatcher: Sendable, Equatable {
                     }
                     matcher.negations.insert(word.lowercased())
                 }
+            } else if entry.key == "verify" {
+                verify = entry.value
             } else if entry.key == "sounds_like" {
                 for pair in try reader.mapping(entry.value, "matcher.sounds_like") {
                     let heard = pair.key.lowercased().split(separator: " ").map(String.init)
@@ -84,6 +89,7 @@ public struct PhraseMatcher: Sendable, Equatable {
         for intent in [PhraseRule.Intent.distress, .person] where !matcher.rules.contains(where: { $0.intent == intent }) {
             throw SpeechSetupError(file: reader.file, line: node.mark?.line, reason: "matcher has no \(intent.rawValue) patterns")
         }
+        if let verify { matcher.verifier = try PhraseVerifier.parse(verify, matcher: matcher, reader: reader) }
         return matcher
     }
 
@@ -133,6 +139,16 @@ public struct PhraseMatcher: Sendable, Equatable {
             return PhraseDecision(kind: .mention, rule: nil, words: mentioned.joined(separator: " "), because: nil, mentioned: mentioned)
         }
         return PhraseDecision(kind: .nothing, rule: nil, words: "", because: nil, mentioned: [])
+    }
+
+    /// True when a mention pattern matches somewhere in the transcript ("the police station"), request or not.
+    public func hasMention(_ transcript: String) -> Bool {
+        let clauses = normalizedClauses(transcript)
+        let near = phoneticNeighbours(clauses)
+        let sameWord = { (patternWord: String, heard: String) in
+            Self.soundsAlike(patternWord, heard) || near[heard]?.contains(patternWord) == true
+        }
+        return clauses.contains { clause in rules.contains { $0.intent == .mention && !$0.matches(in: clause, sameWord: sameWord).isEmpty } }
     }
 
     /// True when the transcript's last clause ends in the start of a mention pattern ("can you help me" could go on

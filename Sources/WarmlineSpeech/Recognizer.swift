@@ -44,6 +44,9 @@ public final class Recognizer: Sendable {
         /// quiet spell is always read at once, however long. Kept small: the unit's four-caller figure is measured over
         /// 14 s of talk, and every millisecond saved up is spent there on top of the share.
         public var cpuBurstMs = 1500.0
+        /// The keywords file whose `matcher.verify:` phrasings the worker scores against the audio when a transcript is
+        /// no request (nil: the free transcript alone).
+        public var keywordsFile: String?
 
         /// The model found by `RecognizerModel.locate()` and the worker beside this executable, unless given.
         public init(model: RecognizerModel = .locate(), workerPath: String = Recognizer.defaultWorkerPath()) {
@@ -419,7 +422,7 @@ public final class Recognizer: Sendable {
         state.workerReady = false
         state.reader = RecognizerFrame.Reader()
         do {
-            let worker = try RecognizerWorkerProcess(worker: configuration.workerPath, model: configuration.model)
+            let worker = try RecognizerWorkerProcess(worker: configuration.workerPath, model: configuration.model, keywordsFile: configuration.keywordsFile)
             state.worker = worker
             let pid = worker.pid
             shared.withLock { locked in

@@ -20,8 +20,8 @@ final class RecognizerWorkerProcess {
     /// False once the worker's stderr reached its end (it is then no longer polled).
     private(set) var errorPipeOpen = true
 
-    /// Starts `worker --model DIR [--library PATH]`.
-    init(worker: String, model: RecognizerModel) throws(SpeechSetupError) {
+    /// Starts `worker --model DIR [--library PATH] [--keywords FILE]`.
+    init(worker: String, model: RecognizerModel, keywordsFile: String? = nil) throws(SpeechSetupError) {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
             throw SpeechSetupError(file: worker, reason: "cannot make the recogniser's socket: \(String(cString: strerror(errno)))")
@@ -53,6 +53,7 @@ final class RecognizerWorkerProcess {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let words: [String] = [worker, "--model", model.directory] + (model.library.map { ["--library", $0] } ?? [])
+            + (keywordsFile.map { ["--keywords", $0] } ?? [])
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         // Swift's crash backtrace would bury ONNX Runtime's one-line reason (and takes seconds to write)

@@ -306,6 +306,9 @@ public final class UnitRunner: Sendable {
         var configuration = Recognizer.Configuration(model: model, workerPath: settings.workerPath ?? Recognizer.defaultWorkerPath())
         configuration.maxResidentMB = settings.maxResidentMB
         configuration.maxCPUPercent = settings.maxCPUPercent
+        // the English matcher's verify phrasings: the worker scores them when a transcript is no request
+        let keywords = "\(config.promptsDirectory)/en/keywords.yaml"
+        if FileManager.default.fileExists(atPath: keywords) { configuration.keywordsFile = keywords }
         let recognizer = Recognizer(configuration: configuration)
         running.withLock { $0.recognizer = recognizer }
         let transcript = transcript

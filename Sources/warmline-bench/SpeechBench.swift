@@ -121,6 +121,7 @@ struct SpeechBench: ParsableCommand {
             var configuration = Recognizer.Configuration(model: model.map { RecognizerModel(directory: $0) } ?? .locate())
             // file-fed: a loaded machine must not turn a slow decode into a "hung" worker and a lost transcript
             if !liveTimeouts { configuration.hangLimitMs = 60_000 }
+            configuration.keywordsFile = keywords
             let started = Recognizer(configuration: configuration)
             let status = started.waitUntilSettled(timeoutMs: started.configuration.startTimeoutMs)
             guard status.isReady else { throw ValidationError("the recogniser is not ready: \(status) (run `make deps`)") }

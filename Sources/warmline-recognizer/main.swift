@@ -1,10 +1,13 @@
 // warmline-recognizer: Moonshine base-en in a process of its own, shared by every line (see RecognizerFrame for the
 // protocol on stdin/stdout). Loads the model once, answers one request at a time, exits when stdin closes.
+import Foundation
 import Glibc
 import WarmlineSpeech
 
 func usage() -> Never {
-    writeError("usage: warmline-recognizer --model DIR [--library LIBMOONSHINE]   (DIR holds Moonshine base-en and libmoonshine.so, as `make deps` unpacks it)")
+    writeError("usage: warmline-recognizer --model DIR [--library LIBMOONSHINE] [--keywords KEYWORDS.YAML]   (DIR holds Moonshine base-en "
+               + "and libmoonshine.so, as `make deps` unpacks it; the keywords file's matcher.verify phrasings are scored against "
+               + "the audio when a transcript is no request)")
     exit(64)
 }
 
@@ -43,10 +46,17 @@ func closeInheritedDescriptors() {
 }
 
 closeInheritedDescriptors()
-let arguments = Array(CommandLine.arguments.dropFirst())
-guard arguments.count == 2 || arguments.count == 4, arguments[0] == "--model" else { usage() }
-if arguments.count == 4, arguments[2] != "--library" { usage() }
-let model = RecognizerModel(directory: arguments[1], library: arguments.count == 4 ? arguments[3] : nil)
+var options: [String: String] = [:]
+do {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    guard arguments.count.isMultiple(of: 2) else { usage() }
+    for index in stride(from: 0, to: arguments.count, by: 2) {
+        guard ["--model", "--library", "--keywords"].contains(arguments[index]), options[arguments[index]] == nil else { usage() }
+        options[arguments[index]] = arguments[index + 1]
+    }
+}
+guard let modelDirectory = options["--model"] else { usage() }
+let model = RecognizerModel(directory: modelDirectory, library: options["--library"])
 let clock = ContinuousClock()
 let loadStart = clock.now
 
@@ -56,12 +66,53 @@ enum Reader {
     case search(MoonshineSearch)
     case library(MoonshineTranscriber)
 
-    func transcribe(line samples: [Int16]) throws(SpeechSetupError) -> String {
+    func transcribe(line samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> String {
         switch self {
-        case .search(let search): try search.transcribe(line: samples)
+        case .search(let search): try verified(search, samples, matcher: matcher, trace: trace)
         case .library(let transcriber): try transcriber.transcribe(line: samples)
         }
     }
+
+    private func verified(_ search: MoonshineSearch, _ samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> String {
+        guard let matcher, let verifier = matcher.verifier else { return try search.transcribe(line: samples) }
+        let outcome = try verifier.transcribe(line: samples, search: search, matcher: matcher)
+        if let trace {
+            let tried = outcome.tried.map { "\($0.candidate.phrase.intent.rawValue):\($0.candidate.text)=" + String(format: "%.3f", $0.score) }
+            let fields = [outcome.free, matcher.decide(outcome.free).kind.rawValue, outcome.freeScore.map { String(format: "%.3f", $0) } ?? "-",
+                          outcome.accepted?.text ?? "-"] + tried
+            trace.write(fields.joined(separator: "\t") + "\n")
+        }
+        return outcome.text
+    }
+}
+
+/// The keywords file's matcher (its `verify:` phrasings drive verification); nil without `--keywords`.
+let matcher: PhraseMatcher? = {
+    guard let file = options["--keywords"] else { return nil }
+    do {
+        return try PhraseMatcher.load(file: file)
+    } catch {
+        writeError("warmline-recognizer: no verification, the keywords file is unusable: \(error)")
+        return nil
+    }
+}()
+
+/// Tuning aid: with WARMLINE_VERIFY_TRACE=FILE, one tab-separated line per utterance (free transcript, the matcher's verdict
+/// on it, its score or "-", the reading accepted or "-", then every reading scored as class:text=score) is appended there.
+let verifyTrace: VerifyTrace? = ProcessInfo.processInfo.environment["WARMLINE_VERIFY_TRACE"].flatMap(VerifyTrace.init)
+
+/// An append-only text file.
+final class VerifyTrace {
+    let handle: FileHandle
+
+    init?(path: String) {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    func write(_ line: String) { handle.write(Data(line.utf8)) }
 }
 
 func loadReader() throws(SpeechSetupError) -> Reader {
@@ -104,7 +155,7 @@ while true {
             let start = clock.now
             let answer: RecognizerFrame.Answer
             do {
-                let text = try transcriber.transcribe(line: request.samples)
+                let text = try transcriber.transcribe(line: request.samples, matcher: matcher, trace: verifyTrace)
                 answer = .init(id: request.id, kind: .transcript, milliseconds: milliseconds(clock.now - start), text: text)
             } catch {
                 answer = .init(id: request.id, kind: .failed, milliseconds: milliseconds(clock.now - start), text: error.description)

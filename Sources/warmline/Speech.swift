@@ -107,7 +107,7 @@ struct Speech: ParsableCommand {
             }
             let list = try KeywordList.load(file: keywords)
             let recognizer = noRecognizer || !unit.recognizer.enabled ? nil
-                : FileAnalysis.startRecognizer(model: model ?? unit.recognizer.modelDirectory)
+                : FileAnalysis.startRecognizer(model: model ?? unit.recognizer.modelDirectory, keywords: keywords)
             defer { recognizer?.stop() }
             let analysis = try FileAnalysis(file: file, keywords: list, recognizer: recognizer, printing: true)
             for (index, utterance) in analysis.utterances.enumerated() {
@@ -147,7 +147,7 @@ struct Speech: ParsableCommand {
         func run() throws {
             let list = try KeywordList.load(file: keywords)
             guard list.matcher != nil else { throw ValidationError("\(keywords) has no matcher: section") }
-            let recognizer = FileAnalysis.startRecognizer(model: model)
+            let recognizer = FileAnalysis.startRecognizer(model: model, keywords: keywords)
             defer { recognizer.stop() }
             guard recognizer.status.isReady else { throw ValidationError("\(recognizer.status)") }
             let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
@@ -225,9 +225,11 @@ struct FileAnalysis {
     /// The decisions came from the two passes.
     var twoPass = false
 
-    /// A recogniser for a command: started and waited for; prints why when it is not ready.
-    static func startRecognizer(model: String?) -> Recognizer {
-        let recognizer = Recognizer(configuration: .init(model: model.map { RecognizerModel(directory: $0) } ?? .locate()))
+    /// A recogniser for a command (verifying with `keywords`' phrasings): started and waited for; prints why when it is not ready.
+    static func startRecognizer(model: String?, keywords: String?) -> Recognizer {
+        var configuration = Recognizer.Configuration(model: model.map { RecognizerModel(directory: $0) } ?? .locate())
+        configuration.keywordsFile = keywords
+        let recognizer = Recognizer(configuration: configuration)
         let status = recognizer.waitUntilSettled(timeoutMs: recognizer.configuration.startTimeoutMs)
         if !status.isReady { print(status) }
         return recognizer

@@ -1,0 +1,197 @@
+import Testing
+@testable import WarmlineSpeech
+
+@Suite("Verification by forced scoring: which readings are tried, and rules refused at load")
+struct PhraseVerifierTests {
+    static let shipped = Result { try PhraseMatcher.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
+
+    func readings(_ transcript: String) throws -> [String] {
+        let matcher = try #require(try Self.shipped.get())
+        let verifier = try #require(matcher.verifier)
+        return verifier.candidates(for: transcript, matcher: matcher).map(\.text)
+    }
+
+    @Test("the shipped keywords file has verify phrasings of both classes, a margin and a call budget")
+    func shippedPhrasings() throws {
+        let matcher = try #require(try Self.shipped.get())
+        let verifier = try #require(matcher.verifier)
+        #expect(verifier.phrases.contains { $0.intent == .distress && $0.written == ["call", "the", "police"] })
+        #expect(verifier.phrases.contains { $0.intent == .person })
+        #expect(verifier.margin > 0 && verifier.margin <= 3 && verifier.keywordMargin <= verifier.margin)
+        #expect((1...4).contains(verifier.calls))
+    }
+
+    @Test("a misheard request is re-read with the request put in place of the stretch that sounds like it", arguments: [
+        ("Call Nepalese.", "Call the police."), ("Hold me!", "Help me!"), ("He's trying to kiss me.", "He's trying to kill me."),
+    ])
+    func misheardRequests(transcript: String, reading: String) throws {
+        let tried = try readings(transcript)
+        #expect(tried.contains(reading), "\(transcript) → \(tried)")
+        #expect(tried.count <= (try #require(try Self.shipped.get())).verifier?.calls ?? 0)
+    }
+
+    @Test("a mention a rule turned down, a negated request and a request are never re-read; nothing heard and a bare keyword are",
+          arguments: [("The police station is near the market.", false), ("I do not need help.", false), ("Call the police.", false),
+                      ("Can you help me with my balance?", false), ("Held me.", true), ("The staff were very helpful.", true)])
+    func whatIsReRead(transcript: String, reread: Bool) throws {
+        let matcher = try #require(try Self.shipped.get())
+        #expect((PhraseVerifier.rereads(matcher.decide(transcript)) && !matcher.hasMention(transcript)) == reread,
+                "\(transcript): \(matcher.decide(transcript))")
+    }
+
+    @Test("every reading tried is a request of its phrasing's class by the patterns")
+    func readingsAreRequests() throws {
+        let matcher = try #require(try Self.shipped.get())
+        for transcript in ["Held me.", "He's trying to kiss me.", "Can I speak to some of it, please?", "The weather is nice today."] {
+            for candidate in try #require(matcher.verifier).candidates(for: transcript, matcher: matcher) {
+                #expect(matcher.decide(candidate.text).kind.rawValue == candidate.phrase.intent.rawValue, "\(candidate)")
+            }
+        }
+    }
+
+    @Test("a stretch with a negation in it is never replaced: 'there is no fire' is not re-read as 'there is a fire'")
+    func negationIsNeverReplaced() throws {
+        let tried = try readings("There is no fire, the alarm went off by mistake.")
+        #expect(!tried.contains { $0.lowercased().contains("is a fire") }, "\(tried)")
+        #expect(tried.allSatisfy { $0.lowercased().contains("no") }, "\(tried)")
+    }
+
+    @Test("a reading that changes two words of a long sentence gets that share of the margin")
+    func marginScalesWithTheWordsChanged() throws {
+        let matcher = try #require(try Self.shipped.get())
+        let verifier = try #require(matcher.verifier)
+        let long = try #require(verifier.candidates(for: "Eight of spades, four of clubs, seven of hearts, and the last one is sad.", matcher: matcher).first)
+        #expect(long.coverage < 0.3, "\(long)")
+        let short = try #require(verifier.candidates(for: "Held me.", matcher: matcher).first)
+        #expect(short.coverage == 1, "\(short)")
+        // the same score gap: accepted for the short reading, not for the long one
+        #expect(verifier.accepted([short], scores: [-1.5], freeScore: -0.5) != nil)
+        #expect(verifier.accepted([long], scores: [-1.5], freeScore: -0.5) == nil)
+    }
+
+    @Test("the best reading within the margin is accepted; none beyond it")
+    func acceptance() throws {
+        let help = PhraseVerifier.Phrase("help me", intent: .distress)
+        let verifier = PhraseVerifier(phrases: [help], margin: 0.5)
+        let candidates = [PhraseVerifier.Candidate(text: "Help me.", phrase: help, distance: 0.2),
+                          PhraseVerifier.Candidate(text: "Help us.", phrase: help, distance: 0.3)]
+        #expect(verifier.accepted(candidates, scores: [-1.4, -1.3], freeScore: -1.0)?.candidate.text == "Help us.")
+        #expect(verifier.accepted(candidates, scores: [-1.6, -1.51], freeScore: -1.0) == nil)
+        #expect(verifier.accepted(candidates, scores: [-0.9, -1.6], freeScore: -1.0)?.candidate.text == "Help me.")
+        // a transcript that already names a keyword needs the stricter margin
+        let strict = PhraseVerifier(phrases: [help], margin: 1.2, keywordMargin: 0.5)
+        #expect(strict.accepted(candidates, scores: [-1.9, -2.1], freeScore: -1.0)?.candidate.text == "Help me.")
+        #expect(strict.accepted(candidates, scores: [-1.9, -2.1], freeScore: -1.0, keywordHeard: true) == nil)
+        #expect(strict.accepted(candidates, scores: [-1.9, -1.4], freeScore: -1.0, keywordHeard: true)?.candidate.text == "Help us.")
+    }
+
+    // MARK: - Phrasings refused at load, with their line
+
+    let header = """
+        language: en
+        model:
+          acoustic: /usr/share/pocketsphinx/model/en-us/en-us
+          dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+        keywords:
+          distress:
+            help: 1e-20
+        matcher:
+          distress:
+            - help me
+          person:
+            - speak ... person
+          verify:
+
+        """
+
+    func error(_ verifyLines: String) -> SpeechSetupError? {
+        do {
+            _ = try KeywordList.parse(header + verifyLines, file: "keywords.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a phrasing the patterns do not take as a request of its class is refused at its line, with the reason")
+    func notARequest() {
+        let typo = error("    margin: 0.5\n    distress:\n      - help me\n      - hepl me\n")
+        #expect(typo?.file == "keywords.yaml")
+        #expect(typo?.line == 17)
+        #expect(typo?.reason.hasPrefix("verify.distress phrasing 'hepl me' is no distress request by the patterns") == true)
+        let wrongClass = error("    margin: 0.5\n    person:\n      - help me\n")
+        #expect(wrongClass?.line == 16)
+        #expect(wrongClass?.reason.contains("is no person request") == true)
+    }
+
+    @Test("a missing or out-of-range margin, a bad call budget, a repeated phrasing and an unknown key are refused")
+    func badSettings() {
+        #expect(error("    distress:\n      - help me\n")?.reason == "matcher.verify needs a margin")
+        #expect(error("    margin: lots\n")?.line == 14)
+        #expect(error("    margin: lots\n")?.reason.contains("must be a number of nats per token") == true)
+        #expect(error("    margin: 0.5\n    calls: 40\n")?.reason.contains("calls must be a whole number") == true)
+        let twice = error("    margin: 0.5\n    distress:\n      - help me\n      - Help me\n")
+        #expect(twice?.line == 17)
+        #expect(twice?.reason == "verify.distress phrasing 'help me' is already listed on line 16")
+        #expect(error("    margin: 0.5\n    phrases: [help me]\n")?.reason.hasPrefix("unknown matcher.verify key 'phrases'") == true)
+    }
+
+    @Test("a well-formed verify section loads with its settings")
+    func loads() throws {
+        let list = try KeywordList.parse(header + "    margin: 0.25\n    calls: 2\n    distress:\n      - help me\n", file: "keywords.yaml")
+        let verifier = try #require(list.matcher?.verifier)
+        #expect(verifier.margin == 0.25 && verifier.calls == 2 && verifier.keywordMargin == 0.25)
+        #expect(verifier.phrases == [PhraseVerifier.Phrase("help me", intent: .distress, line: 17)])
+        let strict = try KeywordList.parse(header + "    keyword_margin: 0.5\n    margin: 1\n", file: "keywords.yaml")
+        #expect(strict.matcher?.verifier?.keywordMargin == 0.5 && strict.matcher?.verifier?.margin == 1)
+    }
+}
+
+@Suite("Verification by forced scoring on real rendered audio", .serialized,
+       .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+struct PhraseVerifierAudioTests {
+    static let matcher = Result { () throws -> PhraseMatcher in
+        let keywords = try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml")
+        guard let matcher = keywords.matcher else { throw SpeechSetupError(file: "keywords.yaml", reason: "no matcher") }
+        return matcher
+    }
+
+    func verify(_ text: String, _ engine: RenderedSpeech.Engine, search: MoonshineSearch) throws -> PhraseVerifier.Outcome {
+        let matcher = try Self.matcher.get()
+        let verifier = try #require(matcher.verifier)
+        return try verifier.transcribe(line: try RenderedSpeech.render(text, engine: engine), search: search, matcher: matcher)
+    }
+
+    @Test("a request the free decode mishears is accepted by scoring the request reading against the same audio", arguments: [
+        ("call the police", RenderedSpeech.Engine.espeak(["-v", "en+f2"]), PhraseDecision.Kind.distress),
+        ("help me", .espeak(["-v", "en-us+f3"]), .distress),
+        ("please help", .espeak(["-v", "en"]), .distress),
+    ])
+    func misheardRequestAccepted(text: String, engine: RenderedSpeech.Engine, kind: PhraseDecision.Kind) throws {
+        let matcher = try Self.matcher.get()
+        let outcome = try verify(text, engine, search: try MoonshineSearch(model: InstalledRecognizer.model))
+        // the free decode got it wrong: no request in its words
+        #expect(matcher.decide(outcome.free).keywordClass == nil, "free decode '\(outcome.free)'")
+        let accepted = try #require(outcome.accepted, "free '\(outcome.free)' (\(outcome.freeScore ?? 0)), tried \(outcome.tried)")
+        #expect(accepted.text.lowercased().filter { $0.isLetter || $0 == " " } == text)
+        #expect(matcher.decide(outcome.text).kind == kind, "\(outcome.text)")
+        let best = try #require(outcome.tried.first { $0.candidate == accepted })
+        #expect(best.score >= (outcome.freeScore ?? 0) - matcher.verifier!.margin * accepted.coverage)
+        #expect(outcome.tried.count <= matcher.verifier!.calls)
+    }
+
+    @Test("a neutral sentence with a near word is verified and turned down; a mention is never re-read", arguments: [
+        ("I need to update my personal details", RenderedSpeech.Engine.espeak(["-v", "en"])),
+        ("the hotel is near the station", .flite("kal")),
+        ("the police station is near the market", .flite("kal")),
+        ("she is a nurse in the emergency department", .espeak(["-v", "en"])),
+    ])
+    func neutralAndMentionStayInnocent(text: String, engine: RenderedSpeech.Engine) throws {
+        let matcher = try Self.matcher.get()
+        let outcome = try verify(text, engine, search: try MoonshineSearch(model: InstalledRecognizer.model))
+        #expect(!outcome.free.isEmpty)
+        #expect(outcome.accepted == nil, "'\(outcome.free)' re-read as '\(outcome.text)' (tried \(outcome.tried))")
+        #expect(matcher.decide(outcome.text).keywordClass == nil, "\(outcome.text)")
+        if matcher.hasMention(outcome.free) { #expect(outcome.tried.isEmpty, "a mention was re-read: \(outcome.tried)") }
+    }
+}
