@@ -153,9 +153,11 @@ public struct PhraseVerifier: Sendable, Equatable {
             var ranges = [(best.start..<best.end, best.distance)]
             if best.end == words.count - 1 { ranges.append((best.start..<words.count, best.distance + Self.tailPenalty)) }
             for (range, distance) in ranges {
-                // a reading never drops a negation the caller said ("there is no fire" is not "there is a fire")
+                // a reading never drops a negation the caller said ("there is no fire" is not "there is a fire"), nor
+                // puts one in ("I can breathe now" is not "I can't breathe", "do you hear me" not "don't hurt me")
                 let dropped = Set(keys[range].flatMap { $0.split(separator: " ").map(String.init) })
-                guard dropped.isDisjoint(with: matcher.negations.subtracting(phrase.words)) else { continue }
+                guard dropped.isDisjoint(with: matcher.negations.subtracting(phrase.words)),
+                      matcher.negations.intersection(phrase.words).isSubset(of: dropped) else { continue }
                 let text = Self.reading(words, replacing: range, with: phrase.written)
                 let decision = matcher.decide(text)
                 guard decision.kind.rawValue == phrase.intent.rawValue, !found.contains(where: { $0.text == text }) else { continue }

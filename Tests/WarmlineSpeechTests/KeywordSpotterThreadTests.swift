@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 import WarmlineCore
+import WarmlineTestScheduling
 @testable import WarmlineSpeech
 
-@Suite("Keyword spotter thread", .serialized)
+@Suite("Keyword spotter thread", .serialized, .holdsItsThread)
 struct KeywordSpotterThreadTests {
     static func english() throws -> KeywordList {
         try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml")

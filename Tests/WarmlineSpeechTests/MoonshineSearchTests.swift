@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineSpeech
 
 @Suite("Moonshine's token table")
@@ -28,7 +29,7 @@ struct MoonshineTokenizerTests {
     }
 }
 
-@Suite("Moonshine decoded by Warmline through ONNX Runtime", .serialized, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+@Suite("Moonshine decoded by Warmline through ONNX Runtime", .serialized, .holdsItsThread, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
 struct MoonshineSearchTests {
     /// A search of its own per test (the class holds the decoder's state; loading takes about a second).
     static func search() throws -> MoonshineSearch { try MoonshineSearch(model: InstalledRecognizer.model) }
@@ -107,7 +108,7 @@ struct MoonshineSearchTests {
     }
 }
 
-@Suite("Moonshine's folded decoder", .serialized, .enabled(if: InstalledRecognizer.isInstalled && InstalledRecognizer.model.hasFoldedDecoder,
+@Suite("Moonshine's folded decoder", .serialized, .holdsItsThread, .enabled(if: InstalledRecognizer.isInstalled && InstalledRecognizer.model.hasFoldedDecoder,
                                                             "no decoder_model_folded.ort beside the model: run `make deps`"))
 struct MoonshineFoldedDecoderTests {
     /// CPU time of the calling thread, in milliseconds (load on the machine does not change it much; wall time would).

@@ -56,6 +56,23 @@ struct PhraseVerifierTests {
         #expect(tried.allSatisfy { $0.lowercased().contains("no") }, "\(tried)")
     }
 
+    @Test("a reading never puts in a negation the caller did not say: 'I need help with my' is not re-read as 'do not hurt me'",
+          arguments: ["I need help with my", "I need help with my bill.", "Do you hear me?", "I can breathe now.", "Don't heard me."])
+    func negationIsNeverAdded(transcript: String) throws {
+        let matcher = try #require(try Self.shipped.get())
+        let said = Set(transcript.lowercased().split(separator: " ").flatMap { PhraseMatcher.opened(String($0.filter { $0.isLetter || $0 == "'" })) })
+        for reading in try readings(transcript) {
+            let read = Set(reading.lowercased().split(separator: " ").flatMap { PhraseMatcher.opened(String($0.filter { $0.isLetter || $0 == "'" })) })
+            #expect(read.intersection(matcher.negations).isSubset(of: said), "\(transcript) → \(reading)")
+        }
+    }
+
+    @Test("a negated request misheard around its negation is still re-read: 'don't heard me' as 'don't hurt me'")
+    func negatedRequestStillReRead() throws {
+        let tried = try readings("Don't heard me.")
+        #expect(tried.contains { $0.lowercased().hasPrefix("don't hurt me") }, "\(tried)")
+    }
+
     @Test("a reading that changes two words of a long sentence gets that share of the margin")
     func marginScalesWithTheWordsChanged() throws {
         let matcher = try #require(try Self.shipped.get())

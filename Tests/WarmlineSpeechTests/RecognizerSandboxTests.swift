@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarmlineTestScheduling
 import WarmlineTestSupport
 @testable import WarmlineSpeech
 
@@ -26,7 +27,7 @@ enum MemoryDenyWriteExecute {
     }
 }
 
-@Suite("Recogniser under the unit's sandbox", .serialized,
+@Suite("Recogniser under the unit's sandbox", .serialized, .holdsItsThread,
        .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason),
        .enabled(if: MemoryDenyWriteExecute.isAvailable, "python3 or Scripts/memory-deny-write-execute.py missing"))
 struct RecognizerSandboxTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import WarmlineTestScheduling
 @testable import WarmlineSpeech
 
 /// The repository's `make deps` copy of Moonshine base-en, and whether it is there.
@@ -23,7 +24,7 @@ enum InstalledRecognizer {
     }
 }
 
-@Suite("Recogniser worker with the real model", .serialized, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
+@Suite("Recogniser worker with the real model", .serialized, .holdsItsThread, .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
 struct RecognizerTests {
     static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
 
