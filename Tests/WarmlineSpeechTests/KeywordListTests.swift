@@ -2,6 +2,16 @@ import Testing
 import WarmlineCore
 @testable import WarmlineSpeech
 
+/// The error a keywords file's text is refused with when loaded as `keywords.yaml` (nil when it loads).
+func keywordsFileError(_ text: String) -> SpeechSetupError? {
+    do {
+        _ = try KeywordList.parse(text, file: "keywords.yaml")
+        return nil
+    } catch {
+        return error
+    }
+}
+
 @Suite("Keyword files")
 struct KeywordListTests {
     let header = """

@@ -118,12 +118,16 @@ struct MoonshineFoldedDecoderTests {
         return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1_000_000
     }
 
-    @Test("the folded decoder reads every rendered request and neutral sentence exactly as the wheel's decoder does, and scores the same")
-    func sameTranscripts() throws {
+    /// The same search on the wheel's decoder and on the folded one.
+    static func searches() throws -> (wheel: MoonshineSearch, folded: MoonshineSearch) {
         var wheel = MoonshineSearch.Settings()
         wheel.foldedDecoder = false
-        let original = try MoonshineSearch(model: InstalledRecognizer.model, settings: wheel)
-        let folded = try MoonshineSearch(model: InstalledRecognizer.model)
+        return (try MoonshineSearch(model: InstalledRecognizer.model, settings: wheel), try MoonshineSearch(model: InstalledRecognizer.model))
+    }
+
+    @Test("the folded decoder reads every rendered request and neutral sentence exactly as the wheel's decoder does, and scores the same")
+    func sameTranscripts() throws {
+        let (original, folded) = try Self.searches()
         #expect(folded.decoderPath.hasSuffix(RecognizerModel.foldedDecoderFile))
         #expect(original.decoderPath.hasSuffix(RecognizerModel.decoderFile))
         for (text, voice) in [("someone is hurting me", "slt"), ("I want to speak to an agent", "kal"), ("please send an ambulance", "rms"),
@@ -140,10 +144,7 @@ struct MoonshineFoldedDecoderTests {
 
     @Test("a folded decoder step costs less than half the CPU of the wheel's (same greedy decode, same number of calls)")
     func cheaperSteps() throws {
-        var wheel = MoonshineSearch.Settings()
-        wheel.foldedDecoder = false
-        let original = try MoonshineSearch(model: InstalledRecognizer.model, settings: wheel)
-        let folded = try MoonshineSearch(model: InstalledRecognizer.model)
+        let (original, folded) = try Self.searches()
         let audio = MoonshineTranscriber.wideband(try RenderedSpeech.render("someone is breaking into my house please help", engine: .flite("slt")))
         // one decode each to settle the runtimes' first-call allocations
         _ = try original.transcribe(wideband: audio)

@@ -124,14 +124,7 @@ struct PhraseMatcherTests {
 
         """
 
-    func error(_ matcherLines: String) -> SpeechSetupError? {
-        do {
-            _ = try KeywordList.parse(header + matcherLines, file: "keywords.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ matcherLines: String) -> SpeechSetupError? { keywordsFileError(header + matcherLines) }
 
     @Test("a pattern that starts with '...' is refused with its file and line")
     func gapFirst() {

@@ -124,14 +124,7 @@ struct PhraseVerifierTests {
 
         """
 
-    func error(_ verifyLines: String) -> SpeechSetupError? {
-        do {
-            _ = try KeywordList.parse(header + verifyLines, file: "keywords.yaml")
-            return nil
-        } catch {
-            return error
-        }
-    }
+    func error(_ verifyLines: String) -> SpeechSetupError? { keywordsFileError(header + verifyLines) }
 
     @Test("a phrasing the patterns do not take as a request of its class is refused at its line, with the reason")
     func notARequest() {
