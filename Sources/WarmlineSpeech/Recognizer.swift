@@ -361,9 +361,12 @@ public final class Recognizer: Sendable {
                 state.sentAt = clock.now
                 state.cpuAtSend = worker.cpuMs
                 shared.withLock { $0.stats.sent += 1 }
-                if !worker.send(RecognizerFrame.request(id: request.id, samples: request.samples),
-                                deadline: clock.now + .milliseconds(configuration.hangLimitMs)) {
-                    workerStopped(&state, kill: true, because: "stopped reading requests")
+                switch worker.send(RecognizerFrame.request(id: request.id, samples: request.samples),
+                                   deadline: clock.now + .milliseconds(configuration.hangLimitMs)) {
+                case .sent: break
+                // it died or closed its end while taking the request: say how it ended
+                case .closed: workerStopped(&state, kill: false, because: nil)
+                case .stalled: workerStopped(&state, kill: true, because: "stopped reading requests")
                 }
                 continue
             }

@@ -87,19 +87,29 @@ final class RecognizerWorkerProcess {
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
     }
 
-    /// Writes all of `bytes`, waiting for room until `deadline`; false when the worker is gone or stopped reading.
-    func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) -> Bool {
+    /// How a `send` ended.
+    enum Delivery {
+        /// Every byte was written.
+        case sent
+        /// The worker's end is closed: it exited, was killed or closed its stdin.
+        case closed
+        /// The worker took no more bytes before the deadline.
+        case stalled
+    }
+
+    /// Writes all of `bytes`, waiting for room until `deadline`.
+    func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) -> Delivery {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent > 0 { offset += sent; continue }
-            guard sent < 0, errno == EAGAIN || errno == EINTR else { return false }
+            guard sent < 0, errno == EAGAIN || errno == EINTR else { return .closed }
             let left = deadline - .now
-            guard left > .zero else { return false }
+            guard left > .zero else { return .stalled }
             var entry = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
             _ = poll(&entry, 1, Int32(clamping: left.milliseconds + 1))
         }
-        return true
+        return .sent
     }
 
     /// Bytes the worker wrote to stdout since the last call; nil at end of stream (the worker closed it or died).

@@ -86,6 +86,34 @@ struct RecognizerTests {
         #expect(recognizer.transcribe(try RenderedSpeech.render("call the police", engine: .flite("kal")), timeoutMs: 20_000).text != nil)
     }
 
+    @Test("a worker killed while it is still taking a request in says how it ended (killed by SIGKILL), not that it stopped reading")
+    func killedWhileTakingARequest() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let pid = try #require(recognizer.statistics.workerPID)
+        // stopped, the worker reads nothing: 30 s of audio (480 kB) fills the socket and the supervisor waits in send
+        #expect(kill(pid, SIGSTOP) == 0)
+        let answer = Mutex<RecognizerOutcome?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        recognizer.submit([Int16](repeating: 300, count: 240_000), timeoutMs: 20_000) { outcome in
+            answer.withLock { $0 = outcome }
+            answered.signal()
+        }
+        // a real process on the wall clock: look every millisecond for the request to be on its way, then let the
+        // supervisor block on the full socket
+        let sentBy = ContinuousClock.now + .seconds(5)
+        while recognizer.statistics.sent == 0, ContinuousClock.now < sentBy { usleep(1000) }
+        usleep(200_000)
+        #expect(kill(pid, SIGKILL) == 0)
+        #expect(answered.wait(timeout: .now() + .seconds(10)) == .success)
+        guard case .unavailable(let reason) = try #require(answer.withLock { $0 }) else {
+            Issue.record("expected unavailable, got \(String(describing: answer.withLock { $0 }))")
+            return
+        }
+        #expect(reason.contains("killed by signal 9 (SIGKILL)") && reason.hasSuffix("during the request"), "\(reason)")
+        #expect(recognizer.waitUntilSettled(timeoutMs: 10_000).isReady)
+    }
+
     @Test("the worker inherits no descriptor of the unit's above stderr (a file being written stays runnable)")
     func workerInheritsNoDescriptors() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("warmline-inherit-\(UUID().uuidString)").path
