@@ -177,10 +177,18 @@ public struct PhraseMatcher: Sendable, Equatable {
             for raw in cleaned.split(separator: " ") {
                 words += Self.opened(String(raw.trimmingCharacters(in: CharacterSet(charactersIn: "'"))))
             }
-            words = replacingSoundAlikes(words.filter { !$0.isEmpty })
+            words = Self.withoutRepeats(replacingSoundAlikes(words.filter { !$0.isEmpty }))
             if !words.isEmpty { clauses.append(words) }
         }
         return clauses
+    }
+
+    /// A word said twice running once ("help help" → help, "operator operator" → operator): a caller in trouble repeats
+    /// the word, and the recogniser writes the repeat without the comma that would make it a clause of its own.
+    static func withoutRepeats(_ words: [String]) -> [String] {
+        var kept: [String] = []
+        for word in words where kept.last != word { kept.append(word) }
+        return kept
     }
 
     /// "don't" → do not, "i'm" → i am, "someone's" → someone is, "won't" → will not.

@@ -106,6 +106,16 @@ struct PhraseMatcherTests {
         let matcher = try #require(try Self.shipped.get())
         #expect(matcher.normalizedClauses("No, I don't need help. He's fine!") == [["no"], ["i", "do", "not", "need", "help"], ["he", "is", "fine"]])
         #expect(matcher.normalizedClauses("Call 9-1-1 now") == [["call", "911", "now"]])
+        #expect(matcher.normalizedClauses("Help help me, please please") == [["help", "me"], ["please"]])
+    }
+
+    @Test("a word said twice without a comma is heard once: the bare request is still a request, a repeated mention still a mention",
+          arguments: [("Help help", PhraseDecision.Kind.distress), ("Operator operator", .person), ("Agent Agent", .person),
+                      ("Person person.", .person), ("Police police!", .distress), ("The the police station is near", .mention),
+                      ("I don't don't need help", .negated)])
+    func repeatedWords(transcript: String, kind: PhraseDecision.Kind) throws {
+        let decision = try decide(transcript)
+        #expect(decision.kind == kind, "\(transcript) → \(decision)")
     }
 
     // MARK: - Rules refused at load, with their line
