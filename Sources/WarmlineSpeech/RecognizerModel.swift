@@ -65,6 +65,15 @@ public struct RecognizerModel: Sendable, Equatable {
     /// Whether the folded decoder is there (without it a decoder step costs about five times the CPU).
     public var hasFoldedDecoder: Bool { FileManager.default.isReadableFile(atPath: path(Self.foldedDecoderFile)) }
 
+    /// Which decoder the recogniser's own search loads, for `warmline speech check` and `doctor`: the folded one, or the
+    /// wheel's with what its absence costs and how to get it.
+    public var decoderSummary: String {
+        hasFoldedDecoder
+            ? "decoder \(Self.foldedDecoderFile) (folded by make deps)"
+            : "decoder \(Self.decoderFile), the wheel's: no \(Self.foldedDecoderFile) here, so each decoder step costs about "
+                + "five times the CPU (make deps derives it)"
+    }
+
     /// Full path of one of the model's files.
     public func path(_ file: String) -> String { directory + "/" + file }
 

@@ -239,7 +239,7 @@ public struct Doctor {
             do {
                 try model.validateFiles()
                 recognizer = FileManager.default.isExecutableFile(atPath: worker)
-                    ? "recogniser Moonshine base-en in \(model.directory), library \(model.libraryPath), worker \(worker) "
+                    ? "recogniser Moonshine base-en in \(model.directory), \(model.decoderSummary), library \(model.libraryPath), worker \(worker) "
                         + "(`warmline speech check` loads it)"
                     : "no recogniser, PocketSphinx alone: worker \(worker) missing (install it with `warmline install`)"
             } catch {

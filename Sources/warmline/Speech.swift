@@ -74,7 +74,7 @@ struct Speech: ParsableCommand {
                 (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))?.split(separator: "\n")
                     .first { $0.hasPrefix("VmRSS:") }.map { $0.split(separator: " ").dropFirst().joined(separator: " ") }
             }
-            return "\(status): Moonshine base-en in \(model.directory), library \(model.libraryPath), "
+            return "\(status): Moonshine base-en in \(model.directory), \(model.decoderSummary), library \(model.libraryPath), "
                 + "worker \(recognizer.configuration.workerPath)" + (resident.map { ", worker resident \($0)" } ?? "")
         }
     }

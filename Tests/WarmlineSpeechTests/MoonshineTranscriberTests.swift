@@ -25,3 +25,21 @@ struct MoonshineInputTests {
         #expect((wide.max() ?? 0) > 0.4)
     }
 }
+
+@Suite("Recogniser model files")
+struct RecognizerModelFilesTests {
+    @Test("speech check and the doctor name the decoder the search loads: the folded one when make deps made it, else the wheel's and what that costs")
+    func decoderSummary() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-model-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = RecognizerModel(directory: directory.path)
+        #expect(FileManager.default.createFile(atPath: model.path(RecognizerModel.decoderFile), contents: Data([1])))
+        #expect(model.searchDecoderPath == model.path(RecognizerModel.decoderFile))
+        #expect(model.decoderSummary.contains(RecognizerModel.decoderFile) && model.decoderSummary.contains("make deps"))
+        #expect(model.decoderSummary.contains("five times the CPU"))
+        #expect(FileManager.default.createFile(atPath: model.path(RecognizerModel.foldedDecoderFile), contents: Data([1])))
+        #expect(model.searchDecoderPath == model.path(RecognizerModel.foldedDecoderFile))
+        #expect(model.decoderSummary == "decoder \(RecognizerModel.foldedDecoderFile) (folded by make deps)")
+    }
+}
