@@ -20,8 +20,9 @@ if len(sys.argv) > 1 and sys.argv[1] == "--analyse":
         free = float(r[7]); best = None
         if kind == "mention": m = min(m, KM)
         for t in r[9:9 + calls]:
-            intent, rest = t.split(":", 1); text, score = rest.rsplit("=", 1); score = float(score)
-            if score >= free - m and (best is None or score > best[1]): best = (intent, score, text)
+            intent, rest = t.split(":", 1); text, score = rest.rsplit("=", 1)
+            score, _, coverage = score.partition("@"); score = float(score)
+            if score >= free - m * float(coverage or 1) and (best is None or score > best[1]): best = (intent, score, text)
         return (best[0], best[2]) if best else (kind, "")
     for m in margins:
         tot = collections.Counter(); hit = collections.Counter(); voice = collections.defaultdict(lambda: [0, 0]); fa = []

@@ -77,7 +77,7 @@ enum Reader {
         guard let matcher, let verifier = matcher.verifier else { return try search.transcribe(line: samples) }
         let outcome = try verifier.transcribe(line: samples, search: search, matcher: matcher)
         if let trace {
-            let tried = outcome.tried.map { "\($0.candidate.phrase.intent.rawValue):\($0.candidate.text)=" + String(format: "%.3f", $0.score) }
+            let tried = outcome.tried.map { "\($0.candidate.phrase.intent.rawValue):\($0.candidate.text)=" + String(format: "%.3f@%.2f", $0.score, $0.candidate.coverage) }
             let fields = [outcome.free, matcher.decide(outcome.free).kind.rawValue, outcome.freeScore.map { String(format: "%.3f", $0) } ?? "-",
                           outcome.accepted?.text ?? "-"] + tried
             trace.write(fields.joined(separator: "\t") + "\n")
@@ -98,7 +98,7 @@ let matcher: PhraseMatcher? = {
 }()
 
 /// Tuning aid: with WARMLINE_VERIFY_TRACE=FILE, one tab-separated line per utterance (free transcript, the matcher's verdict
-/// on it, its score or "-", the reading accepted or "-", then every reading scored as class:text=score) is appended there.
+/// on it, its score or "-", the reading accepted or "-", then every reading scored as class:text=score@coverage, coverage the share of words it changes) is appended there.
 let verifyTrace: VerifyTrace? = ProcessInfo.processInfo.environment["WARMLINE_VERIFY_TRACE"].flatMap(VerifyTrace.init)
 
 /// An append-only text file.
