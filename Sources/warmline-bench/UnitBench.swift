@@ -157,7 +157,8 @@ struct UnitBench: AsyncParsableCommand {
         row("  of which anonymous (heap, stacks)", "", [Double(peak.anonymousKB) / 1024], unit: "MB")
         row("CPU with \(lines) active lines (one core)", "<= 25 %", [cpuPercent], unit: "%")
         row("CPU with \(lines) talking callers (one core)", "<= 25 %", [talkCPUPercent], unit: "%")
-        row("RSS peak, \(lines) talking callers", "<= 60 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
+        // the line process with its PocketSphinx decoders: issue 14's bound with the speech (DTMF alone: the 60 MB row above)
+        row("RSS peak, \(lines) talking callers", noSpeech ? "<= 60 MB" : "<= 100 MB", [Double(talkPeak.rssKB) / 1024], unit: "MB")
         row("  of which anonymous (heap, stacks)", "", [Double(talkPeak.anonymousKB) / 1024], unit: "MB")
         row("  PSS at that peak (shared model pages once)", "", [Double(talkPeak.proportionalKB) / 1024], unit: "MB")
         if !noSpeech {
