@@ -79,6 +79,9 @@ public final class KeywordSpotter {
         var peakScore: Int
         var sent = false
         var settled = false
+        /// A transcript of the sentence so far (cut `margin_ms` after a candidate) read a request the rest could still
+        /// change: the candidate waits for a pause or the sentence's end instead of the next cut.
+        var waitsForPause = false
     }
 
     /// Wait for a transcript up to the recogniser's hang limit instead of `second_pass.timeout_ms` (a file-fed call, where
@@ -467,9 +470,11 @@ public final class KeywordSpotter {
         let lastEnd = open.map { candidates[$0].endFrame }.max() ?? frame
         let marginFrames = settings.marginMs * 8
         let lineEnd = sentenceStartFrame + sentence.count
-        guard utteranceOver || early || lineEnd >= lastEnd + marginFrames else { return found }
+        // the sentence so far is read `margin_ms` after the latest candidate that is not waiting for a pause
+        let cutEnd = open.filter { !candidates[$0].waitsForPause }.map { candidates[$0].endFrame }.max()
+        guard utteranceOver || early || cutEnd.map({ lineEnd >= $0 + marginFrames }) == true else { return found }
         let whole = utteranceOver || early
-        let to = whole ? sentence.count : min(sentence.count, lastEnd + marginFrames - sentenceStartFrame)
+        let to = whole ? sentence.count : min(sentence.count, (cutEnd ?? lastEnd) + marginFrames - sentenceStartFrame)
         let from = max(0, to - settings.windowMs * 8)
         guard from < to else { return found }
         let outcome: RecognizerOutcome
@@ -497,6 +502,13 @@ public final class KeywordSpotter {
                 earlyTranscript = transcript
                 return found
             }
+        }
+        if !whole, case .transcript(let transcript) = outcome, Self.cutMayChange(matcher.decide(transcript.text), transcript.text, matcher) {
+            // read mid-sentence, the request is the last thing heard and what follows may make it a mention ("can you
+            // help me" ... "with my top up") or finish the cut-off word ("checking my" read "attacking my"): the pause
+            // or the sentence's end decides, on the words that follow
+            for index in open { candidates[index].waitsForPause = true }
+            return found
         }
         for index in open { candidates[index].sent = true }
         switch outcome {
@@ -558,6 +570,17 @@ public final class KeywordSpotter {
     private static func marginWithoutTranscript(_ status: RecognizerStatus, _ settings: SecondPassSettings) -> Double {
         if case .unavailable = status { return 0 }
         return Double(settings.unheardMargin)
+    }
+
+    /// True when a transcript of a sentence cut mid-speech reads a request that its continuation could still change: the
+    /// matched words end the transcript (the last of them may be a cut-off word) without the "!" of a finished cry, or a
+    /// mention pattern could still take the request in.
+    static func cutMayChange(_ decision: PhraseDecision, _ text: String, _ matcher: PhraseMatcher) -> Bool {
+        guard decision.keywordClass != nil else { return false }
+        if matcher.couldTurnIntoMention(text) { return true }
+        guard text.trimmingCharacters(in: .whitespaces).last != "!", let last = matcher.normalizedClauses(text).last else { return false }
+        let matched = decision.words.split(separator: " ").map(String.init)
+        return !matched.isEmpty && last.count >= matched.count && Array(last.suffix(matched.count)) == matched
     }
 
     /// The best first-pass excess among the open candidates of the decision's class (-9999 when there is none).

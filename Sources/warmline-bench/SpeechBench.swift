@@ -334,7 +334,7 @@ struct SpeechBench: ParsableCommand {
             tally.byVoice[utterance.voice] = (old.asked + 1, old.heard + (recalled ? 1 : 0))
         }
         if verbose {
-            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.verdict ?? $0.confirmedBy ?? "-"))" }.joined(separator: " ")
+            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.verdict ?? "-")" + ($0.confirmedBy.map { " '\($0)'" } ?? "") + ")" }.joined(separator: " ")
             let turnedDown = rejected.map { "\($0.hit.phrase)(\($0.score)) \($0.verdict ?? "") '\($0.confirmedBy ?? "")'" }.joined(separator: " ")
             let best = peaks.map { "\($0.phrase)[\($0.score)]" }.joined(separator: " ")
             print("  \(name) \(recalled ? "HIT " : "MISS") \(utterance.label) \(utterance.file) '\(utterance.text)' -> \(heard)"

@@ -178,3 +178,16 @@ struct PhraseMatcherTests {
         }
     }
 }
+
+@Suite("Second pass on a sentence cut mid-speech")
+struct CutSentenceTests {
+    @Test("a request read at a cut waits for what follows when it ends the transcript or could become a mention; one with words after it, or a finished cry, counts",
+          arguments: [("Can you help me", true), ("No emergency, just attacking my", true), ("I think he is hurting me", true),
+                      ("Help me, he is", false), ("Help me!", false), ("Someone is hurting me and he", false),
+                      ("The police station is", false), ("What time do you open", false)])
+    func cutMayChange(transcript: String, waits: Bool) throws {
+        let matcher = try #require(try PhraseMatcherTests.shipped.get())
+        let decision = matcher.decide(transcript)
+        #expect(KeywordSpotter.cutMayChange(decision, transcript, matcher) == waits, "\(transcript) → \(decision)")
+    }
+}
