@@ -77,7 +77,10 @@ struct UnitBench: AsyncParsableCommand {
         let idleRSS = child.memory().rssKB
 
         // Digit run: every caller presses the emergency digit; answer, FLASH and dial latencies come from these calls.
-        let script = try CallerScript([.silence(ms: 2500), .dtmf("9"), .silence(ms: 9000)]).timeline()
+        // A caller's audio starts at the ring, and the unit answers when the first ring ends (2 s, then the count): at
+        // 2.5 s the key raced the answer, and with 16 lines ringing one after another it was pressed before it on most
+        // lines and never heard. 4 s puts it 1.5 s into the greeting on every line.
+        let script = try CallerScript([.silence(ms: 4000), .dtmf("9"), .silence(ms: 9000)]).timeline()
         let callers = try Self.ring(boards, pulse: pulse, number: "+1555020", name: "Bench", timelines: boards.map { _ in script })
         var peak = MemoryPeak(child.memory())
         peak.watch(child, seconds: 1)
