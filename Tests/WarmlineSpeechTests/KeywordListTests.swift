@@ -12,13 +12,18 @@ func keywordsFileError(_ text: String) -> SpeechSetupError? {
     }
 }
 
+/// The language and model lines every keywords.yaml fixture starts with; its `keywords:` section follows them.
+let keywordsFileModelLines = """
+    language: en
+    model:
+      acoustic: /usr/share/pocketsphinx/model/en-us/en-us
+      dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+
+    """
+
 @Suite("Keyword files")
 struct KeywordListTests {
-    let header = """
-        language: en
-        model:
-          acoustic: /usr/share/pocketsphinx/model/en-us/en-us
-          dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+    let header = keywordsFileModelLines + """
         keywords:
 
         """

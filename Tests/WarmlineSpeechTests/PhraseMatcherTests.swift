@@ -120,11 +120,7 @@ struct PhraseMatcherTests {
 
     // MARK: - Rules refused at load, with their line
 
-    let header = """
-        language: en
-        model:
-          acoustic: /usr/share/pocketsphinx/model/en-us/en-us
-          dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+    let header = keywordsFileModelLines + """
         keywords:
           distress:
             help: 1e-20

@@ -107,11 +107,7 @@ struct PhraseVerifierTests {
 
     // MARK: - Phrasings refused at load, with their line
 
-    let header = """
-        language: en
-        model:
-          acoustic: /usr/share/pocketsphinx/model/en-us/en-us
-          dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+    let header = keywordsFileModelLines + """
         keywords:
           distress:
             help: 1e-20

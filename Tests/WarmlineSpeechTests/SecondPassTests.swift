@@ -211,11 +211,7 @@ struct SecondPassTests {
 
 @Suite("second_pass settings in keywords.yaml")
 struct SecondPassSettingsTests {
-    static let head = """
-    language: en
-    model:
-      acoustic: /usr/share/pocketsphinx/model/en-us/en-us
-      dictionary: /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict
+    static let head = keywordsFileModelLines + """
     keywords:
       distress:
         help: 1e-10
