@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import WarmlineAudio
 import WarmlineCore
 import WarmlineDSP
@@ -51,6 +52,9 @@ struct SpeechBench: ParsableCommand {
 
     @Flag(help: "Print every hit and miss.")
     var verbose = false
+
+    @Option(help: "Times the recogniser worker is killed mid-request after the runs (issue 14: back within 5 s); 0 skips.")
+    var restarts = 3
 
     static let speechLevelDBm0 = -20.0
 
@@ -200,6 +204,56 @@ struct SpeechBench: ParsableCommand {
             print("\nrecogniser: \(stats.sent) utterances sent, \(stats.answered) answered, \(stats.timedOut) timed out, \(stats.busy) busy; "
                   + "worker resident \(stats.residentMB ?? 0) MB after the last, peak \(stats.peakResidentMB) MB, \(stats.starts) worker starts")
         }
+        if let recognizer, restarts > 0, let clip = utterances.first(where: { $0.label == "distress" }) ?? utterances.first {
+            try Self.measureRestarts(recognizer, times: restarts, clip: clip.samples)
+        }
+    }
+
+    /// Kills the worker with SIGKILL while it decodes, `times` times: how soon the request is answered (by the death,
+    /// not its timeout) and how soon a new worker is ready, on the wall clock. Each worker first lives 10 s, so every
+    /// kill is a first death (restarted at once; a worker that keeps dying young is backed off).
+    static func measureRestarts(_ recognizer: Recognizer, times: Int, clip: [Int16]) throws {
+        var answeredMs: [Int] = []
+        var readyMs: [Int] = []
+        var loadMs: [Int] = []
+        // a long request (the clip over and over, 8 s) so the kill lands mid-decode
+        let audio = Array(repeating: clip, count: max(1, 64_000 / max(1, clip.count))).flatMap { $0 }
+        var lastReadyAt: ContinuousClock.Instant?
+        for _ in 0..<times {
+            if let lastReadyAt {
+                let lived = ContinuousClock.now - lastReadyAt
+                if lived < .seconds(10) { Thread.sleep(forTimeInterval: Double(Self.milliseconds(.seconds(10) - lived)) / 1000 + 0.2) }
+            }
+            guard let pid = recognizer.statistics.workerPID else { throw ValidationError("no worker to kill: \(recognizer.status)") }
+            let sentBefore = recognizer.statistics.sent
+            let answered = DispatchSemaphore(value: 0)
+            let answeredAt = Mutex<ContinuousClock.Instant?>(nil)
+            recognizer.submit(audio, timeoutMs: 60_000) { _ in
+                answeredAt.withLock { $0 = .now }
+                answered.signal()
+            }
+            let sentBy = ContinuousClock.now + .seconds(30)
+            while recognizer.statistics.sent == sentBefore, ContinuousClock.now < sentBy { usleep(1000) }
+            let killedAt = ContinuousClock.now
+            kill(pid, SIGKILL)
+            _ = answered.wait(timeout: .now() + .seconds(60))
+            let status = recognizer.waitUntilSettled(timeoutMs: 60_000)
+            let readyAt = ContinuousClock.now
+            lastReadyAt = readyAt
+            guard case .ready(let load) = status else { throw ValidationError("the worker did not come back: \(status)") }
+            answeredMs.append(answeredAt.withLock { $0 }.map { Self.milliseconds($0 - killedAt) } ?? -1)
+            readyMs.append(Self.milliseconds(readyAt - killedAt))
+            loadMs.append(load)
+        }
+        print("\nrecogniser worker killed mid-request (SIGKILL), \(times) times")
+        print("  kill -> that request answered (unavailable)     \(answeredMs.map { "\($0)" }.joined(separator: ", ")) ms")
+        print("  kill -> new worker ready          <= 5000 ms     \(readyMs.map { "\($0)" }.joined(separator: ", ")) ms"
+              + (readyMs.allSatisfy { $0 <= 5000 } ? "" : "  MISSED"))
+        print("    of which the model load (worker's own figure)  \(loadMs.map { "\($0)" }.joined(separator: ", ")) ms")
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// Speech at the reference level plus pink noise at `snrDB` below it, through a µ-law round trip.
