@@ -109,6 +109,7 @@ void board_init(board_t *board, const board_hal_t *hal, uint32_t now_ms)
     board->hal = *hal;
     board->now_ms = now_ms;
     board->protocol_version = WL_PROTOCOL_VERSION;
+    board->watchdog_ms = WATCHDOG_TIMEOUT_MS;
     frame_decoder_init(&board->decoder);
     link_init(&board->link, send_frame, board);
     line_io_t io = {board, line_emit, line_set_hook, line_dtmf};
@@ -310,7 +311,7 @@ void board_tick(board_t *board, uint32_t now_ms, const line_inputs_t *in)
     board->now_ms = now_ms;
     line_tick(&board->line, now_ms, in);
     if (board->heartbeat_seen && !board->host_silent &&
-        (uint32_t)(now_ms - board->last_heartbeat_ms) >= WATCHDOG_TIMEOUT_MS) {
+        (uint32_t)(now_ms - board->last_heartbeat_ms) >= board->watchdog_ms) {
         board->host_silent = true;
         if (!board->bypass) {
             engage_bypass(board, BYPASS_REASON_WATCHDOG);

@@ -36,6 +36,7 @@ typedef struct {
     bool host_silent;
     uint32_t last_heartbeat_ms;
     uint32_t now_ms;
+    uint32_t watchdog_ms; /* heartbeat silence that engages bypass: WATCHDOG_TIMEOUT_MS (only a host harness changes it) */
 } board_t;
 
 /* Boots the board: relays de-energised (bypass), no session, BOOT frame sent. */

@@ -111,6 +111,24 @@ static void watchdog_releases_to_bypass_exactly_1500_ms_after_the_last_heartbeat
     CHECK(ev != NULL && ev->payload[0] == 1 && ev->payload[1] == BYPASS_REASON_WATCHDOG);
 }
 
+static void a_harness_watchdog_setting_moves_the_release_and_nothing_else(void)
+{
+    rig_t rig;
+    rig_in_call(&rig);
+    CHECK_EQ(rig.board.watchdog_ms, WATCHDOG_TIMEOUT_MS);
+    rig.board.watchdog_ms = 4000;
+    rig.auto_heartbeat = false;
+    rig_send(&rig, MSG_HEARTBEAT, 0, NULL, 0);
+    uint32_t last_ms = rig.now_ms;
+    rig_clear(&rig);
+    while (rig.bypass_relay && rig.now_ms - last_ms < 10000) {
+        rig_advance(&rig, 1);
+    }
+    CHECK_EQ(rig.now_ms - last_ms, 4000);
+    const frame_t *ev = rig_last(&rig, EVT_BYPASS);
+    CHECK(ev != NULL && ev->payload[0] == 1 && ev->payload[1] == BYPASS_REASON_WATCHDOG);
+}
+
 static void host_return_is_reported_and_idle_line_is_reclaimed(void)
 {
     rig_t rig;
@@ -220,6 +238,7 @@ void board_tests(void)
     RUN(heartbeat_gets_a_status_reply);
     RUN(steady_heartbeats_keep_the_line);
     RUN(watchdog_releases_to_bypass_exactly_1500_ms_after_the_last_heartbeat);
+    RUN(a_harness_watchdog_setting_moves_the_release_and_nothing_else);
     RUN(host_return_is_reported_and_idle_line_is_reclaimed);
     RUN(call_in_bypass_is_not_taken_back_until_it_ends);
     RUN(ringing_in_bypass_is_not_taken_back_until_it_stops);

@@ -12,8 +12,9 @@ public final class BoardEmulator: Sendable {
     /// The emulator's stdin: one command at a time is written to it.
     private let control: Mutex<FileHandle>
 
-    /// Starts `binary`; fails when it does not print its pty.
-    public init(binary: String, logPath: String) throws {
+    /// Starts `binary`; fails when it does not print its pty. `watchdogMs` replaces the board's 1500 ms heartbeat
+    /// watchdog (a harness setting: call-flow tests on a loaded machine; nil keeps the firmware's).
+    public init(binary: String, logPath: String, watchdogMs: Int? = nil) throws {
         signal(SIGPIPE, SIG_IGN)  // a dead emulator must make a control write fail, not kill the unit
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)  // a missing log is caught just below
         guard let log = FileHandle(forWritingAtPath: logPath) else {
@@ -22,6 +23,7 @@ public final class BoardEmulator: Sendable {
         let stdinPipe = Pipe()
         let stdoutPipe = Pipe()
         process.executableURL = URL(fileURLWithPath: binary)
+        if let watchdogMs { process.arguments = ["--watchdog-ms", String(watchdogMs)] }
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = log

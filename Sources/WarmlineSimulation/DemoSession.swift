@@ -32,6 +32,10 @@ public final class DemoSession: Sendable {
         public var whisperTools = PromptRenderTools()
         /// Callers in real time all through (many lines at once), not as fast as the CPU allows between board waits.
         public var realTimeCallers = false
+        /// The emulated boards' heartbeat watchdog (nil: the firmware's 1500 ms, as the demo runs). Tests of call flows
+        /// set a long one: on a machine shared with every other suite a host starved for 1.5 s lost the call to the
+        /// agent line, which is the board doing its job, not the flow under test.
+        public var boardWatchdogMs: Int?
 
         /// Options under `workDirectory`, with the database and prompt cache inside it.
         public init(workDirectory: String, emulatorBinary: String, promptsDirectory: String) {
@@ -81,7 +85,8 @@ public final class DemoSession: Sendable {
         try FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
         try importSubscribers(callers.flatMap { $0 })
         let emulators = try callers.indices.map { index in
-            try BoardEmulator(binary: options.emulatorBinary, logPath: "\(options.workDirectory)/emulator-line\(index + 1).log")
+            try BoardEmulator(binary: options.emulatorBinary, logPath: "\(options.workDirectory)/emulator-line\(index + 1).log",
+                              watchdogMs: options.boardWatchdogMs)
         }
         running.withLock { $0.emulators = emulators }
         defer { for emulator in emulators { emulator.stop() } }

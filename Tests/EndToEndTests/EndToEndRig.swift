@@ -59,12 +59,17 @@ enum EndToEndRig {
         return path
     }
 
+    /// The emulated boards' watchdog in call-flow tests (the watchdog's own 1.5 s is the unit-crash and fault-drill
+    /// tests' subject, on the firmware's timing): long enough that a stalled test machine never takes a call mid-flow.
+    static let callFlowWatchdogMs = 10_000
+
     /// Session options in a fresh scratch directory, sharing the run's prompt cache.
     static func options(_ name: String, speech: Bool = false) throws -> DemoSession.Options {
         var options = DemoSession.Options(workDirectory: try scratch(name), emulatorBinary: try emulatorBuilt.get(),
                                           promptsDirectory: promptsDirectory)
         options.promptCacheDirectory = promptCache
         options.speechEnabled = speech
+        options.boardWatchdogMs = callFlowWatchdogMs
         return options
     }
 

@@ -14,7 +14,9 @@ extension EndToEndSecondLane {
             let binary = try EndToEndRig.warmlineBinary()
             let work = try EndToEndRig.scratch("sixteen-lines")
             let emulatorBinary = try EndToEndRig.emulatorBuilt.get()
-            let emulators = try (1...lineCount).map { try BoardEmulator(binary: emulatorBinary, logPath: "\(work)/emulator\($0).log") }
+            let emulators = try (1...lineCount).map {
+                try BoardEmulator(binary: emulatorBinary, logPath: "\(work)/emulator\($0).log", watchdogMs: EndToEndRig.callFlowWatchdogMs)
+            }
             defer { emulators.forEach { $0.stop() } }
             // The last line gets a file-fed caller; the others never ring (ALSA's null device stands in).
             let caller = try FileCallerLine(script: CallerScript([.silence(ms: 3000)]), directory: work + "/caller")

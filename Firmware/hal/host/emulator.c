@@ -23,6 +23,7 @@ typedef struct {
     board_t board;
     board_hal_t hal;
     int protocol_override;
+    uint32_t watchdog_override; /* 0: the firmware's WATCHDOG_TIMEOUT_MS */
     bool audio_on;
     line_audio_t audio;
     uint32_t hellos_logged;
@@ -75,6 +76,9 @@ static void boot(emulator_t *emu)
     emu->hellos_logged = 0;
     if (emu->protocol_override >= 0) {
         emu->board.protocol_version = (uint8_t)emu->protocol_override;
+    }
+    if (emu->watchdog_override != 0) {
+        emu->board.watchdog_ms = emu->watchdog_override;
     }
 }
 
@@ -173,7 +177,7 @@ static bool control(emulator_t *emu, char *line)
 static void usage(void)
 {
     fprintf(stderr, "usage: warmline-emulator [--quiet] [--link PATH] [--control FIFO] [--protocol N] "
-                    "[--audio FILE|FIFO [--tones us|uk|eu|tr|ua]]\n");
+                    "[--audio FILE|FIFO [--tones us|uk|eu|tr|ua]] [--watchdog-ms MS]\n");
 }
 
 int main(int argc, char **argv)
@@ -204,6 +208,15 @@ int main(int argc, char **argv)
             audio_path = argv[++i];
         } else if (strcmp(argv[i], "--tones") == 0 && i + 1 < argc) {
             tones = argv[++i];
+        } else if (strcmp(argv[i], "--watchdog-ms") == 0 && i + 1 < argc) {
+            /* a test harness on a loaded machine: its call flows must not hinge on the host never stalling 1.5 s */
+            char *end = NULL;
+            unsigned long ms = strtoul(argv[++i], &end, 10);
+            if (end == NULL || *end != '\0' || ms < 100 || ms > 600000) {
+                fprintf(stderr, "warmline-emulator: --watchdog-ms takes 100..600000, not '%s'\n", argv[i]);
+                return 2;
+            }
+            emu.watchdog_override = (uint32_t)ms;
         } else {
             usage();
             return 2;
