@@ -106,16 +106,23 @@ struct SpeechBench: ParsableCommand {
             let script = corpus.contains("evalset") ? "python3 Scripts/speech-evalset.py" : "Scripts/speech-corpus.sh"
             try BenchSupport.shell("\(script) \(BenchCorpus.shellQuote(corpus))")
         }
-        let utterances = try Self.loadCorpus(corpus).filter {
+        let loaded = try Self.loadCorpus(corpus).filter {
             (only == nil || $0.file.contains(only ?? "")) && (split == "all" || $0.split == split || $0.renderedSNR == nil)
         }
+        let list = try KeywordList.load(file: keywords)
+        // a neutral or mention sentence whose own written words are a request ("Help me, I'm trapped in a fortune
+        // cookie factory" in Scripts/speech-neutral-set.py's read text) is no false hand-off when it is heard as one
+        let saidRequests = loaded.filter { utterance in
+            guard utterance.label == "neutral" || utterance.label == "mention", let matcher = list.matcher else { return false }
+            return matcher.decide(utterance.text).keywordClass.map { $0 == .distress || $0 == .person } ?? false
+        }
+        let utterances = loaded.filter { utterance in !saidRequests.contains { $0.file == utterance.file } }
         let chosen: [System] = try systems.split(separator: ",").map { name -> System in
             guard let system = System(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("unknown system '\(name)' (expected \(System.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return system
         }.filter { !(noPeer && $0 == .peer) && !(peerOnly && $0 != .peer) }
-        let list = try KeywordList.load(file: keywords)
         var peerList = list
         peerList.confirmClasses = []
         peerList.matcher = nil
@@ -136,6 +143,10 @@ struct SpeechBench: ParsableCommand {
         let rendered = utterances.contains { $0.renderedSNR != nil }
         print("speech bench: \(utterances.count) utterances (\(String(format: "%.1f", Double(utterances.map(\.samples.count).reduce(0, +)) / 8000 / 60)) min), "
               + "\(voices.count) voices: \(voices.joined(separator: " "))")
+        if !saidRequests.isEmpty {
+            print("left out: \(saidRequests.count) neutral or mention sentences whose written words the phrase matcher takes as a request: "
+                  + saidRequests.prefix(3).map { "'\($0.text)'" }.joined(separator: ", ") + (saidRequests.count > 3 ? ", ..." : ""))
+        }
         if rendered {
             print("channel: as rendered by the evaluation set (band-pass, codec, noise, level, style per file); rows per split and SNR")
         } else {
