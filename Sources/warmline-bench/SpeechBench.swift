@@ -14,7 +14,7 @@ struct SpeechBench: ParsableCommand {
         commandName: "speech",
         abstract: "Spoken requests per class: recall, false hits per hour, decision latency, CPU; two passes vs PocketSphinx and Moonshine alone.")
 
-    @Option(help: "Evaluation set directory: Scripts/speech-evalset.py's (channels and noise applied, split and SNR columns), or Scripts/speech-corpus.sh's (clean; the bench adds noise at --snr). Rendered when missing.")
+    @Option(help: "Evaluation set directory: Scripts/speech-evalset.py's (channels and noise applied, split and SNR columns), Scripts/speech-neutral-set.py's (an hour of neutral read speech: a path with 'neutral' in it), or Scripts/speech-corpus.sh's (clean; the bench adds noise at --snr). Rendered when missing.")
     var corpus = "bench-out/speech-evalset"
 
     @Option(help: "Only this split of an evaluation set: heldout (voices never tuned on), tune, or all.")
@@ -103,7 +103,8 @@ struct SpeechBench: ParsableCommand {
 
     func run() throws {
         if !FileManager.default.fileExists(atPath: corpus + "/manifest.tsv") {
-            let script = corpus.contains("evalset") ? "python3 Scripts/speech-evalset.py" : "Scripts/speech-corpus.sh"
+            let script = corpus.contains("evalset") ? "python3 Scripts/speech-evalset.py"
+                : corpus.contains("neutral") ? "python3 Scripts/speech-neutral-set.py" : "Scripts/speech-corpus.sh"
             try BenchSupport.shell("\(script) \(BenchCorpus.shellQuote(corpus))")
         }
         let loaded = try Self.loadCorpus(corpus).filter {
