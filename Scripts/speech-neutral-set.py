@@ -8,8 +8,9 @@ Debian's `fortunes` package (`apt-get install fortunes`), split into sentences o
 each said once by one voice of the chosen split (held-out voices by default: never tuned on) through the same
 telephone channel as the evaluation set: band-pass 300-3400 Hz, the split's speaking styles and levels, pink noise
 at 20 dB SNR (the issue's condition), and a G.711 or GSM round trip. Some of these sentences are requests by their
-own words ("Help me, I'm trapped in a fortune cookie factory"): the bench leaves out of the false count every
-neutral sentence its phrase matcher takes as a request when it reads the written text, and says how many.
+own words ("some of our best friends are trying to kill us"): their phrase column says "read-text", and the bench
+leaves out of the false count each of them its phrase matcher takes as a request when it reads the written text,
+and says which.
 
 Output: OUT/wav/*.wav and OUT/manifest.tsv in the evaluation set's columns (class neutral, snr_db 20), so
 `warmline-bench speech --corpus OUT` runs it. Deterministic for the same packages.
@@ -92,7 +93,7 @@ def main():
         cond = evalset.condition(voice, f"fortune{index}", index, 0, args.seed)
         cond.update(snr=20, noise="pink")
         name = f"{voice}-neutral-f{index + 1:04d}.wav"
-        tasks.append((voice, None, text, [(name, "neutral", "-", cond)]))
+        tasks.append((voice, None, text, [(name, "neutral", "read-text", cond)]))
         total += len(text.split()) / WORDS_PER_SECOND + evalset.LEAD + evalset.TAIL
     os.makedirs(os.path.join(args.out, "wav"), exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="neutral-set-")

@@ -57,6 +57,8 @@ struct SpeechBench: ParsableCommand {
     var restarts = 3
 
     static let speechLevelDBm0 = -20.0
+    /// The phrase column of Scripts/speech-neutral-set.py's sentences (read text, class neutral).
+    static let readTextPhrase = "read-text"
 
     /// One rendered utterance from manifest.tsv.
     struct Utterance {
@@ -111,10 +113,11 @@ struct SpeechBench: ParsableCommand {
             (only == nil || $0.file.contains(only ?? "")) && (split == "all" || $0.split == split || $0.renderedSNR == nil)
         }
         let list = try KeywordList.load(file: keywords)
-        // a neutral or mention sentence whose own written words are a request ("Help me, I'm trapped in a fortune
-        // cookie factory" in Scripts/speech-neutral-set.py's read text) is no false hand-off when it is heard as one
+        // a sentence of read text not written for Warmline (Scripts/speech-neutral-set.py: phrase "read-text") whose own
+        // words are a request ("some of our best friends are trying to kill us") is no false hand-off when heard as
+        // one; the evaluation set's sentences were written to be what their class says, so they all count
         let saidRequests = loaded.filter { utterance in
-            guard utterance.label == "neutral" || utterance.label == "mention", let matcher = list.matcher else { return false }
+            guard utterance.phrase == Self.readTextPhrase, let matcher = list.matcher else { return false }
             return matcher.decide(utterance.text).keywordClass.map { $0 == .distress || $0 == .person } ?? false
         }
         let utterances = loaded.filter { utterance in !saidRequests.contains { $0.file == utterance.file } }
@@ -145,7 +148,7 @@ struct SpeechBench: ParsableCommand {
         print("speech bench: \(utterances.count) utterances (\(String(format: "%.1f", Double(utterances.map(\.samples.count).reduce(0, +)) / 8000 / 60)) min), "
               + "\(voices.count) voices: \(voices.joined(separator: " "))")
         if !saidRequests.isEmpty {
-            print("left out: \(saidRequests.count) neutral or mention sentences whose written words the phrase matcher takes as a request: "
+            print("left out: \(saidRequests.count) sentences of read text whose written words the phrase matcher takes as a request: "
                   + saidRequests.prefix(3).map { "'\($0.text)'" }.joined(separator: ", ") + (saidRequests.count > 3 ? ", ..." : ""))
         }
         if rendered {

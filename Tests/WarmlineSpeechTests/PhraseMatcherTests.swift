@@ -57,7 +57,7 @@ struct PhraseMatcherTests {
 
     @Test("a negated request is not one, and says which word negated it", arguments: [
         ("I don't need help, thank you.", "not"), ("No, I do not need an ambulance.", "not"), ("He is not hurting me.", "not"),
-        ("I'm not hurt.", "not"), ("I never said call the police.", "never"),
+        ("I'm not hurt.", "not"), ("I never said call the police.", "never"), ("Nobody is hurt, we are fine.", "nobody"),
     ])
     func negations(transcript: String, negation: String) throws {
         let decision = try decide(transcript)
