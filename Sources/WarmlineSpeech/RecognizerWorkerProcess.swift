@@ -206,7 +206,7 @@ final class RecognizerWorkerProcess {
 
 extension Duration {
     /// Whole milliseconds.
-    var milliseconds: Int {
+    public var milliseconds: Int {
         Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -116,11 +116,12 @@ struct SpeechBench: ParsableCommand {
         // a sentence of read text not written for Warmline (Scripts/speech-neutral-set.py: phrase "read-text") whose own
         // words are a request ("some of our best friends are trying to kill us") is no false hand-off when heard as
         // one; the evaluation set's sentences were written to be what their class says, so they all count
-        let saidRequests = loaded.filter { utterance in
+        func saysARequest(_ utterance: Utterance) -> Bool {
             guard utterance.phrase == Self.readTextPhrase, let matcher = list.matcher else { return false }
             return matcher.decide(utterance.text).keywordClass.map { $0 == .distress || $0 == .person } ?? false
         }
-        let utterances = loaded.filter { utterance in !saidRequests.contains { $0.file == utterance.file } }
+        let saidRequests = loaded.filter(saysARequest)
+        let utterances = loaded.filter { !saysARequest($0) }
         let chosen: [System] = try systems.split(separator: ",").map { name -> System in
             guard let system = System(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("unknown system '\(name)' (expected \(System.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -237,7 +238,7 @@ struct SpeechBench: ParsableCommand {
         for _ in 0..<times {
             if let lastReadyAt {
                 let lived = ContinuousClock.now - lastReadyAt
-                if lived < .seconds(10) { Thread.sleep(forTimeInterval: Double(Self.milliseconds(.seconds(10) - lived)) / 1000 + 0.2) }
+                if lived < .seconds(10) { Thread.sleep(forTimeInterval: Double((.seconds(10) - lived).milliseconds) / 1000 + 0.2) }
             }
             guard let pid = recognizer.statistics.workerPID else { throw ValidationError("no worker to kill: \(recognizer.status)") }
             let sentBefore = recognizer.statistics.sent
@@ -256,8 +257,8 @@ struct SpeechBench: ParsableCommand {
             let readyAt = ContinuousClock.now
             lastReadyAt = readyAt
             guard case .ready(let load) = status else { throw ValidationError("the worker did not come back: \(status)") }
-            answeredMs.append(answeredAt.withLock { $0 }.map { Self.milliseconds($0 - killedAt) } ?? -1)
-            readyMs.append(Self.milliseconds(readyAt - killedAt))
+            answeredMs.append(answeredAt.withLock { $0 }.map { ($0 - killedAt).milliseconds } ?? -1)
+            readyMs.append((readyAt - killedAt).milliseconds)
             loadMs.append(load)
         }
         print("\nrecogniser worker killed mid-request (SIGKILL), \(times) times")
@@ -265,10 +266,6 @@ struct SpeechBench: ParsableCommand {
         print("  kill -> new worker ready          <= 5000 ms     \(readyMs.map { "\($0)" }.joined(separator: ", ")) ms"
               + (readyMs.allSatisfy { $0 <= 5000 } ? "" : "  MISSED"))
         print("    of which the model load (worker's own figure)  \(loadMs.map { "\($0)" }.joined(separator: ", ")) ms")
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// Speech at the reference level plus pink noise at `snrDB` below it, through a µ-law round trip.

@@ -29,7 +29,7 @@ func send(_ bytes: [UInt8]) -> Bool {
 }
 
 func milliseconds(_ duration: Duration) -> UInt32 {
-    UInt32(clamping: duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    UInt32(clamping: duration.milliseconds)
 }
 
 /// Closes every descriptor above stderr: whatever the unit had open without close-on-exec (ALSA, the serial port)
