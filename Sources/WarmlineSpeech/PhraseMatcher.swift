@@ -178,7 +178,12 @@ public struct PhraseMatcher: Sendable, Equatable {
                 words += Self.opened(String(raw.trimmingCharacters(in: CharacterSet(charactersIn: "'"))))
             }
             words = Self.withoutRepeats(replacingSoundAlikes(words.filter { !$0.isEmpty }))
-            if !words.isEmpty { clauses.append(words) }
+            // "Operator, please.": a "please" after a comma ends the clause before it rather than starting one
+            if words == ["please"], let last = clauses.indices.last {
+                clauses[last].append("please")
+            } else if !words.isEmpty {
+                clauses.append(words)
+            }
         }
         return clauses
     }
