@@ -591,7 +591,8 @@ public final class KeywordSpotter {
     /// True for a request of one word in a transcript of at most two ("Police.", "Operator, please.") which the first
     /// pass did not hear at `bare_margin` over a cut of its class.
     private func isUnsupportedBareWord(_ decision: PhraseDecision, _ transcript: String, _ open: [Int]) -> Bool {
-        guard let bareMargin = keywords.secondPass.bareMargin, decision.keywordClass != nil, !decision.words.contains(" "),
+        guard let bareMargin = keywords.secondPass.bareMargin, decision.keywordClass != nil,
+              decision.words.split(separator: " ").filter({ $0 != "please" }).count == 1,
               let matcher = keywords.matcher, matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
         return bareWordSupport(decision, open) < Double(bareMargin)
     }

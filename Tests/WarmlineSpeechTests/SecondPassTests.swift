@@ -177,14 +177,14 @@ struct SecondPassTests {
         let doubtingSpotter = try KeywordSpotter(keywords: doubting, recognizer: recognizer)
         let doubtingHits = RenderedSpeech.spot(audio, with: doubtingSpotter)
         #expect(!doubtingHits.contains { $0.hit.keywordClass == .distress }, "\(doubtingHits.map(\.verdict))")
-        let turned = try #require(doubtingSpotter.rejected.first { $0.verdict?.contains("bare 'ambulance'") == true },
+        let turned = try #require(doubtingSpotter.rejected.first { $0.verdict?.contains("bare 'ambulance") == true },
                                   "\(doubtingSpotter.rejected.map { "\($0.verdict ?? "") / \($0.confirmedBy ?? "")" })")
         #expect(turned.confirmedBy?.lowercased().contains("ambulance") == true)
         var trusting = doubting
         trusting.secondPass.bareMargin = -2000
         let trustingHits = RenderedSpeech.spot(audio, with: try KeywordSpotter(keywords: trusting, recognizer: recognizer))
         let distress = try #require(trustingHits.first { $0.hit.keywordClass == .distress })
-        #expect(distress.verdict?.hasPrefix("transcript: distress: 'ambulance'") == true, "\(distress.verdict ?? "")")
+        #expect(distress.verdict?.hasPrefix("transcript: distress: 'ambulance") == true, "\(distress.verdict ?? "")")
     }
 
     @Test("with the model missing the spotter decides on PocketSphinx alone at the tuned cuts, and says so in the verdict")
