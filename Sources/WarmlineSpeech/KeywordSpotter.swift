@@ -592,7 +592,7 @@ public final class KeywordSpotter {
     /// pass did not hear at `bare_margin` over a cut of its class.
     private func isUnsupportedBareWord(_ decision: PhraseDecision, _ transcript: String, _ open: [Int]) -> Bool {
         guard let bareMargin = keywords.secondPass.bareMargin, decision.keywordClass != nil,
-              decision.words.split(separator: " ").filter({ $0 != "please" }).count == 1,
+              decision.words.split(separator: " ").filter({ $0 != PhraseMatcher.courtesy }).count == 1,
               let matcher = keywords.matcher, matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
         return bareWordSupport(decision, open) < Double(bareMargin)
     }

@@ -19,6 +19,9 @@ public struct PhraseMatcher: Sendable, Equatable {
 
     /// Words before a match that can negate it.
     static let negationReach = 3
+    /// The courtesy word that, alone after a comma, stays with the clause before it ("Operator, please") and is no
+    /// word of a request's own when counting a bare one.
+    static let courtesy = "please"
 
     /// A matcher from its parts (tests, tools).
     public init(rules: [PhraseRule], negations: Set<String>, soundsLike: [(heard: [String], word: String)] = [], keywords: [String] = []) {
@@ -179,8 +182,8 @@ public struct PhraseMatcher: Sendable, Equatable {
             }
             words = Self.withoutRepeats(replacingSoundAlikes(words.filter { !$0.isEmpty }))
             // "Operator, please.": a "please" after a comma ends the clause before it rather than starting one
-            if words == ["please"], let last = clauses.indices.last {
-                clauses[last].append("please")
+            if words == [Self.courtesy], let last = clauses.indices.last {
+                clauses[last].append(Self.courtesy)
             } else if !words.isEmpty {
                 clauses.append(words)
             }
