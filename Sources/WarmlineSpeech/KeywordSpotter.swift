@@ -57,10 +57,15 @@ public final class KeywordSpotter {
     private var sentence: [Int16] = []
     private var sentenceStartFrame = 0
     private var sentenceSilentFrames = 0
+    /// Frames of the open sentence the VAD took for speech.
+    private var sentenceSpeechFrames = 0
     private var inSentence = false
     private var linePreRoll: [Int16] = []
     private let sentenceTailFrames = 4000
     private let longestSentenceFrames = 160_000
+    /// Least speech in a sentence without a candidate for the recogniser to read it at its end (a click or a breath is
+    /// not read), as the utterance recorder drops them: 150 ms.
+    private let leastSentenceSpeechFrames = 1200
     private var candidates: [Candidate] = []
     private var decidedClasses: Set<KeywordHit.Class> = []
     /// The early look's transcript of the open sentence, while no speech has followed it (the sentence's end reuses it).
@@ -77,6 +82,9 @@ public final class KeywordSpotter {
         var startFrame: Int
         var endFrame: Int
         var peakScore: Int
+        /// The whole sentence, read at its pause or end because the first pass flagged nothing in it: the recogniser's
+        /// transcript alone decides ("my wife took an overdose" holds no first-pass keyword).
+        var wholeSentence = false
         var sent = false
         var settled = false
         /// A transcript of the sentence so far (cut `margin_ms` after a candidate) read a request the rest could still
@@ -342,6 +350,7 @@ public final class KeywordSpotter {
                 sentence = linePreRoll
                 sentence.append(contentsOf: samples)
                 sentenceSilentFrames = 0
+                sentenceSpeechFrames = samples.count
                 linePreRoll.removeAll(keepingCapacity: true)
             } else {
                 linePreRoll.append(contentsOf: samples)
@@ -351,6 +360,7 @@ public final class KeywordSpotter {
         }
         sentence.append(contentsOf: samples)
         sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
+        if isSpeech { sentenceSpeechFrames += samples.count }
         if isSpeech {
             // the caller goes on: what the early look read is no longer the whole sentence
             earlyTranscript = nil
@@ -399,7 +409,8 @@ public final class KeywordSpotter {
 
     /// Score units a candidate stands above its phrase's own (tuned) cut; negative below it.
     private static func excess(_ candidate: Candidate) -> Double {
-        Double(candidate.peakScore) + 1500 - log(candidate.phrase.threshold) / log(1.0001) / 1024
+        guard !candidate.wholeSentence else { return -.infinity }
+        return Double(candidate.peakScore) + 1500 - log(candidate.phrase.threshold) / log(1.0001) / 1024
     }
 
     private func spotted(_ candidate: Candidate, decidedAt frame: Int, verdict: String) -> SpottedKeyword {
@@ -420,7 +431,13 @@ public final class KeywordSpotter {
     /// transcribed, and a request in it is decided now; anything else waits for the sentence's end, which reuses this
     /// transcript when no speech came after it.
     private func secondPass(decidedAt frame: Int, utteranceOver: Bool, early: Bool = false) -> [SpottedKeyword] {
-        guard let recognizer, let matcher = keywords.matcher, !candidates.isEmpty else { return [] }
+        guard let recognizer, let matcher = keywords.matcher else { return [] }
+        if candidates.isEmpty, utteranceOver || early, sentenceSpeechFrames >= leastSentenceSpeechFrames,
+           recognizer.status.isReady || recognizer.status == .starting {
+            // nothing flagged: the recogniser still reads the sentence, as it reads every other, and its words decide
+            candidates.append(Self.wholeSentenceCandidate(from: sentenceStartFrame, to: sentenceStartFrame + sentence.count))
+        }
+        guard !candidates.isEmpty else { return [] }
         let settings = keywords.secondPass
         var found: [SpottedKeyword] = []
         func accept(_ index: Int, verdict: String, recognizerMs: Int? = nil) {
@@ -477,6 +494,12 @@ public final class KeywordSpotter {
         let to = whole ? sentence.count : min(sentence.count, (cutEnd ?? lastEnd) + marginFrames - sentenceStartFrame)
         let from = max(0, to - settings.windowMs * 8)
         guard from < to else { return found }
+        var clip = Array(sentence[from..<to])
+        if early {
+            // read as the sentence's end would read it: Moonshine takes a sentence with a short tail of silence
+            // differently ("Can I talk to a person?" with 400 ms read "Can I start surfing?", with 500 ms right)
+            clip += Self.silencePad(clip, silentFrames: sentenceSilentFrames, to: sentenceTailFrames)
+        }
         let outcome: RecognizerOutcome
         if utteranceOver, var reused = earlyTranscript {
             // only silence since the early look: the same words, already read
@@ -484,7 +507,7 @@ public final class KeywordSpotter {
             outcome = .transcript(reused)
         } else {
             let timeout = patient ? max(settings.timeoutMs, recognizer.configuration.hangLimitMs) : settings.timeoutMs
-            outcome = recognizer.transcribe(Array(sentence[from..<to]), timeoutMs: timeout)
+            outcome = recognizer.transcribe(clip, timeoutMs: timeout)
             if case .transcript(let transcript) = outcome {
                 transcriptions += 1
                 transcriptionDecodeMs += transcript.decodeMs
@@ -531,7 +554,8 @@ public final class KeywordSpotter {
                     hit: KeywordHit(phrase: decision.words, keywordClass: keywordClass, confidence: 0.9,
                                     transcript: Self.snippet(transcript.text)),
                     startFrame: open.map { candidates[$0].startFrame }.min() ?? candidates[best].startFrame,
-                    endFrame: lastEnd, decidedAtFrame: frame, score: candidates[best].peakScore, confirmedBy: transcript.text)
+                    endFrame: lastEnd, decidedAtFrame: frame, score: candidates[best].wholeSentence ? 0 : candidates[best].peakScore,
+                    confirmedBy: transcript.text)
                 hit.verdict = "transcript: \(decision)"
                 hit.recognizerMs = transcript.waitedMs
                 found.append(hit)
@@ -562,6 +586,29 @@ public final class KeywordSpotter {
             }
         }
         return found
+    }
+
+    /// The candidate standing for a sentence the first pass flagged nothing in: it only ever waits for a pause or the
+    /// sentence's end, and only a transcript's request makes it count.
+    private static func wholeSentenceCandidate(from start: Int, to end: Int) -> Candidate {
+        let phrase = KeywordList.Phrase(text: "whole sentence", keywordClass: .distress, threshold: 1, line: 0)
+        var candidate = Candidate(phrase: phrase, startFrame: start, endFrame: end, peakScore: 0)
+        candidate.wholeSentence = true
+        candidate.waitsForPause = true
+        return candidate
+    }
+
+    /// Silence to append to a clip that ends in `silentFrames` of it so that it ends in `tailFrames`: the clip's own last
+    /// silent stretch, repeated (the line's noise, not digital zeros).
+    static func silencePad(_ clip: [Int16], silentFrames: Int, to tailFrames: Int) -> [Int16] {
+        let have = min(silentFrames, clip.count)
+        let missing = tailFrames - have
+        guard have > 0, missing > 0 else { return [] }
+        let quiet = clip.suffix(have)
+        var pad: [Int16] = []
+        pad.reserveCapacity(missing)
+        while pad.count < missing { pad += quiet.prefix(missing - pad.count) }
+        return pad
     }
 
     /// How far over its cut a candidate must be to count with no transcript: a recogniser that cannot run at all (no

@@ -14,6 +14,8 @@ public struct PhraseDecision: Sendable, Equatable, CustomStringConvertible {
         case mention
         /// No keyword at all.
         case nothing
+        /// Not words: the recogniser marked the sound as music ("♪ ... ♪"), so nothing it wrote is the caller's.
+        case notSpeech
     }
 
     /// The verdict.
@@ -32,7 +34,7 @@ public struct PhraseDecision: Sendable, Equatable, CustomStringConvertible {
         switch kind {
         case .distress: .distress
         case .person: .person
-        case .negated, .mention, .nothing: nil
+        case .negated, .mention, .nothing, .notSpeech: nil
         }
     }
 
@@ -48,6 +50,8 @@ public struct PhraseDecision: Sendable, Equatable, CustomStringConvertible {
             return "mention only: \(heard)" + (because.map { ", \($0)" } ?? "")
         case .nothing:
             return "no keyword in the transcript"
+        case .notSpeech:
+            return "not speech: the recogniser marked it as music"
         }
     }
 }

@@ -96,8 +96,15 @@ public struct PhraseMatcher: Sendable, Equatable {
         return matcher
     }
 
+    /// The marks the recogniser writes for music rather than words: Moonshine wraps what it hears in a tune, a ring-back
+    /// or hold music in them ("♪ breaking in hot over rules ♪" for a sentence read over noise).
+    static let musicMarks: Set<Character> = ["\u{266A}", "\u{266B}", "\u{266C}"]
+
     /// The verdict on one transcript.
     public func decide(_ transcript: String) -> PhraseDecision {
+        if transcript.contains(where: Self.musicMarks.contains) {
+            return PhraseDecision(kind: .notSpeech, rule: nil, words: "", because: nil, mentioned: [])
+        }
         let clauses = normalizedClauses(transcript)
         let near = phoneticNeighbours(clauses)
         let sameWord = { (patternWord: String, heard: String) in

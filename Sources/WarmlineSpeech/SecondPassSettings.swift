@@ -10,7 +10,7 @@ public struct SecondPassSettings: Sendable, Equatable {
     /// First-pass score units (log base 1.0001, shifted 10 bits) above a phrase's own cut at which a hit of a phrase of
     /// two words or more counts at once, before the transcript: the unambiguous ones still flash without waiting (a
     /// single word, "police", is said in passing as often and always waits).
-    public var sureMargin = 250
+    public var sureMargin = 400
     /// Score units over a phrase's own cut at which a candidate still counts with no word of a transcript behind it: the
     /// transcript holds no keyword (the recogniser misheard the word: "shelve me" for "help me"), or there is none (busy,
     /// timed out, restarting); a transcript that reads it as a mention or a negated request always turns it down. The

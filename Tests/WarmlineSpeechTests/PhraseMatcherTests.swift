@@ -37,6 +37,18 @@ struct PhraseMatcherTests {
         #expect(try decide(transcript).kind == kind, "\(transcript)")
     }
 
+    @Test("a transcript the recogniser marked as music is not speech: no request in it counts, and it is not re-read",
+          arguments: ["♪ breaking in hot over rules ♪ ♪ Mem for you ♪", "♪ Help me ♪", "♫ call the police ♫"])
+    func musicIsNotSpeech(transcript: String) throws {
+        let decision = try decide(transcript)
+        #expect(decision.kind == .notSpeech, "\(transcript) → \(decision)")
+        #expect(decision.keywordClass == nil)
+        #expect(!PhraseVerifier.rereads(decision))
+        // the same words without the marks are a request
+        let words = String(transcript.filter { !PhraseMatcher.musicMarks.contains($0) })
+        #expect(try decide(words).keywordClass != nil, "\(words)")
+    }
+
     @Test("a keyword only talked about is a mention, never a request", arguments: [
         "The police station is near the market.", "The staff were very helpful.", "Can you help me with my balance?",
         "I need help topping up my phone.", "What is the emergency number?", "I am calling about the emergency day pass.",

@@ -92,6 +92,47 @@ struct SecondPassTests {
         #expect(waiting.transcriptions == 1)
     }
 
+    @Test("a sentence the first pass flags nothing in is still read at its pause: a request there counts by its transcript, anything else is read once and turned down")
+    func sentenceWithoutCandidateIsRead() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        var list = try Self.transcriptDecides()
+        // candidates only at the phrases' own tuned cuts: nothing in these sentences comes near them
+        list.secondPass.candidateThresholds = [.distress: 1, .person: 1]
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        spotter.recordsPeakScores = true
+        let audio = try RenderedSpeech.render("my wife took an overdose", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000)
+        let periods = RenderedSpeech.periods(audio)
+        let lastSpeech = try #require(periods.lastIndex { $0.isSpeech })
+        var hits: [SpottedKeyword] = []
+        for period in periods { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
+        #expect(spotter.peakScores.allSatisfy { list.phrase($0.phrase)?.keywordClass == .menu }, "\(spotter.peakScores)")
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
+        #expect(distress.verdict?.hasPrefix("transcript: distress") == true, "\(distress.verdict ?? "")")
+        #expect(distress.hit.transcript?.lowercased().contains("overdose") == true)
+        // decided at the early look, as a flagged sentence is
+        let pauseFrames = distress.decidedAtFrame - (lastSpeech + 1) * 160
+        #expect(pauseFrames >= list.secondPass.earlyMs * 8 && pauseFrames < 4000, "decided \(pauseFrames / 8) ms into the pause")
+        #expect(spotter.transcriptions == 1)
+        // a neutral sentence: read once, nothing counts, and what was heard is kept for the log
+        let quiet = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let neutral = try RenderedSpeech.render("the weather was lovely on the coast", engine: .flite("kal"))
+        let neutralHits = RenderedSpeech.spot(neutral + [Int16](repeating: 0, count: 8000), with: quiet)
+        #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
+        #expect(quiet.transcriptions == 1)
+        let turned = try #require(quiet.rejected.first)
+        #expect(turned.hit.phrase == "whole sentence")
+        #expect(turned.confirmedBy?.lowercased().contains("weather") == true, "\(turned.confirmedBy ?? "")")
+        // a click is not a sentence: nothing is read
+        let click = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        var blip = [Int16](repeating: 0, count: 8000)
+        for index in 0..<480 { blip[index] = index % 8 < 4 ? 12_000 : -12_000 }
+        _ = click.process(blip, isSpeech: false)
+        _ = click.process(Array(blip.prefix(480)), isSpeech: true)
+        _ = click.process(blip, isSpeech: false)
+        #expect(click.transcriptions == 0)
+    }
+
     @Test("a sure first-pass hit counts at once, before any transcript")
     func sureHitDoesNotWait() throws {
         let recognizer = try InstalledRecognizer.start()
