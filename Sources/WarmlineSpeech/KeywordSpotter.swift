@@ -588,10 +588,13 @@ public final class KeywordSpotter {
         return found
     }
 
+    /// The phrase a turned-down sentence without a first-pass candidate carries in `rejected`.
+    public static let wholeSentencePhrase = "whole sentence"
+
     /// The candidate standing for a sentence the first pass flagged nothing in: it only ever waits for a pause or the
     /// sentence's end, and only a transcript's request makes it count.
     private static func wholeSentenceCandidate(from start: Int, to end: Int) -> Candidate {
-        let phrase = KeywordList.Phrase(text: "whole sentence", keywordClass: .distress, threshold: 1, line: 0)
+        let phrase = KeywordList.Phrase(text: wholeSentencePhrase, keywordClass: .distress, threshold: 1, line: 0)
         var candidate = Candidate(phrase: phrase, startFrame: start, endFrame: end, peakScore: 0)
         candidate.wholeSentence = true
         candidate.waitsForPause = true

@@ -121,7 +121,7 @@ struct SecondPassTests {
         #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
         #expect(quiet.transcriptions == 1)
         let turned = try #require(quiet.rejected.first)
-        #expect(turned.hit.phrase == "whole sentence")
+        #expect(turned.hit.phrase == KeywordSpotter.wholeSentencePhrase)
         #expect(turned.confirmedBy?.lowercased().contains("weather") == true, "\(turned.confirmedBy ?? "")")
         // a click is not a sentence: nothing is read
         let click = try KeywordSpotter(keywords: list, recognizer: recognizer)
