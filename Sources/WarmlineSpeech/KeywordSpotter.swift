@@ -494,12 +494,6 @@ public final class KeywordSpotter {
         let to = whole ? sentence.count : min(sentence.count, (cutEnd ?? lastEnd) + marginFrames - sentenceStartFrame)
         let from = max(0, to - settings.windowMs * 8)
         guard from < to else { return found }
-        var clip = Array(sentence[from..<to])
-        if early {
-            // read as the sentence's end would read it: Moonshine takes a sentence with a short tail of silence
-            // differently ("Can I talk to a person?" with 400 ms read "Can I start surfing?", with 500 ms right)
-            clip += Self.silencePad(clip, silentFrames: sentenceSilentFrames, to: sentenceTailFrames)
-        }
         let outcome: RecognizerOutcome
         if utteranceOver, var reused = earlyTranscript {
             // only silence since the early look: the same words, already read
@@ -507,7 +501,7 @@ public final class KeywordSpotter {
             outcome = .transcript(reused)
         } else {
             let timeout = patient ? max(settings.timeoutMs, recognizer.configuration.hangLimitMs) : settings.timeoutMs
-            outcome = recognizer.transcribe(clip, timeoutMs: timeout)
+            outcome = recognizer.transcribe(Array(sentence[from..<to]), timeoutMs: timeout)
             if case .transcript(let transcript) = outcome {
                 transcriptions += 1
                 transcriptionDecodeMs += transcript.decodeMs
@@ -599,19 +593,6 @@ public final class KeywordSpotter {
         candidate.wholeSentence = true
         candidate.waitsForPause = true
         return candidate
-    }
-
-    /// Silence to append to a clip that ends in `silentFrames` of it so that it ends in `tailFrames`: the clip's own last
-    /// silent stretch, repeated (the line's noise, not digital zeros).
-    static func silencePad(_ clip: [Int16], silentFrames: Int, to tailFrames: Int) -> [Int16] {
-        let have = min(silentFrames, clip.count)
-        let missing = tailFrames - have
-        guard have > 0, missing > 0 else { return [] }
-        let quiet = clip.suffix(have)
-        var pad: [Int16] = []
-        pad.reserveCapacity(missing)
-        while pad.count < missing { pad += quiet.prefix(missing - pad.count) }
-        return pad
     }
 
     /// How far over its cut a candidate must be to count with no transcript: a recogniser that cannot run at all (no

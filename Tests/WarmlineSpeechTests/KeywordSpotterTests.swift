@@ -9,18 +9,6 @@ import WarmlineTestScheduling
 struct KeywordSpotterTests {
     static let keywords = Result { try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml") }
 
-    @Test("an early look's clip is padded with its own trailing silence to the sentence end's tail")
-    func earlyClipPad() {
-        let clip: [Int16] = [9, 9, 9, 1, 2, 3]
-        // three frames of silence heard, five wanted: two more, from the start of that silence on
-        #expect(KeywordSpotter.silencePad(clip, silentFrames: 3, to: 5) == [1, 2])
-        #expect(KeywordSpotter.silencePad(clip, silentFrames: 2, to: 7) == [2, 3, 2, 3, 2])
-        // enough silence already, or none to copy: nothing added
-        #expect(KeywordSpotter.silencePad(clip, silentFrames: 5, to: 5).isEmpty)
-        #expect(KeywordSpotter.silencePad(clip, silentFrames: 0, to: 5).isEmpty)
-        #expect(KeywordSpotter.silencePad([], silentFrames: 3, to: 5).isEmpty)
-    }
-
     @Test("a caller saying 'please help me' is spotted as distress within 500 ms of the keyword's end")
     func helpMePleaseIsDistress() throws {
         let spotter = try KeywordSpotter(keywords: Self.keywords.get())
