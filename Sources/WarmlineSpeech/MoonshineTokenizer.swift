@@ -70,8 +70,23 @@ public struct MoonshineTokenizer: Sendable {
     public func text(of tokens: [Int32]) -> String {
         var bytes: [UInt8] = []
         for token in tokens where token >= 3 && Int(token) < pieces.count { bytes += pieces[Int(token)] }
-        let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{2581}", with: " ")
+        let text = String(decoding: Self.withoutCutCharacter(bytes), as: UTF8.self).replacingOccurrences(of: "\u{2581}", with: " ")
         return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The bytes without a UTF-8 character cut off at their end: a decode stopped at its length cap can end inside a
+    /// character spelled in single-byte tokens ("♪" is three), which would read as U+FFFD.
+    static func withoutCutCharacter(_ bytes: [UInt8]) -> [UInt8] {
+        var start = bytes.count
+        var continuation = 0
+        while start > 0, continuation < 3, bytes[start - 1] & 0xC0 == 0x80 {
+            start -= 1
+            continuation += 1
+        }
+        guard start > 0 else { return bytes }
+        let lead = bytes[start - 1]
+        let needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+        return continuation < needed ? Array(bytes[..<(start - 1)]) : bytes
     }
 
     /// `text` as tokens, each word preceded by its space mark, longest piece first (bytes where no piece fits).

@@ -16,6 +16,17 @@ struct MoonshineTokenizerTests {
         }
     }
 
+    @Test("a UTF-8 character cut off at the end is dropped; whole ones, and bytes that are no character, stay")
+    func cutCharacter() {
+        #expect(MoonshineTokenizer.withoutCutCharacter(Array("ok ♪".utf8)) == Array("ok ♪".utf8))
+        #expect(MoonshineTokenizer.withoutCutCharacter(Array(Array("ok ♪".utf8).dropLast())) == Array("ok ".utf8))
+        #expect(MoonshineTokenizer.withoutCutCharacter(Array(Array("ok ♪".utf8).dropLast(2))) == Array("ok ".utf8))
+        #expect(MoonshineTokenizer.withoutCutCharacter(Array("naïve".utf8)) == Array("naïve".utf8))
+        #expect(MoonshineTokenizer.withoutCutCharacter([0x41, 0xC3]) == [0x41])
+        #expect(MoonshineTokenizer.withoutCutCharacter([0x80, 0x80]) == [0x80, 0x80])
+        #expect(MoonshineTokenizer.withoutCutCharacter([]).isEmpty)
+    }
+
     @Test("the real table reads Moonshine's 32000 pieces, spells request words as whole pieces and reads them back",
           .enabled(if: InstalledRecognizer.isInstalled, InstalledRecognizer.skipReason))
     func realTable() throws {
@@ -26,6 +37,12 @@ struct MoonshineTokenizerTests {
         #expect(tokenizer.text(of: [1] + tokens + [2]) == "call the police")
         // a word no piece covers falls back to single bytes and still reads back
         #expect(tokenizer.text(of: tokenizer.tokens(of: "naïve qzxv")) == "naïve qzxv")
+        // a decode cut off inside a character spelled in single bytes drops the half character, not a U+FFFD
+        let hi = tokenizer.tokens(of: "hi")
+        let noteBytes: [Int32] = [0xE2, 0x99, 0xAA].map { 3 + $0 }
+        #expect(tokenizer.text(of: hi + noteBytes) == "hi♪")
+        #expect(tokenizer.text(of: hi + noteBytes.dropLast()) == "hi")
+        #expect(tokenizer.text(of: hi + noteBytes.prefix(1)) == "hi")
     }
 }
 
