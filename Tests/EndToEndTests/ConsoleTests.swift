@@ -13,6 +13,9 @@ extension EndToEnd {
                 prompts_dir: "\(EndToEndRig.promptsDirectory)"
                 prompt_cache_dir: "\(EndToEndRig.promptCache)"
                 database: "\(work)/unused.sqlite"
+                # keys only: no recogniser worker loading beside the line on a loaded test machine
+                recognizer:
+                  enabled: false
                 handoff:
                   targets:
                     - name: desk

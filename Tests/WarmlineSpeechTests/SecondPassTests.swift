@@ -19,6 +19,20 @@ struct SecondPassTests {
         return list
     }
 
+    /// Feeds `sentence` (flite slt) and a second of line silence to `spotter`, requires one distress decision, and
+    /// checks it came at the early look: after `early_ms` of the pause, before the sentence's 500 ms end, on one read.
+    static func distressAtTheEarlyLook(_ sentence: String, spotter: KeywordSpotter, list: KeywordList) throws -> SpottedKeyword {
+        let periods = RenderedSpeech.periods(try RenderedSpeech.render(sentence, engine: .flite("slt")) + [Int16](repeating: 0, count: 8000))
+        let lastSpeech = try #require(periods.lastIndex { $0.isSpeech })
+        var hits: [SpottedKeyword] = []
+        for period in periods { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
+        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
+        let pauseFrames = distress.decidedAtFrame - (lastSpeech + 1) * 160
+        #expect(pauseFrames >= list.secondPass.earlyMs * 8 && pauseFrames < 4000, "decided \(pauseFrames / 8) ms into the pause")
+        #expect(spotter.transcriptions == 1)
+        return distress
+    }
+
     @Test("a request is decided by the transcript: distress, with what the caller said for the whisper")
     func requestDecidedByTranscript() throws {
         let recognizer = try InstalledRecognizer.start()
@@ -64,15 +78,7 @@ struct SecondPassTests {
         let list = try Self.transcriptDecides()
         // the request, then a second of line silence: decided at the early look, not at the 500 ms end of the sentence
         let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
-        let request = try RenderedSpeech.render("someone is hurting me", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000)
-        let periods = RenderedSpeech.periods(request)
-        let lastSpeech = try #require(periods.lastIndex { $0.isSpeech })
-        var hits: [SpottedKeyword] = []
-        for period in periods { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
-        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
-        let pauseFrames = distress.decidedAtFrame - (lastSpeech + 1) * 160
-        #expect(pauseFrames >= list.secondPass.earlyMs * 8 && pauseFrames < 4000, "decided \(pauseFrames / 8) ms into the pause")
-        #expect(spotter.transcriptions == 1)
+        _ = try Self.distressAtTheEarlyLook("someone is hurting me", spotter: spotter, list: list)
         // no request: the early look's transcript is not thrown away; the sentence's end decides on it without a second read
         let quiet = try KeywordSpotter(keywords: list, recognizer: recognizer)
         let neutral = try RenderedSpeech.render("the police station is near the market", engine: .flite("kal"))
@@ -101,19 +107,11 @@ struct SecondPassTests {
         list.secondPass.candidateThresholds = [.distress: 1, .person: 1]
         let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
         spotter.recordsPeakScores = true
-        let audio = try RenderedSpeech.render("my wife took an overdose", engine: .flite("slt")) + [Int16](repeating: 0, count: 8000)
-        let periods = RenderedSpeech.periods(audio)
-        let lastSpeech = try #require(periods.lastIndex { $0.isSpeech })
-        var hits: [SpottedKeyword] = []
-        for period in periods { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
+        // decided at the early look, as a flagged sentence is
+        let distress = try Self.distressAtTheEarlyLook("my wife took an overdose", spotter: spotter, list: list)
         #expect(spotter.peakScores.allSatisfy { list.phrase($0.phrase)?.keywordClass == .menu }, "\(spotter.peakScores)")
-        let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
         #expect(distress.verdict?.hasPrefix("transcript: distress") == true, "\(distress.verdict ?? "")")
         #expect(distress.hit.transcript?.lowercased().contains("overdose") == true)
-        // decided at the early look, as a flagged sentence is
-        let pauseFrames = distress.decidedAtFrame - (lastSpeech + 1) * 160
-        #expect(pauseFrames >= list.secondPass.earlyMs * 8 && pauseFrames < 4000, "decided \(pauseFrames / 8) ms into the pause")
-        #expect(spotter.transcriptions == 1)
         // a neutral sentence: read once, nothing counts, and what was heard is kept for the log
         let quiet = try KeywordSpotter(keywords: list, recognizer: recognizer)
         let neutral = try RenderedSpeech.render("the weather was lovely on the coast", engine: .flite("kal"))
