@@ -63,9 +63,9 @@ public final class KeywordSpotter {
     private var linePreRoll: [Int16] = []
     private let sentenceTailFrames = 4000
     private let longestSentenceFrames = 160_000
-    /// Least speech in a sentence without a candidate for the recogniser to read it at its end (a click or a breath is
-    /// not read), as the utterance recorder drops them: 150 ms.
-    private let leastSentenceSpeechFrames = 1200
+    /// Least speech in a sentence without a candidate for the recogniser to read it at its end: what the utterance
+    /// recorder keeps (a click or a breath is not read).
+    private let leastSentenceSpeechFrames = UtteranceRecorder.defaultMinSpeechFrames
     private var candidates: [Candidate] = []
     private var decidedClasses: Set<KeywordHit.Class> = []
     /// The early look's transcript of the open sentence, while no speech has followed it (the sentence's end reuses it).
@@ -360,8 +360,8 @@ public final class KeywordSpotter {
         }
         sentence.append(contentsOf: samples)
         sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
-        if isSpeech { sentenceSpeechFrames += samples.count }
         if isSpeech {
+            sentenceSpeechFrames += samples.count
             // the caller goes on: what the early look read is no longer the whole sentence
             earlyTranscript = nil
             lookedEarly = false
@@ -432,8 +432,14 @@ public final class KeywordSpotter {
     /// transcript when no speech came after it.
     private func secondPass(decidedAt frame: Int, utteranceOver: Bool, early: Bool = false) -> [SpottedKeyword] {
         guard let recognizer, let matcher = keywords.matcher else { return [] }
-        if candidates.isEmpty, utteranceOver || early, sentenceSpeechFrames >= leastSentenceSpeechFrames,
-           recognizer.status.isReady || recognizer.status == .starting {
+        let status = recognizer.status
+        // a worker being replaced (memory limit) queues the sentence like a busy one; one that keeps dying or is missing
+        // would only make the caller wait: PocketSphinx alone, at the phrases' own cuts
+        let transcribes = switch status {
+        case .ready, .starting: true
+        case .restarting, .unavailable: false
+        }
+        if candidates.isEmpty, utteranceOver || early, sentenceSpeechFrames >= leastSentenceSpeechFrames, transcribes {
             // nothing flagged: the recogniser still reads the sentence, as it reads every other, and its words decide
             candidates.append(Self.wholeSentenceCandidate(from: sentenceStartFrame, to: sentenceStartFrame + sentence.count))
         }
@@ -465,13 +471,6 @@ public final class KeywordSpotter {
         let open = candidates.indices.filter { !candidates[$0].settled && !candidates[$0].sent
             && !decidedClasses.contains(candidates[$0].phrase.keywordClass) }
         guard !open.isEmpty else { return found }
-        let status = recognizer.status
-        // a worker being replaced (memory limit) queues the sentence like a busy one; one that keeps dying or is missing
-        // would only make the caller wait: PocketSphinx alone, at the phrases' own cuts
-        let transcribes = switch status {
-        case .ready, .starting: true
-        case .restarting, .unavailable: false
-        }
         guard transcribes else {
             let margin = Self.marginWithoutTranscript(status, settings)
             for index in open where Self.excess(candidates[index]) >= margin {
@@ -548,8 +547,7 @@ public final class KeywordSpotter {
                     hit: KeywordHit(phrase: decision.words, keywordClass: keywordClass, confidence: 0.9,
                                     transcript: Self.snippet(transcript.text)),
                     startFrame: open.map { candidates[$0].startFrame }.min() ?? candidates[best].startFrame,
-                    endFrame: lastEnd, decidedAtFrame: frame, score: candidates[best].wholeSentence ? 0 : candidates[best].peakScore,
-                    confirmedBy: transcript.text)
+                    endFrame: lastEnd, decidedAtFrame: frame, score: candidates[best].peakScore, confirmedBy: transcript.text)
                 hit.verdict = "transcript: \(decision)"
                 hit.recognizerMs = transcript.waitedMs
                 found.append(hit)

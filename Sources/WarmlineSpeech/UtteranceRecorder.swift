@@ -20,6 +20,8 @@ public struct UtteranceRecorder: Sendable {
     public let maxFrames: Int
     /// Utterances with less speech than this are dropped (a click, a breath).
     public let minSpeechFrames: Int
+    /// The least speech an utterance is kept for by default: 150 ms at 8 kHz.
+    public static let defaultMinSpeechFrames = 1200
     private var preRoll: [Int16] = []
     private var current: [Int16] = []
     private var currentStart = 0
@@ -29,7 +31,8 @@ public struct UtteranceRecorder: Sendable {
     private var fedFrames = 0
 
     /// A recorder: 300 ms pre-roll, 500 ms tail, 20 s longest, 150 ms least speech, at 8 kHz.
-    public init(preRollFrames: Int = 2400, tailFrames: Int = 4000, maxFrames: Int = 160_000, minSpeechFrames: Int = 1200) {
+    public init(preRollFrames: Int = 2400, tailFrames: Int = 4000, maxFrames: Int = 160_000,
+                minSpeechFrames: Int = defaultMinSpeechFrames) {
         self.preRollFrames = preRollFrames
         self.tailFrames = tailFrames
         self.maxFrames = maxFrames

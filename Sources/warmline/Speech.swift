@@ -314,13 +314,10 @@ struct FileAnalysis {
     }
 
     static func describe(rejected turned: SpottedKeyword) -> String {
-        if turned.hit.phrase == KeywordSpotter.wholeSentencePhrase {
-            // no first-pass candidate: the recogniser read the sentence anyway
-            return String(format: "%7.2f s  not a request: a sentence with no first-pass candidate: %@%@", Double(turned.endFrame) / 8000,
-                          turned.verdict ?? "turned down", turned.confirmedBy.map { "; caller said: '\($0)'" } ?? "")
-        }
-        return String(format: "%7.2f s  not a request: %@ candidate '%@' (score %d): %@%@", Double(turned.endFrame) / 8000,
-               turned.hit.keywordClass.rawValue, turned.hit.phrase, turned.score, turned.verdict ?? "turned down",
-               turned.confirmedBy.map { "; caller said: '\($0)'" } ?? "")
+        // no first-pass candidate: the recogniser read the sentence anyway
+        let what = turned.hit.phrase == KeywordSpotter.wholeSentencePhrase ? "a sentence with no first-pass candidate"
+            : String(format: "%@ candidate '%@' (score %d)", turned.hit.keywordClass.rawValue, turned.hit.phrase, turned.score)
+        return String(format: "%7.2f s  not a request: %@: %@%@", Double(turned.endFrame) / 8000, what,
+                      turned.verdict ?? "turned down", turned.confirmedBy.map { "; caller said: '\($0)'" } ?? "")
     }
 }
