@@ -163,6 +163,7 @@ struct SpeechBench: ParsableCommand {
         print("pocketsphinx: \(keywords), per-phrase thresholds, VAD-gated (the unit without the recogniser)")
         print("moonshine:    every VAD utterance transcribed at its end (500 ms of silence), phrase matcher decides")
         print("peer:         PocketSphinx KWS alone, every phrase at \(peerThreshold), ungated, no confirmation")
+        print("line: each file, then \(Self.tailMs) ms of its own line noise (a live line goes on after the caller stops: the sentence ends on audio, not at the file's end)")
         print("latency: end of speech (request-final sentences) to the decision: audio waited plus the wall time of the call that decided"
               + (liveTimeouts ? "; a transcript later than second_pass.timeout_ms is given up (live line)" : "; transcripts are waited for (file-fed)"))
         print("rec.wait: of the decisions in the latency, the wait for the recogniser's answer (queue and decode; transcript decisions only)")
@@ -291,9 +292,11 @@ struct SpeechBench: ParsableCommand {
             let decodeMsBefore = spotter.transcriptionDecodeMs
             var hits: [SpottedKeyword] = []
             let cpuStart = BenchSupport.cpuSeconds()
+            // a live line goes on after the caller stops: the file, then its own line noise
+            let heard = line + Self.lineTail(after: line)
             var start = 0
-            while start < line.count {
-                let piece = Array(line[start..<min(line.count, start + chunk)])
+            while start < heard.count {
+                let piece = Array(heard[start..<min(heard.count, start + chunk)])
                 let speaking = gated ? KeywordSpotter.isVoiced(vad.process(piece)) : true
                 if speaking { tally.speechSeconds += Double(piece.count) / 8000 }
                 let callStart = MonotonicClock.seconds()
@@ -314,7 +317,7 @@ struct SpeechBench: ParsableCommand {
             let peaks = spotter.peakScores
             spotter.peakScores.removeAll()
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
-            tally.audioSeconds += Double(line.count) / 8000
+            tally.audioSeconds += Double(heard.count) / 8000
             // every transcript the spotter asked for, early looks that decided nothing included
             tally.transcriptions += spotter.transcriptions - transcriptionsBefore
             tally.decodeSeconds += Double(spotter.transcriptionDecodeMs - decodeMsBefore) / 1000
@@ -335,15 +338,16 @@ struct SpeechBench: ParsableCommand {
             var hits: [SpottedKeyword] = []
             let cpuStart = BenchSupport.cpuSeconds()
             var cut: [(UtteranceRecorder.Utterance, Int)] = []
+            let heard = line + Self.lineTail(after: line)
             var start = 0
-            while start < line.count {
-                let piece = Array(line[start..<min(line.count, start + chunk)])
+            while start < heard.count {
+                let piece = Array(heard[start..<min(heard.count, start + chunk)])
                 let speaking = KeywordSpotter.isVoiced(vad.process(piece))
                 if let done = piece.withUnsafeBufferPointer({ recorder.process($0, isSpeech: speaking) }) { cut.append((done, start + piece.count)) }
                 start += chunk
             }
-            // the line goes quiet after the file: the recorder's tail ends the last utterance there
-            if let last = recorder.flush() { cut.append((last, max(line.count, last.endFrame + recorder.tailFrames))) }
+            // still open after the tail (a caller who never pauses): the recorder's tail would end it there
+            if let last = recorder.flush() { cut.append((last, max(heard.count, last.endFrame + recorder.tailFrames))) }
             for (piece, decidedAt) in cut {
                 let began = MonotonicClock.seconds()
                 let outcome = recognizer.transcribe(piece.samples, timeoutMs: recognizer.configuration.hangLimitMs)
@@ -360,7 +364,7 @@ struct SpeechBench: ParsableCommand {
                                            decidedAtFrame: decidedAt + waitedFrames, score: 0, confirmedBy: transcript.text))
             }
             tally.cpuSeconds += BenchSupport.cpuSeconds() - cpuStart
-            tally.audioSeconds += Double(line.count) / 8000
+            tally.audioSeconds += Double(heard.count) / 8000
             score(utterance, hits: hits, rejected: [], peaks: [], base: 0, into: &tally, name: "moonshine")
         }
         return tally
@@ -400,7 +404,8 @@ struct SpeechBench: ParsableCommand {
             tally.byVoice[utterance.voice] = (old.asked + 1, old.heard + (recalled ? 1 : 0))
         }
         if verbose {
-            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.verdict ?? "-")" + ($0.confirmedBy.map { " '\($0)'" } ?? "") + ")" }.joined(separator: " ")
+            let heard = hits.map { "\($0.hit.phrase)(\($0.score),\($0.verdict ?? "-")" + ($0.confirmedBy.map { " '\($0)'" } ?? "")
+                + ", \(($0.decidedAtFrame - base - utterance.speechEndFrame) / 8) ms after the speech)" }.joined(separator: " ")
             let turnedDown = rejected.map { "\($0.hit.phrase)(\($0.score)) \($0.verdict ?? "") '\($0.confirmedBy ?? "")'" }.joined(separator: " ")
             let best = peaks.map { "\($0.phrase)[\($0.score)]" }.joined(separator: " ")
             print("  \(name) \(recalled ? "HIT " : "MISS") \(utterance.label) \(utterance.file) '\(utterance.text)' -> \(heard)"
@@ -434,6 +439,60 @@ struct SpeechBench: ParsableCommand {
             + "\(tally.transcriptions) for \(total) files"
     }
 
+    /// How long the line is heard after a file ends (milliseconds): past the sentence's end (500 ms of silence) and the
+    /// VAD's hangover, so every decision a live line would make after the caller stops is made on audio, not on a flush.
+    static let tailMs = 1000
+
+    /// The line after the caller stops, `tailMs` of it: the file's own line noise (its 20 ms frames at least 25 dB under
+    /// its loudest 60 ms: the renderer's lead and tail, the gaps between words), in file order and overlapped by half
+    /// under a sine window so the power stays level and no seam clicks; digital silence when the file has too little.
+    static func lineTail(after line: [Int16]) -> [Int16] {
+        let length = 160, hop = 80, frames = tailMs * 8
+        let pieces = stride(from: 0, to: line.count - length + 1, by: length).map { line[$0..<($0 + length)] }
+        let power = pieces.map { $0.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(length) }
+        var loudest = 0.0
+        for index in power.indices {
+            let around = power[max(0, index - 1)...min(power.count - 1, index + 1)]
+            loudest = max(loudest, around.reduce(0, +) / Double(around.count))
+        }
+        let cut = loudest / pow(10, 2.5)
+        let noise = pieces.indices.filter { power[$0] <= cut }.map { pieces[$0] }
+        guard noise.count >= 5 else { return [Int16](repeating: 0, count: frames) }
+        var out = [Double](repeating: 0, count: frames + length)
+        for (index, start) in stride(from: 0, to: frames, by: hop).enumerated() {
+            let piece = noise[index % noise.count]
+            for offset in 0..<length {
+                out[start + offset] += Double(piece[piece.startIndex + offset]) * sin(Double.pi * (Double(offset) + 0.5) / Double(length))
+            }
+        }
+        return out[hop..<(frames + hop)].map { Int16(clamping: Int($0.rounded())) }
+    }
+
+    /// The quietest 20 ms frames of a file, ten of them: its line noise as rendered, or digital silence when clean.
+    static func noiseFloor(of line: [Int16]) -> [ArraySlice<Int16>] {
+        let frame = 160
+        guard line.count >= frame else { return [ArraySlice([Int16](repeating: 0, count: frame))] }
+        let frames = stride(from: 0, to: line.count - frame + 1, by: frame).map { line[$0..<($0 + frame)] }
+        let energy = frames.map { $0.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        return frames.indices.sorted { energy[$0] < energy[$1] }.prefix(10).map { frames[$0] }
+    }
+
+    /// Where the speech of a rendered file ends: the end of its last 20 ms frame within 30 dB of the loudest and at
+    /// least 12 dB over the file's noise floor (the last sample over 1/30 of the peak lands in the noise of a 20 dB
+    /// file, up to its end).
+    static func speechEnd(of samples: [Int16]) -> Int {
+        let frame = 160
+        guard samples.count >= frame else { return samples.count }
+        func level(_ part: ArraySlice<Int16>) -> Double {
+            10 * log10(max(1, part.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(part.count)))
+        }
+        let levels = stride(from: 0, to: samples.count - frame + 1, by: frame).map { level(samples[$0..<($0 + frame)]) }
+        let floor = level(ArraySlice(noiseFloor(of: samples).joined()))
+        let threshold = max((levels.max() ?? 0) - 30, floor + 12)
+        guard let last = levels.lastIndex(where: { $0 >= threshold }) else { return samples.count }
+        return (last + 1) * frame
+    }
+
     static func loadCorpus(_ directory: String) throws -> [Utterance] {
         let manifest = try String(contentsOfFile: directory + "/manifest.tsv", encoding: .utf8)
         var result: [Utterance] = []
@@ -443,11 +502,13 @@ struct SpeechBench: ParsableCommand {
             guard fields.count >= 5 else { continue }
             let samples = try WAVFile.read(path: directory + "/wav/" + fields[0]).samples
             var utterance = Utterance(file: fields[0], label: fields[1], phrase: fields[2], voice: fields[3], text: fields[4],
-                                      samples: samples, speechEndFrame: LevelMeter.speechEndFrame(samples))
+                                      samples: samples, speechEndFrame: Self.speechEnd(of: samples))
             // evaluation sets add: split, channel, noise, snr_db (blank or "inf": clean), level, style
             if let index = columns.firstIndex(of: "split"), index < fields.count { utterance.split = fields[index] }
             if let index = columns.firstIndex(of: "snr_db"), index < fields.count {
                 utterance.renderedSNR = Double(fields[index]) ?? .infinity
+                // Scripts/speech-evalset.py puts 500 ms of line after the speech: babble there can read as speech
+                utterance.speechEndFrame = min(utterance.speechEndFrame, max(0, samples.count - 4000))
             }
             result.append(utterance)
         }
