@@ -59,6 +59,14 @@ public final class KeywordSpotter {
     private var sentenceSilentFrames = 0
     /// Frames of the open sentence the VAD took for speech.
     private var sentenceSpeechFrames = 0
+    /// Where in the open sentence (indices into `sentence`) the VAD heard speech, in order, touching runs merged.
+    private var sentenceSpeech: [Range<Int>] = []
+    /// The open sentence's loudest 60 ms (dB of mean square, 16-bit full scale 96): the caller's own level.
+    private var sentencePeakDB = -Double.infinity
+    /// The caller's level: the loudest 60 ms of the last sentence read with speech in it, and the line frame it ended.
+    private var callerPeak: (db: Double, frame: Int)?
+    /// The last three chunks' mean squares, for the 60 ms level.
+    private var recentPower: [Double] = []
     private var inSentence = false
     private var linePreRoll: [Int16] = []
     private let sentenceTailFrames = 4000
@@ -182,11 +190,13 @@ public final class KeywordSpotter {
         inSentence = false
         candidates.removeAll()
         decidedClasses.removeAll()
+        callerPeak = nil
     }
 
     /// Ends any open utterance (line idle or call over) and returns what it still held.
     public func flush() -> [SpottedKeyword] {
         let found = inUtterance ? finishUtterance(decidedAt: fedFrames) : []
+        defer { callerPeak = nil }
         return found + (inSentence ? endSentence(decidedAt: fedFrames) : [])
     }
 
@@ -337,8 +347,12 @@ public final class KeywordSpotter {
 
     /// Follows the caller's sentence for the recogniser (after `spot` has taken the chunk): opens it on speech with
     /// 300 ms of pre-roll, ends it at 500 ms of silence, a key tone or 20 s, and runs the second pass.
-    private func followSentence(_ samples: UnsafeBufferPointer<Int16>, isSpeech: Bool, keyTone: Bool) -> [SpottedKeyword] {
+    private func followSentence(_ samples: UnsafeBufferPointer<Int16>, isSpeech vadSpeech: Bool, keyTone: Bool) -> [SpottedKeyword] {
         let chunkStart = fedFrames - samples.count
+        let level = recentLevel(samples)
+        // the caller's voice is gone when the line falls far below the loudest of the sentence, even where the VAD still
+        // takes the background for speech (other voices, a television): their own pause ends their sentence
+        let isSpeech = vadSpeech && !(inSentence && level < sentencePeakDB - Self.pauseDropDB)
         if keyTone {
             linePreRoll.removeAll(keepingCapacity: true)
             return inSentence ? endSentence(decidedAt: fedFrames) : []
@@ -351,6 +365,8 @@ public final class KeywordSpotter {
                 sentence.append(contentsOf: samples)
                 sentenceSilentFrames = 0
                 sentenceSpeechFrames = samples.count
+                sentenceSpeech = [(sentence.count - samples.count)..<sentence.count]
+                sentencePeakDB = level
                 linePreRoll.removeAll(keepingCapacity: true)
             } else {
                 linePreRoll.append(contentsOf: samples)
@@ -361,7 +377,14 @@ public final class KeywordSpotter {
         sentence.append(contentsOf: samples)
         sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
         if isSpeech {
+            sentencePeakDB = max(sentencePeakDB, level)
             sentenceSpeechFrames += samples.count
+            let chunk = (sentence.count - samples.count)..<sentence.count
+            if let last = sentenceSpeech.last, last.upperBound == chunk.lowerBound {
+                sentenceSpeech[sentenceSpeech.count - 1] = last.lowerBound..<chunk.upperBound
+            } else {
+                sentenceSpeech.append(chunk)
+            }
             // the caller goes on: what the early look read is no longer the whole sentence
             earlyTranscript = nil
             lookedEarly = false
@@ -376,9 +399,33 @@ public final class KeywordSpotter {
         return found
     }
 
+    /// How far (dB) the line must fall below the open sentence's loudest 60 ms for a chunk to count as the caller's
+    /// pause whatever the VAD says: a voice is rarely that far under its own peak for long, line noise 20 dB under the
+    /// caller is.
+    static let pauseDropDB = 20.0
+
+    /// How long the caller's level stands for the line (10 s): a sentence far under it meanwhile is the room behind them.
+    static let callerLevelFrames = 80_000
+
+    /// True when the open sentence stays `pauseDropDB` under the caller's last sentence of the past 10 s: voices behind
+    /// the caller (a television, a crowd). It is not read; what the first pass flagged in it is turned down at its end.
+    private var isBackground: Bool {
+        guard let callerPeak, sentenceStartFrame - callerPeak.frame <= Self.callerLevelFrames else { return false }
+        return sentencePeakDB < callerPeak.db - Self.pauseDropDB
+    }
+
+    /// The level (dB of mean square) of the last 60 ms of line audio, this chunk included.
+    private func recentLevel(_ samples: UnsafeBufferPointer<Int16>) -> Double {
+        let power = samples.isEmpty ? 0 : samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(samples.count)
+        recentPower.append(power)
+        if recentPower.count > 3 { recentPower.removeFirst() }
+        return 10 * log10(max(1, recentPower.reduce(0, +) / Double(recentPower.count)))
+    }
+
     /// The sentence is over: its candidates are decided now and forgotten.
     private func endSentence(decidedAt frame: Int) -> [SpottedKeyword] {
         let found = secondPass(decidedAt: frame, utteranceOver: true)
+        if sentenceSpeechFrames >= leastSentenceSpeechFrames, !isBackground { callerPeak = (sentencePeakDB, frame) }
         linePreRoll = Array(sentence.suffix(preRollFrames))
         sentence.removeAll(keepingCapacity: true)
         inSentence = false
@@ -439,7 +486,7 @@ public final class KeywordSpotter {
         case .ready, .starting: true
         case .restarting, .unavailable: false
         }
-        if candidates.isEmpty, utteranceOver || early, sentenceSpeechFrames >= leastSentenceSpeechFrames, transcribes {
+        if candidates.isEmpty, utteranceOver || early, sentenceSpeechFrames >= leastSentenceSpeechFrames, transcribes, !isBackground {
             // nothing flagged: the recogniser still reads the sentence, as it reads every other, and its words decide
             candidates.append(Self.wholeSentenceCandidate(from: sentenceStartFrame, to: sentenceStartFrame + sentence.count))
         }
@@ -471,6 +518,14 @@ public final class KeywordSpotter {
         let open = candidates.indices.filter { !candidates[$0].settled && !candidates[$0].sent
             && !decidedClasses.contains(candidates[$0].phrase.keywordClass) }
         guard !open.isEmpty else { return found }
+        if isBackground, let callerPeak {
+            // the room behind the caller (a television, a crowd): not read while it stays under them, turned down at its end
+            if utteranceOver {
+                let verdict = String(format: "voices behind the caller: %.0f dB under their last sentence", callerPeak.db - sentencePeakDB)
+                for index in open { turnDown(index, verdict: verdict, heard: nil, recognizerMs: nil) }
+            }
+            return found
+        }
         guard transcribes else {
             let margin = Self.marginWithoutTranscript(status, settings)
             for index in open where Self.excess(candidates[index]) >= margin {
@@ -491,7 +546,7 @@ public final class KeywordSpotter {
         guard utteranceOver || early || cutEnd.map({ lineEnd >= $0 + marginFrames }) == true else { return found }
         let whole = utteranceOver || early
         let to = whole ? sentence.count : min(sentence.count, (cutEnd ?? lastEnd) + marginFrames - sentenceStartFrame)
-        let from = max(0, to - settings.windowMs * 8)
+        let from = clipStart(windowStart: max(0, to - settings.windowMs * 8), end: to)
         guard from < to else { return found }
         let outcome: RecognizerOutcome
         if utteranceOver, var reused = earlyTranscript {
@@ -578,6 +633,19 @@ public final class KeywordSpotter {
             }
         }
         return found
+    }
+
+    /// Where a clip of the open sentence ending at `end` starts when the sentence is longer than the window: at a pause
+    /// the VAD heard inside the window (with up to the pre-roll of it before the speech), so the recogniser does not
+    /// start reading mid-word; at the window's start when there is no pause in its first half.
+    private func clipStart(windowStart: Int, end: Int) -> Int {
+        guard windowStart > 0 else { return 0 }
+        for (index, run) in sentenceSpeech.enumerated() where run.lowerBound >= windowStart {
+            guard run.lowerBound - windowStart <= (end - windowStart) / 2 else { break }
+            let gapStart = index > 0 ? sentenceSpeech[index - 1].upperBound : 0
+            return max(windowStart, gapStart, run.lowerBound - preRollFrames)
+        }
+        return windowStart
     }
 
     /// The phrase a turned-down sentence without a first-pass candidate carries in `rejected`.
