@@ -19,6 +19,21 @@ struct SecondPassTests {
         return list
     }
 
+    /// The keywords with first-pass candidates only at the phrases' own tuned cuts: a neutral sentence is read only as a
+    /// whole sentence.
+    static func wholeSentencesOnly() throws -> KeywordList {
+        var list = try transcriptDecides()
+        list.secondPass.candidateThresholds = [.distress: 1, .person: 1]
+        return list
+    }
+
+    /// Feeds `samples` in 20 ms chunks with one VAD decision for all of them (a VAD fooled by voices behind the caller).
+    static func feed(_ samples: [Int16], to spotter: KeywordSpotter, isSpeech: Bool) {
+        for start in stride(from: 0, to: samples.count, by: 160) {
+            _ = spotter.process(Array(samples[start..<min(samples.count, start + 160)]), isSpeech: isSpeech)
+        }
+    }
+
     /// How much earlier than `speechEnd` the spotter's pause may start (100 ms): the line falls 20 dB under the caller's
     /// loudest while the last word fades, before its last faint sample.
     static let fadeFrames = 800
@@ -142,9 +157,7 @@ struct SecondPassTests {
     func backgroundIsNotRead() throws {
         let recognizer = try InstalledRecognizer.start()
         defer { recognizer.stop() }
-        var list = try Self.transcriptDecides()
-        // candidates only at the phrases' own tuned cuts: the sentences below are read only as whole sentences
-        list.secondPass.candidateThresholds = [.distress: 1, .person: 1]
+        let list = try Self.wholeSentencesOnly()
         let caller = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
         let behind = try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")).map { Int16(Double($0) * 0.0316) }
         let second = [Int16](repeating: 0, count: 8000)
@@ -152,13 +165,13 @@ struct SecondPassTests {
         for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
         #expect(spotter.transcriptions == 1)
         // 30 dB under the caller, the VAD hears it as speech all through: not read
-        for start in stride(from: 0, to: behind.count, by: 160) { _ = spotter.process(Array(behind[start..<min(behind.count, start + 160)]), isSpeech: true) }
-        for start in stride(from: 0, to: second.count, by: 160) { _ = spotter.process(Array(second[start..<(start + 160)]), isSpeech: false) }
+        Self.feed(behind, to: spotter, isSpeech: true)
+        Self.feed(second, to: spotter, isSpeech: false)
         #expect(spotter.transcriptions == 1)
         // the same quiet voice with nobody louder before it on the line is a caller, and is read
         let alone = try KeywordSpotter(keywords: list, recognizer: recognizer)
-        for start in stride(from: 0, to: behind.count, by: 160) { _ = alone.process(Array(behind[start..<min(behind.count, start + 160)]), isSpeech: true) }
-        for start in stride(from: 0, to: second.count, by: 160) { _ = alone.process(Array(second[start..<(start + 160)]), isSpeech: false) }
+        Self.feed(behind, to: alone, isSpeech: true)
+        Self.feed(second, to: alone, isSpeech: false)
         #expect(alone.transcriptions == 1)
     }
 
@@ -166,9 +179,7 @@ struct SecondPassTests {
     func sentenceWithoutCandidateIsRead() throws {
         let recognizer = try InstalledRecognizer.start()
         defer { recognizer.stop() }
-        var list = try Self.transcriptDecides()
-        // candidates only at the phrases' own tuned cuts: nothing in these sentences comes near them
-        list.secondPass.candidateThresholds = [.distress: 1, .person: 1]
+        let list = try Self.wholeSentencesOnly()
         let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
         spotter.recordsPeakScores = true
         // decided at the early look, as a flagged sentence is
