@@ -57,10 +57,10 @@ public final class KeywordSpotter {
     private var sentence: [Int16] = []
     private var sentenceStartFrame = 0
     private var sentenceSilentFrames = 0
-    /// Frames of the open sentence the VAD took for speech.
-    private var sentenceSpeechFrames = 0
     /// Where in the open sentence (indices into `sentence`) the VAD heard speech, in order, touching runs merged.
     private var sentenceSpeech: [Range<Int>] = []
+    /// Frames of the open sentence the VAD took for speech.
+    private var sentenceSpeechFrames: Int { sentenceSpeech.reduce(0) { $0 + $1.count } }
     /// The open sentence's loudest 60 ms (dB of mean square, 16-bit full scale 96): the caller's own level.
     private var sentencePeakDB = -Double.infinity
     /// The caller's level: the loudest 60 ms of the last sentence read with speech in it, and the line frame it ended.
@@ -195,9 +195,9 @@ public final class KeywordSpotter {
 
     /// Ends any open utterance (line idle or call over) and returns what it still held.
     public func flush() -> [SpottedKeyword] {
-        let found = inUtterance ? finishUtterance(decidedAt: fedFrames) : []
-        defer { callerPeak = nil }
-        return found + (inSentence ? endSentence(decidedAt: fedFrames) : [])
+        let found = (inUtterance ? finishUtterance(decidedAt: fedFrames) : []) + (inSentence ? endSentence(decidedAt: fedFrames) : [])
+        callerPeak = nil
+        return found
     }
 
     private func keepPreRoll(_ samples: UnsafeBufferPointer<Int16>) {
@@ -364,7 +364,6 @@ public final class KeywordSpotter {
                 sentence = linePreRoll
                 sentence.append(contentsOf: samples)
                 sentenceSilentFrames = 0
-                sentenceSpeechFrames = samples.count
                 sentenceSpeech = [(sentence.count - samples.count)..<sentence.count]
                 sentencePeakDB = level
                 linePreRoll.removeAll(keepingCapacity: true)
@@ -378,7 +377,6 @@ public final class KeywordSpotter {
         sentenceSilentFrames = isSpeech ? 0 : sentenceSilentFrames + samples.count
         if isSpeech {
             sentencePeakDB = max(sentencePeakDB, level)
-            sentenceSpeechFrames += samples.count
             let chunk = (sentence.count - samples.count)..<sentence.count
             if let last = sentenceSpeech.last, last.upperBound == chunk.lowerBound {
                 sentenceSpeech[sentenceSpeech.count - 1] = last.lowerBound..<chunk.upperBound

@@ -443,20 +443,29 @@ struct SpeechBench: ParsableCommand {
     /// VAD's hangover, so every decision a live line would make after the caller stops is made on audio, not on a flush.
     static let tailMs = 1000
 
+    /// Samples in the 20 ms frames `lineTail` and `speechEnd` measure.
+    static let benchFrame = 160
+
+    /// The mean square of each whole 20 ms frame of `samples`.
+    static func framePowers(_ samples: [Int16]) -> [Double] {
+        stride(from: 0, to: samples.count - benchFrame + 1, by: benchFrame).map { start in
+            samples[start..<(start + benchFrame)].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(benchFrame)
+        }
+    }
+
     /// The line after the caller stops, `tailMs` of it: the file's own line noise (its 20 ms frames at least 25 dB under
     /// its loudest 60 ms: the renderer's lead and tail, the gaps between words), in file order and overlapped by half
     /// under a sine window so the power stays level and no seam clicks; digital silence when the file has too little.
     static func lineTail(after line: [Int16]) -> [Int16] {
-        let length = 160, hop = 80, frames = tailMs * 8
-        let pieces = stride(from: 0, to: line.count - length + 1, by: length).map { line[$0..<($0 + length)] }
-        let power = pieces.map { $0.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(length) }
+        let length = benchFrame, hop = benchFrame / 2, frames = tailMs * 8
+        let power = framePowers(line)
         var loudest = 0.0
         for index in power.indices {
             let around = power[max(0, index - 1)...min(power.count - 1, index + 1)]
             loudest = max(loudest, around.reduce(0, +) / Double(around.count))
         }
         let cut = loudest / pow(10, 2.5)
-        let noise = pieces.indices.filter { power[$0] <= cut }.map { pieces[$0] }
+        let noise = power.indices.filter { power[$0] <= cut }.map { line[($0 * length)..<(($0 + 1) * length)] }
         guard noise.count >= 5 else { return [Int16](repeating: 0, count: frames) }
         var out = [Double](repeating: 0, count: frames + length)
         for (index, start) in stride(from: 0, to: frames, by: hop).enumerated() {
@@ -468,29 +477,18 @@ struct SpeechBench: ParsableCommand {
         return out[hop..<(frames + hop)].map { Int16(clamping: Int($0.rounded())) }
     }
 
-    /// The quietest 20 ms frames of a file, ten of them: its line noise as rendered, or digital silence when clean.
-    static func noiseFloor(of line: [Int16]) -> [ArraySlice<Int16>] {
-        let frame = 160
-        guard line.count >= frame else { return [ArraySlice([Int16](repeating: 0, count: frame))] }
-        let frames = stride(from: 0, to: line.count - frame + 1, by: frame).map { line[$0..<($0 + frame)] }
-        let energy = frames.map { $0.reduce(0.0) { $0 + Double($1) * Double($1) } }
-        return frames.indices.sorted { energy[$0] < energy[$1] }.prefix(10).map { frames[$0] }
-    }
-
     /// Where the speech of a rendered file ends: the end of its last 20 ms frame within 30 dB of the loudest and at
-    /// least 12 dB over the file's noise floor (the last sample over 1/30 of the peak lands in the noise of a 20 dB
-    /// file, up to its end).
+    /// least 12 dB over the file's noise floor, the mean of its ten quietest frames (the last sample over 1/30 of the
+    /// peak lands in the noise of a 20 dB file, up to its end).
     static func speechEnd(of samples: [Int16]) -> Int {
-        let frame = 160
-        guard samples.count >= frame else { return samples.count }
-        func level(_ part: ArraySlice<Int16>) -> Double {
-            10 * log10(max(1, part.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(part.count)))
-        }
-        let levels = stride(from: 0, to: samples.count - frame + 1, by: frame).map { level(samples[$0..<($0 + frame)]) }
-        let floor = level(ArraySlice(noiseFloor(of: samples).joined()))
+        let power = framePowers(samples)
+        guard !power.isEmpty else { return samples.count }
+        let levels = power.map { 10 * log10(max(1, $0)) }
+        let quietest = power.sorted().prefix(10)
+        let floor = 10 * log10(max(1, quietest.reduce(0, +) / Double(quietest.count)))
         let threshold = max((levels.max() ?? 0) - 30, floor + 12)
         guard let last = levels.lastIndex(where: { $0 >= threshold }) else { return samples.count }
-        return (last + 1) * frame
+        return (last + 1) * benchFrame
     }
 
     static func loadCorpus(_ directory: String) throws -> [Utterance] {

@@ -27,6 +27,11 @@ struct SecondPassTests {
         return list
     }
 
+    /// A voice 30 dB under a caller speaking at the rendered level: the room behind them.
+    static func behindTheCaller(_ samples: [Int16]) -> [Int16] {
+        samples.map { Int16(Double($0) * 0.0316) }
+    }
+
     /// Feeds `samples` in 20 ms chunks with one VAD decision for all of them (a VAD fooled by voices behind the caller).
     static func feed(_ samples: [Int16], to spotter: KeywordSpotter, isSpeech: Bool) {
         for start in stride(from: 0, to: samples.count, by: 160) {
@@ -135,13 +140,13 @@ struct SecondPassTests {
         let request = RenderedSpeech.periods(requestAudio)
         let lastSpeech = try #require(request.lastIndex { $0.isSpeech })
         // a television in the room: another voice, 30 dB under the caller, that a VAD hears as speech throughout
-        let voices = try RenderedSpeech.render("the weather will stay mild and the market opens at nine tomorrow morning", engine: .flite("kal"))
+        let voices = Self.behindTheCaller(try RenderedSpeech.render("the weather will stay mild and the market opens at nine tomorrow morning",
+                                                                    engine: .flite("kal")))
         var hits: [SpottedKeyword] = []
         for period in request[...lastSpeech] { hits += spotter.process(period.samples, isSpeech: period.isSpeech) }
         var readsWhenDecided: Int?
         for start in stride(from: 0, to: min(voices.count, 16_000), by: 160) where readsWhenDecided == nil {
-            let chunk = voices[start..<min(voices.count, start + 160)].map { Int16(Double($0) * 0.0316) }
-            hits += spotter.process(chunk, isSpeech: true)
+            hits += spotter.process(Array(voices[start..<min(voices.count, start + 160)]), isSpeech: true)
             if hits.contains(where: { $0.hit.keywordClass == .distress }) { readsWhenDecided = spotter.transcriptions }
         }
         let distress = try #require(hits.first { $0.hit.keywordClass == .distress }, "\(spotter.rejected.map(\.verdict))")
@@ -159,7 +164,7 @@ struct SecondPassTests {
         defer { recognizer.stop() }
         let list = try Self.wholeSentencesOnly()
         let caller = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
-        let behind = try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")).map { Int16(Double($0) * 0.0316) }
+        let behind = Self.behindTheCaller(try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")))
         let second = [Int16](repeating: 0, count: 8000)
         let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
         for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
