@@ -67,6 +67,10 @@ public final class KeywordSpotter {
     private var callerPeak: (db: Double, frame: Int)?
     /// The last three chunks' mean squares, for the 60 ms level.
     private var recentPower: [Double] = []
+    /// The last chunk of line audio, for the voicing of the next (a pitch period may span two 20 ms chunks).
+    private var lastChunk: [Int16] = []
+    /// Speech chunks of the open sentence checked for voicing while a caller's level stands, and how many were voiced.
+    private var sentenceVoicing = (checked: 0, voiced: 0)
     private var inSentence = false
     private var linePreRoll: [Int16] = []
     private let sentenceTailFrames = 4000
@@ -191,6 +195,25 @@ public final class KeywordSpotter {
         candidates.removeAll()
         decidedClasses.removeAll()
         callerPeak = nil
+    }
+
+    /// A new call on the line: what the last call left open is ended without a decision (that caller is gone) and its
+    /// caller's level is forgotten, so the new caller's first sentence is never measured against the last one's voice.
+    /// The open sentence is dropped unread: a transcript of it would only keep the new caller waiting for the recogniser.
+    public func startCall() {
+        if inUtterance { _ = finishUtterance(decidedAt: fedFrames) }
+        sentence.removeAll(keepingCapacity: true)
+        sentenceVoicing = (0, 0)
+        inSentence = false
+        candidates.removeAll()
+        decidedClasses.removeAll()
+        earlyTranscript = nil
+        lookedEarly = false
+        linePreRoll.removeAll(keepingCapacity: true)
+        lastChunk.removeAll()
+        recentPower.removeAll()
+        callerPeak = nil
+        rejected.removeAll()
     }
 
     /// Ends any open utterance (line idle or call over) and returns what it still held.
@@ -357,6 +380,12 @@ public final class KeywordSpotter {
             linePreRoll.removeAll(keepingCapacity: true)
             return inSentence ? endSentence(decidedAt: fedFrames) : []
         }
+        defer { lastChunk = Array(samples) }
+        if isSpeech, callerPeak != nil {
+            if !inSentence { sentenceVoicing = (0, 0) }
+            sentenceVoicing.checked += 1
+            if Self.hasPitch(samples, after: lastChunk) { sentenceVoicing.voiced += 1 }
+        }
         guard inSentence else {
             if isSpeech {
                 inSentence = true
@@ -407,9 +436,46 @@ public final class KeywordSpotter {
 
     /// True when the open sentence stays `pauseDropDB` under the caller's last sentence of the past 10 s: voices behind
     /// the caller (a television, a crowd). It is not read; what the first pass flagged in it is turned down at its end.
+    /// A whisper is never the room: a caller who drops to a whisper (someone else has come into the room) is read however
+    /// far under their last sentence it is; voices behind them (a television, a crowd) are voiced.
     private var isBackground: Bool {
-        guard let callerPeak, sentenceStartFrame - callerPeak.frame <= Self.callerLevelFrames else { return false }
-        return sentencePeakDB < callerPeak.db - Self.pauseDropDB
+        guard let callerPeak, sentenceStartFrame - callerPeak.frame <= Self.callerLevelFrames,
+              sentencePeakDB < callerPeak.db - Self.pauseDropDB else { return false }
+        return !Self.isWhisper(sentenceVoicing)
+    }
+
+    /// Least share of a sentence's speech chunks with a pitch period for it to count as voiced: espeak-ng's whispered
+    /// voices measure 0-6 % (clean, G.711 or GSM), a voice in pink noise at 5 dB 27-39 %, four to six voices at
+    /// once 73-100 %.
+    static let leastVoicedShare = 0.12
+
+    /// True when at least 300 ms of the sentence's speech was checked and under `leastVoicedShare` of it was voiced (a
+    /// shorter stretch may be the hiss of one fricative, the "s" that ends a voiced sentence).
+    static func isWhisper(_ voicing: (checked: Int, voiced: Int)) -> Bool {
+        voicing.checked >= 15 && Double(voicing.voiced) < leastVoicedShare * Double(voicing.checked)
+    }
+
+    /// Whether a 20 ms chunk has a pitch period: its normalised autocorrelation against the audio 2.5-20 ms (400-50 Hz)
+    /// earlier, reaching into the chunk before, peaks at 0.5 or more. Whispered speech and noise have none.
+    static func hasPitch(_ chunk: UnsafeBufferPointer<Int16>, after previous: [Int16]) -> Bool {
+        let count = chunk.count
+        guard count >= 80, previous.count >= count else { return false }
+        let joined = previous.suffix(count).map(Double.init) + chunk.map(Double.init)
+        let mean = joined.reduce(0, +) / Double(joined.count)
+        let centred = joined.map { $0 - mean }
+        var energy = 0.0
+        for index in count..<(2 * count) { energy += centred[index] * centred[index] }
+        guard energy > 0 else { return false }
+        for lag in 20...min(160, count) {
+            var cross = 0.0
+            var lagged = 0.0
+            for index in count..<(2 * count) {
+                cross += centred[index] * centred[index - lag]
+                lagged += centred[index - lag] * centred[index - lag]
+            }
+            if lagged > 0, cross >= 0.5 * (energy * lagged).squareRoot() { return true }
+        }
+        return false
     }
 
     /// The level (dB of mean square) of the last 60 ms of line audio, this chunk included.
@@ -426,6 +492,7 @@ public final class KeywordSpotter {
         if sentenceSpeechFrames >= leastSentenceSpeechFrames, !isBackground { callerPeak = (sentencePeakDB, frame) }
         linePreRoll = Array(sentence.suffix(preRollFrames))
         sentence.removeAll(keepingCapacity: true)
+        sentenceVoicing = (0, 0)
         inSentence = false
         candidates.removeAll()
         decidedClasses.removeAll()

@@ -7,7 +7,8 @@ import Synchronization
 /// a file-fed call waits for the spotter to catch up each period (`waitUntilIdle`), which gives the same hits at the
 /// same frames as a synchronous spotter. `stop()` ends the thread and waits for it (the line calls it at shutdown).
 public final class KeywordSpotterThread: Sendable {
-    private typealias Period = (samples: [Int16], isSpeech: Bool, keyTone: Bool, patient: Bool)
+    /// One period of line audio, or (`callStart`) the start of a new call before the periods that follow.
+    private typealias Period = (samples: [Int16], isSpeech: Bool, keyTone: Bool, patient: Bool, callStart: Bool)
 
     private struct State {
         var queue: [Period] = []
@@ -15,6 +16,8 @@ public final class KeywordSpotterThread: Sendable {
         var turnedDown: [SpottedKeyword] = []
         var busy = false
         var flushRequested = false
+        /// Call starts queued and not yet reached: what the thread decides meanwhile belongs to a call that is over.
+        var callStartsQueued = 0
         var stopRequested = false
         var ended = false
         var submitted = 0
@@ -84,12 +87,27 @@ public final class KeywordSpotterThread: Sendable {
                 state.dropped += 1
                 return (false, false)
             }
-            state.queue.append((samples, isSpeech, keyTone, patient))
+            state.queue.append((samples, isSpeech, keyTone, patient, false))
             state.submitted += samples.count
             return (true, Self.takeSleeper(&state))
         }
         if wake { work.signal() }
         return accepted
+    }
+
+    /// A new call starts on the line: queued after the last call's periods, it ends what that call left open without a
+    /// decision and forgets its caller's level (`KeywordSpotter.startCall()`); hits and turned-down candidates of the
+    /// last call not yet collected are dropped, so none reaches the new call.
+    public func startCall() {
+        let wake = state.withLock { state -> Bool in
+            guard !state.stopRequested else { return false }
+            state.queue.append(([], false, false, false, true))
+            state.callStartsQueued += 1
+            state.hits.removeAll()
+            state.turnedDown.removeAll()
+            return Self.takeSleeper(&state)
+        }
+        if wake { work.signal() }
     }
 
     /// Asks the spotter to end the open utterance (call over); its last hits come through `collect()`.
@@ -195,6 +213,8 @@ public final class KeywordSpotterThread: Sendable {
             let (found, rejected) = spotter.withLock { spotter in
                 var found: [SpottedKeyword] = []
                 switch step {
+                case .process(let next) where next.callStart:
+                    spotter.startCall()
                 case .process(let next):
                     spotter.patient = next.patient
                     found = spotter.process(next.samples, isSpeech: next.isSpeech, keyTone: next.keyTone)
@@ -209,9 +229,13 @@ public final class KeywordSpotterThread: Sendable {
             let flushed: Bool
             if case .flush = step { flushed = true } else { flushed = false }
             state.withLock { state in
-                state.hits += found
-                // kept for the log; bounded so a line nobody collects from cannot grow
-                state.turnedDown = Array((state.turnedDown + rejected).suffix(64))
+                if case .process(let period) = step, period.callStart { state.callStartsQueued -= 1 }
+                // decided from the audio of a call that is over: the new call must not act on it
+                if state.callStartsQueued == 0 {
+                    state.hits += found
+                    // kept for the log; bounded so a line nobody collects from cannot grow
+                    state.turnedDown = Array((state.turnedDown + rejected).suffix(64))
+                }
                 state.busy = false
                 if flushed { state.flushRequested = false }
             }

@@ -62,6 +62,8 @@ struct CallState {
         listener = LineListener(sampleRate: runner.settings.call.framesPerSecond, tonePlan: runner.settings.tonePlan)
         spotter = runner.keywordSpotter
         spotterLanguage = spotter?.language
+        // the last caller's open sentence and level stay with their call
+        spotter?.startCall()
         spotterBaseFrame = spotter?.submittedFrames ?? 0
         var callConfig = runner.settings.call
         // prompts that invite speech play their keys-only variant wherever no keywords are spotted

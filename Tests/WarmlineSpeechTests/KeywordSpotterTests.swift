@@ -119,3 +119,47 @@ struct KeywordSpotterTests {
         #expect(abs((b.endFrame - a.endFrame) - silence.count) <= 160)
     }
 }
+
+@Suite("Whispers and voices: the pitch check behind the room rule")
+struct WhisperVoicingTests {
+    /// The share of the VAD's speech chunks with a pitch period, and how many chunks were speech.
+    static func voicing(_ samples: [Int16]) -> (checked: Int, voiced: Int) {
+        var result = (checked: 0, voiced: 0)
+        var previous: [Int16] = []
+        for period in RenderedSpeech.periods(samples) {
+            if period.isSpeech {
+                result.checked += 1
+                if period.samples.withUnsafeBufferPointer({ KeywordSpotter.hasPitch($0, after: previous) }) { result.voiced += 1 }
+            }
+            previous = period.samples
+        }
+        return result
+    }
+
+    @Test("espeak-ng's whispered voices have no pitch and count as a whisper; the same words voiced, and a voice in noise, do not")
+    func whisperHasNoPitch() throws {
+        let text = "please help me he is in the house"
+        for voice in ["en-us+whisper", "en-us+whisperf"] {
+            let whisper = Self.voicing(try RenderedSpeech.render(text, engine: .espeak(["-v", voice])))
+            #expect(whisper.checked >= 20, "\(voice): \(whisper)")
+            #expect(KeywordSpotter.isWhisper(whisper), "\(voice): \(whisper)")
+        }
+        for voice in ["en-us", "en-us+f3"] {
+            let spoken = try RenderedSpeech.render(text, engine: .espeak(["-v", voice]))
+            let voiced = Self.voicing(spoken)
+            #expect(!KeywordSpotter.isWhisper(voiced), "\(voice): \(voiced)")
+            // white noise 5 dB under the voice's RMS leaves it voiced
+            let rms = (spoken.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(spoken.count)).squareRoot()
+            var state: UInt64 = 12345
+            let noisy = spoken.map { sample -> Int16 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let uniform = Double(Int64(bitPattern: state)) / Double(Int64.max)
+                return Int16(clamping: Int((Double(sample) + uniform * rms * 0.56 * 3.0.squareRoot()).rounded()))
+            }
+            #expect(!KeywordSpotter.isWhisper(Self.voicing(noisy)), "\(voice) in noise: \(Self.voicing(noisy))")
+        }
+        // too little speech to tell (the hiss of a last "s"): never a whisper
+        #expect(!KeywordSpotter.isWhisper((checked: 14, voiced: 0)))
+        #expect(KeywordSpotter.isWhisper((checked: 15, voiced: 1)))
+    }
+}

@@ -31,6 +31,27 @@ struct KeywordSpotterThreadTests {
         #expect(thread.droppedPeriods == 0)
     }
 
+    @Test("a new call ends the last call's open sentence without a decision: nothing of it reaches the new call, whose own words are heard")
+    func newCallDropsTheLastCallsSentence() throws {
+        let audio = try RenderedSpeech.render("I need an ambulance", engine: .flite("slt"))
+        let thread = KeywordSpotterThread(spotter: try KeywordSpotter(keywords: try Self.english()))
+        defer { thread.stop() }
+        // the last call hangs up mid-sentence, before the spotter has decided anything
+        let periods = RenderedSpeech.periods(audio)
+        for period in periods.prefix(periods.count - 20) { thread.submit(period.samples, isSpeech: period.isSpeech) }
+        thread.startCall()
+        thread.waitUntilIdle {}
+        #expect(thread.collect().isEmpty)
+        for period in periods { thread.submit(period.samples, isSpeech: period.isSpeech) }
+        thread.flush()
+        thread.waitUntilIdle {}
+        let hits = thread.collect()
+        #expect(hits.contains { $0.hit.phrase == "ambulance" }, "\(hits.map(\.hit.phrase))")
+        // every hit lies in the new call's audio
+        let callStart = periods.prefix(periods.count - 20).reduce(0) { $0 + $1.samples.count }
+        #expect(hits.allSatisfy { $0.startFrame >= callStart }, "\(hits.map(\.startFrame))")
+    }
+
     @Test("a full queue drops the period instead of blocking the audio loop, and counts it")
     func fullQueueDrops() throws {
         let thread = KeywordSpotterThread(spotter: try KeywordSpotter(keywords: try Self.english()), capacityPeriods: 1)

@@ -32,6 +32,17 @@ struct SecondPassTests {
         samples.map { Int16(Double($0) * 0.0316) }
     }
 
+    /// `samples` scaled so that their loudest 60 ms is `db` under `caller`'s (another engine renders at another level).
+    static func under(_ caller: [Int16], by db: Double, _ samples: [Int16]) -> [Int16] {
+        func loudest(_ audio: [Int16]) -> Double {
+            stride(from: 0, to: max(1, audio.count - 480), by: 160).map { start in
+                audio[start..<min(audio.count, start + 480)].reduce(0.0) { $0 + Double($1) * Double($1) }
+            }.max() ?? 1
+        }
+        let gain = (loudest(caller) / max(1, loudest(samples))).squareRoot() * pow(10, -db / 20)
+        return samples.map { Int16(clamping: Int((Double($0) * gain).rounded())) }
+    }
+
     /// Feeds `samples` in 20 ms chunks with one VAD decision for all of them (a VAD fooled by voices behind the caller).
     static func feed(_ samples: [Int16], to spotter: KeywordSpotter, isSpeech: Bool) {
         for start in stride(from: 0, to: samples.count, by: 160) {
@@ -178,6 +189,42 @@ struct SecondPassTests {
         Self.feed(behind, to: alone, isSpeech: true)
         Self.feed(second, to: alone, isSpeech: false)
         #expect(alone.transcriptions == 1)
+    }
+
+    @Test("a caller who drops to a whisper far under their last sentence is read: a whisper is never the room behind them")
+    func whisperIsRead() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let list = try Self.wholeSentencesOnly()
+        let caller = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
+        let whisper = Self.under(caller, by: 30, try RenderedSpeech.render("please help me he is in the house", engine: .espeak(["-v", "en-us+whisperf"])))
+        let voiced = Self.under(caller, by: 30, try RenderedSpeech.render("please help me he is in the house", engine: .espeak(["-v", "en-us+f3"])))
+        let second = [Int16](repeating: 0, count: 8000)
+        for (quiet, isWhisper) in [(whisper, true), (voiced, false)] {
+            let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+            for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+            // 30 dB under the caller, taken for speech all through: the whisper is read, the same words voiced are not
+            Self.feed(quiet, to: spotter, isSpeech: true)
+            Self.feed(second, to: spotter, isSpeech: false)
+            #expect(isWhisper ? spotter.transcriptions > 1 : spotter.transcriptions == 1, "whisper \(isWhisper): \(spotter.transcriptions) reads, \(spotter.rejected.map { $0.confirmedBy ?? "-" })")
+        }
+    }
+
+    @Test("a new call forgets the last caller's level: the next caller's quiet first sentence is read")
+    func newCallForgetsTheLastCaller() throws {
+        let recognizer = try InstalledRecognizer.start()
+        defer { recognizer.stop() }
+        let list = try Self.wholeSentencesOnly()
+        let loud = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
+        let quiet = Self.behindTheCaller(try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")))
+        let second = [Int16](repeating: 0, count: 8000)
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        for period in RenderedSpeech.periods(loud + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+        #expect(spotter.transcriptions == 1)
+        spotter.startCall()
+        Self.feed(quiet, to: spotter, isSpeech: true)
+        Self.feed(second, to: spotter, isSpeech: false)
+        #expect(spotter.transcriptions == 2)
     }
 
     @Test("a sentence the first pass flags nothing in is still read at its pause: a request there counts by its transcript, anything else is read once and turned down")
