@@ -55,6 +55,21 @@ public struct PhraseVerifier: Sendable, Equatable {
     /// needs stronger support.
     public var keywordMargin: Double
 
+    /// Most words a reading may leave after the stretch it replaces, in the same clause. On the tune split no request
+    /// verification heard left more than 3; the two neutral hours' readings that left 7 and 10 were both false.
+    static let longestTail = 4
+
+    /// Words after `range` up to the end of its clause (a word ending in . , ; : ! or ?).
+    static func wordsAfter(_ range: Range<Int>, in words: [String]) -> Int {
+        if let last = words[range].last, let mark = last.last, ".,;:!?".contains(mark) { return 0 }
+        var count = 0
+        for word in words[range.upperBound...] {
+            count += 1
+            if let mark = word.last, ".,;:!?".contains(mark) { break }
+        }
+        return count
+    }
+
     /// Ranking added to a reading that also replaces the transcript's last word.
     static let tailPenalty = 0.1
 
@@ -155,6 +170,10 @@ public struct PhraseVerifier: Sendable, Equatable {
             for (range, distance) in ranges {
                 // a reading never drops a negation the caller said ("there is no fire" is not "there is a fire"), nor
                 // puts one in ("I can breathe now" is not "I can't breathe", "do you hear me" not "don't hurt me")
+                // a request put in early in a long clause would leave the rest of it, read as the free transcript read
+                // it, running on after the request: read text, not a caller ("Help is nearly the slowest possible rate
+                // at which one can die" as "Help us nearly ...")
+                guard Self.wordsAfter(range, in: words) <= Self.longestTail else { continue }
                 let dropped = Set(keys[range].flatMap { $0.split(separator: " ").map(String.init) })
                 guard dropped.isDisjoint(with: matcher.negations.subtracting(phrase.words)),
                       matcher.negations.intersection(phrase.words).isSubset(of: dropped) else { continue }

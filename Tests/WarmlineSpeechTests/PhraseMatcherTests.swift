@@ -16,7 +16,7 @@ struct PhraseMatcherTests {
         "Call 9-1-1.", "Nine one one, please.", "Somebody help!", "I don't need the police, I need an ambulance.",
         "I don't feel safe at home.", "He has a knife.", "He's got a gun!", "He pulled a gun on me.", "Get help now.",
         "Send the police.", "The police, quickly.", "Ambulance!", "We need help urgently.", "I need your help.",
-        "Emergency police!",
+        "Emergency police!", "We're not safe in this house.", "I'm not feeling safe.", "It is not safe here.",
     ])
     func requestsAreDistress(transcript: String) throws {
         let decision = try decide(transcript)
@@ -32,6 +32,10 @@ struct PhraseMatcherTests {
         ("Let me talk to some one.", .person), ("Take me to an agent, please.", .person),
         ("Get me through to a real person.", .person), ("Can I speak to one of you, please?", .person),
         ("Customer service agent, please.", .person), ("The service agent, please.", .person),
+        // asking to be transferred is asking for someone, whoever the recogniser misheard as the target
+        ("Transfer me to an alien's dream.", .person), ("Can you connect me to billing?", .person), ("Put me through, please.", .person),
+        // a person with a word the recogniser got wrong before it, said alone
+        ("A surreal person, please.", .person), ("An actual human.", .person),
     ])
     func personRequests(transcript: String, kind: PhraseDecision.Kind) throws {
         #expect(try decide(transcript).kind == kind, "\(transcript)")
@@ -59,6 +63,15 @@ struct PhraseMatcherTests {
         #expect(decision.kind == .mention, "\(transcript) → \(decision)")
         #expect(decision.keywordClass == nil)
         #expect(!decision.mentioned.isEmpty)
+    }
+
+    @Test("words of a request read into a sentence that asks for nothing are no request", arguments: [
+        "Any resemblance to real person living or dead is purely coincidental.", "What we've not safe.",
+        "She was a kind person who helped everyone.", "They would not transfer me.", "Not safe for work.",
+    ])
+    func readIntoOtherWords(transcript: String) throws {
+        let decision = try decide(transcript)
+        #expect(decision.keywordClass == nil, "\(transcript) → \(decision)")
     }
 
     @Test("a weapon only talked about is no request", arguments: [

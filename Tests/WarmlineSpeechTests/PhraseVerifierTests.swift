@@ -49,6 +49,17 @@ struct PhraseVerifierTests {
         }
     }
 
+    @Test("a request is not put in early in a long clause: the rest of the clause would run on after it, read as it was")
+    func noRequestEarlyInALongClause() throws {
+        let long = try readings("Help is nearly the slowest possible rate at which one can die.")
+        #expect(!long.contains { $0.lowercased().hasPrefix("help us") || $0.lowercased().hasPrefix("help me") }, "\(long)")
+        // the same words with the clause ending soon after them, or a new clause after a comma, are re-read
+        #expect(try readings("Help is, nearly the slowest possible rate at which one can die.").contains { $0.hasPrefix("Help us,") || $0.hasPrefix("Help me,") })
+        #expect(try readings("Help is nearly here.").contains { $0.hasPrefix("Help us") || $0.hasPrefix("Help me") })
+        #expect(PhraseVerifier.wordsAfter(0..<2, in: ["Help", "is", "nearly", "here."]) == 2)
+        #expect(PhraseVerifier.wordsAfter(0..<2, in: ["Help", "is,", "nearly", "here."]) == 0)
+    }
+
     @Test("a stretch with a negation in it is never replaced: 'there is no fire' is not re-read as 'there is a fire'")
     func negationIsNeverReplaced() throws {
         let tried = try readings("There is no fire, the alarm went off by mistake.")
