@@ -202,13 +202,7 @@ public final class KeywordSpotter {
     /// The open sentence is dropped unread: a transcript of it would only keep the new caller waiting for the recogniser.
     public func startCall() {
         if inUtterance { _ = finishUtterance(decidedAt: fedFrames) }
-        sentence.removeAll(keepingCapacity: true)
-        sentenceVoicing = (0, 0)
-        inSentence = false
-        candidates.removeAll()
-        decidedClasses.removeAll()
-        earlyTranscript = nil
-        lookedEarly = false
+        forgetSentence()
         linePreRoll.removeAll(keepingCapacity: true)
         lastChunk.removeAll()
         recentPower.removeAll()
@@ -491,6 +485,12 @@ public final class KeywordSpotter {
         let found = secondPass(decidedAt: frame, utteranceOver: true)
         if sentenceSpeechFrames >= leastSentenceSpeechFrames, !isBackground { callerPeak = (sentencePeakDB, frame) }
         linePreRoll = Array(sentence.suffix(preRollFrames))
+        forgetSentence()
+        return found
+    }
+
+    /// Closes the open sentence and forgets its audio, candidates and reads.
+    private func forgetSentence() {
         sentence.removeAll(keepingCapacity: true)
         sentenceVoicing = (0, 0)
         inSentence = false
@@ -498,7 +498,6 @@ public final class KeywordSpotter {
         decidedClasses.removeAll()
         earlyTranscript = nil
         lookedEarly = false
-        return found
     }
 
     /// Folds the decoder's detections of second-pass phrases into the candidates: a detection the search improves keeps
