@@ -120,7 +120,7 @@ struct KeywordSpotterTests {
     }
 }
 
-@Suite("Whispers and voices: the pitch check behind the room rule")
+@Suite("Whispers and voices: the pitch check behind the room rule", .holdsItsThread)
 struct WhisperVoicingTests {
     /// The share of the VAD's speech chunks with a pitch period, and how many chunks were speech.
     static func voicing(_ samples: [Int16]) -> (checked: Int, voiced: Int) {
