@@ -190,10 +190,7 @@ public final class KeywordSpotter {
         fedFrames += frames
         preRoll.removeAll(keepingCapacity: true)
         linePreRoll.removeAll(keepingCapacity: true)
-        sentence.removeAll(keepingCapacity: true)
-        inSentence = false
-        candidates.removeAll()
-        decidedClasses.removeAll()
+        forgetSentence()
         callerPeak = nil
     }
 

@@ -43,6 +43,22 @@ struct SecondPassTests {
         return samples.map { Int16(clamping: Int((Double($0) * gain).rounded())) }
     }
 
+    /// One second of digital silence on the line: the caller's sentence ends.
+    static let second = [Int16](repeating: 0, count: 8000)
+
+    /// A spotter that has heard `caller`'s sentence (with the VAD's decisions) and a second of silence after it.
+    static func spotter(after caller: [Int16], list: KeywordList, recognizer: Recognizer) throws -> KeywordSpotter {
+        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+        return spotter
+    }
+
+    /// Feeds a quiet sentence the VAD takes for speech all through, then a second of silence that ends it.
+    static func feedQuietSentence(_ quiet: [Int16], to spotter: KeywordSpotter) {
+        feed(quiet, to: spotter, isSpeech: true)
+        feed(second, to: spotter, isSpeech: false)
+    }
+
     /// Feeds `samples` in 20 ms chunks with one VAD decision for all of them (a VAD fooled by voices behind the caller).
     static func feed(_ samples: [Int16], to spotter: KeywordSpotter, isSpeech: Bool) {
         for start in stride(from: 0, to: samples.count, by: 160) {
@@ -176,18 +192,14 @@ struct SecondPassTests {
         let list = try Self.wholeSentencesOnly()
         let caller = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
         let behind = Self.behindTheCaller(try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")))
-        let second = [Int16](repeating: 0, count: 8000)
-        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
-        for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+        let spotter = try Self.spotter(after: caller, list: list, recognizer: recognizer)
         #expect(spotter.transcriptions == 1)
         // 30 dB under the caller, the VAD hears it as speech all through: not read
-        Self.feed(behind, to: spotter, isSpeech: true)
-        Self.feed(second, to: spotter, isSpeech: false)
+        Self.feedQuietSentence(behind, to: spotter)
         #expect(spotter.transcriptions == 1)
         // the same quiet voice with nobody louder before it on the line is a caller, and is read
         let alone = try KeywordSpotter(keywords: list, recognizer: recognizer)
-        Self.feed(behind, to: alone, isSpeech: true)
-        Self.feed(second, to: alone, isSpeech: false)
+        Self.feedQuietSentence(behind, to: alone)
         #expect(alone.transcriptions == 1)
     }
 
@@ -199,13 +211,10 @@ struct SecondPassTests {
         let caller = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
         let whisper = Self.under(caller, by: 30, try RenderedSpeech.render("please help me he is in the house", engine: .espeak(["-v", "en-us+whisperf"])))
         let voiced = Self.under(caller, by: 30, try RenderedSpeech.render("please help me he is in the house", engine: .espeak(["-v", "en-us+f3"])))
-        let second = [Int16](repeating: 0, count: 8000)
         for (quiet, isWhisper) in [(whisper, true), (voiced, false)] {
-            let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
-            for period in RenderedSpeech.periods(caller + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+            let spotter = try Self.spotter(after: caller, list: list, recognizer: recognizer)
             // 30 dB under the caller, taken for speech all through: the whisper is read, the same words voiced are not
-            Self.feed(quiet, to: spotter, isSpeech: true)
-            Self.feed(second, to: spotter, isSpeech: false)
+            Self.feedQuietSentence(quiet, to: spotter)
             #expect(isWhisper ? spotter.transcriptions > 1 : spotter.transcriptions == 1, "whisper \(isWhisper): \(spotter.transcriptions) reads, \(spotter.rejected.map { $0.confirmedBy ?? "-" })")
         }
     }
@@ -217,13 +226,10 @@ struct SecondPassTests {
         let list = try Self.wholeSentencesOnly()
         let loud = try RenderedSpeech.render("the weather will stay mild tomorrow", engine: .flite("slt"))
         let quiet = Self.behindTheCaller(try RenderedSpeech.render("the market opens at nine in the morning", engine: .flite("kal")))
-        let second = [Int16](repeating: 0, count: 8000)
-        let spotter = try KeywordSpotter(keywords: list, recognizer: recognizer)
-        for period in RenderedSpeech.periods(loud + second) { _ = spotter.process(period.samples, isSpeech: period.isSpeech) }
+        let spotter = try Self.spotter(after: loud, list: list, recognizer: recognizer)
         #expect(spotter.transcriptions == 1)
         spotter.startCall()
-        Self.feed(quiet, to: spotter, isSpeech: true)
-        Self.feed(second, to: spotter, isSpeech: false)
+        Self.feedQuietSentence(quiet, to: spotter)
         #expect(spotter.transcriptions == 2)
     }
 
