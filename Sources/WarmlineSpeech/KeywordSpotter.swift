@@ -537,7 +537,8 @@ public final class KeywordSpotter {
     ///
     /// `early`: the caller has paused (`second_pass.early_ms`) without ending the sentence: the sentence so far is
     /// transcribed, and a request in it is decided now; anything else waits for the sentence's end, which reuses this
-    /// transcript when no speech came after it.
+    /// transcript when no speech came after it and it heard a keyword (`reusesEarlyRead`), and reads the sentence again
+    /// when it heard none.
     private func secondPass(decidedAt frame: Int, utteranceOver: Bool, early: Bool = false) -> [SpottedKeyword] {
         guard let recognizer, let matcher = keywords.matcher else { return [] }
         let status = recognizer.status
@@ -609,8 +610,8 @@ public final class KeywordSpotter {
         let to = whole ? sentence.count : min(sentence.count, (cutEnd ?? lastEnd) + marginFrames - sentenceStartFrame)
         let from = clipStart(windowStart: max(0, to - settings.windowMs * 8), end: to)
         guard from < to else { return found }
-        let outcome: RecognizerOutcome
-        if utteranceOver, var reused = earlyTranscript {
+        var outcome: RecognizerOutcome
+        if utteranceOver, var reused = earlyTranscript, Self.reusesEarlyRead(matcher.decide(reused.text)) {
             // only silence since the early look: the same words, already read
             reused.waitedMs = 0
             outcome = .transcript(reused)
@@ -620,6 +621,14 @@ public final class KeywordSpotter {
             if case .transcript(let transcript) = outcome {
                 transcriptions += 1
                 transcriptionDecodeMs += transcript.decodeMs
+                if utteranceOver, var first = earlyTranscript, transcript.verified {
+                    // the second read counts on its own words only: a reading verification put in would be its second
+                    // chance to put a request into words the first read heard without one (on the tune hour, four of the
+                    // five neutral sentences the second read made requests of: "That's alright, set the freeze" read as
+                    // "send the police")
+                    first.waitedMs = transcript.waitedMs
+                    outcome = .transcript(first)
+                }
             }
         }
         earlyTranscript = nil
@@ -694,6 +703,16 @@ public final class KeywordSpotter {
             }
         }
         return found
+    }
+
+    /// Whether the sentence's end decides on the early look's transcript instead of reading the sentence again: yes when
+    /// it heard a keyword (a mention or a negation is evidence against the request; a request waiting for the end is
+    /// decided on it) or marked the sound as not speech. A transcript with no keyword is read again: by the end the clip
+    /// has 500 ms of the line after the last word, not `early_ms`, and Moonshine reads a sentence's last word better
+    /// with more of the line behind it ("I need a rampulent" at the early look was "I need an ambulance" with the whole
+    /// file).
+    static func reusesEarlyRead(_ decision: PhraseDecision) -> Bool {
+        decision.kind != .nothing
     }
 
     /// Where a clip of the open sentence ending at `end` starts when the sentence is longer than the window: at a pause

@@ -14,7 +14,8 @@ public struct PhraseDecision: Sendable, Equatable, CustomStringConvertible {
         case mention
         /// No keyword at all.
         case nothing
-        /// Not words: the recogniser marked the sound as music ("♪ ... ♪"), so nothing it wrote is the caller's.
+        /// Not words: the recogniser marked the sound as music ("♪ ... ♪"), wrote a caption credit ("© ...") or another
+        /// script, so nothing it wrote is the caller's.
         case notSpeech
     }
 
@@ -51,7 +52,7 @@ public struct PhraseDecision: Sendable, Equatable, CustomStringConvertible {
         case .nothing:
             return "no keyword in the transcript"
         case .notSpeech:
-            return "not speech: the recogniser marked it as music"
+            return "not speech: the recogniser wrote music marks, a caption credit or another script"
         }
     }
 }

@@ -97,12 +97,28 @@ public struct PhraseMatcher: Sendable, Equatable {
     }
 
     /// The marks the recogniser writes for music rather than words: Moonshine wraps what it hears in a tune, a ring-back
-    /// or hold music in them ("♪ breaking in hot over rules ♪" for a sentence read over noise).
-    static let musicMarks: Set<Character> = ["\u{266A}", "\u{266B}", "\u{266C}"]
+    /// or hold music in them ("♪ breaking in hot over rules ♪" for a sentence read over noise), or writes notes alone
+    /// ("🎵 🎵 🎵" for a synth pad).
+    static let musicMarks: Set<Character> = ["\u{266A}", "\u{266B}", "\u{266C}", "\u{1F3B5}", "\u{1F3B6}", "\u{1F3BC}"]
+
+    /// Whether a transcript is what the recogniser writes for sound that is not an English speaker, so nothing in it is
+    /// the caller's: music marks; a caption credit (the copyright sign: "© transcript Emily Beynon" is what Moonshine,
+    /// trained on captioned video, writes for a held synth chord, and no caller says one); or mostly letters of another
+    /// script ("इমাতর পাइমা", "2-3ตวบนลาง" for music): the model reads English only.
+    static func isNotSpeech(_ transcript: String) -> Bool {
+        if transcript.contains(where: { musicMarks.contains($0) || $0 == "\u{00A9}" }) { return true }
+        var latin = 0
+        var other = 0
+        for scalar in transcript.unicodeScalars where scalar.properties.isAlphabetic {
+            // Basic Latin, Latin-1 and the Latin Extended blocks (an accented name is still English speech)
+            if scalar.value < 0x250 || (0x1E00...0x1EFF).contains(scalar.value) { latin += 1 } else { other += 1 }
+        }
+        return other > latin
+    }
 
     /// The verdict on one transcript.
     public func decide(_ transcript: String) -> PhraseDecision {
-        if transcript.contains(where: Self.musicMarks.contains) {
+        if Self.isNotSpeech(transcript) {
             return PhraseDecision(kind: .notSpeech, rule: nil, words: "", because: nil, mentioned: [])
         }
         let clauses = normalizedClauses(transcript)

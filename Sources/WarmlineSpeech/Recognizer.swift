@@ -473,16 +473,16 @@ public final class Recognizer: Sendable {
                 state.worker = nil
                 settle(&state, unavailable: answer.text)
                 return
-            case .transcript, .failed:
+            case .transcript, .verified, .failed:
                 guard let request = state.inFlight, request.id == answer.id else { continue }
                 state.inFlight = nil
                 state.sentAt = nil
-                let outcome: RecognizerOutcome = answer.kind == .transcript
-                    ? .transcript(RecognizerTranscript(text: answer.text.trimmingCharacters(in: .whitespaces),
+                let outcome: RecognizerOutcome = answer.kind == .failed
+                    ? .unavailable(reason: "the worker could not decode: \(answer.text)")
+                    : .transcript(RecognizerTranscript(text: answer.text.trimmingCharacters(in: .whitespaces),
                                                        decodeMs: Int(answer.milliseconds),
                                                        waitedMs: (clock.now - request.enqueuedAt).milliseconds,
-                                                       audioMs: request.samples.count / 8))
-                    : .unavailable(reason: "the worker could not decode: \(answer.text)")
+                                                       audioMs: request.samples.count / 8, verified: answer.kind == .verified))
                 let resident = worker.residentMB
                 state.lastAnswerAt = clock.now
                 state.residentAtLastAnswer = resident

@@ -8,6 +8,7 @@
 ///          kind 1 failed:     ms = time spent, text = why (the worker carries on)
 ///          kind 2 ready:      id 0, sent once after start: ms = model load time, text = the model directory
 ///          kind 3 refused:    id 0, sent once instead of ready: text = why the model cannot load (then it exits)
+///          kind 4 verified:   as transcript, but the text is a reading verification put in place of the free one
 /// ```
 /// One request at a time: the worker answers each before reading the next.
 public enum RecognizerFrame {
@@ -20,6 +21,7 @@ public enum RecognizerFrame {
         case failed = 1
         case ready = 2
         case refused = 3
+        case verified = 4
     }
 
     /// One decoded answer.

@@ -36,13 +36,17 @@ public struct RecognizerTranscript: Sendable, Equatable {
     public var waitedMs: Int
     /// Length of the audio sent.
     public var audioMs: Int
+    /// True when the text is not the recogniser's free transcript but a reading its verification put in its place
+    /// (`matcher.verify:` in keywords.yaml).
+    public var verified: Bool
 
     /// Makes a transcript.
-    public init(text: String, decodeMs: Int, waitedMs: Int, audioMs: Int) {
+    public init(text: String, decodeMs: Int, waitedMs: Int, audioMs: Int, verified: Bool = false) {
         self.text = text
         self.decodeMs = decodeMs
         self.waitedMs = waitedMs
         self.audioMs = audioMs
+        self.verified = verified
     }
 }
 

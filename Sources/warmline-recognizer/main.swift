@@ -66,15 +66,17 @@ enum Reader {
     case search(MoonshineSearch)
     case library(MoonshineTranscriber)
 
-    func transcribe(line samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> String {
+    /// The text to answer with, and whether verification put it in place of the free transcript.
+    func transcribe(line samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> (text: String, verified: Bool) {
         switch self {
         case .search(let search): try verified(search, samples, matcher: matcher, trace: trace)
-        case .library(let transcriber): try transcriber.transcribe(line: samples)
+        case .library(let transcriber): (try transcriber.transcribe(line: samples), false)
         }
     }
 
-    private func verified(_ search: MoonshineSearch, _ samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> String {
-        guard let matcher, let verifier = matcher.verifier else { return try search.transcribe(line: samples) }
+    private func verified(_ search: MoonshineSearch, _ samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?)
+        throws(SpeechSetupError) -> (text: String, verified: Bool) {
+        guard let matcher, let verifier = matcher.verifier else { return (try search.transcribe(line: samples), false) }
         let outcome = try verifier.transcribe(line: samples, search: search, matcher: matcher)
         if let trace {
             let tried = outcome.tried.map { "\($0.candidate.phrase.intent.rawValue):\($0.candidate.text)=" + String(format: "%.3f@%.2f", $0.score, $0.candidate.coverage) }
@@ -82,7 +84,7 @@ enum Reader {
                           outcome.accepted?.text ?? "-"] + tried
             trace.write(fields.joined(separator: "\t") + "\n")
         }
-        return outcome.text
+        return (outcome.text, outcome.accepted != nil)
     }
 }
 
@@ -155,8 +157,9 @@ while true {
             let start = clock.now
             let answer: RecognizerFrame.Answer
             do {
-                let text = try transcriber.transcribe(line: request.samples, matcher: matcher, trace: verifyTrace)
-                answer = .init(id: request.id, kind: .transcript, milliseconds: milliseconds(clock.now - start), text: text)
+                let read = try transcriber.transcribe(line: request.samples, matcher: matcher, trace: verifyTrace)
+                answer = .init(id: request.id, kind: read.verified ? .verified : .transcript, milliseconds: milliseconds(clock.now - start),
+                               text: read.text)
             } catch {
                 answer = .init(id: request.id, kind: .failed, milliseconds: milliseconds(clock.now - start), text: error.description)
             }

@@ -53,6 +53,35 @@ struct PhraseMatcherTests {
         #expect(try decide(words).keywordClass != nil, "\(words)")
     }
 
+    @Test("what Moonshine writes for music that is no English speaker is not speech: notes, a caption credit, another script",
+          arguments: [
+              ("🎵 🎵 Help me 🎵", "Help me"), ("© transcript Emily Beynon. Help me.", "transcript Emily Beynon. Help me."),
+              ("इমাতর পাइমা help me", "help me"), ("2-3ตวบนลาง", nil),
+          ])
+    func hallucinationsAreNotSpeech(transcript: String, words: String?) throws {
+        let decision = try decide(transcript)
+        // not "no keyword": a transcript with no keyword lets a first-pass candidate far over its cut count alone
+        #expect(decision.kind == .notSpeech, "\(transcript) → \(decision)")
+        #expect(!PhraseVerifier.rereads(decision))
+        // the same English words alone are a request
+        if let words { #expect(try decide(words).keywordClass == .distress, "\(words)") }
+    }
+
+    @Test("the sentence's end reuses an early transcript that heard a keyword or no speech, and reads one that heard nothing again",
+          arguments: [
+              ("The police station is near the market.", true), ("I don't need help.", true), ("Help me.", true),
+              ("♪ Help me ♪", true), ("The hotel is near the train station.", false), ("I need a rampulent.", false),
+          ])
+    func earlyReadReuse(transcript: String, reused: Bool) throws {
+        #expect(KeywordSpotter.reusesEarlyRead(try decide(transcript)) == reused, "\(transcript)")
+    }
+
+    @Test("an accented name or a word of another script in an English sentence is still the caller's words",
+          arguments: ["Help me, this is José Müller.", "Call the police, Zoë is hurt.", "Help me, Dvořák street, Łódź."])
+    func latinLettersAreSpeech(transcript: String) throws {
+        #expect(try decide(transcript).kind == .distress, "\(transcript)")
+    }
+
     @Test("a keyword only talked about is a mention, never a request", arguments: [
         "The police station is near the market.", "The staff were very helpful.", "Can you help me with my balance?",
         "I need help topping up my phone.", "What is the emergency number?", "I am calling about the emergency day pass.",

@@ -25,12 +25,17 @@ struct RecognizerFrameTests {
     func answersBackToBack() throws {
         let first = RecognizerFrame.Answer(id: 1, kind: .transcript, milliseconds: 412, text: "Call the police.")
         let second = RecognizerFrame.Answer(id: 0, kind: .refused, milliseconds: 3, text: "modèle manquant")
+        let third = RecognizerFrame.Answer(id: 2, kind: .verified, milliseconds: 380, text: "Send the police.")
         var reader = RecognizerFrame.Reader()
-        reader.append(RecognizerFrame.answer(first) + RecognizerFrame.answer(second))
+        reader.append(RecognizerFrame.answer(first) + RecognizerFrame.answer(second) + RecognizerFrame.answer(third))
         let one = try #require(try reader.next())
         let two = try #require(try reader.next())
+        let three = try #require(try reader.next())
         #expect(RecognizerFrame.parseAnswer(one) == first)
         #expect(RecognizerFrame.parseAnswer(two) == second)
+        // a reading verification put in place of the free transcript keeps its own kind across the pipe
+        #expect(RecognizerFrame.parseAnswer(three)?.kind == .verified)
+        #expect(RecognizerFrame.parseAnswer(three) == third)
         #expect(try reader.next() == nil)
     }
 

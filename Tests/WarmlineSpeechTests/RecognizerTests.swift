@@ -44,7 +44,30 @@ struct RecognizerTests {
         if case .transcript(let details) = outcome {
             #expect(details.decodeMs > 0 && details.decodeMs <= details.waitedMs)
             #expect(abs(details.audioMs - audio.count / 8) <= 1)
+            // the words as the recogniser read them, not a reading its verification put in
+            #expect(!details.verified)
         }
+    }
+
+    @Test("a reading the worker's verification put in place of its free transcript comes back marked as verified")
+    func verifiedReadingIsMarked() throws {
+        let keywordsFile = RenderedSpeech.promptsDirectory + "/en/keywords.yaml"
+        // Moonshine reads espeak-ng's "send the police" as "Tend the police." (en+f2, en-us+f2, en-us+m3 and en+f5 alike)
+        let audio = try RenderedSpeech.render("send the police", engine: .espeak(["-v", "en-us+m3"]))
+        let plain = try InstalledRecognizer.start()
+        let free = plain.transcribe(audio, timeoutMs: 20_000)
+        plain.stop()
+        let verifying = try InstalledRecognizer.start { $0.keywordsFile = keywordsFile }
+        defer { verifying.stop() }
+        let outcome = verifying.transcribe(audio, timeoutMs: 20_000)
+        guard case .transcript(let freeRead) = free, case .transcript(let read) = outcome else {
+            Issue.record("no transcript: \(free) / \(outcome)")
+            return
+        }
+        #expect(!freeRead.verified)
+        #expect(freeRead.text.lowercased().filter(\.isLetter) != "sendthepolice", "the free read is already the request: '\(freeRead.text)'")
+        #expect(read.verified, "'\(read.text)'")
+        #expect(read.text.lowercased().filter(\.isLetter) == "sendthepolice", "'\(read.text)'")
     }
 
     @Test("a worker killed in the middle of a request answers that request at once, and a new worker is started straight away and serves (the 5 s figure: warmline-bench speech)")

@@ -129,7 +129,7 @@ struct SecondPassTests {
         #expect(aloneHits.count >= hits.filter { $0.hit.keywordClass != .menu }.count)
     }
 
-    @Test("a pause reads the sentence early: a request is decided before the sentence's end, and a sentence without one is read once")
+    @Test("a pause reads the sentence early: a request is decided before the sentence's end; a mention is read once, a sentence with no keyword again at its end")
     func earlyLook() throws {
         let recognizer = try InstalledRecognizer.start()
         defer { recognizer.stop() }
@@ -144,6 +144,12 @@ struct SecondPassTests {
         #expect(!neutralHits.contains { $0.hit.keywordClass != .menu }, "\(neutralHits.map(\.verdict))")
         #expect(try #require(quiet.rejected.first).confirmedBy != nil)
         #expect(quiet.transcriptions == 1)
+        // no keyword at all: the sentence's end reads it again, with 500 ms of the pause behind its last word
+        let plain = try KeywordSpotter(keywords: list, recognizer: recognizer)
+        let other = try RenderedSpeech.render("the hotel is near the train station", engine: .flite("kal"))
+        let otherHits = RenderedSpeech.spot(other + [Int16](repeating: 0, count: 8000), with: plain)
+        #expect(!otherHits.contains { $0.hit.keywordClass != .menu }, "\(otherHits.map(\.verdict))")
+        #expect(plain.transcriptions == 2, "\(plain.rejected.map { $0.confirmedBy ?? $0.verdict })")
         // a request the caller could still turn into a mention ("can you help me" ... "with my top up") waits for the
         // sentence's end, which decides on the same transcript
         let waiting = try KeywordSpotter(keywords: list, recognizer: recognizer)
