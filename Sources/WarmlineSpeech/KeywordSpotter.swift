@@ -684,11 +684,13 @@ public final class KeywordSpotter {
                                                   Self.excess(candidates[index]), transcript.text), recognizerMs: transcript.waitedMs)
                 }
                 for index in open where !candidates[index].settled {
-                    turnDown(index, verdict: decision.description, heard: transcript.text, recognizerMs: transcript.waitedMs)
+                    turnDown(index, verdict: Self.unconfirmedNote(transcript) + decision.description, heard: transcript.text,
+                             recognizerMs: transcript.waitedMs)
                 }
             } else {
                 for index in open {
-                    turnDown(index, verdict: decision.description, heard: transcript.text, recognizerMs: transcript.waitedMs)
+                    turnDown(index, verdict: Self.unconfirmedNote(transcript) + decision.description, heard: transcript.text,
+                             recognizerMs: transcript.waitedMs)
                 }
             }
         case .timedOut, .unavailable, .busy:
@@ -772,6 +774,12 @@ public final class KeywordSpotter {
               decision.words.split(separator: " ").filter({ $0 != PhraseMatcher.courtesy }).count == 1,
               let matcher = keywords.matcher, matcher.normalizedClauses(transcript).joined().count <= 2 else { return false }
         return bareWordSupport(decision, open) < Double(bareMargin)
+    }
+
+    /// "first read 'I got hurt.' not heard again slowed down; " for a transcript whose first read's request a second
+    /// read did not confirm (the log keeps what was heard once and set aside), else nothing.
+    static func unconfirmedNote(_ transcript: RecognizerTranscript) -> String {
+        transcript.unconfirmed.map { "first read '\(snippet($0))' not heard again slowed down; " } ?? ""
     }
 
     /// The transcript as the agent hears it: trimmed, at most 16 words.

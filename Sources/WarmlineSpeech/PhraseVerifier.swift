@@ -1,5 +1,6 @@
 import Foundation
 import WarmlineConfig
+import WarmlineDSP
 
 /// Verification by forced scoring (`matcher.verify:` in keywords.yaml): when the recogniser's free transcript of an
 /// utterance is no request, the request phrasings nearest in sound to a stretch of it ("hold me" → "help me", "Nepalese"
@@ -55,6 +56,15 @@ public struct PhraseVerifier: Sendable, Equatable {
     /// needs stronger support.
     public var keywordMargin: Double
 
+    /// Fewest words in a transcript whose request is read a second time, from the same audio slowed by `confirmStretch`,
+    /// before it counts (0: never). Every word a decode writes is a chance to misread a request, so a request heard
+    /// inside a long utterance is the likeliest to be no request: the neutral hours' requests were all heard in
+    /// sentences of 12 to 17 words, every distress phrase of the tune split in fewer than 10.
+    public var confirmWords: Int = 0
+    /// Output over input duration of the confirming read's audio (1.1: ten per cent slower); a misreading rarely
+    /// survives the audio's frames landing elsewhere in the encoder's windows, a phrase the caller said mostly does.
+    public var confirmStretch: Double = 1.1
+
     /// Most words a reading may leave after the stretch it replaces, in the same clause. On the tune split no request
     /// verification heard left more than 3; the two neutral hours' readings that left 7 and 10 were both false.
     static let longestTail = 4
@@ -101,6 +111,20 @@ public struct PhraseVerifier: Sendable, Equatable {
                 case "keyword_margin": keywordMargin = value
                 default: verifier.reach = value
                 }
+            case "confirm_words":
+                let text = try reader.string(entry.value, "matcher.verify.confirm_words")
+                guard let value = Int(text), (0...200).contains(value) else {
+                    throw SpeechSetupError(file: reader.file, line: entry.line,
+                                           reason: "matcher.verify.confirm_words must be a whole number of words in 0...200 (0: never), not '\(text)'")
+                }
+                verifier.confirmWords = value
+            case "confirm_stretch":
+                let text = try reader.string(entry.value, "matcher.verify.confirm_stretch")
+                guard let value = Double(text), value >= 0.5, value <= 2, value != 1 else {
+                    throw SpeechSetupError(file: reader.file, line: entry.line,
+                                           reason: "matcher.verify.confirm_stretch must be a duration ratio in 0.5...2 other than 1, not '\(text)'")
+                }
+                verifier.confirmStretch = value
             case "calls":
                 let text = try reader.string(entry.value, "matcher.verify.calls")
                 guard let value = Int(text), (0...16).contains(value) else {
@@ -133,7 +157,7 @@ public struct PhraseVerifier: Sendable, Equatable {
                 }
             default:
                 throw SpeechSetupError(file: reader.file, line: entry.line,
-                                       reason: "unknown matcher.verify key '\(entry.key)' (expected margin, keyword_margin, calls, reach, distress, person)")
+                                       reason: "unknown matcher.verify key '\(entry.key)' (expected margin, keyword_margin, calls, reach, confirm_words, confirm_stretch, distress, person)")
             }
         }
         guard sawMargin else { throw SpeechSetupError(file: reader.file, line: node.mark?.line, reason: "matcher.verify needs a margin") }
@@ -247,9 +271,14 @@ extension PhraseVerifier {
         public var tried: [Scored]
         /// The reading accepted in the free transcript's place.
         public var accepted: Candidate?
+        /// The confirming read of the slowed audio, when the request heard was in a long transcript (`confirmWords`).
+        public var confirmation: String?
+        /// True when the confirming read heard no request of the same class: the confirming read is then the answer.
+        public var unconfirmed = false
 
-        /// The transcript to decide on: the accepted reading, else the free transcript.
-        public var text: String { accepted?.text ?? free }
+        /// The transcript to decide on: the confirming read when it did not confirm, else the accepted reading, else
+        /// the free transcript.
+        public var text: String { unconfirmed ? (confirmation ?? "") : (accepted?.text ?? free) }
     }
 
     /// One reading and its score.
@@ -271,8 +300,49 @@ extension PhraseVerifier {
     /// heard, or a keyword with no request or mention rule around it), the nearest readings are scored against the same
     /// encoded audio (`calls` decoder calls at most, one more when the free decode did not end on its own) and the best
     /// within `margin` replaces it. A negated or mentioned request is never re-read.
+    /// A request heard in a transcript of `confirmWords` words or more is then read again from the audio slowed by
+    /// `confirmStretch` and stands only when that read is a request of the same class.
     public func transcribe(line samples: [Int16], search: MoonshineSearch, matcher: PhraseMatcher) throws(SpeechSetupError) -> Outcome {
-        let (text, freeScore) = try search.transcribeScored(line: samples)
+        var outcome = try read(line: samples, search: search, matcher: matcher)
+        if let intent = confirmationNeeded(outcome.text, matcher: matcher) {
+            // read the way the first was (free decode, then verification), so a request verification put in the first
+            // read may be put in again; music marks are dropped, since the stretch itself can sound tonal to the decoder
+            let second = try read(line: TempoStretch(stretch: confirmStretch).apply(samples), search: search, matcher: matcher,
+                                  dropMusicMarks: true)
+            let confirmation = second.text
+            outcome.confirmation = confirmation
+            outcome.unconfirmed = matcher.decide(confirmation).kind != intent
+        }
+        return outcome
+    }
+
+    /// `text` without the recogniser's music marks (♪), spaces collapsed.
+    static func withoutMusicMarks(_ text: String) -> String {
+        String(text.map { PhraseMatcher.musicMarks.contains($0) ? " " : $0 }).split(separator: " ").joined(separator: " ")
+    }
+
+    /// The request class of `text` when it is a request long enough to be confirmed (`confirmWords`); nil otherwise,
+    /// and nil when two of its clauses ask in different words ("Please help me, ..., and now he is hitting me."): two
+    /// misreadings in one utterance are far rarer than one, and a caller explaining at length often asks twice.
+    public func confirmationNeeded(_ text: String, matcher: PhraseMatcher) -> PhraseDecision.Kind? {
+        guard confirmWords > 0 else { return nil }
+        let kind = matcher.decide(text).kind
+        guard kind == .distress || kind == .person else { return nil }
+        guard text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count >= confirmWords else { return nil }
+        let clauses = text.split(whereSeparator: { ".,;:!?".contains($0) }).map(String.init)
+        let asked = Set(clauses.compactMap { clause -> String? in
+            let decision = matcher.decide(clause)
+            return decision.keywordClass != nil ? decision.words : nil
+        })
+        return asked.count >= 2 ? nil : kind
+    }
+
+    /// The free read and its verification, unconfirmed (`dropMusicMarks`: its music marks taken out first).
+    private func read(line samples: [Int16], search: MoonshineSearch, matcher: PhraseMatcher, dropMusicMarks: Bool = false)
+        throws(SpeechSetupError) -> Outcome {
+        let (read, readScore) = try search.transcribeScored(line: samples)
+        let text = dropMusicMarks ? Self.withoutMusicMarks(read) : read
+        let freeScore = text == read ? readScore : nil  // the marks' tokens are in the score: the words alone are rescored
         var outcome = Outcome(free: text, freeScore: freeScore, tried: [], accepted: nil)
         guard !text.isEmpty else { return outcome }
         let decision = matcher.decide(text)

@@ -69,6 +69,19 @@ public final class Recognizer: Sendable {
         return installedWorkerPath
     }
 
+    /// The transcript a transcript, verified or unconfirmed answer carries (an unconfirmed answer's two texts split).
+    static func transcript(of answer: RecognizerFrame.Answer, waitedMs: Int, audioMs: Int) -> RecognizerTranscript {
+        var text = answer.text
+        var unconfirmed: String?
+        if answer.kind == .unconfirmed, let separator = text.firstIndex(of: RecognizerFrame.unconfirmedSeparator) {
+            unconfirmed = String(text[text.index(after: separator)...]).trimmingCharacters(in: .whitespaces)
+            text = String(text[..<separator])
+        }
+        return RecognizerTranscript(text: text.trimmingCharacters(in: .whitespaces), decodeMs: Int(answer.milliseconds), waitedMs: waitedMs,
+                                    audioMs: audioMs, verified: answer.kind == .verified,
+                                    unconfirmed: answer.kind == .unconfirmed ? (unconfirmed ?? "") : nil)
+    }
+
     /// Its configuration.
     public let configuration: Configuration
     /// What callers' threads and the supervisor thread share.
@@ -473,16 +486,14 @@ public final class Recognizer: Sendable {
                 state.worker = nil
                 settle(&state, unavailable: answer.text)
                 return
-            case .transcript, .verified, .failed:
+            case .transcript, .verified, .unconfirmed, .failed:
                 guard let request = state.inFlight, request.id == answer.id else { continue }
                 state.inFlight = nil
                 state.sentAt = nil
                 let outcome: RecognizerOutcome = answer.kind == .failed
                     ? .unavailable(reason: "the worker could not decode: \(answer.text)")
-                    : .transcript(RecognizerTranscript(text: answer.text.trimmingCharacters(in: .whitespaces),
-                                                       decodeMs: Int(answer.milliseconds),
-                                                       waitedMs: (clock.now - request.enqueuedAt).milliseconds,
-                                                       audioMs: request.samples.count / 8, verified: answer.kind == .verified))
+                    : .transcript(Self.transcript(of: answer, waitedMs: (clock.now - request.enqueuedAt).milliseconds,
+                                                  audioMs: request.samples.count / 8))
                 let resident = worker.residentMB
                 state.lastAnswerAt = clock.now
                 state.residentAtLastAnswer = resident

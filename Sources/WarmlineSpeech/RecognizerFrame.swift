@@ -9,6 +9,8 @@
 ///          kind 2 ready:      id 0, sent once after start: ms = model load time, text = the model directory
 ///          kind 3 refused:    id 0, sent once instead of ready: text = why the model cannot load (then it exits)
 ///          kind 4 verified:   as transcript, but the text is a reading verification put in place of the free one
+///          kind 5 unconfirmed: as transcript (what a second read of the audio slowed down heard), then U+001F and
+///                              the first read's words: a request in a long utterance that the second read did not hear
 /// ```
 /// One request at a time: the worker answers each before reading the next.
 public enum RecognizerFrame {
@@ -22,7 +24,11 @@ public enum RecognizerFrame {
         case ready = 2
         case refused = 3
         case verified = 4
+        case unconfirmed = 5
     }
+
+    /// Separates an `unconfirmed` answer's two texts.
+    public static let unconfirmedSeparator: Character = "\u{1F}"
 
     /// One decoded answer.
     public struct Answer: Sendable, Equatable {

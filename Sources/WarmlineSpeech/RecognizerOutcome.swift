@@ -39,14 +39,18 @@ public struct RecognizerTranscript: Sendable, Equatable {
     /// True when the text is not the recogniser's free transcript but a reading its verification put in its place
     /// (`matcher.verify:` in keywords.yaml).
     public var verified: Bool
+    /// The first read's words when they held a request in a long utterance that a second read of the audio slowed down
+    /// did not hear (`text` is then the second read's): the log says what was heard once and set aside.
+    public var unconfirmed: String?
 
     /// Makes a transcript.
-    public init(text: String, decodeMs: Int, waitedMs: Int, audioMs: Int, verified: Bool = false) {
+    public init(text: String, decodeMs: Int, waitedMs: Int, audioMs: Int, verified: Bool = false, unconfirmed: String? = nil) {
         self.text = text
         self.decodeMs = decodeMs
         self.waitedMs = waitedMs
         self.audioMs = audioMs
         self.verified = verified
+        self.unconfirmed = unconfirmed
     }
 }
 

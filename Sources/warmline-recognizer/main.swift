@@ -66,25 +66,31 @@ enum Reader {
     case search(MoonshineSearch)
     case library(MoonshineTranscriber)
 
-    /// The text to answer with, and whether verification put it in place of the free transcript.
-    func transcribe(line samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError) -> (text: String, verified: Bool) {
+    /// The answer: its kind (transcript, verified: verification put it in place of the free transcript, unconfirmed: the
+    /// confirming read's words, then the separator and the first read's) and text.
+    func transcribe(line samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?) throws(SpeechSetupError)
+        -> (text: String, kind: RecognizerFrame.Kind) {
         switch self {
         case .search(let search): try verified(search, samples, matcher: matcher, trace: trace)
-        case .library(let transcriber): (try transcriber.transcribe(line: samples), false)
+        case .library(let transcriber): (try transcriber.transcribe(line: samples), .transcript)
         }
     }
 
     private func verified(_ search: MoonshineSearch, _ samples: [Int16], matcher: PhraseMatcher?, trace: VerifyTrace?)
-        throws(SpeechSetupError) -> (text: String, verified: Bool) {
-        guard let matcher, let verifier = matcher.verifier else { return (try search.transcribe(line: samples), false) }
+        throws(SpeechSetupError) -> (text: String, kind: RecognizerFrame.Kind) {
+        guard let matcher, let verifier = matcher.verifier else { return (try search.transcribe(line: samples), .transcript) }
         let outcome = try verifier.transcribe(line: samples, search: search, matcher: matcher)
         if let trace {
             let tried = outcome.tried.map { "\($0.candidate.phrase.intent.rawValue):\($0.candidate.text)=" + String(format: "%.3f@%.2f", $0.score, $0.candidate.coverage) }
             let fields = [outcome.free, matcher.decide(outcome.free).kind.rawValue, outcome.freeScore.map { String(format: "%.3f", $0) } ?? "-",
                           outcome.accepted?.text ?? "-"] + tried
+                + (outcome.confirmation.map { ["confirm:\($0)=" + (outcome.unconfirmed ? "unconfirmed" : "confirmed")] } ?? [])
             trace.write(fields.joined(separator: "\t") + "\n")
         }
-        return (outcome.text, outcome.accepted != nil)
+        if outcome.unconfirmed {
+            return (outcome.text + String(RecognizerFrame.unconfirmedSeparator) + (outcome.accepted?.text ?? outcome.free), .unconfirmed)
+        }
+        return (outcome.text, outcome.accepted != nil ? .verified : .transcript)
     }
 }
 
@@ -100,7 +106,8 @@ let matcher: PhraseMatcher? = {
 }()
 
 /// Tuning aid: with WARMLINE_VERIFY_TRACE=FILE, one tab-separated line per utterance (free transcript, the matcher's verdict
-/// on it, its score or "-", the reading accepted or "-", then every reading scored as class:text=score@coverage, coverage the share of words it changes) is appended there.
+/// on it, its score or "-", the reading accepted or "-", then every reading scored as class:text=score@coverage, coverage the share of words it changes,
+/// then for a request in a long transcript confirm:text=confirmed or unconfirmed) is appended there.
 let verifyTrace: VerifyTrace? = ProcessInfo.processInfo.environment["WARMLINE_VERIFY_TRACE"].flatMap(VerifyTrace.init)
 
 /// An append-only text file.
@@ -158,7 +165,7 @@ while true {
             let answer: RecognizerFrame.Answer
             do {
                 let read = try transcriber.transcribe(line: request.samples, matcher: matcher, trace: verifyTrace)
-                answer = .init(id: request.id, kind: read.verified ? .verified : .transcript, milliseconds: milliseconds(clock.now - start),
+                answer = .init(id: request.id, kind: read.kind, milliseconds: milliseconds(clock.now - start),
                                text: read.text)
             } catch {
                 answer = .init(id: request.id, kind: .failed, milliseconds: milliseconds(clock.now - start), text: error.description)

@@ -19,6 +19,18 @@ struct PhraseVerifierTests {
         #expect(verifier.phrases.contains { $0.intent == .person })
         #expect(verifier.margin > 0 && verifier.margin <= 3 && verifier.keywordMargin <= verifier.margin)
         #expect((1...4).contains(verifier.calls))
+        #expect(verifier.confirmWords >= 8 && verifier.confirmStretch != 1, "a request in a long transcript is confirmed")
+    }
+
+    @Test("an unconfirmed request answers with the confirming read; a confirmed one keeps the reading that heard it")
+    func confirmationDecidesTheAnswer() {
+        let reading = PhraseVerifier.Candidate(text: "Some day I can't breathe.", phrase: .init("can't breathe", intent: .distress), distance: 0.2)
+        var outcome = PhraseVerifier.Outcome(free: "Some day I can breathe.", freeScore: -0.3, tried: [], accepted: reading)
+        outcome.confirmation = "Some day I intend reading it."
+        #expect(outcome.text == "Some day I can't breathe.")
+        outcome.unconfirmed = true
+        #expect(outcome.text == "Some day I intend reading it.")
+        #expect(PhraseVerifier.withoutMusicMarks("\u{266A} There is a man \u{266A} \u{266A} with a knife") == "There is a man with a knife")
     }
 
     @Test("a misheard request is re-read with the request put in place of the stretch that sounds like it", arguments: [
@@ -164,6 +176,44 @@ struct PhraseVerifierTests {
         #expect(verifier.phrases == [PhraseVerifier.Phrase("help me", intent: .distress, line: 17)])
         let strict = try KeywordList.parse(header + "    keyword_margin: 0.5\n    margin: 1\n", file: "keywords.yaml")
         #expect(strict.matcher?.verifier?.keywordMargin == 0.5 && strict.matcher?.verifier?.margin == 1)
+        #expect(verifier.confirmWords == 0, "confirmation is off unless the file asks for it")
+        let confirming = try KeywordList.parse(header + "    margin: 1\n    confirm_words: 12\n    confirm_stretch: 0.9\n",
+                                               file: "keywords.yaml")
+        #expect(confirming.matcher?.verifier?.confirmWords == 12 && confirming.matcher?.verifier?.confirmStretch == 0.9)
+    }
+
+    @Test("a confirmation word count or stretch out of range is refused at its line")
+    func badConfirmation() {
+        let words = error("    margin: 1\n    confirm_words: many\n")
+        #expect(words?.line == 15)
+        #expect(words?.reason.contains("confirm_words must be a whole number of words in 0...200") == true)
+        #expect(error("    margin: 1\n    confirm_words: -3\n")?.line == 15)
+        #expect(error("    margin: 1\n    confirm_margin: 0.3\n")?.reason.hasPrefix("unknown matcher.verify key 'confirm_margin'") == true)
+        for bad in ["1", "3", "0.2", "slow"] {
+            let stretch = error("    margin: 1\n    confirm_stretch: \(bad)\n")
+            #expect(stretch?.line == 15, "\(bad)")
+            #expect(stretch?.reason.contains("confirm_stretch must be a duration ratio in 0.5...2 other than 1, not '\(bad)'") == true)
+        }
+    }
+
+    @Test("only a request in a transcript of confirm_words words or more is confirmed, of its own class")
+    func whatIsConfirmed() throws {
+        let matcher = try #require(try KeywordList.load(file: RenderedSpeech.promptsDirectory + "/en/keywords.yaml").matcher)
+        var verifier = try #require(matcher.verifier)
+        verifier.confirmWords = 10
+        #expect(verifier.confirmationNeeded("On the second day of my fall to miss it, I got hurt.", matcher: matcher) == .distress)
+        #expect(verifier.confirmationNeeded("I have been waiting for ages, can I please just speak to a real person", matcher: matcher) == .person)
+        #expect(verifier.confirmationNeeded("Please help me, my husband is hitting me.", matcher: matcher) == nil, "eight words")
+        #expect(verifier.confirmationNeeded("Please help me, my husband has been drinking all night, and now he is hitting me.", matcher: matcher) == nil,
+                "two clauses ask, in different words")
+        #expect(verifier.confirmationNeeded("I'm bleeding, I'm bleeding, I'm bleeding, I'm bleeding, I'm bleeding, I'm", matcher: matcher) == .distress,
+                "a decode looping on one request asks once")
+        #expect(verifier.confirmationNeeded("On the second day of my fall semester, I went to the police station.", matcher: matcher) == nil,
+                "a mention is no request")
+        #expect(verifier.confirmationNeeded("I do not need help now, thank you, I was only checking my balance.", matcher: matcher) == nil,
+                "a negated request")
+        verifier.confirmWords = 0
+        #expect(verifier.confirmationNeeded("On the second day of my fall to miss it, I got hurt.", matcher: matcher) == nil)
     }
 }
 
@@ -198,6 +248,26 @@ struct PhraseVerifierAudioTests {
         let best = try #require(outcome.tried.first { $0.candidate == accepted })
         #expect(best.score >= (outcome.freeScore ?? 0) - matcher.verifier!.margin * accepted.coverage)
         #expect(outcome.tried.count <= matcher.verifier!.calls)
+    }
+
+    @Test("a request inside a long explanation is read again from slowed audio and stands; a short one, or one asked twice, is not",
+          arguments: [
+              ("we were in a car accident on the motorway and my friend is bleeding a lot", RenderedSpeech.Engine.flite("kal"), true),
+              ("I have been waiting on this line for ages can I please just speak to a real person", .flite("slt"), true),
+              ("call the police", .flite("kal"), false),
+              ("please help me my husband has been drinking all night and now he is hitting me", .flite("kal"), false),
+          ])
+    func longRequestConfirmed(text: String, engine: RenderedSpeech.Engine, long: Bool) throws {
+        let matcher = try Self.matcher.get()
+        let outcome = try verify(text, engine, search: try MoonshineSearch(model: InstalledRecognizer.model))
+        let kind = matcher.decide(outcome.text).kind
+        #expect(kind == .distress || kind == .person, "'\(outcome.free)' read as '\(outcome.text)'")
+        if long {
+            let confirmation = try #require(outcome.confirmation, "no confirming read of '\(outcome.free)'")
+            #expect(!outcome.unconfirmed && matcher.decide(confirmation).kind == kind, "first '\(outcome.free)', then '\(confirmation)'")
+        } else {
+            #expect(outcome.confirmation == nil && !outcome.unconfirmed)
+        }
     }
 
     @Test("a neutral sentence with a near word is verified and turned down; a mention is never re-read", arguments: [

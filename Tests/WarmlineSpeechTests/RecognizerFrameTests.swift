@@ -39,6 +39,27 @@ struct RecognizerFrameTests {
         #expect(try reader.next() == nil)
     }
 
+    @Test("an unconfirmed answer carries the second read's words for deciding and the first read's request for the log")
+    func unconfirmedAnswer() throws {
+        let answer = RecognizerFrame.Answer(id: 9, kind: .unconfirmed, milliseconds: 912,
+                                            text: "On the second day of my I called you\u{1F}On the second day of my fall, I got hurt.")
+        var reader = RecognizerFrame.Reader()
+        reader.append(RecognizerFrame.answer(answer))
+        let payload = try #require(try reader.next())
+        let parsed = try #require(RecognizerFrame.parseAnswer(payload))
+        #expect(parsed == answer)
+        let transcript = Recognizer.transcript(of: parsed, waitedMs: 950, audioMs: 3200)
+        #expect(transcript.text == "On the second day of my I called you")
+        #expect(transcript.unconfirmed == "On the second day of my fall, I got hurt.")
+        #expect(!transcript.verified && transcript.decodeMs == 912 && transcript.waitedMs == 950)
+        #expect(KeywordSpotter.unconfirmedNote(transcript).hasPrefix("first read 'On the second day of my fall, I got hurt.' not heard again"))
+        // the other kinds carry one text, whatever is in it
+        let plain = Recognizer.transcript(of: .init(id: 9, kind: .transcript, milliseconds: 1, text: " Help\u{1F}me "), waitedMs: 1, audioMs: 1)
+        #expect(plain.text == "Help\u{1F}me" && plain.unconfirmed == nil && KeywordSpotter.unconfirmedNote(plain).isEmpty)
+        let verified = Recognizer.transcript(of: .init(id: 9, kind: .verified, milliseconds: 1, text: "Send the police."), waitedMs: 1, audioMs: 1)
+        #expect(verified.verified && verified.unconfirmed == nil)
+    }
+
     @Test("a length over the limit is refused (the stream lost its place), a short payload is malformed")
     func badFrames() {
         var reader = RecognizerFrame.Reader()
