@@ -111,13 +111,6 @@ public struct PhraseVerifier: Sendable, Equatable {
                 case "keyword_margin": keywordMargin = value
                 default: verifier.reach = value
                 }
-            case "confirm_words":
-                let text = try reader.string(entry.value, "matcher.verify.confirm_words")
-                guard let value = Int(text), (0...200).contains(value) else {
-                    throw SpeechSetupError(file: reader.file, line: entry.line,
-                                           reason: "matcher.verify.confirm_words must be a whole number of words in 0...200 (0: never), not '\(text)'")
-                }
-                verifier.confirmWords = value
             case "confirm_stretch":
                 let text = try reader.string(entry.value, "matcher.verify.confirm_stretch")
                 guard let value = Double(text), value >= 0.5, value <= 2, value != 1 else {
@@ -125,13 +118,14 @@ public struct PhraseVerifier: Sendable, Equatable {
                                            reason: "matcher.verify.confirm_stretch must be a duration ratio in 0.5...2 other than 1, not '\(text)'")
                 }
                 verifier.confirmStretch = value
-            case "calls":
-                let text = try reader.string(entry.value, "matcher.verify.calls")
-                guard let value = Int(text), (0...16).contains(value) else {
-                    throw SpeechSetupError(file: reader.file, line: entry.line,
-                                           reason: "matcher.verify.calls must be a whole number of decoder calls in 0...16, not '\(text)'")
+            case "calls", "confirm_words":
+                let text = try reader.string(entry.value, "matcher.verify.\(entry.key)")
+                let (range, unit) = entry.key == "calls" ? (0...16, "decoder calls") : (0...200, "words")
+                guard let value = Int(text), range.contains(value) else {
+                    throw SpeechSetupError(file: reader.file, line: entry.line, reason: "matcher.verify.\(entry.key) must be a whole number of \(unit) "
+                                           + "in \(range.lowerBound)...\(range.upperBound)\(entry.key == "calls" ? "" : " (0: never)"), not '\(text)'")
                 }
-                verifier.calls = value
+                if entry.key == "calls" { verifier.calls = value } else { verifier.confirmWords = value }
             case "distress", "person":
                 guard let intent = PhraseRule.Intent(rawValue: entry.key), let items = entry.value.sequence else {
                     throw SpeechSetupError(file: reader.file, line: entry.line, reason: "matcher.verify.\(entry.key) must be a list of phrasings")
